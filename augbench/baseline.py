@@ -1,0 +1,19 @@
+"""The ``none`` augmenter: the baseline every augmenter is compared with."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sklearn.base import BaseEstimator
+
+
+class NoAugmentation(BaseEstimator):
+    """Returns the training rows unchanged; accepts the augmenter parameters and ignores them."""
+
+    def __init__(self, sampling_strategy: float | str = "auto", random_state: Any = None) -> None:
+        self.sampling_strategy = sampling_strategy
+        self.random_state = random_state
+
+    def fit_resample(self, X: Any, y: Any) -> tuple[Any, Any]:
+        """Return ``X`` and ``y`` as given."""
+        return X, y

@@ -1,0 +1,199 @@
+"""The ``augbench`` command: a thin layer over :func:`augbench.run` and the registry."""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import sys
+from pathlib import Path
+from typing import Any, NoReturn, Sequence
+
+from augbench.errors import UsageError
+
+from augbench.defaults import DEFAULT_NA_VALUES, DEFAULT_OUT, DEFAULT_SEEDS, DEFAULT_SIZES
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        # One line, as every other bad input gets, instead of argparse's usage block.
+        raise UsageError(f"{message} (see '{self.prog} --help')")
+
+
+def _names(text: str) -> tuple[str, ...]:
+    return tuple(n.strip() for n in text.split(",") if n.strip())
+
+
+def _value(text: str) -> Any:
+    lowered = text.strip().lower()
+    if lowered in ("true", "false", "none", "null"):
+        return {"true": True, "false": False}.get(lowered)
+    try:
+        return ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        return text
+
+
+def parse_settings(items: Sequence[str]) -> dict[str, dict[str, Any]]:
+    """``["smote.k_neighbors=3"]`` -> ``{"smote": {"k_neighbors": 3}}``."""
+    params: dict[str, dict[str, Any]] = {}
+    for item in items:
+        name, dot, rest = item.partition(".")
+        param, eq, value = rest.partition("=")
+        if not (name and dot and param and eq):
+            raise UsageError(f"--set {item!r} is not of the form NAME.PARAM=VALUE "
+                             "(for example --set smote.k_neighbors=3).")
+        params.setdefault(name, {})[param.strip()] = _value(value)
+    return params
+
+
+def _sizes(text: str) -> tuple[int | str, ...]:
+    sizes: list[int | str] = []
+    for part in _names(text):
+        if part != "full" and not part.isdigit():
+            raise UsageError(f"--sizes: '{part}' is neither a whole number nor 'full' "
+                             "(for example --sizes 100,200,full).")
+        sizes.append(part if part == "full" else int(part))
+    return tuple(sizes)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from augbench import __version__
+
+    parser = _Parser(prog="augbench", description="Benchmark synthetic minority augmentation on "
+                     "small, imbalanced tables with paired, leakage-free trials.")
+    parser.add_argument("--version", action="version", version=f"augbench {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    run = sub.add_parser("run", help="run an experiment and print its tables",
+                         description="Evaluate every augmenter x classifier x training size x seed.")
+    data = run.add_argument_group("data")
+    data.add_argument("--data", action="append", metavar="NAME|PATH",
+                      help="a dataset name (see 'augbench datasets') or a CSV path; repeatable "
+                      "(default: breast-cancer, embedded)")
+    data.add_argument("--target", help="target column of a CSV file")
+    data.add_argument("--positive", type=_names, metavar="LABEL[,LABEL...]",
+                      help="target values that count as positive (default: the rarest value)")
+    data.add_argument("--drop", type=_names, default=(), metavar="COL[,COL...]",
+                      help="columns to leave out, such as identifiers")
+    data.add_argument("--categorical", type=_names, default=(), metavar="COL[,COL...]",
+                      help="numeric columns to treat as categories (text columns always are)")
+    data.add_argument("--na-values", type=lambda s: tuple(s.split(",")), metavar="TOKEN[,...]",
+                      default=DEFAULT_NA_VALUES,
+                      help="cell texts read as missing (default: empty, ?, NA, N/A)")
+    grid = run.add_argument_group("experiment")
+    grid.add_argument("--augmenters", type=_names, default=("none", "smote"), metavar="A[,A...]",
+                      help="augmenters to compare (default: none,smote)")
+    grid.add_argument("--classifiers", type=_names, default=("lr",), metavar="C[,C...]",
+                      help="classifiers to fit (default: lr)")
+    grid.add_argument("--sizes", type=_sizes, default=DEFAULT_SIZES, metavar="N[,N...|full]",
+                      help="training-set sizes drawn from the training pool "
+                      "(default: 100,200,400,full, keeping those that fit)")
+    grid.add_argument("--seeds", type=int, default=DEFAULT_SEEDS,
+                      help=f"number of seeds, 0..N-1 (default {DEFAULT_SEEDS})")
+    grid.add_argument("--ratio", type=float, default=1.0,
+                      help="minority:majority ratio after augmentation (default 1.0, i.e. 1:1)")
+    grid.add_argument("--test-size", type=float, default=0.3,
+                      help="fraction of each seed's rows held out for testing (default 0.3)")
+    grid.add_argument("--set", action="append", default=[], metavar="NAME.PARAM=VALUE",
+                      dest="settings", help="a parameter of an augmenter or classifier; repeatable")
+    output = run.add_argument_group("output")
+    output.add_argument("--out", type=Path, default=Path(DEFAULT_OUT),
+                        help=f"folder for trials.csv and summary.csv (default: {DEFAULT_OUT})")
+    output.add_argument("--fail-fast", action="store_true",
+                        help="stop at the first failing trial and show its traceback")
+    output.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    sub.add_parser("plugins", help="list installed plugins and what they provide")
+    sub.add_parser("datasets", help="list the named datasets")
+    return parser
+
+
+def _run(args: argparse.Namespace) -> int:
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from augbench.report import print_summary
+    from augbench.runner import DataSpec, Experiment, run
+
+    specs = tuple(DataSpec(source=src, target=args.target, positive=args.positive, drop=args.drop,
+                           categorical=args.categorical, na_values=args.na_values)
+                  for src in (args.data or [DataSpec().source]))
+    exp = Experiment(data=specs, augmenters=args.augmenters, classifiers=args.classifiers,
+                     sizes=args.sizes, seeds=args.seeds, ratio=args.ratio,
+                     test_size=args.test_size, params=parse_settings(args.settings))
+    console, err = Console(), Console(stderr=True)
+    progress = Progress(TextColumn("trials"), BarColumn(), MofNCompleteColumn(),
+                        TextColumn("[red]{task.fields[failed]} failed"), TimeRemainingColumn(),
+                        console=err, disable=args.quiet, transient=False)
+    task = progress.add_task("trials", total=None, failed=0)
+    failed = 0
+
+    def on_trial(row: dict[str, Any], total: int) -> None:
+        nonlocal failed
+        failed += row["status"] != "ok"
+        progress.update(task, total=total, advance=1, failed=failed)
+
+    try:
+        with progress:
+            results = run(exp, out=args.out, fail_fast=args.fail_fast, on_trial=on_trial)
+    except KeyboardInterrupt:
+        err.print(f"interrupted: the finished trials are in {args.out / 'trials.csv'}")
+        return 130
+    print_summary(results.summary, console)
+    trials = len(results.trials)
+    err.print(f"{trials - results.n_failed} of {trials} trials ok; results in {args.out}/"
+              "{trials,summary}.csv")
+    if results.n_failed:
+        first = results.trials.loc[results.trials["status"] != "ok", "error"].iloc[0]
+        err.print(f"[red]{results.n_failed} trials failed[/]; first error: {first}", markup=True)
+        return 1
+    return 0
+
+
+def _plugins() -> int:
+    from rich.console import Console
+    from rich.table import Table
+
+    from augbench.plugins import KINDS, default_registry
+
+    registry = default_registry()
+    table = Table("plugin", "provides", "distribution", "version")
+    by_plugin: dict[str, list[str]] = {}
+    for kind in KINDS:
+        for entry in registry.entries[kind].values():
+            by_plugin.setdefault(entry.plugin, []).append(f"{entry.kind} {entry.name}")
+    for name in sorted(by_plugin):
+        dist, version = registry.provider(name)
+        table.add_row(name, ", ".join(by_plugin[name]), dist, version)
+    Console().print(table)
+    return 0
+
+
+def _datasets() -> int:
+    from rich.console import Console
+    from rich.table import Table
+
+    from augbench.plugins import default_registry
+
+    registry = default_registry()
+    table = Table("dataset", "plugin", "description")
+    for name in registry.names("datasets"):
+        entry = registry.get("datasets", name)
+        doc = (entry.factory.__doc__ or "").strip().splitlines()
+        table.add_row(name, entry.plugin, doc[0] if doc else "")
+    Console().print(table)
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+        command = {"run": lambda: _run(args), "plugins": _plugins, "datasets": _datasets}
+        return command[args.command]()
+    except UsageError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

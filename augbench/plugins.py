@@ -1,0 +1,128 @@
+"""The plugin manager and the registry of named augmenters, classifiers and datasets."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import metadata
+from types import ModuleType
+from typing import Any, Callable, Iterable
+
+import pluggy
+
+from augbench import builtin, hookspecs
+from augbench.errors import UsageError
+
+DISABLE_ENV = "AUGBENCH_DISABLE_PLUGINS"
+CORE_PLUGIN = "core"
+KINDS = ("augmenters", "classifiers", "datasets")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A named factory and the plugin that provides it."""
+
+    name: str
+    kind: str
+    factory: Callable[..., Any]
+    plugin: str
+
+
+def installed_plugin_names() -> list[str]:
+    """Names of the plugins installed through the ``augbench`` entry-point group."""
+    return sorted({ep.name for ep in metadata.entry_points(group=hookspecs.PROJECT)})
+
+
+def make_plugin_manager(
+    *, entry_points: bool = True, extra_plugins: Iterable[ModuleType | object] = (),
+    disabled: Iterable[str] | None = None,
+) -> pluggy.PluginManager:
+    """Build a plugin manager: core built-ins, installed entry points, then ``extra_plugins``.
+
+    ``disabled`` names plugins to block (default: the ``AUGBENCH_DISABLE_PLUGINS`` variable).
+    """
+    pm = pluggy.PluginManager(hookspecs.PROJECT)
+    pm.add_hookspecs(hookspecs)
+    pm.register(builtin, name=CORE_PLUGIN)
+    if disabled is None:
+        disabled = [n.strip() for n in os.environ.get(DISABLE_ENV, "").split(",") if n.strip()]
+    known = installed_plugin_names() + [getattr(p, "__name__", str(p)) for p in extra_plugins]
+    for name in disabled:
+        if name == CORE_PLUGIN:
+            raise UsageError(f"{DISABLE_ENV} names '{CORE_PLUGIN}', augbench's own built-ins, "
+                             "which cannot be disabled; remove it from the variable.")
+        if name not in known:
+            raise UsageError(f"{DISABLE_ENV} names '{name}', which is no installed plugin. "
+                             f"Installed: {', '.join(known) or 'none'}.")
+        pm.set_blocked(name)
+    if entry_points:
+        pm.load_setuptools_entrypoints(hookspecs.PROJECT)
+    for plugin in extra_plugins:
+        pm.register(plugin, name=getattr(plugin, "__name__", None))
+    # A misspelt hook name would otherwise be silently ignored.
+    pm.check_pending()
+    return pm
+
+
+@dataclass
+class Registry:
+    """Every named augmenter, classifier and dataset that the registered plugins provide."""
+
+    pm: pluggy.PluginManager
+    entries: dict[str, dict[str, Entry]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for kind in KINDS:
+            found: dict[str, Entry] = {}
+            hook = getattr(self.pm.hook, f"augbench_{kind}")
+            # Hook implementations are called one by one so that each name keeps its provider.
+            for impl in hook.get_hookimpls():
+                provided = impl.function() or {}
+                for name, factory in provided.items():
+                    if name in found:
+                        raise UsageError(
+                            f"two plugins provide the {kind[:-1]} '{name}': "
+                            f"'{found[name].plugin}' and '{impl.plugin_name}'. Disable one with "
+                            f"{DISABLE_ENV}={impl.plugin_name}.")
+                    found[name] = Entry(name, kind[:-1], factory, impl.plugin_name)
+            self.entries[kind] = found
+
+    def names(self, kind: str) -> list[str]:
+        """The sorted names of one kind ('augmenters', 'classifiers' or 'datasets')."""
+        return sorted(self.entries[kind])
+
+    def get(self, kind: str, name: str) -> Entry:
+        """The entry called ``name``, or a UsageError that lists the available names."""
+        try:
+            return self.entries[kind][name]
+        except KeyError:
+            available = ", ".join(self.names(kind)) or "none"
+            raise UsageError(f"unknown {kind[:-1]} '{name}'. Available: {available}.") from None
+
+    def create(self, kind: str, name: str, **params: Any) -> Any:
+        """Call the factory of ``name`` with ``params``, turning a bad parameter into a UsageError."""
+        entry = self.get(kind, name)
+        try:
+            return entry.factory(**params)
+        except TypeError as exc:
+            # Constructors following scikit-learn's rules only raise TypeError for unknown names.
+            raise UsageError(f"{kind[:-1]} '{name}' rejected its parameters: {exc}. "
+                             f"Check the names given with --set {name}.PARAM=VALUE.") from exc
+
+    def provider(self, plugin_name: str) -> tuple[str, str]:
+        """(distribution, version) that installed a plugin, or augbench's own for built-ins."""
+        plugin = self.pm.get_plugin(plugin_name)
+        for registered, dist in self.pm.list_plugin_distinfo():
+            if registered is plugin:
+                return dist.metadata["name"], dist.version
+        if plugin_name == CORE_PLUGIN:
+            from augbench import __version__
+            return "augbench", __version__
+        return "-", "-"
+
+
+@lru_cache(maxsize=1)
+def default_registry() -> Registry:
+    """The registry of every installed plugin, built once per process."""
+    return Registry(make_plugin_manager())

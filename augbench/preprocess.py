@@ -1,0 +1,43 @@
+"""Preprocessing learned on training rows only: imputation, and the classifier's pipeline."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+
+class TrainImputer:
+    """Fills missing cells with the training rows' median (numeric) or most frequent category."""
+
+    def fit(self, X: pd.DataFrame) -> "TrainImputer":
+        self.fill_: dict[str, Any] = {}
+        for col in X.columns[X.isna().any().to_numpy()]:
+            values = X[col].dropna()
+            if isinstance(X[col].dtype, pd.CategoricalDtype):
+                fill = values.mode().iloc[0] if len(values) else X[col].cat.categories[0]
+            else:
+                # A column missing in every training row has no statistic; 0 keeps it inert.
+                fill = float(values.median()) if len(values) else 0.0
+            self.fill_[col] = fill
+        return self
+
+    def transform(self, X: pd.DataFrame) -> pd.DataFrame:
+        todo = {c: v for c, v in self.fill_.items() if X[c].isna().any()}
+        return X.fillna(todo) if todo else X
+
+
+def classifier_pipeline(classifier: Any, X: pd.DataFrame) -> Any:
+    """``classifier`` behind one-hot encoding of categorical columns and scaling of numeric ones."""
+    from sklearn.compose import ColumnTransformer
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import OneHotEncoder, StandardScaler
+
+    categorical = [c for c in X.columns if isinstance(X[c].dtype, pd.CategoricalDtype)]
+    if not categorical:
+        return Pipeline([("scale", StandardScaler()), ("classifier", classifier)])
+    numeric = [c for c in X.columns if c not in set(categorical)]
+    prep = ColumnTransformer(
+        [("onehot", OneHotEncoder(handle_unknown="ignore", sparse_output=False), categorical),
+         ("scale", StandardScaler(), numeric)])
+    return Pipeline([("prep", prep), ("classifier", classifier)])

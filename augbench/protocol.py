@@ -1,0 +1,227 @@
+"""One trial of the protocol: split, draw, impute, augment the training rows only, fit, score.
+
+For seed ``s`` the test rows depend on ``s`` alone, so every size, augmenter and classifier of
+that seed is scored on the same rows (paired comparisons). Training rows of a smaller size are a
+subset of those of a larger one. Every random choice takes a seed derived from the trial's
+coordinates, so a trial gives the same numbers alone, in any order, in parallel or elsewhere.
+"""
+
+from __future__ import annotations
+
+import time
+import warnings
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Iterator, Mapping
+
+import numpy as np
+import pandas as pd
+
+from augbench.data import Dataset
+from augbench.metrics import METRICS, score
+from augbench.plugins import Registry, default_registry
+from augbench.preprocess import TrainImputer, classifier_pipeline
+from augbench.seeding import derive_rng, derive_seed
+
+Params = tuple[tuple[str, Any], ...]
+MIN_PER_CLASS = 2
+
+
+@dataclass(frozen=True)
+class Trial:
+    """The coordinates and settings of one trial; the data itself is looked up by name."""
+
+    dataset: str
+    seed: int
+    size: int
+    augmenter: str
+    classifier: str
+    test_size: float = 0.3
+    ratio: float = 1.0
+    augmenter_params: Params = ()
+    classifier_params: Params = ()
+
+    @property
+    def key(self) -> tuple[str, int, int, str, str]:
+        """(dataset, size, seed, augmenter, classifier): what identifies a trial in results."""
+        return (self.dataset, self.size, self.seed, self.augmenter, self.classifier)
+
+
+def split_indices(y: np.ndarray, seed: int, test_size: float) -> tuple[np.ndarray, np.ndarray]:
+    """Stratified (pool, test) row indices; they depend on the seed alone."""
+    rng = derive_rng(seed, "split")
+    pool, test = [], []
+    for cls in (0, 1):
+        idx = rng.permutation(np.flatnonzero(y == cls))
+        n_test = int(round(test_size * len(idx)))
+        test.append(idx[:n_test])
+        pool.append(idx[n_test:])
+    return np.sort(np.concatenate(pool)), np.sort(np.concatenate(test))
+
+
+def draw_indices(y: np.ndarray, pool: np.ndarray, seed: int, size: int) -> np.ndarray:
+    """``size`` stratified training rows from ``pool``; a smaller size draws a subset of a larger.
+
+    Each class of the pool is shuffled once per seed and a size takes a prefix of each, so sizes
+    nest. At least two rows of each class are kept so that both classes can be learnt.
+    """
+    rng = derive_rng(seed, "draw")
+    pos = rng.permutation(pool[y[pool] == 1])
+    neg = rng.permutation(pool[y[pool] == 0])
+    if not 2 * MIN_PER_CLASS <= size <= len(pool):
+        raise ValueError(f"size {size} is outside 4..{len(pool)} (the training pool)")
+    n_pos = int(np.clip(round(size * len(pos) / len(pool)), MIN_PER_CLASS, len(pos)))
+    n_neg = size - n_pos
+    if n_neg > len(neg):
+        n_neg, n_pos = len(neg), size - len(neg)
+    return np.sort(np.concatenate([pos[:n_pos], neg[:n_neg]]))
+
+
+@dataclass
+class _Prepared:
+    """Imputed training and test rows of one (dataset, seed, size)."""
+
+    X_train: pd.DataFrame
+    y_train: np.ndarray
+    X_test: pd.DataFrame
+    y_test: np.ndarray
+
+
+@dataclass
+class _Augmented:
+    X: pd.DataFrame | None = None
+    y: np.ndarray | None = None
+    seconds: float = float("nan")
+    error: str = ""
+
+
+def _describe(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return f"{type(exc).__name__}: {text}"[:500]
+
+
+@dataclass
+class TrialRunner:
+    """Runs trials, sharing splits and augmentations between the trials it is given at once."""
+
+    datasets: Mapping[str, Dataset]
+    registry: Registry = field(default_factory=default_registry)
+    fail_fast: bool = False
+
+    def run(self, trials: Iterable[Trial]) -> Iterator[dict[str, Any]]:
+        """Yield one result row per trial, in the order given."""
+        trials = list(trials)
+        prepared: dict[tuple, _Prepared] = {}
+        for t in trials:
+            key = (t.dataset, t.seed, t.test_size, t.size)
+            if key not in prepared:
+                prepared[key] = self._prepare(t)
+        augmented = self._augment_all(trials, prepared)
+        for t in trials:
+            data = prepared[(t.dataset, t.seed, t.test_size, t.size)]
+            yield self._fit_and_score(t, data, augmented[_augment_key(t)])
+
+    def _prepare(self, t: Trial) -> _Prepared:
+        ds = self.datasets[t.dataset]
+        pool, test = split_indices(ds.y, t.seed, t.test_size)
+        train = draw_indices(ds.y, pool, t.seed, t.size)
+        X_train = ds.X.iloc[train].reset_index(drop=True)
+        imputer = TrainImputer().fit(X_train)
+        return _Prepared(imputer.transform(X_train), ds.y[train],
+                         imputer.transform(ds.X.iloc[test].reset_index(drop=True)), ds.y[test])
+
+    def _augment_all(self, trials: list[Trial], prepared: dict) -> dict[tuple, _Augmented]:
+        """Augment each distinct training set once; batch the seeds where the augmenter can."""
+        groups: dict[tuple, list[Trial]] = {}
+        for t in trials:
+            group = groups.setdefault((t.dataset, t.test_size, t.size, t.augmenter,
+                                       t.augmenter_params, t.ratio), [])
+            if all(_augment_key(o) != _augment_key(t) for o in group):
+                group.append(t)
+        results: dict[tuple, _Augmented] = {}
+        for group in groups.values():
+            data = [prepared[(t.dataset, t.seed, t.test_size, t.size)] for t in group]
+            seeds = [derive_seed(t.seed, "augment", t.size) for t in group]
+            for t, outcome in zip(group, self._augment_group(group[0], data, seeds)):
+                results[_augment_key(t)] = outcome
+        return results
+
+    def _augment_group(self, t: Trial, data: list[_Prepared], seeds: list[int]) -> list[_Augmented]:
+        def make(random_state: int | None) -> Any:
+            return self.registry.create("augmenters", t.augmenter, **dict(t.augmenter_params),
+                                        sampling_strategy=t.ratio, random_state=random_state)
+
+        try:
+            start = time.perf_counter()
+            with warnings.catch_warnings():
+                # Library chatter (convergence, deprecations) would flood a run of thousands.
+                warnings.simplefilter("ignore")
+                batched = make(None) if len(data) > 1 else None
+                if batched is not None and hasattr(batched, "fit_resample_many"):
+                    outputs = batched.fit_resample_many(
+                        [d.X_train for d in data], [d.y_train for d in data], seeds)
+                else:
+                    outputs = [make(s).fit_resample(d.X_train, d.y_train)
+                               for d, s in zip(data, seeds)]
+            seconds = (time.perf_counter() - start) / len(data)
+            return [_Augmented(*_checked(out, d.X_train, d.y_train, t.augmenter), seconds)
+                    for out, d in zip(outputs, data)]
+        except Exception as exc:
+            if self.fail_fast:
+                raise
+            return [_Augmented(error=f"augment: {_describe(exc)}") for _ in data]
+
+    def _fit_and_score(self, t: Trial, data: _Prepared, aug: _Augmented) -> dict[str, Any]:
+        row: dict[str, Any] = {
+            "dataset": t.dataset, "size": t.size, "seed": t.seed, "augmenter": t.augmenter,
+            "classifier": t.classifier, "status": "failed", "error": aug.error,
+            **{m: float("nan") for m in METRICS},
+            "n_train": len(data.y_train), "n_train_positive": int(data.y_train.sum()),
+            "n_synthetic": 0, "n_test": len(data.y_test),
+            "augment_seconds": aug.seconds, "fit_seconds": float("nan"), "warnings": "",
+        }
+        if aug.error:
+            return row
+        row["n_synthetic"] = len(aug.y) - len(data.y_train)
+        try:
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                classifier = self.registry.create("classifiers", t.classifier,
+                                                  **dict(t.classifier_params))
+                if "random_state" in classifier.get_params():
+                    classifier.set_params(
+                        random_state=derive_seed(t.seed, "classifier", t.size, t.classifier))
+                model = classifier_pipeline(classifier, aug.X)
+                start = time.perf_counter()
+                model.fit(aug.X, aug.y)
+                row["fit_seconds"] = time.perf_counter() - start
+                proba = model.predict_proba(data.X_test)[:, list(model.classes_).index(1)]
+                row.update(score(data.y_test, proba))
+            row["warnings"] = "; ".join(sorted({_describe(w.message) for w in caught}))[:500]
+            row["status"] = "ok"
+        except Exception as exc:
+            if self.fail_fast:
+                raise
+            row["error"] = f"fit: {_describe(exc)}"
+        return row
+
+
+def _augment_key(t: Trial) -> tuple:
+    return (t.dataset, t.seed, t.test_size, t.size, t.augmenter, t.augmenter_params, t.ratio)
+
+
+def _checked(out: Any, X: pd.DataFrame, y: np.ndarray, name: str) -> tuple[pd.DataFrame, np.ndarray]:
+    """The augmenter's output, after checking the parts of the contract that are cheap to check."""
+    X_res, y_res = out
+    y_res = np.asarray(y_res)
+    if not isinstance(X_res, pd.DataFrame) or list(X_res.columns) != list(X.columns):
+        raise TypeError(f"augmenter '{name}' must return a DataFrame with the input's columns")
+    if len(X_res) != len(y_res) or len(X_res) < len(X) or not np.array_equal(y_res[: len(y)], y):
+        raise ValueError(f"augmenter '{name}' must keep the input rows first and only add rows")
+    return X_res, y_res
+
+
+def run_trial(trial: Trial, datasets: Mapping[str, Dataset],
+              registry: Registry | None = None) -> dict[str, Any]:
+    """Run one trial on its own and return its result row."""
+    runner = TrialRunner(datasets, registry or default_registry())
+    return next(runner.run([trial]))

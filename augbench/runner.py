@@ -1,0 +1,201 @@
+"""A run: an experiment's trials mapped through the protocol, written as they finish."""
+
+from __future__ import annotations
+
+import csv
+from contextlib import nullcontext
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
+
+import pandas as pd
+
+from augbench.api import load_dataset
+from augbench.data import Dataset
+from augbench.defaults import DEFAULT_DATASET, DEFAULT_NA_VALUES, DEFAULT_SEEDS, DEFAULT_SIZES
+from augbench.errors import UsageError
+from augbench.plugins import Registry, default_registry
+from augbench.protocol import Trial, TrialRunner, draw_indices, split_indices
+from augbench.results import Results
+
+# Set by the protocol for every trial; a user value would break the pairing of seeds.
+RESERVED_PARAMS = {"random_state": "the trial's seed", "sampling_strategy": "--ratio"}
+
+
+@dataclass(frozen=True)
+class DataSpec:
+    """Where a dataset comes from: a registered name or a CSV path, and how to read it."""
+
+    source: str = DEFAULT_DATASET
+    target: str | None = None
+    positive: tuple[str, ...] | None = None
+    drop: tuple[str, ...] = ()
+    categorical: tuple[str, ...] = ()
+    na_values: tuple[str, ...] = DEFAULT_NA_VALUES
+
+    def load(self, registry: Registry) -> Dataset:
+        return load_dataset(self.source, target=self.target, positive=self.positive,
+                            drop=self.drop, categorical=self.categorical,
+                            na_values=self.na_values, registry=registry)
+
+
+@dataclass(frozen=True)
+class Experiment:
+    """Everything that determines a run's numbers."""
+
+    data: tuple[DataSpec, ...] = (DataSpec(),)
+    augmenters: tuple[str, ...] = ("none", "smote")
+    classifiers: tuple[str, ...] = ("lr",)
+    sizes: tuple[int | str, ...] = DEFAULT_SIZES
+    seeds: int = DEFAULT_SEEDS
+    ratio: float = 1.0
+    test_size: float = 0.3
+    params: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+
+
+def resolve_sizes(sizes: Sequence[int | str], pool: int, name: str, defaults: bool) -> list[int]:
+    """Training sizes as row counts; ``full`` is the whole pool. Default sizes beyond it are dropped."""
+    out: list[int] = []
+    for size in sizes:
+        n = pool if str(size) == "full" else int(size)
+        if n > pool or n < 4:
+            if defaults:
+                continue
+            raise UsageError(f"training size {size} does not fit dataset '{name}': sizes must lie "
+                             f"between 4 and {pool} (its training pool), or be 'full'.")
+        if n not in out:
+            out.append(n)
+    return sorted(out)
+
+
+def _validate(exp: Experiment, registry: Registry) -> None:
+    if exp.seeds < 1:
+        raise UsageError(f"--seeds must be at least 1, got {exp.seeds}.")
+    if not 0 < exp.test_size < 1:
+        raise UsageError(f"--test-size must lie strictly between 0 and 1, got {exp.test_size}.")
+    if not 0 < exp.ratio <= 1:
+        raise UsageError(f"--ratio is minority:majority after augmentation and must lie in (0, 1], "
+                         f"got {exp.ratio}.")
+    chosen = set(exp.augmenters) | set(exp.classifiers)
+    for plugin, params in exp.params.items():
+        if plugin not in chosen:
+            raise UsageError(f"--set {plugin}.…: '{plugin}' is not among the chosen augmenters "
+                             f"and classifiers ({', '.join(sorted(chosen))}).")
+        for name in params:
+            if name in RESERVED_PARAMS:
+                raise UsageError(f"--set {plugin}.{name}: augbench sets {name} itself from "
+                                 f"{RESERVED_PARAMS[name]}; remove it.")
+    # Building each object once turns an unknown name or parameter into a usage error now,
+    # not into thousands of failed trials later.
+    for name in exp.augmenters:
+        registry.create("augmenters", name, **exp.params.get(name, {}))
+    for name in exp.classifiers:
+        registry.create("classifiers", name, **exp.params.get(name, {}))
+
+
+def plan(exp: Experiment, datasets: Mapping[str, Dataset]) -> list[Trial]:
+    """Every trial of the experiment, seed-major so that each seed's trials sit together."""
+    trials = []
+    for name, ds in datasets.items():
+        pool = len(split_indices(ds.y, 0, exp.test_size)[0])
+        sizes = resolve_sizes(exp.sizes, pool, name, defaults=exp.sizes == DEFAULT_SIZES)
+        if not sizes:
+            raise UsageError(f"dataset '{name}' has a training pool of {pool} rows, smaller than "
+                             "every default size; give --sizes.")
+        for seed in range(exp.seeds):
+            for size in sizes:
+                for aug in exp.augmenters:
+                    for clf in exp.classifiers:
+                        trials.append(Trial(
+                            name, seed, size, aug, clf, exp.test_size, exp.ratio,
+                            tuple(sorted(exp.params.get(aug, {}).items())),
+                            tuple(sorted(exp.params.get(clf, {}).items()))))
+    return trials
+
+
+def load_datasets(exp: Experiment, registry: Registry) -> dict[str, Dataset]:
+    """Load every dataset of the experiment, keyed by a unique name."""
+    datasets: dict[str, Dataset] = {}
+    for spec in exp.data:
+        ds = spec.load(registry)
+        if ds.name in datasets:
+            raise UsageError(f"two datasets are called '{ds.name}'; give each file a distinct name.")
+        datasets[ds.name] = ds
+    return datasets
+
+
+def _chunks(trials: list[Trial]) -> Iterator[list[Trial]]:
+    """Trials of one dataset and seed, which share a split and the training draws."""
+    chunk: list[Trial] = []
+    for t in trials:
+        if chunk and (t.dataset, t.seed) != (chunk[0].dataset, chunk[0].seed):
+            yield chunk
+            chunk = []
+        chunk.append(t)
+    if chunk:
+        yield chunk
+
+
+class _CsvSink:
+    """Appends each finished trial to ``trials.csv`` at once, so an interrupted run keeps them."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._file = path.open("w", newline="")
+        self._writer: csv.DictWriter | None = None
+
+    def add(self, row: dict[str, Any]) -> None:
+        if self._writer is None:
+            self._writer = csv.DictWriter(self._file, fieldnames=list(row))
+            self._writer.writeheader()
+        self._writer.writerow(row)
+        self._file.flush()
+
+    def close(self) -> None:
+        self._file.close()
+
+
+def run(
+    experiment: Experiment | None = None, *, out: str | Path | None = None,
+    registry: Registry | None = None, fail_fast: bool = False,
+    on_trial: Callable[[dict[str, Any], int], None] | None = None, **fields: Any,
+) -> Results:
+    """Run an experiment (or one built from ``fields``, e.g. ``augmenters=("none", "smote")``).
+
+    Writes ``trials.csv`` (as trials finish) and ``summary.csv`` into ``out`` when given.
+    ``on_trial(row, total)`` is called after each trial, for progress displays.
+    """
+    exp = experiment or Experiment(**fields)
+    registry = registry or default_registry()
+    _validate(exp, registry)
+    datasets = load_datasets(exp, registry)
+    trials = plan(exp, datasets)
+    runner = TrialRunner(datasets, registry, fail_fast=fail_fast)
+    sink = _CsvSink(Path(out) / "trials.csv") if out is not None else None
+    rows: list[dict[str, Any]] = []
+    try:
+        with _single_threaded():
+            for chunk in _chunks(trials):
+                for row in runner.run(chunk):
+                    rows.append(row)
+                    if sink:
+                        sink.add(row)
+                    if on_trial:
+                        on_trial(row, len(trials))
+    finally:
+        if sink:
+            sink.close()
+    results = Results(pd.DataFrame(rows).sort_values(
+        ["dataset", "size", "seed", "augmenter", "classifier"], kind="stable", ignore_index=True))
+    if out is not None:
+        results.write(Path(out))
+    return results
+
+
+def _single_threaded() -> Any:
+    """One BLAS/OpenMP thread per trial: parallelism belongs to the runner, not to each fit."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover - threadpoolctl comes with scikit-learn
+        return nullcontext()
+    return threadpool_limits(limits=1)

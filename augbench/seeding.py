@@ -1,0 +1,25 @@
+"""Seeds derived from a trial's coordinates, so every random choice is reproducible anywhere."""
+
+from __future__ import annotations
+
+import zlib
+
+import numpy as np
+
+
+def _as_int(part: int | str) -> int:
+    if isinstance(part, str):
+        # crc32 is stable across processes and machines, unlike hash().
+        return zlib.crc32(part.encode("utf-8"))
+    return int(part)
+
+
+def derive_seed(*key: int | str) -> int:
+    """A 32-bit seed determined by ``key`` alone, e.g. ``derive_seed(seed, "split")``."""
+    entropy = [_as_int(part) for part in key]
+    return int(np.random.SeedSequence(entropy).generate_state(1)[0])
+
+
+def derive_rng(*key: int | str) -> np.random.Generator:
+    """A numpy Generator seeded by :func:`derive_seed` of ``key``."""
+    return np.random.default_rng(derive_seed(*key))

@@ -1,0 +1,51 @@
+"""scikit-learn classifiers: ``lr``, ``rf``, ``hgb``, ``mlp`` and ``dummy``.
+
+Each runs on one thread (parallelism belongs to augbench's runner) with defaults chosen to
+converge on small, scaled tables; every parameter can be changed with ``--set NAME.PARAM=VALUE``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import augbench
+
+
+def lr(**params: Any) -> Any:
+    """Logistic regression (L2, lbfgs, max_iter=1000)."""
+    from sklearn.linear_model import LogisticRegression
+
+    return LogisticRegression(**{"max_iter": 1000, **params})
+
+
+def rf(**params: Any) -> Any:
+    """Random forest of 100 trees on one thread."""
+    from sklearn.ensemble import RandomForestClassifier
+
+    return RandomForestClassifier(**{"n_estimators": 100, "n_jobs": 1, **params})
+
+
+def hgb(**params: Any) -> Any:
+    """Histogram gradient boosting (scikit-learn defaults)."""
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    return HistGradientBoostingClassifier(**params)
+
+
+def mlp(**params: Any) -> Any:
+    """Multi-layer perceptron, one hidden layer of 64 units, max_iter=500."""
+    from sklearn.neural_network import MLPClassifier
+
+    return MLPClassifier(**{"hidden_layer_sizes": (64,), "max_iter": 500, **params})
+
+
+def dummy(**params: Any) -> Any:
+    """Predicts the training class shares: the majority class, and a ROC-AUC of 0.5."""
+    from sklearn.dummy import DummyClassifier
+
+    return DummyClassifier(**{"strategy": "prior", **params})
+
+
+@augbench.hookimpl
+def augbench_classifiers() -> dict:
+    return {"lr": lr, "rf": rf, "hgb": hgb, "mlp": mlp, "dummy": dummy}
