@@ -18,6 +18,8 @@ from augbench.plugins import Registry, default_registry
 from augbench.protocol import Trial, TrialRunner, draw_indices, split_indices
 from augbench.results import Results
 
+# Seeds augmented together by augmenters that batch (a GAN trains them as one model).
+SEEDS_PER_BATCH = 16
 # Set by the protocol for every trial; a user value would break the pairing of seeds.
 RESERVED_PARAMS = {"random_state": "the trial's seed", "sampling_strategy": "--ratio"}
 
@@ -68,7 +70,8 @@ def resolve_sizes(sizes: Sequence[int | str], pool: int, name: str, defaults: bo
     return sorted(out)
 
 
-def _validate(exp: Experiment, registry: Registry) -> None:
+def _validate(exp: Experiment, registry: Registry) -> bool:
+    """Check the experiment before any trial runs; True if an augmenter batches seeds."""
     if exp.seeds < 1:
         raise UsageError(f"--seeds must be at least 1, got {exp.seeds}.")
     if not 0 < exp.test_size < 1:
@@ -87,10 +90,13 @@ def _validate(exp: Experiment, registry: Registry) -> None:
                                  f"{RESERVED_PARAMS[name]}; remove it.")
     # Building each object once turns an unknown name or parameter into a usage error now,
     # not into thousands of failed trials later.
+    batches = False
     for name in exp.augmenters:
-        registry.create("augmenters", name, **exp.params.get(name, {}))
+        augmenter = registry.create("augmenters", name, **exp.params.get(name, {}))
+        batches |= hasattr(augmenter, "fit_resample_many")
     for name in exp.classifiers:
         registry.create("classifiers", name, **exp.params.get(name, {}))
+    return batches
 
 
 def plan(exp: Experiment, datasets: Mapping[str, Dataset]) -> list[Trial]:
@@ -124,11 +130,16 @@ def load_datasets(exp: Experiment, registry: Registry) -> dict[str, Dataset]:
     return datasets
 
 
-def _chunks(trials: list[Trial]) -> Iterator[list[Trial]]:
-    """Trials of one dataset and seed, which share a split and the training draws."""
+def chunks(trials: list[Trial], seeds_per_chunk: int) -> Iterator[list[Trial]]:
+    """Consecutive trials of one dataset and ``seeds_per_chunk`` seeds: a unit of work.
+
+    A chunk's trials share splits and training draws, and an augmenter that offers
+    ``fit_resample_many`` augments the chunk's seeds in one call. Chunking never changes a number.
+    """
     chunk: list[Trial] = []
     for t in trials:
-        if chunk and (t.dataset, t.seed) != (chunk[0].dataset, chunk[0].seed):
+        if chunk and (t.dataset, t.seed // seeds_per_chunk) != (
+                chunk[0].dataset, chunk[0].seed // seeds_per_chunk):
             yield chunk
             chunk = []
         chunk.append(t)
@@ -167,7 +178,7 @@ def run(
     """
     exp = experiment or Experiment(**fields)
     registry = registry or default_registry()
-    _validate(exp, registry)
+    batches = _validate(exp, registry)
     datasets = load_datasets(exp, registry)
     trials = plan(exp, datasets)
     runner = TrialRunner(datasets, registry, fail_fast=fail_fast)
@@ -175,7 +186,7 @@ def run(
     rows: list[dict[str, Any]] = []
     try:
         with _single_threaded():
-            for chunk in _chunks(trials):
+            for chunk in chunks(trials, SEEDS_PER_BATCH if batches else 1):
                 for row in runner.run(chunk):
                     rows.append(row)
                     if sink:
