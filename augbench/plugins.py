@@ -56,12 +56,19 @@ def make_plugin_manager(
             raise UsageError(f"{DISABLE_ENV} names '{name}', which is no installed plugin. "
                              f"Installed: {', '.join(known) or 'none'}.")
         pm.set_blocked(name)
-    if entry_points:
-        pm.load_setuptools_entrypoints(hookspecs.PROJECT)
-    for plugin in extra_plugins:
-        pm.register(plugin, name=getattr(plugin, "__name__", None))
-    # A misspelt hook name would otherwise be silently ignored.
-    pm.check_pending()
+    try:
+        if entry_points:
+            pm.load_setuptools_entrypoints(hookspecs.PROJECT)
+        for plugin in extra_plugins:
+            pm.register(plugin, name=getattr(plugin, "__name__", None))
+        # A misspelt hook name would otherwise be silently ignored.
+        pm.check_pending()
+    except pluggy.PluginValidationError as exc:
+        raise UsageError(f"plugin '{pm.get_name(exc.plugin)}' is broken: {exc}. Fix it, or "
+                         f"disable it with {DISABLE_ENV}={pm.get_name(exc.plugin)}.") from exc
+    except Exception as exc:
+        raise UsageError(f"loading the augbench plugins failed: {type(exc).__name__}: {exc}. "
+                         f"Reinstall the broken plugin or disable it with {DISABLE_ENV}.") from exc
     return pm
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 import warnings
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator, Mapping
 
@@ -77,13 +78,26 @@ def draw_indices(y: np.ndarray, pool: np.ndarray, seed: int, size: int) -> np.nd
 
 
 @dataclass
-class _Prepared:
-    """Imputed training and test rows of one (dataset, seed, size)."""
+class TrialData:
+    """The imputed training and test rows of one (dataset, seed, size), with their row numbers."""
 
     X_train: pd.DataFrame
     y_train: np.ndarray
     X_test: pd.DataFrame
     y_test: np.ndarray
+    train_rows: np.ndarray
+    test_rows: np.ndarray
+
+
+def prepare(dataset: Dataset, seed: int, size: int, test_size: float) -> TrialData:
+    """Steps 1-3 of the protocol: split, draw ``size`` training rows, impute from them alone."""
+    pool, test = split_indices(dataset.y, seed, test_size)
+    train = draw_indices(dataset.y, pool, seed, size)
+    X_train = dataset.X.iloc[train].reset_index(drop=True)
+    imputer = TrainImputer().fit(X_train)
+    return TrialData(imputer.transform(X_train), dataset.y[train],
+                     imputer.transform(dataset.X.iloc[test].reset_index(drop=True)),
+                     dataset.y[test], train, test)
 
 
 @dataclass
@@ -110,24 +124,15 @@ class TrialRunner:
     def run(self, trials: Iterable[Trial]) -> Iterator[dict[str, Any]]:
         """Yield one result row per trial, in the order given."""
         trials = list(trials)
-        prepared: dict[tuple, _Prepared] = {}
+        prepared: dict[tuple, TrialData] = {}
         for t in trials:
             key = (t.dataset, t.seed, t.test_size, t.size)
             if key not in prepared:
-                prepared[key] = self._prepare(t)
+                prepared[key] = prepare(self.datasets[t.dataset], t.seed, t.size, t.test_size)
         augmented = self._augment_all(trials, prepared)
         for t in trials:
             data = prepared[(t.dataset, t.seed, t.test_size, t.size)]
             yield self._fit_and_score(t, data, augmented[_augment_key(t)])
-
-    def _prepare(self, t: Trial) -> _Prepared:
-        ds = self.datasets[t.dataset]
-        pool, test = split_indices(ds.y, t.seed, t.test_size)
-        train = draw_indices(ds.y, pool, t.seed, t.size)
-        X_train = ds.X.iloc[train].reset_index(drop=True)
-        imputer = TrainImputer().fit(X_train)
-        return _Prepared(imputer.transform(X_train), ds.y[train],
-                         imputer.transform(ds.X.iloc[test].reset_index(drop=True)), ds.y[test])
 
     def _augment_all(self, trials: list[Trial], prepared: dict) -> dict[tuple, _Augmented]:
         """Augment each distinct training set once; batch the seeds where the augmenter can."""
@@ -145,32 +150,45 @@ class TrialRunner:
                 results[_augment_key(t)] = outcome
         return results
 
-    def _augment_group(self, t: Trial, data: list[_Prepared], seeds: list[int]) -> list[_Augmented]:
-        def make(random_state: int | None) -> Any:
-            return self.registry.create("augmenters", t.augmenter, **dict(t.augmenter_params),
-                                        sampling_strategy=t.ratio, random_state=random_state)
+    def _make_augmenter(self, t: Trial, random_state: int | None) -> Any:
+        return self.registry.create("augmenters", t.augmenter, **dict(t.augmenter_params),
+                                    sampling_strategy=t.ratio, random_state=random_state)
 
+    def _augment_group(self, t: Trial, data: list[TrialData], seeds: list[int]) -> list[_Augmented]:
+        """Augment the training sets of several seeds: batched if offered, else one by one."""
+        if len(data) > 1:
+            augmenter = self._make_augmenter(t, None)
+            if hasattr(augmenter, "fit_resample_many"):
+                try:
+                    start = time.perf_counter()
+                    with _quiet():
+                        outputs = augmenter.fit_resample_many(
+                            [d.X_train for d in data], [d.y_train for d in data], seeds)
+                    seconds = (time.perf_counter() - start) / len(data)
+                    return [_Augmented(*_checked(out, d.X_train, d.y_train, t.augmenter), seconds)
+                            for out, d in zip(outputs, data)]
+                except Exception:
+                    if self.fail_fast:
+                        raise
+                    # One bad training set must not fail its whole batch: retry each alone.
+        return [self._augment_one(t, d, s) for d, s in zip(data, seeds)]
+
+    def _augment_one(self, t: Trial, data: TrialData, seed: int) -> _Augmented:
+        if _meets_ratio(data.y_train, t.ratio):
+            # Nothing to top up; samplers such as imbalanced-learn's would refuse the call.
+            return _Augmented(data.X_train, data.y_train, 0.0)
         try:
             start = time.perf_counter()
-            with warnings.catch_warnings():
-                # Library chatter (convergence, deprecations) would flood a run of thousands.
-                warnings.simplefilter("ignore")
-                batched = make(None) if len(data) > 1 else None
-                if batched is not None and hasattr(batched, "fit_resample_many"):
-                    outputs = batched.fit_resample_many(
-                        [d.X_train for d in data], [d.y_train for d in data], seeds)
-                else:
-                    outputs = [make(s).fit_resample(d.X_train, d.y_train)
-                               for d, s in zip(data, seeds)]
-            seconds = (time.perf_counter() - start) / len(data)
-            return [_Augmented(*_checked(out, d.X_train, d.y_train, t.augmenter), seconds)
-                    for out, d in zip(outputs, data)]
+            with _quiet():
+                out = self._make_augmenter(t, seed).fit_resample(data.X_train, data.y_train)
+            seconds = time.perf_counter() - start
+            return _Augmented(*_checked(out, data.X_train, data.y_train, t.augmenter), seconds)
         except Exception as exc:
             if self.fail_fast:
                 raise
-            return [_Augmented(error=f"augment: {_describe(exc)}") for _ in data]
+            return _Augmented(error=f"augment: {_describe(exc)}")
 
-    def _fit_and_score(self, t: Trial, data: _Prepared, aug: _Augmented) -> dict[str, Any]:
+    def _fit_and_score(self, t: Trial, data: TrialData, aug: _Augmented) -> dict[str, Any]:
         row: dict[str, Any] = {
             "dataset": t.dataset, "size": t.size, "seed": t.seed, "augmenter": t.augmenter,
             "classifier": t.classifier, "status": "failed", "error": aug.error,
@@ -203,6 +221,20 @@ class TrialRunner:
                 raise
             row["error"] = f"fit: {_describe(exc)}"
         return row
+
+
+@contextmanager
+def _quiet() -> Iterator[None]:
+    """Silence library chatter (convergence, deprecations) that would flood a run of thousands."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        yield
+
+
+def _meets_ratio(y: np.ndarray, ratio: float) -> bool:
+    """True when the minority already reaches the target (imbalanced-learn's rounding)."""
+    n_pos = int(np.sum(y == 1))
+    return n_pos >= int(ratio * (len(y) - n_pos))
 
 
 def _augment_key(t: Trial) -> tuple:

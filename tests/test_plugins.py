@@ -1,0 +1,71 @@
+"""The plugin manager: discovery through entry points, error paths, blocking."""
+
+from __future__ import annotations
+
+import types
+
+import pytest
+
+import augbench
+from augbench.errors import UsageError
+from augbench.plugins import Registry, make_plugin_manager
+
+
+def _plugin(name: str, **hooks) -> types.ModuleType:
+    module = types.ModuleType(name)
+    for hook, value in hooks.items():
+        setattr(module, hook, augbench.hookimpl(lambda value=value: value))
+    return module
+
+
+def test_builtin_and_first_party_plugins_are_registered(registry: Registry) -> None:
+    assert {"none", "smote"} <= set(registry.names("augmenters"))
+    assert {"lr", "rf", "hgb", "mlp", "dummy"} <= set(registry.names("classifiers"))
+    assert "breast-cancer" in registry.names("datasets")
+    assert registry.get("augmenters", "smote").plugin == "smote"
+    assert registry.provider("smote")[0] == "augbench"
+
+
+def test_unknown_name_lists_the_available_ones(registry: Registry) -> None:
+    with pytest.raises(UsageError, match=r"unknown augmenter 'smtoe'\. Available: .*none.*smote"):
+        registry.create("augmenters", "smtoe")
+
+
+def test_unknown_parameter_is_a_usage_error(registry: Registry) -> None:
+    with pytest.raises(UsageError, match="k_neigbors"):
+        registry.create("augmenters", "smote", k_neigbors=3)
+
+
+def test_duplicate_name_names_both_providers() -> None:
+    clash = _plugin("clash", augbench_augmenters={"smote": object})
+    with pytest.raises(UsageError, match="'smote'.*'smote' and 'clash'|'smote'.*'clash' and 'smote'"):
+        Registry(make_plugin_manager(extra_plugins=[clash], disabled=()))
+
+
+def test_misspelt_hook_fails_loudly() -> None:
+    broken = _plugin("broken", augbench_augmentors={"x": object})
+    with pytest.raises(UsageError, match="plugin 'broken' is broken.*augbench_augmentors"):
+        make_plugin_manager(extra_plugins=[broken], disabled=())
+
+
+def test_disable_env_blocks_a_plugin(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AUGBENCH_DISABLE_PLUGINS", "smote")
+    registry = Registry(make_plugin_manager())
+    assert "smote" not in registry.names("augmenters")
+    assert "none" in registry.names("augmenters")
+
+
+@pytest.mark.parametrize("value, message", [("smoot", "'smoot', which is no installed plugin"),
+                                            ("core", "cannot be disabled")])
+def test_disable_env_rejects_bad_names(monkeypatch, value, message) -> None:
+    monkeypatch.setenv("AUGBENCH_DISABLE_PLUGINS", value)
+    with pytest.raises(UsageError, match=message):
+        make_plugin_manager()
+
+
+def test_third_party_plugin_extends_every_kind() -> None:
+    extra = _plugin("extra", augbench_classifiers={"mine": object},
+                    augbench_augmenters={"copy": object})
+    registry = Registry(make_plugin_manager(extra_plugins=[extra], disabled=()))
+    assert registry.get("classifiers", "mine").plugin == "extra"
+    assert registry.get("augmenters", "copy").factory is object
