@@ -113,7 +113,7 @@ def _run(args: argparse.Namespace) -> int:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     from augbench.report import print_summary
-    from augbench.runner import DataSpec, Experiment, run
+    from augbench.runner import DataSpec, Experiment, make_plan, run
 
     specs = tuple(DataSpec(source=src, target=args.target, positive=args.positive, drop=args.drop,
                            categorical=args.categorical, na_values=args.na_values)
@@ -121,21 +121,22 @@ def _run(args: argparse.Namespace) -> int:
     exp = Experiment(data=specs, augmenters=args.augmenters, classifiers=args.classifiers,
                      sizes=args.sizes, seeds=args.seeds, ratio=args.ratio,
                      test_size=args.test_size, params=parse_settings(args.settings))
+    job = make_plan(exp)
     console, err = Console(), Console(stderr=True)
     progress = Progress(TextColumn("trials"), BarColumn(), MofNCompleteColumn(),
                         TextColumn("[red]{task.fields[failed]} failed"), TimeRemainingColumn(),
                         console=err, disable=args.quiet, transient=False)
-    task = progress.add_task("trials", total=None, failed=0)
+    task = progress.add_task("trials", total=len(job.trials), failed=0)
     failed = 0
 
-    def on_trial(row: dict[str, Any], total: int) -> None:
+    def on_trial(row: dict[str, Any]) -> None:
         nonlocal failed
         failed += row["status"] != "ok"
-        progress.update(task, total=total, advance=1, failed=failed)
+        progress.update(task, advance=1, failed=failed)
 
     try:
         with progress:
-            results = run(exp, out=args.out, fail_fast=args.fail_fast, on_trial=on_trial)
+            results = run(job, out=args.out, fail_fast=args.fail_fast, on_trial=on_trial)
     except KeyboardInterrupt:
         err.print(f"interrupted: the finished trials are in {args.out / 'trials.csv'}")
         return 130

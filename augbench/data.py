@@ -81,9 +81,9 @@ def prepare_table(
         positive_labels = [counts.index[-1]]
     else:
         positive_labels = _split_names(positive)
-        unknown = [p for p in positive_labels if p not in set(labels)]
-        if unknown:
-            raise UsageError(f"--positive value(s) {', '.join(unknown)} never occur in target "
+        # A listed code may be absent from one table (e.g. a severity grade); none present is an error.
+        if not set(positive_labels) & set(labels):
+            raise UsageError(f"--positive value(s) {', '.join(positive_labels)} never occur in target "
                              f"'{target}' {where}. Values: {', '.join(sorted(set(labels))[:20])}.")
     y = labels.isin(positive_labels).to_numpy(dtype=np.int8)
     X = frame.drop(columns=[target, *_split_names(drop)]).reset_index(drop=True)

@@ -99,7 +99,7 @@ def _validate(exp: Experiment, registry: Registry) -> bool:
     return batches
 
 
-def plan(exp: Experiment, datasets: Mapping[str, Dataset]) -> list[Trial]:
+def list_trials(exp: Experiment, datasets: Mapping[str, Dataset]) -> list[Trial]:
     """Every trial of the experiment, seed-major so that each seed's trials sit together."""
     trials = []
     for name, ds in datasets.items():
@@ -166,33 +166,51 @@ class _CsvSink:
         self._file.close()
 
 
+@dataclass
+class Plan:
+    """A checked experiment: its datasets, its trials, and how to chunk them."""
+
+    experiment: Experiment
+    registry: Registry
+    datasets: dict[str, Dataset]
+    trials: list[Trial]
+    seeds_per_chunk: int
+
+
+def make_plan(experiment: Experiment, registry: Registry | None = None) -> Plan:
+    """Check an experiment and list its trials; every bad input surfaces here as a UsageError."""
+    registry = registry or default_registry()
+    batches = _validate(experiment, registry)
+    datasets = load_datasets(experiment, registry)
+    return Plan(experiment, registry, datasets, list_trials(experiment, datasets),
+                SEEDS_PER_BATCH if batches else 1)
+
+
 def run(
-    experiment: Experiment | None = None, *, out: str | Path | None = None,
+    experiment: Experiment | Plan | None = None, *, out: str | Path | None = None,
     registry: Registry | None = None, fail_fast: bool = False,
-    on_trial: Callable[[dict[str, Any], int], None] | None = None, **fields: Any,
+    on_trial: Callable[[dict[str, Any]], None] | None = None, **fields: Any,
 ) -> Results:
-    """Run an experiment (or one built from ``fields``, e.g. ``augmenters=("none", "smote")``).
+    """Run an experiment, a checked :class:`Plan` of one, or one built from ``fields``
+    (e.g. ``augmenters=("none", "smote")``).
 
     Writes ``trials.csv`` (as trials finish) and ``summary.csv`` into ``out`` when given.
-    ``on_trial(row, total)`` is called after each trial, for progress displays.
+    ``on_trial(row)`` is called after each trial, for progress displays.
     """
-    exp = experiment or Experiment(**fields)
-    registry = registry or default_registry()
-    batches = _validate(exp, registry)
-    datasets = load_datasets(exp, registry)
-    trials = plan(exp, datasets)
-    runner = TrialRunner(datasets, registry, fail_fast=fail_fast)
+    job = experiment if isinstance(experiment, Plan) else make_plan(
+        experiment or Experiment(**fields), registry)
+    runner = TrialRunner(job.datasets, job.registry, fail_fast=fail_fast)
     sink = _CsvSink(Path(out) / "trials.csv") if out is not None else None
     rows: list[dict[str, Any]] = []
     try:
         with _single_threaded():
-            for chunk in chunks(trials, SEEDS_PER_BATCH if batches else 1):
+            for chunk in chunks(job.trials, job.seeds_per_chunk):
                 for row in runner.run(chunk):
                     rows.append(row)
                     if sink:
                         sink.add(row)
                     if on_trial:
-                        on_trial(row, len(trials))
+                        on_trial(row)
     finally:
         if sink:
             sink.close()

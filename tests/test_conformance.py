@@ -1,0 +1,47 @@
+"""Every registered augmenter passes the conformance kit that plugin authors use."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.base import BaseEstimator
+
+from augbench.plugins import Registry, make_plugin_manager
+from augbench.testing import check_augmenter, make_mixed_table
+
+# Small settings keep the suite fast; the contract does not depend on them.
+FAST = {"gan": {"epochs": 3}}
+AUGMENTERS = Registry(make_plugin_manager(disabled=())).names("augmenters")
+
+
+@pytest.mark.parametrize("name", AUGMENTERS)
+def test_registered_augmenter_follows_the_contract(registry: Registry, name: str) -> None:
+    augmenter = registry.create("augmenters", name, **FAST.get(name, {}))
+    check_augmenter(augmenter, adds_rows=name != "none")
+
+
+def test_smote_on_numeric_only_and_categorical_only_tables(registry: Registry) -> None:
+    X, y = make_mixed_table()
+    check_augmenter(registry.create("augmenters", "smote"), X[["age", "bmi"]], y)
+    check_augmenter(registry.create("augmenters", "smote"), X[["sex", "smoker"]], y)
+
+
+class Mislabels(BaseEstimator):
+    """Breaks the contract: changes an original row."""
+
+    def __init__(self, sampling_strategy=1.0, random_state=None):
+        self.sampling_strategy = sampling_strategy
+        self.random_state = random_state
+
+    def fit_resample(self, X, y):
+        X = X.copy()
+        X.iloc[0, 1] += 1.0
+        n_new = int(np.sum(y == 0)) - int(np.sum(y == 1))
+        return pd.concat([X, X[y == 1].iloc[:1].loc[[X.index[y == 1][0]] * n_new]],
+                         ignore_index=True), np.concatenate([y, np.ones(n_new, y.dtype)])
+
+
+def test_the_kit_catches_a_changed_original_row() -> None:
+    with pytest.raises(AssertionError, match="first len\\(X\\) rows"):
+        check_augmenter(Mislabels())

@@ -1,0 +1,91 @@
+"""Reading tables: targets, positives, missing values, categoricals, and the real medical tables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import augbench
+from augbench.errors import UsageError
+
+
+def _csv(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "table.csv"
+    path.write_text(text)
+    return path
+
+
+def test_csv_with_missing_tokens_text_columns_and_default_positive(tmp_path: Path) -> None:
+    path = _csv(tmp_path, "id,age,sex,bmi,out\n1,50,F,?,no\n2,NA,M,30,yes\n3,61,F,N/A,no\n"
+                          "4,,M,22,no\n5,40,F,25,yes\n6,44,M,26,no\n")
+    ds = augbench.load_dataset(path, target="out", drop="id")
+    assert list(ds.X.columns) == ["age", "sex", "bmi"]
+    assert ds.positive == "yes" and ds.y.tolist() == [0, 1, 0, 0, 1, 0]
+    assert ds.X["age"].isna().sum() == 2 and ds.X["bmi"].isna().sum() == 2
+    assert isinstance(ds.X["sex"].dtype, pd.CategoricalDtype)
+    assert ds.X["bmi"].dtype.kind == "f"
+
+
+def test_positive_labels_and_categorical_codes(tmp_path: Path) -> None:
+    path = _csv(tmp_path, "cp,num\n1,0\n2,1\n3,2\n1,0\n2,4\n3,0\n")
+    ds = augbench.load_dataset(path, target="num", positive="1,2,3,4", categorical="cp")
+    assert ds.y.tolist() == [0, 1, 1, 0, 1, 0]
+    assert isinstance(ds.X["cp"].dtype, pd.CategoricalDtype)
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    (dict(target="outcome"), "target column 'outcome' not found .* Columns: a, y"),
+    (dict(target="y", positive="maybe"), "--positive value\\(s\\) maybe never occur"),
+    (dict(target="y", drop="b"), "column 'b' .* not found"),
+    (dict(target=None), "add --target"),
+])
+def test_bad_table_options_are_usage_errors(tmp_path: Path, kwargs, message) -> None:
+    path = _csv(tmp_path, "a,y\n1,0\n2,1\n3,0\n4,1\n")
+    with pytest.raises(UsageError, match=message):
+        augbench.load_dataset(path, **kwargs)
+
+
+def test_unknown_dataset_name_lists_the_known_ones() -> None:
+    with pytest.raises(UsageError, match="unknown dataset 'heart'. Available: breast-cancer"):
+        augbench.load_dataset("heart")
+
+
+def test_embedded_default_has_malignant_as_positive_minority() -> None:
+    ds = augbench.load_dataset("breast-cancer")
+    assert ds.X.shape == (569, 30) and int(ds.y.sum()) == 212 and ds.positive == "malignant"
+
+
+SHARED = [  # file, options, rows, positives (from ../shared/data/README.md)
+    ("heart_attack_risk.csv", dict(target="Heart Attack Risk", drop="Patient ID,Blood Pressure"),
+     8763, 3139),
+    ("pima_diabetes.csv", dict(target="Outcome"), 768, 268),
+    ("stroke.csv", dict(target="stroke", drop="id"), 5110, 249),
+    ("heart_disease_cleveland.csv", dict(target="num", positive="1,2,3,4"), 303, 139),
+]
+
+
+@pytest.mark.parametrize("name, options, rows, positives", SHARED, ids=[s[0] for s in SHARED])
+def test_shared_medical_tables_load(shared_data: Path, name, options, rows, positives) -> None:
+    ds = augbench.load_dataset(shared_data / name, **options)
+    assert len(ds.X) == rows and int(ds.y.sum()) == positives
+    assert all(ds.X[c].dtype.kind in "iuf" for c in ds.X.columns if c not in ds.categorical_columns)
+
+
+def test_stroke_missing_bmi_and_categoricals(shared_data: Path) -> None:
+    ds = augbench.load_dataset(shared_data / "stroke.csv", target="stroke", drop="id")
+    assert ds.X["bmi"].isna().sum() == 201
+    assert {"gender", "smoking_status", "work_type"} <= set(ds.categorical_columns)
+
+
+def test_smote_runs_on_stroke_with_categoricals_and_missing_values(shared_data: Path) -> None:
+    res = augbench.run(data=(augbench.DataSpec(str(shared_data / "stroke.csv"), target="stroke",
+                                               drop=("id",)),),
+                       augmenters=("none", "smote"), classifiers=("lr",), seeds=2, sizes=(300,))
+    assert (res.trials["status"] == "ok").all(), res.trials["error"].tolist()
+    smote = res.trials[res.trials.augmenter == "smote"]
+    assert (smote["n_train_positive"] + smote["n_synthetic"]
+            == smote["n_train"] - smote["n_train_positive"]).all()
+    assert np.isfinite(res.trials["roc_auc"]).all()

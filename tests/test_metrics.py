@@ -1,0 +1,42 @@
+"""Metrics agree with scikit-learn's definitions; intervals are Student-t."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy import stats
+from sklearn import metrics as skm
+
+from augbench.metrics import score
+from augbench.stats import t_interval
+
+
+def test_score_matches_scikit_learn() -> None:
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 2, 300)
+    p = np.clip(0.3 * y + rng.random(300) * 0.7, 0, 1)
+    pred = (p > 0.5).astype(int)
+    got = score(y, p)
+    assert got["accuracy"] == pytest.approx(skm.accuracy_score(y, pred))
+    assert got["recall"] == pytest.approx(skm.recall_score(y, pred))
+    assert got["precision"] == pytest.approx(skm.precision_score(y, pred))
+    assert got["specificity"] == pytest.approx(skm.recall_score(1 - y, 1 - pred))
+    assert got["f1"] == pytest.approx(skm.f1_score(y, pred))
+    assert got["balanced_accuracy"] == pytest.approx(skm.balanced_accuracy_score(y, pred))
+    assert got["roc_auc"] == pytest.approx(skm.roc_auc_score(y, p))
+    assert got["pr_auc"] == pytest.approx(skm.average_precision_score(y, p))
+    assert got["brier"] == pytest.approx(skm.brier_score_loss(y, p))
+
+
+def test_no_positive_prediction_scores_zero_precision() -> None:
+    got = score(np.array([0, 1, 0, 1]), np.array([0.1, 0.2, 0.3, 0.4]))
+    assert got["precision"] == 0.0 and got["recall"] == 0.0 and got["roc_auc"] == 0.75
+
+
+def test_t_interval_by_hand() -> None:
+    values = np.array([0.70, 0.74, 0.78, 0.72])
+    half = stats.t.ppf(0.975, 3) * values.std(ddof=1) / 2  # sqrt(4) = 2
+    low, high = t_interval([values.mean()], [values.std(ddof=1)], [4])
+    assert low[0] == pytest.approx(0.735 - half) and high[0] == pytest.approx(0.735 + half)
+    low, high = t_interval([0.99], [0.05], [3], bounds=(0.0, 1.0))
+    assert high[0] == 1.0 and np.isnan(t_interval([0.5], [0.0], [1])[0][0])
