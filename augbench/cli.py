@@ -94,6 +94,9 @@ def build_parser() -> argparse.ArgumentParser:
                       help="minority:majority ratio after augmentation (default 1.0, i.e. 1:1)")
     grid.add_argument("--test-size", type=float, default=0.3,
                       help="fraction of each seed's rows held out for testing (default 0.3)")
+    grid.add_argument("--baseline", metavar="AUGMENTER",
+                      help="what every augmenter is compared with, seed by seed "
+                      "(default: none if it runs, else the first augmenter)")
     grid.add_argument("--set", action="append", default=[], metavar="NAME.PARAM=VALUE",
                       dest="settings", help="a parameter of an augmenter or classifier; repeatable")
     output = run.add_argument_group("output")
@@ -112,7 +115,7 @@ def _run(args: argparse.Namespace) -> int:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    from augbench.report import print_summary
+    from augbench.report import print_report
     from augbench.runner import DataSpec, Experiment, make_plan, run
 
     specs = tuple(DataSpec(source=src, target=args.target, positive=args.positive, drop=args.drop,
@@ -120,9 +123,13 @@ def _run(args: argparse.Namespace) -> int:
                   for src in (args.data or [DataSpec().source]))
     exp = Experiment(data=specs, augmenters=args.augmenters, classifiers=args.classifiers,
                      sizes=args.sizes, seeds=args.seeds, ratio=args.ratio,
-                     test_size=args.test_size, params=parse_settings(args.settings))
+                     test_size=args.test_size, params=parse_settings(args.settings),
+                     baseline=args.baseline)
     job = make_plan(exp)
     console, err = Console(), Console(stderr=True)
+    if not console.is_terminal:
+        # Files and CI logs have no width; 80 columns would squeeze the tables.
+        console = Console(width=max(console.width, 120))
     progress = Progress(TextColumn("trials"), BarColumn(), MofNCompleteColumn(),
                         TextColumn("[red]{task.fields[failed]} failed"), TimeRemainingColumn(),
                         console=err, disable=args.quiet, transient=False)
@@ -140,10 +147,10 @@ def _run(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         err.print(f"interrupted: the finished trials are in {args.out / 'trials.csv'}")
         return 130
-    print_summary(results.summary, console)
+    print_report(results, console)
     trials = len(results.trials)
     err.print(f"{trials - results.n_failed} of {trials} trials ok; results in {args.out}/"
-              "{trials,summary}.csv")
+              "{trials,summary,comparisons}.csv", markup=False, highlight=False)
     if results.n_failed:
         first = results.trials.loc[results.trials["status"] != "ok", "error"].iloc[0]
         err.print(f"[red]{results.n_failed} trials failed[/]; first error: {first}", markup=True)
@@ -159,13 +166,14 @@ def _plugins() -> int:
 
     registry = default_registry()
     table = Table("plugin", "provides", "distribution", "version")
-    by_plugin: dict[str, list[str]] = {}
+    by_plugin: dict[str, dict[str, list[str]]] = {}
     for kind in KINDS:
         for entry in registry.entries[kind].values():
-            by_plugin.setdefault(entry.plugin, []).append(f"{entry.kind} {entry.name}")
+            by_plugin.setdefault(entry.plugin, {}).setdefault(kind, []).append(entry.name)
     for name in sorted(by_plugin):
         dist, version = registry.provider(name)
-        table.add_row(name, ", ".join(by_plugin[name]), dist, version)
+        provides = "\n".join(f"{kind}: {', '.join(names)}" for kind, names in by_plugin[name].items())
+        table.add_row(name, provides, dist, version)
     Console().print(table)
     return 0
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
 
+from augbench.compare import paired_comparisons
 from augbench.metrics import METRIC_BOUNDS, METRICS
 from augbench.stats import t_interval
 
@@ -35,22 +37,29 @@ def summarize(trials: pd.DataFrame) -> pd.DataFrame:
 
 @dataclass
 class Results:
-    """The trials of a run (one row each) and where they were written."""
+    """The trials of a run (one row each), the baseline augmenter, and where they were written."""
 
     trials: pd.DataFrame
+    baseline: str = "none"
     out: Path | None = None
 
-    @property
+    @cached_property
     def summary(self) -> pd.DataFrame:
         return summarize(self.trials)
+
+    @cached_property
+    def comparisons(self) -> pd.DataFrame:
+        """Paired comparisons of every augmenter with the baseline (see augbench.compare)."""
+        return paired_comparisons(self.trials, self.baseline)
 
     @property
     def n_failed(self) -> int:
         return int((self.trials["status"] != "ok").sum())
 
     def write(self, out: Path) -> None:
-        """Write ``trials.csv`` and ``summary.csv`` into ``out``."""
+        """Write ``trials.csv``, ``summary.csv`` and ``comparisons.csv`` into ``out``."""
         out.mkdir(parents=True, exist_ok=True)
         self.trials.to_csv(out / "trials.csv", index=False)
         self.summary.to_csv(out / "summary.csv", index=False)
+        self.comparisons.to_csv(out / "comparisons.csv", index=False)
         self.out = out

@@ -53,6 +53,14 @@ class Experiment:
     ratio: float = 1.0
     test_size: float = 0.3
     params: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    # What every augmenter is compared with: "none" when it runs, else the first augmenter.
+    baseline: str | None = None
+
+    @property
+    def baseline_augmenter(self) -> str:
+        if self.baseline is not None:
+            return self.baseline
+        return "none" if "none" in self.augmenters else self.augmenters[0]
 
 
 def resolve_sizes(sizes: Sequence[int | str], pool: int, name: str, defaults: bool) -> list[int]:
@@ -79,6 +87,9 @@ def _validate(exp: Experiment, registry: Registry) -> bool:
     if not 0 < exp.ratio <= 1:
         raise UsageError(f"--ratio is minority:majority after augmentation and must lie in (0, 1], "
                          f"got {exp.ratio}.")
+    if exp.baseline is not None and exp.baseline not in exp.augmenters:
+        raise UsageError(f"--baseline '{exp.baseline}' is not among --augmenters "
+                         f"({', '.join(exp.augmenters)}); add it there or choose one of them.")
     chosen = set(exp.augmenters) | set(exp.classifiers)
     for plugin, params in exp.params.items():
         if plugin not in chosen:
@@ -215,7 +226,8 @@ def run(
         if sink:
             sink.close()
     results = Results(pd.DataFrame(rows).sort_values(
-        ["dataset", "size", "seed", "augmenter", "classifier"], kind="stable", ignore_index=True))
+        ["dataset", "size", "seed", "augmenter", "classifier"], kind="stable", ignore_index=True),
+        baseline=job.experiment.baseline_augmenter)
     if out is not None:
         results.write(Path(out))
     return results

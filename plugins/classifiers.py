@@ -1,4 +1,6 @@
-"""scikit-learn classifiers: ``lr``, ``rf``, ``hgb``, ``mlp`` and ``dummy``.
+"""scikit-learn classifiers: ``lr``, ``rf``, ``hgb``, ``mlp``, ``dummy``, and class-weighted
+``lr-balanced``, ``rf-balanced``, ``hgb-balanced`` (``class_weight="balanced"``), so that
+"does augmentation beat reweighting?" is one run away.
 
 Each runs on one thread (parallelism belongs to augbench's runner) with defaults chosen to
 converge on small, scaled tables; every parameter can be changed with ``--set NAME.PARAM=VALUE``.
@@ -46,6 +48,17 @@ def dummy(**params: Any) -> Any:
     return DummyClassifier(**{"strategy": "prior", **params})
 
 
+def _balanced(factory: Any) -> Any:
+    def balanced(**params: Any) -> Any:
+        return factory(**{"class_weight": "balanced", **params})
+
+    balanced.__doc__ = f"{factory.__doc__.rstrip('.')}, classes weighted inversely to their frequency."
+    return balanced
+
+
 @augbench.hookimpl
 def augbench_classifiers() -> dict:
-    return {"lr": lr, "rf": rf, "hgb": hgb, "mlp": mlp, "dummy": dummy}
+    plain = {"lr": lr, "rf": rf, "hgb": hgb, "mlp": mlp, "dummy": dummy}
+    # MLPClassifier and DummyClassifier take no class_weight.
+    weighted = {f"{name}-balanced": _balanced(plain[name]) for name in ("lr", "rf", "hgb")}
+    return {**plain, **weighted}

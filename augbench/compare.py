@@ -1,0 +1,140 @@
+"""Paired comparisons against a baseline, Holm's adjustment, and ranks across datasets.
+
+Every augmenter of a seed is scored on the same test rows as the baseline of that seed, so the
+per-seed differences are paired: their mean, a Student-t 95% interval of that mean, and the
+two-sided Wilcoxon signed-rank test (``scipy.stats.wilcoxon`` with its defaults) describe them.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+
+from augbench.metrics import LOWER_IS_BETTER, METRICS
+from augbench.stats import t_interval
+
+KEYS = ["dataset", "size", "classifier", "seed"]
+ALPHA = 0.05
+
+
+def holm(p_values: np.ndarray) -> np.ndarray:
+    """Holm's step-down adjustment; NaN p-values are left out of the family and stay NaN."""
+    p = np.asarray(p_values, dtype=float)
+    adjusted = np.full_like(p, np.nan)
+    finite = np.flatnonzero(~np.isnan(p))
+    order = finite[np.argsort(p[finite], kind="stable")]
+    m = len(order)
+    running = 0.0
+    for rank, index in enumerate(order):
+        running = max(running, min(1.0, (m - rank) * p[index]))
+        adjusted[index] = running
+    return adjusted
+
+
+def _wilcoxon(diffs: np.ndarray) -> float:
+    from scipy import stats
+
+    if len(diffs) == 0:
+        return float("nan")
+    with warnings.catch_warnings():
+        # All-zero differences make scipy warn on its way to p = 1.
+        warnings.simplefilter("ignore")
+        return float(stats.wilcoxon(diffs).pvalue)
+
+
+def paired_comparisons(trials: pd.DataFrame, baseline: str = "none") -> pd.DataFrame:
+    """One row per (dataset, size, augmenter, classifier, metric) against ``baseline``.
+
+    Columns: baseline, n_pairs, mean_diff (augmenter minus baseline), ci_low, ci_high, p_value,
+    p_adjusted (Holm across every row), wins, ties, losses (a win is better for the augmenter,
+    which for the Brier score means lower).
+    """
+    ok = trials[trials["status"] == "ok"]
+    base = ok[ok["augmenter"] == baseline].set_index(KEYS)
+    rows = []
+    for (dataset, size, augmenter, classifier), group in ok.groupby(
+            ["dataset", "size", "augmenter", "classifier"], sort=True):
+        if augmenter == baseline:
+            continue
+        paired = group.set_index(KEYS).join(base[list(METRICS)], how="inner", rsuffix="_base")
+        for metric in METRICS:
+            # Rounded so that float noise (0.0117 vs 0.0117000000000001) neither breaks nor makes
+            # ties, which decide between the exact and the approximate Wilcoxon test.
+            diffs = (paired[metric] - paired[f"{metric}_base"]).dropna().to_numpy().round(12)
+            better = -diffs if metric in LOWER_IS_BETTER else diffs
+            mean = float(diffs.mean()) if len(diffs) else float("nan")
+            std = float(diffs.std(ddof=1)) if len(diffs) > 1 else float("nan")
+            low, high = t_interval([mean], [std], [len(diffs)])
+            rows.append({
+                "dataset": dataset, "size": size, "augmenter": augmenter,
+                "classifier": classifier, "metric": metric, "baseline": baseline,
+                "n_pairs": len(diffs), "mean_diff": mean, "ci_low": low[0], "ci_high": high[0],
+                "p_value": _wilcoxon(diffs), "wins": int((better > 0).sum()),
+                "ties": int((better == 0).sum()), "losses": int((better < 0).sum()),
+            })
+    columns = ["dataset", "size", "augmenter", "classifier", "metric", "baseline", "n_pairs",
+               "mean_diff", "ci_low", "ci_high", "p_value", "p_adjusted", "wins", "ties", "losses"]
+    table = pd.DataFrame(rows, columns=[c for c in columns if c != "p_adjusted"])
+    table.insert(columns.index("p_adjusted"), "p_adjusted", holm(table["p_value"].to_numpy()))
+    return table
+
+
+def significant(comparisons: pd.DataFrame) -> pd.Series:
+    """Rows whose Holm-adjusted p-value is below 0.05."""
+    return comparisons["p_adjusted"] < ALPHA
+
+
+def threshold_shifts(comparisons: pd.DataFrame) -> pd.DataFrame:
+    """Cases where recall rises significantly while ROC-AUC does not: a moved threshold.
+
+    Returns dataset, size, augmenter, classifier, recall_diff, roc_auc_diff.
+    """
+    wide = comparisons.pivot_table(index=["dataset", "size", "augmenter", "classifier"],
+                                   columns="metric", values=["mean_diff", "p_adjusted"])
+    if wide.empty:
+        return pd.DataFrame(columns=["dataset", "size", "augmenter", "classifier",
+                                     "recall_diff", "roc_auc_diff"])
+    recall_up = (wide[("mean_diff", "recall")] > 0) & (wide[("p_adjusted", "recall")] < ALPHA)
+    auc_flat = ~((wide[("mean_diff", "roc_auc")] > 0) & (wide[("p_adjusted", "roc_auc")] < ALPHA))
+    picked = wide[recall_up & auc_flat]
+    return pd.DataFrame({"recall_diff": picked[("mean_diff", "recall")],
+                         "roc_auc_diff": picked[("mean_diff", "roc_auc")]}).reset_index()
+
+
+def no_signal(summary: pd.DataFrame, baseline: str = "none") -> pd.DataFrame:
+    """(dataset, classifier, size, roc_auc_ci_low, roc_auc_ci_high) where the baseline's ROC-AUC
+    interval at the largest size includes 0.5.
+
+    A classifier whose ROC-AUC is 0.5 with a zero-width interval ranks nothing (it predicts a
+    constant, as ``dummy`` does); it says nothing about the table and is left out.
+    """
+    base = summary[summary["augmenter"] == baseline]
+    largest = base.loc[base.groupby(["dataset", "classifier"])["size"].idxmax()]
+    low, high = largest["roc_auc_ci_low"], largest["roc_auc_ci_high"]
+    constant = low == high
+    hit = largest[(low <= 0.5) & (high >= 0.5) & ~constant]
+    return hit[["dataset", "classifier", "size", "roc_auc_ci_low", "roc_auc_ci_high"]]
+
+
+def average_ranks(summary: pd.DataFrame, metric: str = "roc_auc") -> pd.DataFrame:
+    """Average rank of each augmenter across datasets (1 = best ``metric`` at each dataset's
+    largest size), one row per classifier, with Friedman's test of equal ranks in ``friedman_p``.
+
+    ``friedman_p`` is NaN where the test is undefined: fewer than three augmenters or two datasets.
+    """
+    from scipy import stats
+
+    largest = summary[summary["size"] == summary.groupby("dataset")["size"].transform("max")]
+    scores = largest.pivot_table(index=["classifier", "dataset"], columns="augmenter",
+                                 values=f"{metric}_mean").dropna()
+    ranks = scores.rank(axis=1, ascending=metric in LOWER_IS_BETTER)
+    table = ranks.groupby(level="classifier").mean()
+    p_values = {}
+    for classifier, block in scores.groupby(level="classifier"):
+        p_values[classifier] = (float(stats.friedmanchisquare(*block.to_numpy().T).pvalue)
+                                if block.shape[1] >= 3 and len(block) >= 2 else float("nan"))
+    table["n_datasets"] = scores.groupby(level="classifier").size()
+    table["friedman_p"] = pd.Series(p_values)
+    return table

@@ -1,0 +1,118 @@
+"""Paired comparisons, Holm, threshold shifts, no-signal alarm and ranks, pinned by hand."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+import augbench
+from augbench.compare import (average_ranks, holm, no_signal, paired_comparisons,
+                              threshold_shifts)
+from augbench.metrics import METRICS
+from augbench.report import findings
+
+
+def test_holm_by_hand() -> None:
+    adjusted = holm(np.array([0.01, 0.04, 0.03, np.nan]))
+    # sorted 0.01, 0.03, 0.04 -> 3 x 0.01, max(0.03, 2 x 0.03), max(0.06, 1 x 0.04)
+    assert adjusted[:3] == pytest.approx([0.03, 0.06, 0.06]) and np.isnan(adjusted[3])
+    assert holm(np.array([0.5, 0.9])) == pytest.approx([1.0, 1.0])
+
+
+def _trials(values: dict[str, list[float]], metric: str = "recall") -> pd.DataFrame:
+    rows = []
+    for augmenter, per_seed in values.items():
+        for seed, value in enumerate(per_seed):
+            row = {"dataset": "d", "size": 50, "seed": seed, "augmenter": augmenter,
+                   "classifier": "lr", "status": "ok", **{m: 0.5 for m in METRICS}}
+            row[metric] = value
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def test_paired_difference_interval_test_and_counts_by_hand() -> None:
+    trials = _trials({"none": [0.50, 0.60, 0.70, 0.40, 0.55],
+                      "smote": [0.60, 0.60, 0.90, 0.45, 0.50]})
+    row = paired_comparisons(trials).set_index("metric").loc["recall"]
+    diffs = np.array([0.10, 0.00, 0.20, 0.05, -0.05])
+    half = stats.t.ppf(0.975, 4) * diffs.std(ddof=1) / np.sqrt(5)
+    assert row["mean_diff"] == pytest.approx(0.06)
+    assert (row["ci_low"], row["ci_high"]) == pytest.approx((0.06 - half, 0.06 + half))
+    assert row["p_value"] == pytest.approx(stats.wilcoxon(diffs).pvalue)
+    assert (row["wins"], row["ties"], row["losses"]) == (3, 1, 1)
+    assert row["baseline"] == "none" and row["n_pairs"] == 5
+
+
+def test_lower_brier_is_a_win_and_failed_seeds_are_unpaired() -> None:
+    trials = _trials({"none": [0.20, 0.20, 0.20], "ros": [0.10, 0.10, 0.30]}, metric="brier")
+    trials.loc[(trials.augmenter == "ros") & (trials.seed == 2), "status"] = "failed"
+    row = paired_comparisons(trials).set_index("metric").loc["brier"]
+    assert row["n_pairs"] == 2 and row["wins"] == 2 and row["losses"] == 0
+    assert row["mean_diff"] == pytest.approx(-0.10)
+
+
+def test_threshold_shift_is_recall_up_without_auc_gain() -> None:
+    comparisons = pd.DataFrame({
+        "dataset": "d", "size": [50, 50, 100, 100], "augmenter": "smote", "classifier": "lr",
+        "metric": ["recall", "roc_auc"] * 2, "mean_diff": [0.2, 0.0, 0.2, 0.05],
+        "p_adjusted": [0.001, 0.9, 0.001, 0.001]})
+    shifts = threshold_shifts(comparisons)
+    assert shifts["size"].tolist() == [50] and shifts["recall_diff"].tolist() == [0.2]
+
+
+def test_no_signal_uses_the_baseline_at_the_largest_size() -> None:
+    summary = pd.DataFrame({
+        "dataset": "d", "classifier": ["lr", "lr", "dummy", "rf"], "augmenter": "none",
+        "size": [50, 200, 200, 200], "roc_auc_ci_low": [0.55, 0.48, 0.5, 0.6],
+        "roc_auc_ci_high": [0.70, 0.53, 0.5, 0.7]})
+    hit = no_signal(summary)
+    assert hit[["classifier", "size"]].values.tolist() == [["lr", 200]]
+
+
+def test_average_ranks_and_friedman_by_hand() -> None:
+    auc = {("a", "none"): 0.70, ("a", "smote"): 0.72, ("a", "gan"): 0.71,
+           ("b", "none"): 0.60, ("b", "smote"): 0.65, ("b", "gan"): 0.61,
+           ("c", "none"): 0.80, ("c", "smote"): 0.79, ("c", "gan"): 0.81}
+    summary = pd.DataFrame([{"dataset": d, "augmenter": a, "classifier": "lr", "size": 100,
+                             "roc_auc_mean": v} for (d, a), v in auc.items()])
+    ranks = average_ranks(summary).loc["lr"]
+    assert ranks["smote"] == pytest.approx((1 + 1 + 3) / 3)
+    assert ranks["none"] == pytest.approx((3 + 3 + 2) / 3)
+    expected = stats.friedmanchisquare([0.70, 0.60, 0.80], [0.72, 0.65, 0.79], [0.71, 0.61, 0.81])
+    assert ranks["friedman_p"] == pytest.approx(expected.pvalue) and ranks["n_datasets"] == 3
+
+
+def test_comparisons_csv_agrees_with_a_recomputation_from_trials_csv(tmp_path) -> None:
+    augbench.run(augmenters=("none", "smote", "ros"), classifiers=("lr", "dummy"), seeds=20,
+                 sizes=(100,), out=tmp_path)
+    trials = pd.read_csv(tmp_path / "trials.csv")
+    comparisons = pd.read_csv(tmp_path / "comparisons.csv")
+    assert len(comparisons) == 2 * 2 * len(METRICS)
+    for r in comparisons.itertuples():
+        pick = trials[(trials.classifier == r.classifier) & (trials["size"] == r.size)]
+        a = pick[pick.augmenter == r.augmenter].set_index("seed")[r.metric]
+        b = pick[pick.augmenter == "none"].set_index("seed")[r.metric]
+        diffs = (a - b).to_numpy().round(12)  # as augbench does, so that float noise makes no tie
+        assert r.mean_diff == pytest.approx(diffs.mean())
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # all-tied pairs: scipy warns and returns NaN
+            expected = stats.wilcoxon(diffs).pvalue
+        assert r.p_value == pytest.approx(expected, nan_ok=True)
+        assert r.ci_low <= r.mean_diff <= r.ci_high
+        assert np.isnan(r.p_value) or r.p_adjusted >= r.p_value
+    assert not any(line.startswith("warning: no detectable signal")
+                   for line in findings(augbench.Results(trials)))
+
+
+def test_heart_attack_table_raises_the_no_signal_alarm(shared_data) -> None:
+    spec = augbench.DataSpec(str(shared_data / "heart_attack_risk.csv"), target="Heart Attack Risk",
+                             drop=("Patient ID", "Blood Pressure"))
+    results = augbench.run(data=(spec,), augmenters=("none", "smote"), classifiers=("lr",),
+                           seeds=10, sizes=(1000,))
+    lines = findings(results)
+    assert any(line.startswith("warning: no detectable signal in dataset 'heart_attack_risk' "
+                               "with classifier 'lr'") for line in lines), lines
