@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -34,6 +35,11 @@ def load_dataset(
                                          categorical=categorical).items() if v}
         if na_values != DEFAULT_NA_VALUES:
             options["na_values"] = na_values
+        # CSV options given for the other --data of a run go to a named dataset only if it
+        # takes them; a self-contained table such as breast-cancer takes none.
+        accepted = inspect.signature(registry.get("datasets", key).factory).parameters
+        if not any(p.kind is p.VAR_KEYWORD for p in accepted.values()):
+            options = {k: v for k, v in options.items() if k in accepted}
         dataset = registry.create("datasets", key, **options)
         if not isinstance(dataset, Dataset):
             raise UsageError(f"dataset plugin '{key}' returned {type(dataset).__name__}, "
