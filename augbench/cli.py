@@ -99,13 +99,32 @@ def build_parser() -> argparse.ArgumentParser:
                       "(default: none if it runs, else the first augmenter)")
     grid.add_argument("--set", action="append", default=[], metavar="NAME.PARAM=VALUE",
                       dest="settings", help="a parameter of an augmenter or classifier; repeatable")
+    how = run.add_argument_group("execution")
+    how.add_argument("--jobs", type=int, metavar="N",
+                     help="trials run in N processes, one thread each (default: all cores)")
+    how.add_argument("--executor", choices=("local", "ray"), default="local",
+                     help="local processes, or Ray tasks (pip install 'augbench[ray]')")
+    how.add_argument("--address", metavar="ADDR",
+                     help="address of an existing Ray cluster (default: start one here)")
+    how.add_argument("--trial-timeout", type=float, metavar="SECONDS",
+                     help="fail a trial whose augmentation (per seed) or fit takes longer")
     output = run.add_argument_group("output")
     output.add_argument("--out", type=Path, default=Path(DEFAULT_OUT),
                         help=f"folder for trials.csv and summary.csv (default: {DEFAULT_OUT})")
+    output.add_argument("--overwrite", action="store_true",
+                        help="replace another experiment's results in --out")
     output.add_argument("--fail-fast", action="store_true",
-                        help="stop at the first failing trial and show its traceback")
+                        help="stop at the first failing trial and show its traceback (one job)")
     output.add_argument("--quiet", action="store_true", help="no progress bar")
 
+    report = sub.add_parser("report", help="render stored results again, without running trials",
+                            description="Print the tables of a finished or interrupted run and "
+                            "export its results.")
+    report.add_argument("out", type=Path, metavar="DIR", help="a folder written by 'augbench run'")
+    report.add_argument("--format", choices=("csv", "json", "markdown", "parquet"),
+                        action="append", dest="formats",
+                        help="also export trials, summary and comparisons in this format "
+                        "(repeatable)")
     sub.add_parser("plugins", help="list installed plugins and what they provide")
     sub.add_parser("datasets", help="list the named datasets")
     return parser
@@ -115,6 +134,7 @@ def _run(args: argparse.Namespace) -> int:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+    from augbench.executors import Execution, available_cores
     from augbench.report import print_report
     from augbench.runner import DataSpec, Experiment, make_plan, run
 
@@ -125,6 +145,9 @@ def _run(args: argparse.Namespace) -> int:
                      sizes=args.sizes, seeds=args.seeds, ratio=args.ratio,
                      test_size=args.test_size, params=parse_settings(args.settings),
                      baseline=args.baseline)
+    jobs = args.jobs or (1 if args.fail_fast else available_cores())
+    execution = Execution(jobs=jobs, executor=args.executor, address=args.address,
+                          trial_timeout=args.trial_timeout, fail_fast=args.fail_fast)
     job = make_plan(exp)
     console, err = Console(), Console(stderr=True)
     if not console.is_terminal:
@@ -143,19 +166,42 @@ def _run(args: argparse.Namespace) -> int:
 
     try:
         with progress:
-            results = run(job, out=args.out, fail_fast=args.fail_fast, on_trial=on_trial)
+            results = run(job, out=args.out, execution=execution, overwrite=args.overwrite,
+                          on_trial=on_trial)
     except KeyboardInterrupt:
         err.print(f"interrupted: the finished trials are in {args.out / 'trials.csv'}")
         return 130
+    return _finish(results, console, err, args.out)
+
+
+def _finish(results: Any, console: Any, err: Any, out: Path) -> int:
+    from augbench.report import print_report
+
     print_report(results, console)
     trials = len(results.trials)
-    err.print(f"{trials - results.n_failed} of {trials} trials ok; results in {args.out}/"
+    err.print(f"{trials - results.n_failed} of {trials} trials ok; results in {out}/"
               "{trials,summary,comparisons}.csv", markup=False, highlight=False)
     if results.n_failed:
         first = results.trials.loc[results.trials["status"] != "ok", "error"].iloc[0]
         err.print(f"[red]{results.n_failed} trials failed[/]; first error: {first}", markup=True)
         return 1
     return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    from rich.console import Console
+
+    from augbench.runner import load_results
+
+    results = load_results(args.out)
+    written = [path for fmt in (args.formats or []) for path in results.export(args.out, fmt)]
+    console, err = Console(), Console(stderr=True)
+    if not console.is_terminal:
+        console = Console(width=max(console.width, 120))
+    code = _finish(results, console, err, args.out)
+    for path in written:
+        err.print(f"wrote {path}", markup=False, highlight=False)
+    return code
 
 
 def _plugins() -> int:
@@ -197,7 +243,8 @@ def _datasets() -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
-        command = {"run": lambda: _run(args), "plugins": _plugins, "datasets": _datasets}
+        command = {"run": lambda: _run(args), "report": lambda: _report(args),
+                   "plugins": _plugins, "datasets": _datasets}
         return command[args.command]()
     except UsageError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -74,10 +75,15 @@ def make_plugin_manager(
 
 @dataclass
 class Registry:
-    """Every named augmenter, classifier and dataset that the registered plugins provide."""
+    """Every named augmenter, classifier and dataset that the registered plugins provide.
+
+    ``recipe`` (extra plugin module names, disabled names) lets worker processes build the same
+    registry; it is None for a plugin manager assembled by hand, which stays in this process.
+    """
 
     pm: pluggy.PluginManager
     entries: dict[str, dict[str, Entry]] = field(default_factory=dict)
+    recipe: tuple[tuple[str, ...], tuple[str, ...] | None] | None = None
 
     def __post_init__(self) -> None:
         for kind in KINDS:
@@ -129,7 +135,19 @@ class Registry:
         return "-", "-"
 
 
+def make_registry(plugins: Iterable[str] = (), disabled: Iterable[str] | None = None) -> Registry:
+    """A registry of the installed plugins plus ``plugins``, importable module names.
+
+    Unlike a hand-made plugin manager, it can be rebuilt in worker processes (``--jobs``, Ray).
+    """
+    names = tuple(plugins)
+    blocked = tuple(disabled) if disabled is not None else None
+    modules = [importlib.import_module(name) for name in names]
+    return Registry(make_plugin_manager(extra_plugins=modules, disabled=blocked),
+                    recipe=(names, blocked))
+
+
 @lru_cache(maxsize=1)
 def default_registry() -> Registry:
     """The registry of every installed plugin, built once per process."""
-    return Registry(make_plugin_manager())
+    return make_registry()

@@ -8,6 +8,8 @@ coordinates, so a trial gives the same numbers alone, in any order, in parallel 
 
 from __future__ import annotations
 
+import signal
+import threading
 import time
 import warnings
 from contextlib import contextmanager
@@ -120,6 +122,8 @@ class TrialRunner:
     datasets: Mapping[str, Dataset]
     registry: Registry = field(default_factory=default_registry)
     fail_fast: bool = False
+    # Seconds allowed for each step of a trial: augmenting (per seed) and fitting.
+    timeout: float | None = None
 
     def run(self, trials: Iterable[Trial]) -> Iterator[dict[str, Any]]:
         """Yield one result row per trial, in the order given."""
@@ -161,7 +165,7 @@ class TrialRunner:
             if hasattr(augmenter, "fit_resample_many"):
                 try:
                     start = time.perf_counter()
-                    with _quiet():
+                    with _quiet(), time_limit(self.timeout and self.timeout * len(data)):
                         outputs = augmenter.fit_resample_many(
                             [d.X_train for d in data], [d.y_train for d in data], seeds)
                     seconds = (time.perf_counter() - start) / len(data)
@@ -178,9 +182,11 @@ class TrialRunner:
             # Nothing to top up; samplers such as imbalanced-learn's would refuse the call.
             return _Augmented(data.X_train, data.y_train, 0.0)
         try:
+            # Built before the clock starts: a factory's first call imports its library.
+            augmenter = self._make_augmenter(t, seed)
             start = time.perf_counter()
-            with _quiet():
-                out = self._make_augmenter(t, seed).fit_resample(data.X_train, data.y_train)
+            with _quiet(), time_limit(self.timeout):
+                out = augmenter.fit_resample(data.X_train, data.y_train)
             seconds = time.perf_counter() - start
             return _Augmented(*_checked(out, data.X_train, data.y_train, t.augmenter), seconds)
         except Exception as exc:
@@ -189,14 +195,9 @@ class TrialRunner:
             return _Augmented(error=f"augment: {_describe(exc)}")
 
     def _fit_and_score(self, t: Trial, data: TrialData, aug: _Augmented) -> dict[str, Any]:
-        row: dict[str, Any] = {
-            "dataset": t.dataset, "size": t.size, "seed": t.seed, "augmenter": t.augmenter,
-            "classifier": t.classifier, "status": "failed", "error": aug.error,
-            **{m: float("nan") for m in METRICS},
-            "n_train": len(data.y_train), "n_train_positive": int(data.y_train.sum()),
-            "n_synthetic": 0, "n_test": len(data.y_test),
-            "augment_seconds": aug.seconds, "fit_seconds": float("nan"), "warnings": "",
-        }
+        row = failed_row(t, aug.error)
+        row.update(n_train=len(data.y_train), n_train_positive=int(data.y_train.sum()),
+                   n_synthetic=0, n_test=len(data.y_test), augment_seconds=aug.seconds)
         if aug.error:
             return row
         row["n_synthetic"] = len(aug.y) - len(data.y_train)
@@ -210,7 +211,8 @@ class TrialRunner:
                         random_state=derive_seed(t.seed, "classifier", t.size, t.classifier))
                 model = classifier_pipeline(classifier, aug.X)
                 start = time.perf_counter()
-                model.fit(aug.X, aug.y)
+                with time_limit(self.timeout):
+                    model.fit(aug.X, aug.y)
                 row["fit_seconds"] = time.perf_counter() - start
                 proba = model.predict_proba(data.X_test)[:, list(model.classes_).index(1)]
                 row.update(score(data.y_test, proba))
@@ -221,6 +223,43 @@ class TrialRunner:
                 raise
             row["error"] = f"fit: {_describe(exc)}"
         return row
+
+
+def failed_row(t: Trial, error: str) -> dict[str, Any]:
+    """The result row of a trial that failed with ``error`` (filled in as far as it got)."""
+    nan = float("nan")
+    return {"dataset": t.dataset, "size": t.size, "seed": t.seed, "augmenter": t.augmenter,
+            "classifier": t.classifier, "status": "failed", "error": error,
+            **{m: nan for m in METRICS}, "n_train": t.size, "n_train_positive": nan,
+            "n_synthetic": nan, "n_test": nan, "augment_seconds": nan, "fit_seconds": nan,
+            "warnings": ""}
+
+
+class TrialTimeout(Exception):
+    """A step of a trial ran past ``--trial-timeout``."""
+
+
+@contextmanager
+def time_limit(seconds: float | None) -> Iterator[None]:
+    """Raise TrialTimeout in this thread after ``seconds`` (none when None or off the main thread).
+
+    A signal interrupts Python code; a long call inside a C extension is interrupted when it
+    returns to Python.
+    """
+    if not seconds or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum: int, frame: Any) -> None:
+        raise TrialTimeout(f"took longer than the trial timeout of {seconds:g} s")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 @contextmanager

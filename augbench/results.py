@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from augbench.compare import paired_comparisons
+from augbench.errors import UsageError
 from augbench.metrics import METRIC_BOUNDS, METRICS
 from augbench.stats import t_interval
 
@@ -56,10 +58,57 @@ class Results:
     def n_failed(self) -> int:
         return int((self.trials["status"] != "ok").sum())
 
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """The three result tables by name."""
+        return {"trials": self.trials, "summary": self.summary, "comparisons": self.comparisons}
+
     def write(self, out: Path) -> None:
         """Write ``trials.csv``, ``summary.csv`` and ``comparisons.csv`` into ``out``."""
-        out.mkdir(parents=True, exist_ok=True)
-        self.trials.to_csv(out / "trials.csv", index=False)
-        self.summary.to_csv(out / "summary.csv", index=False)
-        self.comparisons.to_csv(out / "comparisons.csv", index=False)
+        self.export(out, "csv")
         self.out = out
+
+    def export(self, out: Path, fmt: str) -> list[Path]:
+        """Write the tables into ``out`` as csv, json, parquet, or one markdown file."""
+        out.mkdir(parents=True, exist_ok=True)
+        if fmt == "markdown":
+            path = out / "report.md"
+            sections = {"summary (mean [95% CI])": compact_summary(self.summary),
+                        f"paired differences from {self.baseline}": self.comparisons}
+            path.write_text("".join(f"## {title}\n\n{markdown_table(table)}\n"
+                                    for title, table in sections.items()))
+            return [path]
+        if fmt == "parquet" and importlib.util.find_spec("pyarrow") is None:
+            raise UsageError("--format parquet needs pyarrow: pip install pyarrow")
+        paths = []
+        for name, table in self.tables().items():
+            path = out / f"{name}.{fmt}"
+            if fmt == "csv":
+                table.to_csv(path, index=False)
+            elif fmt == "json":
+                table.to_json(path, orient="records", indent=1)
+            elif fmt == "parquet":
+                table.to_parquet(path, index=False)
+            else:
+                raise UsageError(f"unknown format '{fmt}'. Available: csv, json, markdown, parquet.")
+            paths.append(path)
+        return paths
+
+
+def compact_summary(summary: pd.DataFrame) -> pd.DataFrame:
+    """The summary with one ``mean [low, high]`` text column per metric."""
+    table = summary[GROUP + ["n_seeds", "n_failed"]].copy()
+    for metric in METRICS:
+        mean, low, high = (summary[f"{metric}_{part}"] for part in ("mean", "ci_low", "ci_high"))
+        table[metric] = [f"{m:.3f} [{lo:.3f}, {hi:.3f}]" for m, lo, hi in zip(mean, low, high)]
+    return table
+
+
+def markdown_table(frame: pd.DataFrame) -> str:
+    """A GitHub-flavoured markdown table, floats to four significant digits."""
+    def cell(value: object) -> str:
+        return f"{value:.4g}" if isinstance(value, float) else str(value)
+
+    lines = ["| " + " | ".join(map(str, frame.columns)) + " |",
+             "|" + "---|" * len(frame.columns)]
+    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in frame.itertuples(index=False)]
+    return "\n".join(lines) + "\n"

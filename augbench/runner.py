@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import csv
-from contextlib import nullcontext
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
@@ -15,8 +14,10 @@ from augbench.data import Dataset
 from augbench.defaults import DEFAULT_DATASET, DEFAULT_NA_VALUES, DEFAULT_SEEDS, DEFAULT_SIZES
 from augbench.errors import UsageError
 from augbench.plugins import Registry, default_registry
-from augbench.protocol import Trial, TrialRunner, draw_indices, split_indices
+from augbench.executors import Execution, execute
+from augbench.protocol import Trial, split_indices
 from augbench.results import Results
+from augbench.store import Store, experiment_config, library_versions
 
 # Seeds augmented together by augmenters that batch (a GAN trains them as one model).
 SEEDS_PER_BATCH = 16
@@ -55,6 +56,16 @@ class Experiment:
     params: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     # What every augmenter is compared with: "none" when it runs, else the first augmenter.
     baseline: str | None = None
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> "Experiment":
+        """The experiment that :func:`augbench.store.experiment_config` described."""
+        fields = dict(config)
+        fields["data"] = tuple(DataSpec(**{k: tuple(v) if isinstance(v, list) else v
+                                           for k, v in spec.items()}) for spec in fields["data"])
+        for name in ("augmenters", "classifiers", "sizes"):
+            fields[name] = tuple(fields[name])
+        return cls(**fields)
 
     @property
     def baseline_augmenter(self) -> str:
@@ -158,25 +169,6 @@ def chunks(trials: list[Trial], seeds_per_chunk: int) -> Iterator[list[Trial]]:
         yield chunk
 
 
-class _CsvSink:
-    """Appends each finished trial to ``trials.csv`` at once, so an interrupted run keeps them."""
-
-    def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._file = path.open("w", newline="")
-        self._writer: csv.DictWriter | None = None
-
-    def add(self, row: dict[str, Any]) -> None:
-        if self._writer is None:
-            self._writer = csv.DictWriter(self._file, fieldnames=list(row))
-            self._writer.writeheader()
-        self._writer.writerow(row)
-        self._file.flush()
-
-    def close(self) -> None:
-        self._file.close()
-
-
 @dataclass
 class Plan:
     """A checked experiment: its datasets, its trials, and how to chunk them."""
@@ -186,6 +178,13 @@ class Plan:
     datasets: dict[str, Dataset]
     trials: list[Trial]
     seeds_per_chunk: int
+
+    def versions(self) -> dict[str, str]:
+        """Versions of the libraries and of the plugins this experiment uses."""
+        exp = self.experiment
+        plugins = {self.registry.get("augmenters", n).plugin for n in exp.augmenters}
+        plugins |= {self.registry.get("classifiers", n).plugin for n in exp.classifiers}
+        return library_versions({p: " ".join(self.registry.provider(p)) for p in sorted(plugins)})
 
 
 def make_plan(experiment: Experiment, registry: Registry | None = None) -> Plan:
@@ -199,44 +198,56 @@ def make_plan(experiment: Experiment, registry: Registry | None = None) -> Plan:
 
 def run(
     experiment: Experiment | Plan | None = None, *, out: str | Path | None = None,
-    registry: Registry | None = None, fail_fast: bool = False,
-    on_trial: Callable[[dict[str, Any]], None] | None = None, **fields: Any,
+    registry: Registry | None = None, execution: Execution = Execution(),
+    overwrite: bool = False, on_trial: Callable[[dict[str, Any]], None] | None = None,
+    **fields: Any,
 ) -> Results:
     """Run an experiment, a checked :class:`Plan` of one, or one built from ``fields``
     (e.g. ``augmenters=("none", "smote")``).
 
-    Writes ``trials.csv`` (as trials finish) and ``summary.csv`` into ``out`` when given.
-    ``on_trial(row)`` is called after each trial, for progress displays.
+    With ``out``, every finished trial is stored at once in ``out/results.sqlite``; running the
+    same experiment on the same folder again resumes it (finished trials are skipped, failed
+    ones rerun), and ``trials.csv``, ``summary.csv`` and ``comparisons.csv`` are exported at the
+    end. ``on_trial(row)`` is called for each trial, resumed ones first, for progress displays.
     """
     job = experiment if isinstance(experiment, Plan) else make_plan(
         experiment or Experiment(**fields), registry)
-    runner = TrialRunner(job.datasets, job.registry, fail_fast=fail_fast)
-    sink = _CsvSink(Path(out) / "trials.csv") if out is not None else None
-    rows: list[dict[str, Any]] = []
+    out = Path(out) if out is not None else None
+    store = Store.for_experiment(out, experiment_config(job.experiment), job.versions(),
+                                 overwrite=overwrite)
     try:
-        with _single_threaded():
-            for chunk in chunks(job.trials, job.seeds_per_chunk):
-                for row in runner.run(chunk):
-                    rows.append(row)
-                    if sink:
-                        sink.add(row)
-                    if on_trial:
-                        on_trial(row)
+        keys = [t.key for t in job.trials]
+        done = store.finished_ok()
+        if on_trial:
+            for _, row in store.trials(done & set(keys)).iterrows():
+                on_trial(row.to_dict())
+        todo = [t for t in job.trials if t.key not in done]
+        for row in execute(list(chunks(todo, job.seeds_per_chunk)), job.datasets, job.registry,
+                           execution):
+            store.add(row)
+            if on_trial:
+                on_trial(row)
+        results = Results(store.trials(keys), baseline=job.experiment.baseline_augmenter)
     finally:
-        if sink:
-            sink.close()
-    results = Results(pd.DataFrame(rows).sort_values(
-        ["dataset", "size", "seed", "augmenter", "classifier"], kind="stable", ignore_index=True),
-        baseline=job.experiment.baseline_augmenter)
+        if out is not None:
+            # Whatever finished is exported, also when the run was interrupted.
+            partial = store.trials()
+            if len(partial):
+                partial.to_csv(out / "trials.csv", index=False)
+        store.close()
     if out is not None:
-        results.write(Path(out))
+        results.write(out)
     return results
 
 
-def _single_threaded() -> Any:
-    """One BLAS/OpenMP thread per trial: parallelism belongs to the runner, not to each fit."""
+def load_results(out: str | Path) -> Results:
+    """The results stored in a run's folder, finished or interrupted, without running anything."""
+    store = Store.open_existing(Path(out))
     try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # pragma: no cover - threadpoolctl comes with scikit-learn
-        return nullcontext()
-    return threadpool_limits(limits=1)
+        experiment = Experiment.from_config(json.loads(store.meta("config") or "{}"))
+        trials = store.trials()
+    finally:
+        store.close()
+    if not len(trials):
+        raise UsageError(f"{out} holds no finished trial yet.")
+    return Results(trials, baseline=experiment.baseline_augmenter, out=Path(out))

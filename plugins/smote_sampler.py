@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from imblearn.over_sampling import SMOTE, SMOTEN, SMOTENC
 from sklearn.base import BaseEstimator
 
 
@@ -23,8 +24,6 @@ class SmoteAugmenter(BaseEstimator):
         self.random_state = random_state
 
     def fit_resample(self, X: pd.DataFrame, y: Any) -> tuple[pd.DataFrame, Any]:
-        from imblearn.over_sampling import SMOTE, SMOTEN, SMOTENC
-
         counts = np.bincount(np.asarray(y, dtype=np.int64))
         minority = int(counts[counts > 0].min())
         if minority < 2:

@@ -1,0 +1,139 @@
+"""The results store: an SQLite file in the output folder, one row per finished trial.
+
+Each trial is committed the moment it finishes, so a run killed at any point (even with
+SIGKILL) loses only the trials in flight, and rerunning the same command resumes it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import platform
+import sqlite3
+import time
+from dataclasses import asdict
+from importlib import metadata
+from pathlib import Path
+from typing import Any, Iterable
+
+import pandas as pd
+
+from augbench.errors import UsageError
+
+STORE_NAME = "results.sqlite"
+KEY_COLUMNS = ("dataset", "size", "seed", "augmenter", "classifier")
+LIBRARIES = ("numpy", "pandas", "scikit-learn", "imbalanced-learn", "scipy", "torch", "sdv",
+             "ctgan", "pluggy")
+
+
+def experiment_config(experiment: Any) -> dict[str, Any]:
+    """The experiment as plain JSON-ready data."""
+    return json.loads(json.dumps(asdict(experiment), default=str))
+
+
+def config_hash(config: dict[str, Any]) -> str:
+    """A short, stable digest of an experiment's configuration."""
+    canonical = json.dumps(config, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()[:16]
+
+
+def library_versions(plugin_versions: dict[str, str]) -> dict[str, str]:
+    """Versions of Python, augbench's dependencies and the plugins in use."""
+    versions = {"python": platform.python_version()}
+    for name in ("augbench", *LIBRARIES):
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            pass
+    return {**versions, **{f"plugin {k}": v for k, v in plugin_versions.items()}}
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, float) and math.isnan(value):
+        return None  # JSON has no NaN; None reads back as NaN in a float column
+    return value.item() if hasattr(value, "item") else value
+
+
+class Store:
+    """Finished trials of one experiment, keyed by (dataset, size, seed, augmenter, classifier)."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = path
+        # isolation_level=None: each statement commits on its own; WAL keeps readers and a
+        # killed writer safe.
+        self.db = sqlite3.connect(str(path), isolation_level=None)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
+        self.db.execute(
+            "CREATE TABLE IF NOT EXISTS trials (dataset TEXT, size INTEGER, seed INTEGER, "
+            "augmenter TEXT, classifier TEXT, status TEXT, row TEXT, "
+            "PRIMARY KEY (dataset, size, seed, augmenter, classifier))")
+
+    @classmethod
+    def for_experiment(cls, out: Path | None, config: dict[str, Any], versions: dict[str, str],
+                       overwrite: bool = False) -> "Store":
+        """Open (or create) the store in ``out`` for this experiment; in memory without ``out``.
+
+        A folder that holds another experiment's results is refused unless ``overwrite``.
+        """
+        if out is None:
+            store = cls(":memory:")
+        else:
+            out.mkdir(parents=True, exist_ok=True)
+            store = cls(out / STORE_NAME)
+        digest, stored = config_hash(config), store.meta("config_hash")
+        if stored is not None and stored != digest:
+            if not overwrite:
+                store.close()
+                raise UsageError(
+                    f"{out} holds the results of another experiment (config {stored}, this one "
+                    f"is {digest}); choose another --out, or add --overwrite to replace them.")
+            store.db.execute("DELETE FROM trials")
+        store.set_meta(config_hash=digest, config=json.dumps(config, sort_keys=True),
+                       versions=json.dumps(versions, sort_keys=True))
+        if store.meta("created") is None:
+            store.set_meta(created=time.strftime("%Y-%m-%dT%H:%M:%S%z"))
+        return store
+
+    @classmethod
+    def open_existing(cls, out: Path) -> "Store":
+        """The store of a finished or interrupted run, for reporting."""
+        path = Path(out) / STORE_NAME
+        if not path.is_file():
+            raise UsageError(f"no augbench results in {out} (no {STORE_NAME}); give the folder "
+                             "that 'augbench run --out' wrote.")
+        return cls(path)
+
+    def meta(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, **values: str) -> None:
+        self.db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", list(values.items()))
+
+    def finished_ok(self) -> set[tuple]:
+        """Keys of the trials that finished without error (a resumed run skips them)."""
+        rows = self.db.execute(f"SELECT {', '.join(KEY_COLUMNS)} FROM trials WHERE status = 'ok'")
+        return {tuple(r) for r in rows}
+
+    def add(self, row: dict[str, Any]) -> None:
+        """Record one finished trial, replacing an earlier attempt at the same trial."""
+        self.db.execute(
+            "INSERT OR REPLACE INTO trials VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (*(row[k] for k in KEY_COLUMNS), row["status"],
+             json.dumps({k: _json_value(v) for k, v in row.items()})))
+
+    def trials(self, keys: Iterable[tuple] | None = None) -> pd.DataFrame:
+        """Stored trials as a DataFrame (only ``keys`` when given), sorted by their key."""
+        rows = [json.loads(r[0]) for r in self.db.execute("SELECT row FROM trials")]
+        frame = pd.DataFrame(rows)
+        if keys is not None and len(frame):
+            wanted = set(keys)
+            frame = frame[[k in wanted for k in zip(*(frame[c] for c in KEY_COLUMNS))]]
+        if not len(frame):
+            return frame
+        return frame.sort_values(list(KEY_COLUMNS), kind="stable", ignore_index=True)
+
+    def close(self) -> None:
+        self.db.close()

@@ -1,0 +1,46 @@
+"""An augbench plugin whose augmenters misbehave on purpose: one kills its worker process, one
+sleeps. Tests load it by module name, so worker processes can load it too."""
+
+from __future__ import annotations
+
+import os
+import time
+
+import numpy as np
+from sklearn.base import BaseEstimator
+
+import augbench
+from augbench.seeding import derive_seed
+
+
+class Crash(BaseEstimator):
+    """Kills its own process when augmenting seed ``crash_seed`` at ``crash_size`` rows."""
+
+    def __init__(self, crash_seed=1, crash_size=100, sampling_strategy=1.0, random_state=None):
+        self.crash_seed = crash_seed
+        self.crash_size = crash_size
+        self.sampling_strategy = sampling_strategy
+        self.random_state = random_state
+
+    def fit_resample(self, X, y):
+        if self.random_state == derive_seed(self.crash_seed, "augment", self.crash_size):
+            os._exit(9)  # as an out-of-memory kill or a segfault would end it
+        return X, np.asarray(y)
+
+
+class Sleep(BaseEstimator):
+    """Sleeps ``seconds`` before returning its input."""
+
+    def __init__(self, seconds=5.0, sampling_strategy=1.0, random_state=None):
+        self.seconds = seconds
+        self.sampling_strategy = sampling_strategy
+        self.random_state = random_state
+
+    def fit_resample(self, X, y):
+        time.sleep(self.seconds)
+        return X, np.asarray(y)
+
+
+@augbench.hookimpl
+def augbench_augmenters() -> dict:
+    return {"crash": Crash, "sleep": Sleep}

@@ -1,0 +1,123 @@
+"""Durability and scale: the results store, resume after SIGKILL, refusal to mix experiments,
+timeouts, worker crashes, and identical numbers for any number of jobs or executor."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import augbench
+from augbench.errors import UsageError
+from augbench.executors import Execution
+from augbench.metrics import METRICS
+from augbench.plugins import make_registry
+from augbench.runner import load_results
+
+NUMBERS = ["dataset", "size", "seed", "augmenter", "classifier", "status", *METRICS, "n_synthetic"]
+GRID = dict(augmenters=("none", "smote"), classifiers=("lr",), seeds=4, sizes=(100, 200))
+
+
+def _stored(out: Path) -> int:
+    with sqlite3.connect(out / "results.sqlite") as db:
+        return db.execute("SELECT COUNT(*) FROM trials").fetchone()[0]
+
+
+def test_rerun_resumes_and_skips_finished_trials(tmp_path: Path) -> None:
+    first = augbench.run(out=tmp_path, **GRID)
+    seen = []
+    second = augbench.run(out=tmp_path, on_trial=seen.append, **GRID)
+    assert len(seen) == 16 and _stored(tmp_path) == 16
+    pd.testing.assert_frame_equal(first.trials[NUMBERS], second.trials[NUMBERS])
+    assert set(pd.read_csv(tmp_path / "trials.csv")["seed"]) == {0, 1, 2, 3}
+    # timings are stored, not recomputed: the resumed run ran no trial
+    assert second.trials["fit_seconds"].tolist() == first.trials["fit_seconds"].tolist()
+
+
+def test_another_experiment_in_the_same_folder_is_refused_unless_overwritten(tmp_path) -> None:
+    augbench.run(out=tmp_path, **GRID)
+    other = {**GRID, "seeds": 3}
+    with pytest.raises(UsageError, match="holds the results of another experiment"):
+        augbench.run(out=tmp_path, **other)
+    augbench.run(out=tmp_path, overwrite=True, **other)
+    assert _stored(tmp_path) == 12
+
+
+def test_report_rerenders_from_the_store(tmp_path: Path) -> None:
+    ran = augbench.run(out=tmp_path, **GRID)
+    loaded = load_results(tmp_path)
+    pd.testing.assert_frame_equal(ran.summary, loaded.summary)
+    assert loaded.baseline == "none"
+    paths = loaded.export(tmp_path, "markdown") + loaded.export(tmp_path, "json")
+    assert (tmp_path / "report.md").read_text().count("|") > 50
+    assert pd.read_json(tmp_path / "trials.json").shape[0] == 16 and len(paths) == 4
+
+
+def test_sigkill_then_rerun_equals_an_uninterrupted_run(tmp_path: Path) -> None:
+    cmd = [sys.executable, "-m", "augbench.cli", "run", "--augmenters", "none,smote",
+           "--classifiers", "rf", "--seeds", "8", "--sizes", "100,200", "--jobs", "1", "--quiet"]
+    killed = tmp_path / "killed"
+    proc = subprocess.Popen([*cmd, "--out", str(killed)], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    deadline = time.time() + 120
+    while time.time() < deadline and proc.poll() is None:
+        if (killed / "results.sqlite").exists() and _stored(killed) >= 5:
+            break
+        time.sleep(0.1)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    partial = _stored(killed)
+    assert 5 <= partial < 32, "the run should have been killed part-way"
+    assert subprocess.run([*cmd, "--out", str(killed)], capture_output=True).returncode == 0
+    whole = tmp_path / "whole"
+    assert subprocess.run([*cmd, "--out", str(whole)], capture_output=True).returncode == 0
+    resumed, uninterrupted = (pd.read_csv(d / "trials.csv") for d in (killed, whole))
+    assert len(resumed) == 32 and not resumed.duplicated(NUMBERS[:5]).any()
+    pd.testing.assert_frame_equal(resumed[NUMBERS], uninterrupted[NUMBERS])
+
+
+def test_a_trial_past_its_timeout_fails_and_the_run_goes_on() -> None:
+    registry = make_registry(["misbehaving_plugin"])
+    res = augbench.run(augmenters=("none", "sleep"), classifiers=("lr",), seeds=2, sizes=(100,),
+                       params={"sleep": {"seconds": 30}}, registry=registry,
+                       execution=Execution(trial_timeout=0.5))
+    sleep = res.trials[res.trials.augmenter == "sleep"]
+    assert (sleep["status"] == "failed").all()
+    assert sleep["error"].str.contains("longer than the trial timeout of 0.5 s").all()
+    assert (res.trials[res.trials.augmenter == "none"]["status"] == "ok").all()
+
+
+def test_a_dying_worker_fails_only_its_chunk(tmp_path: Path) -> None:
+    registry = make_registry(["misbehaving_plugin"])
+    res = augbench.run(augmenters=("none", "crash"), classifiers=("lr",), seeds=4, sizes=(100,),
+                       registry=registry, execution=Execution(jobs=2), out=tmp_path)
+    failed = res.trials[res.trials.status == "failed"]
+    assert set(failed["seed"]) == {1}  # seed 1's chunk, and only it
+    assert failed["error"].str.startswith("crash: the worker process died").all()
+    assert (res.trials[res.trials.seed != 1]["status"] == "ok").all() and len(res.trials) == 8
+
+
+def test_jobs_do_not_change_the_numbers() -> None:
+    grid = {**GRID, "classifiers": ("rf",), "seeds": 3}
+    one = augbench.run(execution=Execution(jobs=1), **grid).trials
+    two = augbench.run(execution=Execution(jobs=2), **grid).trials
+    pd.testing.assert_frame_equal(one[NUMBERS], two[NUMBERS])
+
+
+def test_ray_executor_gives_the_local_numbers() -> None:
+    ray = pytest.importorskip("ray", reason="Ray is the optional extra augbench[ray]")
+    grid = {**GRID, "classifiers": ("rf",), "seeds": 3}
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    try:
+        distributed = augbench.run(execution=Execution(jobs=2, executor="ray"), **grid).trials
+    finally:
+        ray.shutdown()
+    local = augbench.run(execution=Execution(jobs=1), **grid).trials
+    pd.testing.assert_frame_equal(local[NUMBERS], distributed[NUMBERS])
