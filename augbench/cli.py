@@ -111,6 +111,8 @@ def build_parser() -> argparse.ArgumentParser:
     output = run.add_argument_group("output")
     output.add_argument("--out", type=Path, default=Path(DEFAULT_OUT),
                         help=f"folder for trials.csv and summary.csv (default: {DEFAULT_OUT})")
+    output.add_argument("--report", action="store_true",
+                        help="also write the figures (DIR/plots/) and DIR/report.html")
     output.add_argument("--overwrite", action="store_true",
                         help="replace another experiment's results in --out")
     output.add_argument("--fail-fast", action="store_true",
@@ -125,6 +127,9 @@ def build_parser() -> argparse.ArgumentParser:
                         action="append", dest="formats",
                         help="also export trials, summary and comparisons in this format "
                         "(repeatable)")
+    report.add_argument("--plots", action="store_true", help="write PNG figures into DIR/plots/")
+    report.add_argument("--html", action="store_true",
+                        help="write a self-contained DIR/report.html (implies --plots)")
     sub.add_parser("plugins", help="list installed plugins and what they provide")
     sub.add_parser("datasets", help="list the named datasets")
     return parser
@@ -171,13 +176,23 @@ def _run(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         err.print(f"interrupted: the finished trials are in {args.out / 'trials.csv'}")
         return 130
-    return _finish(results, console, err, args.out)
+    return _finish(results, console, err, args.out, html=args.report)
 
 
-def _finish(results: Any, console: Any, err: Any, out: Path) -> int:
+def _finish(results: Any, console: Any, err: Any, out: Path, *, plots: bool = False,
+            html: bool = False) -> int:
     from augbench.report import print_report
 
     print_report(results, console)
+    if plots or html:
+        from augbench.plots import write_plots
+
+        figures = write_plots(results, out / "plots")
+        err.print(f"wrote {len(figures)} figures to {out / 'plots'}", markup=False)
+        if html:
+            from augbench.html_report import write_html
+
+            err.print(f"wrote {write_html(results, out / 'report.html', figures)}", markup=False)
     trials = len(results.trials)
     err.print(f"{trials - results.n_failed} of {trials} trials ok; results in {out}/"
               "{trials,summary,comparisons}.csv", markup=False, highlight=False)
@@ -198,7 +213,7 @@ def _report(args: argparse.Namespace) -> int:
     console, err = Console(), Console(stderr=True)
     if not console.is_terminal:
         console = Console(width=max(console.width, 120))
-    code = _finish(results, console, err, args.out)
+    code = _finish(results, console, err, args.out, plots=args.plots, html=args.html)
     for path in written:
         err.print(f"wrote {path}", markup=False, highlight=False)
     return code

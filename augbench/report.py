@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import pandas as pd
 from rich import box
@@ -35,38 +36,62 @@ def _marks(comparisons: pd.DataFrame) -> dict[tuple, str]:
     return marks
 
 
-def summary_tables(results: Results) -> list[Table]:
-    """One table per dataset and training size: classifier x augmenter rows, metric columns."""
+@dataclass
+class Block:
+    """The rows of one dataset and training size, ready to render in any medium."""
+
+    dataset: str
+    size: int
+    title: str
+    caption: str
+    # One row per classifier and augmenter: labels, then (text, is_best) per TABLE_METRICS.
+    rows: list[tuple[str, str, str, list[tuple[str, bool]]]]
+    uniform_seeds: bool
+
+
+def summary_blocks(results: Results) -> list[Block]:
+    """Summary rows per dataset and size, with CI cells, significance marks and best means."""
     marks = _marks(results.comparisons)
-    tables = []
+    blocks = []
     for (dataset, size), block in results.summary.groupby(["dataset", "size"], sort=True):
         uniform = block["n_seeds"].nunique() == 1 and not block["n_failed"].any()
         seeds = f"{block['n_seeds'].iloc[0]} seeds" if uniform else "seeds"
-        table = Table(title=f"{dataset} · {size} training rows · mean ± 95% CI over {seeds}",
-                      caption=f"▲/▼ better/worse than {results.baseline} on the same seeds "
-                      f"(paired Wilcoxon, Holm p < {ALPHA}); best mean in bold",
-                      title_justify="left", caption_justify="left", box=box.SIMPLE_HEAD, padding=0,
-                      pad_edge=False)
-        for label in ("classifier", "augmenter"):
-            table.add_column(label, no_wrap=True, min_width=int(block[label].str.len().max()))
-        if not uniform:
-            table.add_column("seeds", justify="right", no_wrap=True)
-        for _, label in TABLE_METRICS:
-            table.add_column(label, justify="right", no_wrap=True)
-        for classifier, rows in block.groupby("classifier", sort=True):
-            for _, r in rows.iterrows():
+        rows = []
+        for classifier, group in block.groupby("classifier", sort=True):
+            for _, r in group.iterrows():
                 cells = []
                 for metric, _ in TABLE_METRICS:
-                    column = rows[f"{metric}_mean"]
+                    column = group[f"{metric}_mean"]
                     best = column.min() if metric in LOWER_IS_BETTER else column.max()
                     text = _cell(r[f"{metric}_mean"], r[f"{metric}_ci_low"], r[f"{metric}_ci_high"])
                     text += marks.get((dataset, size, r["augmenter"], classifier, metric), " ")
-                    is_best = len(rows) > 1 and r[f"{metric}_mean"] == best
-                    cells.append(f"[bold green]{text}[/]" if is_best else text)
-                failed = f" [red]({r['n_failed']} failed)[/]" if r["n_failed"] else ""
-                labels = [classifier, r["augmenter"]] + ([] if uniform else [f"{r['n_seeds']}{failed}"])
-                table.add_row(*labels, *cells)
-            table.add_section()
+                    cells.append((text, len(group) > 1 and r[f"{metric}_mean"] == best))
+                failed = f" ({r['n_failed']} failed)" if r["n_failed"] else ""
+                rows.append((classifier, r["augmenter"], f"{r['n_seeds']}{failed}", cells))
+        blocks.append(Block(
+            dataset, int(size), f"{dataset} · {size} training rows · mean ± 95% CI over {seeds}",
+            f"▲/▼ better/worse than {results.baseline} on the same seeds (paired Wilcoxon, "
+            f"Holm p < {ALPHA}); best mean in bold", rows, uniform))
+    return blocks
+
+
+def summary_tables(results: Results) -> list[Table]:
+    """One rich table per dataset and training size: classifier x augmenter rows, metric columns."""
+    tables = []
+    for block in summary_blocks(results):
+        table = Table(title=block.title, caption=block.caption, title_justify="left",
+                      caption_justify="left", box=box.SIMPLE_HEAD, padding=0, pad_edge=False)
+        for i, label in enumerate(("classifier", "augmenter")):
+            table.add_column(label, no_wrap=True, min_width=max(len(r[i]) for r in block.rows))
+        if not block.uniform_seeds:
+            table.add_column("seeds", justify="right", no_wrap=True)
+        for _, label in TABLE_METRICS:
+            table.add_column(label, justify="right", no_wrap=True)
+        for i, (classifier, augmenter, seeds, cells) in enumerate(block.rows):
+            if i and classifier != block.rows[i - 1][0]:
+                table.add_section()
+            labels = [classifier, augmenter] + ([] if block.uniform_seeds else [seeds])
+            table.add_row(*labels, *(f"[bold green]{t}[/]" if best else t for t, best in cells))
         tables.append(table)
     return tables
 

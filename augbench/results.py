@@ -44,14 +44,22 @@ class Results:
     trials: pd.DataFrame
     baseline: str = "none"
     out: Path | None = None
+    # The experiment's configuration and the library and plugin versions, where known.
+    config: dict | None = None
+    versions: dict | None = None
 
     @cached_property
     def summary(self) -> pd.DataFrame:
         return summarize(self.trials)
 
+    # Paired comparisons computed earlier (a stored run); computed on first use otherwise.
+    precomputed_comparisons: pd.DataFrame | None = None
+
     @cached_property
     def comparisons(self) -> pd.DataFrame:
         """Paired comparisons of every augmenter with the baseline (see augbench.compare)."""
+        if self.precomputed_comparisons is not None:
+            return self.precomputed_comparisons
         return paired_comparisons(self.trials, self.baseline)
 
     @property

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -213,8 +214,8 @@ def run(
     job = experiment if isinstance(experiment, Plan) else make_plan(
         experiment or Experiment(**fields), registry)
     out = Path(out) if out is not None else None
-    store = Store.for_experiment(out, experiment_config(job.experiment), job.versions(),
-                                 overwrite=overwrite)
+    config, versions = experiment_config(job.experiment), job.versions()
+    store = Store.for_experiment(out, config, versions, overwrite=overwrite)
     try:
         keys = [t.key for t in job.trials]
         done = store.finished_ok()
@@ -227,7 +228,12 @@ def run(
             store.add(row)
             if on_trial:
                 on_trial(row)
-        results = Results(store.trials(keys), baseline=job.experiment.baseline_augmenter)
+        results = Results(store.trials(keys), baseline=job.experiment.baseline_augmenter,
+                          config=config, versions=versions)
+        # Stored so that 'augbench report' renders without recomputing: with few seeds and
+        # tied differences scipy's exact Wilcoxon test enumerates every sign flip.
+        store.set_meta(comparisons=results.comparisons.to_json(orient="split"),
+                       comparisons_trials=str(len(results.trials)))
     finally:
         if out is not None:
             # Whatever finished is exported, also when the run was interrupted.
@@ -244,10 +250,17 @@ def load_results(out: str | Path) -> Results:
     """The results stored in a run's folder, finished or interrupted, without running anything."""
     store = Store.open_existing(Path(out))
     try:
-        experiment = Experiment.from_config(json.loads(store.meta("config") or "{}"))
+        config = json.loads(store.meta("config") or "{}")
+        versions = json.loads(store.meta("versions") or "{}")
         trials = store.trials()
+        comparisons = None
+        # An interrupted run stored none, or fewer trials than it now holds: compute them then.
+        if store.meta("comparisons_trials") == str(len(trials)):
+            comparisons = pd.read_json(io.StringIO(store.meta("comparisons")), orient="split")
     finally:
         store.close()
     if not len(trials):
         raise UsageError(f"{out} holds no finished trial yet.")
-    return Results(trials, baseline=experiment.baseline_augmenter, out=Path(out))
+    return Results(trials, baseline=Experiment.from_config(config).baseline_augmenter,
+                   out=Path(out), config=config, versions=versions,
+                   precomputed_comparisons=comparisons)

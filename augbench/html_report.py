@@ -1,0 +1,91 @@
+"""A single self-contained HTML page of a run: findings, tables, figures, configuration, versions.
+
+Figures are embedded as base64 PNG and the styles inline, so the file opens offline and can be
+mailed or attached as it is.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+import time
+from pathlib import Path
+
+from augbench.report import TABLE_METRICS, findings, summary_blocks
+from augbench.results import Results
+
+STYLE = """
+body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem auto;
+max-width:1100px;padding:0 1rem;color:#222;line-height:1.4}
+h1{font-size:1.6rem}h2{margin-top:2rem;border-bottom:1px solid #ddd;padding-bottom:.2rem}
+table{border-collapse:collapse;margin:.5rem 0 1.5rem;font-size:.9rem}
+th,td{padding:.25rem .6rem;border-bottom:1px solid #eee;text-align:right}
+th:nth-child(-n+3),td:nth-child(-n+3){text-align:left}
+caption{caption-side:bottom;text-align:left;color:#666;font-size:.8rem;padding-top:.3rem}
+.best{font-weight:bold}.warning{background:#fff3cd;padding:.5rem;border-left:4px solid #e0a800}
+.note{background:#eef5ff;padding:.5rem;border-left:4px solid #0072B2}
+.failed{background:#fde8e8;padding:.5rem;border-left:4px solid #D55E00}
+img{max-width:100%;height:auto;margin:.5rem 0}pre{background:#f6f6f6;padding:.6rem;overflow:auto}
+"""
+
+
+def _e(text: object) -> str:
+    return html.escape(str(text))
+
+
+def _summary_html(results: Results) -> str:
+    parts = []
+    for block in summary_blocks(results):
+        head = "".join(f"<th>{_e(h)}</th>" for h in
+                       ["classifier", "augmenter", "seeds", *(label for _, label in TABLE_METRICS)])
+        body = []
+        for classifier, augmenter, seeds, cells in block.rows:
+            tds = "".join(f'<td class="best">{_e(t)}</td>' if best else f"<td>{_e(t)}</td>"
+                          for t, best in cells)
+            body.append(f"<tr><td>{_e(classifier)}</td><td>{_e(augmenter)}</td>"
+                        f"<td>{_e(seeds)}</td>{tds}</tr>")
+        parts.append(f"<h3>{_e(block.title)}</h3><table><caption>{_e(block.caption)}</caption>"
+                     f"<tr>{head}</tr>{''.join(body)}</table>")
+    return "".join(parts)
+
+
+def _failures_html(results: Results) -> str:
+    failed = results.trials[results.trials["status"] != "ok"]
+    if failed.empty:
+        return "<p>Every trial finished without error.</p>"
+    counts = failed.groupby(["augmenter", "classifier", "error"]).size().reset_index(name="trials")
+    rows = "".join(f"<tr><td>{_e(r.augmenter)}</td><td>{_e(r.classifier)}</td>"
+                   f"<td>{r.trials}</td><td style='text-align:left'>{_e(r.error)}</td></tr>"
+                   for r in counts.itertuples())
+    return (f'<p class="failed">{len(failed)} of {len(results.trials)} trials failed; their rows '
+            "are in trials.csv with the error.</p><table><tr><th>augmenter</th><th>classifier"
+            f"</th><th>trials</th><th>error</th></tr>{rows}</table>")
+
+
+def write_html(results: Results, path: Path, figures: list[Path]) -> Path:
+    """Write the report of ``results`` to ``path``, embedding ``figures``."""
+    notes = "".join(
+        f'<p class="{"warning" if line.startswith("warning") else "note"}">{_e(line)}</p>'
+        for line in findings(results)) or "<p>No warning.</p>"
+    images = "".join(
+        f'<figure><img alt="{_e(p.stem)}" src="data:image/png;base64,'
+        f'{base64.b64encode(p.read_bytes()).decode()}"></figure>' for p in figures)
+    versions = "".join(f"<tr><td>{_e(k)}</td><td>{_e(v)}</td></tr>"
+                       for k, v in sorted((results.versions or {}).items()))
+    page = f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>augbench report</title>
+<style>{STYLE}</style></head><body>
+<h1>augbench report</h1>
+<p>{len(results.trials)} trials over {results.trials['seed'].nunique()} seeds, baseline
+<b>{_e(results.baseline)}</b>; rendered {_e(time.strftime('%Y-%m-%d %H:%M'))}.</p>
+<h2 id="findings">Findings</h2>{notes}
+<h2 id="failures">Failed trials</h2>{_failures_html(results)}
+<h2 id="tables">Results</h2>{_summary_html(results)}
+<h2 id="figures">Figures</h2>{images or "<p>No figure.</p>"}
+<h2 id="configuration">Configuration</h2><pre>{_e(json.dumps(results.config or {}, indent=2))}</pre>
+<h2 id="versions">Versions</h2><table>{versions}</table>
+</body></html>
+"""
+    path.write_text(page, encoding="utf-8")
+    return path

@@ -1,0 +1,109 @@
+"""Figures of a run: each metric against training-set size, and ranks across datasets.
+
+Figures are built with matplotlib's object API (no pyplot, no global backend state) and saved as
+PNG files. Colours follow the Okabe-Ito palette, which readers with colour-vision deficiencies
+can tell apart; the baseline is drawn dashed in black.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from augbench.metrics import LOWER_IS_BETTER
+
+PLOT_METRICS = {"accuracy": "accuracy", "recall": "recall (sensitivity)", "roc_auc": "ROC-AUC",
+                "pr_auc": "PR-AUC (average precision)", "balanced_accuracy": "balanced accuracy",
+                "brier": "Brier score"}
+OKABE_ITO = ["#E69F00", "#56B4E9", "#009E73", "#0072B2", "#D55E00", "#CC79A7", "#F0E442",
+             "#999999"]
+DPI = 150
+
+
+def augmenter_colours(augmenters: list[str], baseline: str) -> dict[str, str]:
+    """The same colour for an augmenter in every figure of a run; the baseline in black."""
+    others = sorted(a for a in augmenters if a != baseline)
+    colours = {a: OKABE_ITO[i % len(OKABE_ITO)] for i, a in enumerate(others)}
+    return {baseline: "black", **colours}
+
+
+def _figure(width: float, height: float):
+    from matplotlib.figure import Figure
+
+    return Figure(figsize=(width, height), dpi=DPI, layout="constrained")
+
+
+def metric_figure(summary: pd.DataFrame, dataset: str, metric: str, baseline: str):
+    """``metric`` against size for one dataset: a panel per classifier, a line per augmenter."""
+    data = summary[summary["dataset"] == dataset]
+    classifiers = sorted(data["classifier"].unique())
+    augmenters = [baseline] + sorted(a for a in data["augmenter"].unique() if a != baseline)
+    fig = _figure(max(6.0, 4.2 * len(classifiers)), 3.8)
+    axes = fig.subplots(1, len(classifiers), sharey=True, squeeze=False)[0]
+    colours = augmenter_colours(augmenters, baseline)
+    styles = {a: (colours[a], "--" if a == baseline else "-") for a in augmenters}
+    for ax, classifier in zip(axes, classifiers):
+        for augmenter in augmenters:
+            rows = data[(data["classifier"] == classifier) & (data["augmenter"] == augmenter)]
+            if rows.empty:
+                continue
+            rows = rows.sort_values("size")
+            colour, line = styles[augmenter]
+            label = f"{augmenter} (baseline)" if augmenter == baseline else augmenter
+            ax.plot(rows["size"], rows[f"{metric}_mean"], line, marker="o", ms=4, color=colour,
+                    label=label)
+            ax.fill_between(rows["size"], rows[f"{metric}_ci_low"], rows[f"{metric}_ci_high"],
+                            color=colour, alpha=0.15, linewidth=0)
+        ax.set_title(f"classifier: {classifier}", fontsize=10)
+        ax.set_xlabel("training rows before augmentation")
+        ax.grid(alpha=0.3)
+    better = "lower is better" if metric in LOWER_IS_BETTER else "higher is better"
+    axes[0].set_ylabel(f"{PLOT_METRICS[metric]} ({better})")
+    axes[-1].legend(title="augmenter", fontsize=8, title_fontsize=8, loc="best")
+    n_seeds = int(data["n_seeds"].max())
+    fig.suptitle(f"{dataset}: {PLOT_METRICS[metric]}, mean and 95% CI over {n_seeds} seeds",
+                 fontsize=11)
+    return fig
+
+
+def rank_figure(ranks: pd.DataFrame, baseline: str):
+    """Average rank per augmenter across datasets (1 = best), a row of dots per classifier."""
+    augmenters = [c for c in ranks.columns if c not in ("n_datasets", "friedman_p")]
+    colours = augmenter_colours(augmenters, baseline)
+    fig = _figure(7.0, 1.2 + 0.6 * len(ranks))
+    ax = fig.subplots()
+    for i, (classifier, row) in enumerate(ranks.iterrows()):
+        for j, augmenter in enumerate(augmenters):
+            # A small vertical offset per augmenter keeps tied ranks visible.
+            offset = 0.25 * (j - (len(augmenters) - 1) / 2) / max(1, len(augmenters) - 1)
+            ax.scatter(row[augmenter], i + offset, color=colours[augmenter], s=60,
+                       label=augmenter if i == 0 else None, zorder=3)
+        ax.axhline(i, color="#dddddd", linewidth=0.8, zorder=1)
+    ax.set_yticks(range(len(ranks)), [f"{c} (Friedman p={r['friedman_p']:.3g})"
+                                      for c, r in ranks.iterrows()])
+    ax.set_xlabel("average rank by ROC-AUC across datasets (1 = best)")
+    ax.set_xlim(0.5, len(augmenters) + 0.5)
+    ax.invert_yaxis()
+    ax.legend(title="augmenter", fontsize=8, title_fontsize=8, loc="center left",
+              bbox_to_anchor=(1.01, 0.5))
+    return fig
+
+
+def write_plots(results, folder: Path) -> list[Path]:
+    """Write every figure of ``results`` as PNG into ``folder``; return the paths."""
+    from augbench.compare import average_ranks
+
+    folder.mkdir(parents=True, exist_ok=True)
+    summary = results.summary
+    paths = []
+    for dataset in sorted(summary["dataset"].unique()):
+        for metric in PLOT_METRICS:
+            path = folder / f"{dataset}_{metric}.png"
+            metric_figure(summary, dataset, metric, results.baseline).savefig(path)
+            paths.append(path)
+    if summary["dataset"].nunique() > 1:
+        path = folder / "average_ranks.png"
+        rank_figure(average_ranks(summary), results.baseline).savefig(path)
+        paths.append(path)
+    return paths

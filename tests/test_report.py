@@ -1,0 +1,89 @@
+"""Figures and the HTML report, rendered from stored results without running a trial."""
+
+from __future__ import annotations
+
+import html
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+import augbench
+from augbench.cli import main
+from augbench.report import findings
+from augbench.runner import load_results
+
+
+class _Outline(HTMLParser):
+    """Collects the headings, images and table count of a page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.headings: list[str] = []
+        self.images: list[dict] = []
+        self.tables = 0
+        self._in_heading = False
+
+    def handle_starttag(self, tag, attrs):
+        self._in_heading = tag in ("h2", "h3")
+        self.tables += tag == "table"
+        if tag == "img":
+            self.images.append(dict(attrs))
+
+    def handle_data(self, data):
+        if self._in_heading and data.strip():
+            self.headings.append(data.strip())
+
+    def handle_endtag(self, tag):
+        self._in_heading = False
+
+
+@pytest.fixture(scope="module")
+def finished_run(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("run")
+    augbench.run(augmenters=("none", "smote", "ros"), classifiers=("lr", "dummy"), seeds=3,
+                 sizes=(50, 100, 200), out=out)
+    return out
+
+
+def test_report_html_embeds_figures_tables_and_findings(finished_run: Path, capsys) -> None:
+    (finished_run / "trials.csv").unlink()  # the store alone must be enough
+    assert main(["report", str(finished_run), "--html"]) == 0
+    plots = sorted(p.name for p in (finished_run / "plots").glob("*.png"))
+    assert "breast-cancer_accuracy.png" in plots and "breast-cancer_recall.png" in plots
+    page = (finished_run / "report.html").read_text()
+    outline = _Outline()
+    outline.feed(page)
+    assert {"Findings", "Failed trials", "Results", "Figures", "Configuration",
+            "Versions"} <= set(outline.headings)
+    assert sum(h.startswith("breast-cancer · ") for h in outline.headings) == 3  # one per size
+    assert len(outline.images) == len(plots)
+    assert all(img["src"].startswith("data:image/png;base64,") for img in outline.images)
+    assert not re.search(r"(src|href)=\"https?://", page), "the page must open offline"
+    lines = findings(load_results(finished_run))
+    assert all(html.escape(line) in page for line in lines) and '"augmenters": [' in page
+    assert "scikit-learn" in page  # versions
+
+
+def test_figures_are_wide_enough_and_report_runs_no_trial(finished_run: Path, monkeypatch) -> None:
+    from matplotlib.image import imread
+
+    def no_trials(*args, **kwargs):
+        raise AssertionError("report must not run trials")
+
+    monkeypatch.setattr("augbench.protocol.TrialRunner.run", no_trials)
+    assert main(["report", str(finished_run), "--plots"]) == 0
+    image = imread(finished_run / "plots" / "breast-cancer_recall.png")
+    assert image.shape[1] >= 600
+
+
+def test_run_with_report_flag_writes_the_page(tmp_path: Path) -> None:
+    code = main(["run", "--seeds", "2", "--sizes", "100,200", "--out", str(tmp_path), "--quiet",
+                 "--jobs", "1", "--report"])
+    assert code == 0 and (tmp_path / "report.html").stat().st_size > 10_000
+
+
+def test_report_of_a_folder_without_results_is_a_usage_error(tmp_path: Path, capsys) -> None:
+    assert main(["report", str(tmp_path)]) == 2
+    assert capsys.readouterr().err.startswith("error: no augbench results in")
