@@ -11,11 +11,12 @@ except _metadata.PackageNotFoundError:  # pragma: no cover - running from an uni
 
 __all__ = [
     "Dataset", "Experiment", "DataSpec", "Results", "Trial", "UsageError", "get_augmenter",
-    "get_classifier", "hookimpl", "load_dataset", "read_table", "run", "run_trial",
+    "get_classifier", "hookimpl", "load_dataset", "prepare_table", "read_table", "run",
+    "run_trial",
 ]
 
 _LAZY = {
-    "Dataset": "augbench.data", "read_table": "augbench.data",
+    "Dataset": "augbench.data", "read_table": "augbench.data", "prepare_table": "augbench.data",
     "get_augmenter": "augbench.api", "get_classifier": "augbench.api",
     "load_dataset": "augbench.api", "Experiment": "augbench.runner", "DataSpec": "augbench.runner",
     "run": "augbench.runner", "Results": "augbench.results", "Trial": "augbench.protocol",

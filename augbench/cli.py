@@ -143,13 +143,16 @@ def _run(args: argparse.Namespace) -> int:
     from augbench.report import print_report
     from augbench.runner import DataSpec, Experiment, make_plan, run
 
+    settings = parse_settings(args.settings)
+    sources = args.data or [DataSpec().source]
+    # --set NAME.PARAM=VALUE for a dataset of --data goes to that dataset, the rest to plugins.
     specs = tuple(DataSpec(source=src, target=args.target, positive=args.positive, drop=args.drop,
-                           categorical=args.categorical, na_values=args.na_values)
-                  for src in (args.data or [DataSpec().source]))
+                           categorical=args.categorical, na_values=args.na_values,
+                           options=settings.pop(src, {}))
+                  for src in sources)
     exp = Experiment(data=specs, augmenters=args.augmenters, classifiers=args.classifiers,
                      sizes=args.sizes, seeds=args.seeds, ratio=args.ratio,
-                     test_size=args.test_size, params=parse_settings(args.settings),
-                     baseline=args.baseline)
+                     test_size=args.test_size, params=settings, baseline=args.baseline)
     jobs = args.jobs or (1 if args.fail_fast else available_cores())
     execution = Execution(jobs=jobs, executor=args.executor, address=args.address,
                           trial_timeout=args.trial_timeout, fail_fast=args.fail_fast)

@@ -36,11 +36,13 @@ class DataSpec:
     drop: tuple[str, ...] = ()
     categorical: tuple[str, ...] = ()
     na_values: tuple[str, ...] = DEFAULT_NA_VALUES
+    # Parameters of a named dataset (``--set heart-attack-risk.path=FILE``).
+    options: Mapping[str, Any] = field(default_factory=dict)
 
     def load(self, registry: Registry) -> Dataset:
         return load_dataset(self.source, target=self.target, positive=self.positive,
                             drop=self.drop, categorical=self.categorical,
-                            na_values=self.na_values, registry=registry)
+                            na_values=self.na_values, registry=registry, **self.options)
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,7 @@ class Experiment:
         fields = dict(config)
         fields["data"] = tuple(DataSpec(**{k: tuple(v) if isinstance(v, list) else v
                                            for k, v in spec.items()}) for spec in fields["data"])
+        fields["params"] = {k: dict(v) for k, v in fields.get("params", {}).items()}
         for name in ("augmenters", "classifiers", "sizes"):
             fields[name] = tuple(fields[name])
         return cls(**fields)
@@ -105,8 +108,8 @@ def _validate(exp: Experiment, registry: Registry) -> bool:
     chosen = set(exp.augmenters) | set(exp.classifiers)
     for plugin, params in exp.params.items():
         if plugin not in chosen:
-            raise UsageError(f"--set {plugin}.…: '{plugin}' is not among the chosen augmenters "
-                             f"and classifiers ({', '.join(sorted(chosen))}).")
+            raise UsageError(f"--set {plugin}.…: '{plugin}' is not among the chosen augmenters, "
+                             f"classifiers and datasets ({', '.join(sorted(chosen))}).")
         for name in params:
             if name in RESERVED_PARAMS:
                 raise UsageError(f"--set {plugin}.{name}: augbench sets {name} itself from "

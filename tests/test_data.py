@@ -89,3 +89,27 @@ def test_smote_runs_on_stroke_with_categoricals_and_missing_values(shared_data: 
     assert (smote["n_train_positive"] + smote["n_synthetic"]
             == smote["n_train"] - smote["n_train_positive"]).all()
     assert np.isfinite(res.trials["roc_auc"]).all()
+
+
+NAMED = [("heart-attack-risk", "heart_attack_risk.csv", 8763, 3139),
+         ("stroke", "stroke.csv", 5110, 249), ("pima-diabetes", "pima_diabetes.csv", 768, 268),
+         ("heart-disease-cleveland", "heart_disease_cleveland.csv", 303, 139)]
+
+
+@pytest.mark.parametrize("name, file, rows, positives", NAMED, ids=[n[0] for n in NAMED])
+def test_named_medical_tables(shared_data: Path, name, file, rows, positives) -> None:
+    ds = augbench.load_dataset(name, path=str(shared_data / file))
+    assert len(ds.X) == rows and int(ds.y.sum()) == positives
+    assert all(ds.X[c].dtype.kind in "iuf" for c in ds.X.columns if c not in ds.categorical_columns)
+
+
+def test_heart_attack_risk_splits_blood_pressure(shared_data: Path) -> None:
+    ds = augbench.load_dataset("heart-attack-risk", path=str(shared_data / "heart_attack_risk.csv"))
+    assert ds.X.loc[0, "Systolic BP"] == 158 and ds.X.loc[0, "Diastolic BP"] == 88
+    assert "Patient ID" not in ds.X and "Blood Pressure" not in ds.X
+    assert {"Sex", "Diet", "Country", "Continent", "Hemisphere"} <= set(ds.categorical_columns)
+
+
+def test_named_table_without_its_file_says_where_to_get_it(tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match="Sourav Banerjee.*--set heart-attack-risk.path=FILE"):
+        augbench.load_dataset("heart-attack-risk", path=str(tmp_path / "absent.csv"))
