@@ -136,11 +136,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     from augbench.executors import Execution, available_cores
-    from augbench.report import print_report
     from augbench.runner import DataSpec, Experiment, make_plan, run
 
     settings = parse_settings(args.settings)
@@ -157,10 +155,7 @@ def _run(args: argparse.Namespace) -> int:
     execution = Execution(jobs=jobs, executor=args.executor, address=args.address,
                           trial_timeout=args.trial_timeout, fail_fast=args.fail_fast)
     job = make_plan(exp)
-    console, err = Console(), Console(stderr=True)
-    if not console.is_terminal:
-        # Files and CI logs have no width; 80 columns would squeeze the tables.
-        console = Console(width=max(console.width, 120))
+    console, err = _consoles()
     progress = Progress(TextColumn("trials"), BarColumn(), MofNCompleteColumn(),
                         TextColumn("[red]{task.fields[failed]} failed"), TimeRemainingColumn(),
                         console=err, disable=args.quiet, transient=False)
@@ -206,16 +201,23 @@ def _finish(results: Any, console: Any, err: Any, out: Path, *, plots: bool = Fa
     return 0
 
 
-def _report(args: argparse.Namespace) -> int:
+def _consoles() -> tuple[Any, Any]:
+    """Rich consoles for stdout (the report) and stderr (progress and status lines)."""
     from rich.console import Console
 
+    console = Console()
+    if not console.is_terminal:
+        # Files and CI logs have no width; 80 columns would squeeze the tables.
+        console = Console(width=max(console.width, 120))
+    return console, Console(stderr=True)
+
+
+def _report(args: argparse.Namespace) -> int:
     from augbench.runner import load_results
 
     results = load_results(args.out)
     written = [path for fmt in (args.formats or []) for path in results.export(args.out, fmt)]
-    console, err = Console(), Console(stderr=True)
-    if not console.is_terminal:
-        console = Console(width=max(console.width, 120))
+    console, err = _consoles()
     code = _finish(results, console, err, args.out, plots=args.plots, html=args.html)
     for path in written:
         err.print(f"wrote {path}", markup=False, highlight=False)
