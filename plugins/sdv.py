@@ -1,8 +1,38 @@
-"""SDV synthesizers as augmenters (placeholder while they are written)."""
+"""SDV's single-table synthesizers as augmenters: ``ctgan``, ``tvae`` and ``copula``.
+
+Each is fitted on the minority rows of the training set and adds the rows that the target ratio
+needs. Parameters pass through, e.g. ``--set ctgan.epochs=50`` or ``--set ctgan.cuda=true``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
 
 import augbench
 
 
+def _ctgan(**params: Any) -> Any:
+    """CTGAN (conditional tabular GAN) through SDV's CTGANSynthesizer."""
+    # Imported on use, so that listing plugins (``augbench --help``) never loads sdv or torch.
+    from augbench_plugins.sdv_synthesizers import CTGANAugmenter
+
+    return CTGANAugmenter(**params)
+
+
+def _tvae(**params: Any) -> Any:
+    """TVAE (tabular variational autoencoder) through SDV's TVAESynthesizer."""
+    from augbench_plugins.sdv_synthesizers import TVAEAugmenter
+
+    return TVAEAugmenter(**params)
+
+
+def _copula(**params: Any) -> Any:
+    """A Gaussian copula through SDV's GaussianCopulaSynthesizer."""
+    from augbench_plugins.sdv_synthesizers import CopulaAugmenter
+
+    return CopulaAugmenter(**params)
+
+
 @augbench.hookimpl
 def augbench_augmenters() -> dict:
-    return {}
+    return {"ctgan": _ctgan, "tvae": _tvae, "copula": _copula}

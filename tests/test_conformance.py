@@ -11,7 +11,7 @@ from augbench.plugins import Registry, make_plugin_manager
 from augbench.testing import check_augmenter, make_mixed_table
 
 # Small settings keep the suite fast; the contract does not depend on them.
-FAST = {"gan": {"epochs": 3}}
+FAST = {"gan": {"epochs": 3}, "ctgan": {"epochs": 2}, "tvae": {"epochs": 2}}
 AUGMENTERS = Registry(make_plugin_manager(disabled=())).names("augmenters")
 
 
