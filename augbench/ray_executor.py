@@ -31,9 +31,10 @@ def _run_chunk(chunk: list[Trial], datasets: Mapping[str, Dataset], recipe: tupl
 
 
 def wants_gpu(chunk: list[Trial]) -> bool:
-    """True when the chunk's augmenter is told to use CUDA (``device="cuda"`` or ``cuda=True``)."""
+    """True when the chunk's augmenter is told to use CUDA (``device="cuda"``, ``cuda=True``)."""
     params = dict(chunk[0].augmenter_params)
-    return str(params.get("device", "")).startswith("cuda") or params.get("cuda") is True
+    asked = [params.get("device"), params.get("cuda")]
+    return any(v is True or (isinstance(v, str) and v.startswith("cuda")) for v in asked)
 
 
 def execute_ray(chunks: Sequence[list[Trial]], datasets: Mapping[str, Dataset], recipe: tuple,

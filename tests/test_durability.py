@@ -121,3 +121,13 @@ def test_ray_executor_gives_the_local_numbers() -> None:
         ray.shutdown()
     local = augbench.run(execution=Execution(jobs=1), **grid).trials
     pd.testing.assert_frame_equal(local[NUMBERS], distributed[NUMBERS])
+
+
+@pytest.mark.parametrize("params, gpu", [((("device", "cuda"),), True), ((("cuda", True),), True),
+                                         ((("cuda", "cuda:1"),), True), ((("device", "auto"),), False),
+                                         ((), False)])
+def test_trials_asking_for_cuda_ask_ray_for_a_gpu(params, gpu) -> None:
+    from augbench.protocol import Trial
+    from augbench.ray_executor import wants_gpu
+
+    assert wants_gpu([Trial("d", 0, 100, "gan", "lr", augmenter_params=params)]) is gpu
