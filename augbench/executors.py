@@ -11,7 +11,8 @@ import os
 from collections.abc import Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import nullcontext
+import sys
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Mapping
 
@@ -53,13 +54,32 @@ def available_cores() -> int:
         return os.cpu_count() or 1
 
 
-def single_threaded() -> Any:
-    """One BLAS/OpenMP thread per trial: parallelism belongs to the runner, not to each fit."""
+@contextmanager
+def single_threaded() -> Iterator[None]:
+    """One BLAS/OpenMP/torch thread per trial: parallelism belongs to the runner, not to each fit.
+
+    Also keeps numbers independent of the executor: a torch fit can differ in its last bits
+    between one and two threads. Torch imported inside the block starts with one thread too
+    (OMP_NUM_THREADS), and every setting is restored afterwards.
+    """
+    from threadpoolctl import threadpool_limits
+
+    saved_env = os.environ.get("OMP_NUM_THREADS")
+    torch_threads = sys.modules["torch"].get_num_threads() if "torch" in sys.modules else None
+    os.environ["OMP_NUM_THREADS"] = "1"
+    if torch_threads is not None:
+        sys.modules["torch"].set_num_threads(1)
     try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # pragma: no cover - threadpoolctl comes with scikit-learn
-        return nullcontext()
-    return threadpool_limits(limits=1)
+        with threadpool_limits(limits=1):
+            yield
+    finally:
+        if saved_env is None:
+            del os.environ["OMP_NUM_THREADS"]
+        else:
+            os.environ["OMP_NUM_THREADS"] = saved_env
+        if "torch" in sys.modules:
+            torch = sys.modules["torch"]
+            torch.set_num_threads(torch_threads or int(saved_env or 0) or available_cores())
 
 
 def execute(chunks: Sequence[list[Trial]], datasets: Mapping[str, Dataset], registry: Registry,
@@ -98,6 +118,7 @@ def _worker_init(datasets: Mapping[str, Dataset], recipe: tuple, timeout: float 
     for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
         os.environ[var] = "1"
     _worker_init.limits = single_threaded()  # type: ignore[attr-defined]  # kept alive
+    _worker_init.limits.__enter__()  # type: ignore[attr-defined]  # for the worker's whole life
     _worker_runner = TrialRunner(datasets, make_registry(*recipe), timeout=timeout)
 
 
@@ -106,12 +127,23 @@ def _worker_chunk(chunk: list[Trial]) -> list[dict[str, Any]]:
     return list(_worker_runner.run(chunk))
 
 
-def _pool(workers: int, datasets: Mapping[str, Dataset], recipe: tuple,
-          execution: Execution) -> ProcessPoolExecutor:
+def _start_method() -> Any:
+    """fork where it is safe, else spawn.
+
+    A forked worker starts at once with the parent's imports, where a spawned one spends seconds
+    importing pandas and scikit-learn again: on a 2-core machine that start-up is a fifth of a
+    typical run. A parent that has loaded torch may hold OpenMP threads, which a forked child can
+    deadlock on, so such a parent spawns.
+    """
     import multiprocessing
 
-    # spawn: a forked copy of a parent with torch or OpenMP threads can deadlock.
-    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
+    forkable = "fork" in multiprocessing.get_all_start_methods() and "torch" not in sys.modules
+    return multiprocessing.get_context("fork" if forkable else "spawn")
+
+
+def _pool(workers: int, datasets: Mapping[str, Dataset], recipe: tuple,
+          execution: Execution) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(workers, mp_context=_start_method(),
                                initializer=_worker_init,
                                initargs=(dict(datasets), recipe, execution.trial_timeout))
 

@@ -11,8 +11,10 @@ class TrainImputer:
     """Fills missing cells with the training rows' median (numeric) or most frequent category."""
 
     def fit(self, X: pd.DataFrame) -> "TrainImputer":
+        # Every column gets a value, not only those missing in training: a test row may lack
+        # a value that every training row has.
         self.fill_: dict[str, Any] = {}
-        for col in X.columns[X.isna().any().to_numpy()]:
+        for col in X.columns:
             values = X[col].dropna()
             if isinstance(X[col].dtype, pd.CategoricalDtype):
                 fill = values.mode().iloc[0] if len(values) else X[col].cat.categories[0]

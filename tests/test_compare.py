@@ -116,3 +116,16 @@ def test_heart_attack_table_raises_the_no_signal_alarm(shared_data) -> None:
     lines = findings(results)
     assert any(line.startswith("warning: no detectable signal in dataset 'heart_attack_risk' "
                                "with classifier 'lr'") for line in lines), lines
+
+
+def test_fast_sign_flip_path_equals_scipy_on_ties_and_zeros() -> None:
+    from augbench.compare import _wilcoxon
+
+    rng = np.random.default_rng(7)
+    cases = [np.zeros(4), np.array([0.0, 0.0, 0.3]), np.array([0.1, -0.1, 0.1, 0.0, 0.2])]
+    cases += [np.round(rng.integers(-3, 4, n) / 7, 12) for n in (4, 7, 10, 13)]
+    for diffs in cases:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            expected = stats.wilcoxon(diffs).pvalue
+        assert _wilcoxon(diffs) == pytest.approx(expected, nan_ok=True), diffs

@@ -155,3 +155,22 @@ def test_a_failing_trial_is_recorded_and_the_run_goes_on(spies: Registry) -> Non
     assert rows[1]["error"] == "augment: RuntimeError: planned failure"
     with pytest.raises(RuntimeError, match="planned failure"):
         list(TrialRunner({"toy": ds}, spies, fail_fast=True).run(trials))
+
+
+def test_a_gap_only_in_test_rows_is_filled_from_training_rows() -> None:
+    from augbench.preprocess import TrainImputer
+
+    train = pd.DataFrame({"a": [1.0, 2.0, 3.0], "c": pd.Categorical(["x", "x", "y"])})
+    test = pd.DataFrame({"a": [np.nan, 5.0], "c": pd.Categorical([None, "y"], categories=["x", "y"])})
+    filled = TrainImputer().fit(train).transform(test)
+    assert filled["a"].tolist() == [2.0, 5.0] and filled["c"].tolist() == ["x", "y"]
+
+
+def test_single_threaded_limits_torch_and_restores_it() -> None:
+    torch = pytest.importorskip("torch")
+    from augbench.executors import single_threaded
+
+    before = torch.get_num_threads()
+    with single_threaded():
+        assert torch.get_num_threads() == 1
+    assert torch.get_num_threads() == before
