@@ -1,8 +1,19 @@
-"""The ``gan`` augmenter (placeholder while the model is written)."""
+"""The ``gan`` augmenter: a vanilla GAN fitted on the minority rows, many seeds batched as one."""
+
+from __future__ import annotations
+
+from typing import Any
 
 import augbench
 
 
+def _gan(**params: Any) -> Any:
+    # Imported on use, so that listing plugins (``augbench --help``) never loads torch.
+    from augbench_plugins.gan_model import GanAugmenter
+
+    return GanAugmenter(**params)
+
+
 @augbench.hookimpl
 def augbench_augmenters() -> dict:
-    return {}
+    return {"gan": _gan}
