@@ -233,19 +233,18 @@ def run(
                 on_trial(row)
         results = Results(store.trials(keys), baseline=job.experiment.baseline_augmenter,
                           config=config, versions=versions)
-        # Stored so that 'augbench report' renders without recomputing: with few seeds and
-        # tied differences scipy's exact Wilcoxon test enumerates every sign flip.
-        store.set_meta(comparisons=results.comparisons.to_json(orient="split"),
-                       comparisons_trials=str(len(results.trials)))
-    finally:
         if out is not None:
-            # Whatever finished is exported, also when the run was interrupted.
-            partial = store.trials()
-            if len(partial):
-                partial.to_csv(out / "trials.csv", index=False)
+            # Stored so that 'augbench report' renders from the store without recomputing.
+            store.set_meta(comparisons=results.comparisons.to_json(orient="split"),
+                           comparisons_trials=str(len(results.trials)))
+            results.write(out)
+    except BaseException:
+        if out is not None and len(partial := store.trials()):
+            # An interrupted or failed run still exports whatever finished.
+            partial.to_csv(out / "trials.csv", index=False)
+        raise
+    finally:
         store.close()
-    if out is not None:
-        results.write(out)
     return results
 
 
