@@ -140,14 +140,14 @@ class TrialRunner:
 
     def _augment_all(self, trials: list[Trial], prepared: dict) -> dict[tuple, _Augmented]:
         """Augment each distinct training set once; batch the seeds where the augmenter can."""
-        groups: dict[tuple, list[Trial]] = {}
+        # Trials that differ only by seed form a group; one trial stands for each training set.
+        groups: dict[tuple, dict[tuple, Trial]] = {}
         for t in trials:
-            group = groups.setdefault((t.dataset, t.test_size, t.size, t.augmenter,
-                                       t.augmenter_params, t.ratio), [])
-            if all(_augment_key(o) != _augment_key(t) for o in group):
-                group.append(t)
+            group_key = (t.dataset, t.test_size, t.size, t.augmenter, t.augmenter_params, t.ratio)
+            groups.setdefault(group_key, {}).setdefault(_augment_key(t), t)
         results: dict[tuple, _Augmented] = {}
-        for group in groups.values():
+        for by_seed in groups.values():
+            group = list(by_seed.values())
             data = [prepared[(t.dataset, t.seed, t.test_size, t.size)] for t in group]
             seeds = [derive_seed(t.seed, "augment", t.size) for t in group]
             for t, outcome in zip(group, self._augment_group(group[0], data, seeds)):
