@@ -110,7 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
                      help="fail a trial whose augmentation (per seed) or fit takes longer")
     output = run.add_argument_group("output")
     output.add_argument("--out", type=Path, default=Path(DEFAULT_OUT),
-                        help=f"folder for trials.csv and summary.csv (default: {DEFAULT_OUT})")
+                        help=f"results folder: store, CSV exports, report (default: {DEFAULT_OUT})")
     output.add_argument("--report", action="store_true",
                         help="also write the figures (DIR/plots/) and DIR/report.html")
     output.add_argument("--overwrite", action="store_true",

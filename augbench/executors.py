@@ -110,15 +110,16 @@ def _recipe(registry: Registry) -> tuple:
 # --- worker processes -------------------------------------------------------------------------
 
 _worker_runner: TrialRunner | None = None
+_worker_limits: Any = None  # the worker's thread limits, entered once for its whole life
 
 
 def _worker_init(datasets: Mapping[str, Dataset], recipe: tuple, timeout: float | None) -> None:
-    global _worker_runner
+    global _worker_runner, _worker_limits
     # Before torch or another OpenMP user is imported in this worker: one thread each.
     for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
         os.environ[var] = "1"
-    _worker_init.limits = single_threaded()  # type: ignore[attr-defined]  # kept alive
-    _worker_init.limits.__enter__()  # type: ignore[attr-defined]  # for the worker's whole life
+    _worker_limits = single_threaded()
+    _worker_limits.__enter__()
     _worker_runner = TrialRunner(datasets, make_registry(*recipe), timeout=timeout)
 
 
