@@ -2,30 +2,39 @@
 
 from importlib import metadata as _metadata
 
-from augbench.hookspecs import hookimpl
+from augbench.plugin.hookspecs import hookimpl
 
 try:
     __version__ = _metadata.version("augbench")
 except _metadata.PackageNotFoundError:  # pragma: no cover - running from an uninstalled tree
     __version__ = "0+unknown"
 
-__all__ = [
-    "Dataset", "Experiment", "DataSpec", "Results", "Trial", "UsageError", "get_augmenter",
-    "get_classifier", "hookimpl", "load_dataset", "prepare_table", "read_table", "run",
-    "run_trial",
-]
-
+# Public names, and the module that defines each: loaded on first use, so that
+# `import augbench` (and `augbench --help`) does not pay for pandas and scikit-learn.
 _LAZY = {
-    "Dataset": "augbench.data", "read_table": "augbench.data", "prepare_table": "augbench.data",
-    "get_augmenter": "augbench.api", "get_classifier": "augbench.api",
-    "load_dataset": "augbench.api", "Experiment": "augbench.runner", "DataSpec": "augbench.runner",
-    "run": "augbench.runner", "Results": "augbench.results", "Trial": "augbench.protocol",
-    "run_trial": "augbench.protocol", "UsageError": "augbench.errors",
+    # running experiments
+    "Experiment": "augbench.experiment.plan", "DataSpec": "augbench.experiment.plan",
+    "make_plan": "augbench.experiment.plan", "Execution": "augbench.execution.settings",
+    "run": "augbench.runner", "load_results": "augbench.runner",
+    "Results": "augbench.results.tables", "TrialResult": "augbench.results.row",
+    "TrialKey": "augbench.results.row", "Trial": "augbench.experiment.protocol",
+    "run_trial": "augbench.experiment.protocol", "UsageError": "augbench.errors",
+    # data and named objects
+    "Dataset": "augbench.experiment.data", "read_table": "augbench.experiment.data",
+    "prepare_table": "augbench.experiment.data", "get_augmenter": "augbench.api",
+    "get_classifier": "augbench.api", "load_dataset": "augbench.api",
+    # for plugin authors
+    "Metric": "augbench.plugin.metric", "MetricInput": "augbench.plugin.metric",
+    "Capabilities": "augbench.plugin.capabilities", "declare": "augbench.plugin.capabilities",
+    "rows_to_add": "augbench.plugin.kit", "seed_sequence": "augbench.plugin.kit",
+    "check_labels": "augbench.plugin.kit", "quiet": "augbench.plugin.kit",
+    "single_threaded": "augbench.plugin.kit",
 }
+
+__all__ = sorted([*_LAZY, "hookimpl", "__version__"])
 
 
 def __getattr__(name: str):
-    # Lazy, so that `import augbench` (and `augbench --help`) does not pay for pandas and sklearn.
     if name in _LAZY:
         import importlib
 

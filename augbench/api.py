@@ -6,9 +6,10 @@ import inspect
 from pathlib import Path
 from typing import Any, Sequence
 
-from augbench.data import DEFAULT_NA_VALUES, Dataset, read_table
+from augbench.defaults import DEFAULT_NA_VALUES
 from augbench.errors import UsageError
-from augbench.plugins import Registry, default_registry
+from augbench.experiment.data import Dataset, read_table
+from augbench.plugin.manager import Registry, default_registry
 
 
 def get_augmenter(name: str, *, registry: Registry | None = None, **params: Any) -> Any:

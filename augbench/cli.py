@@ -8,9 +8,8 @@ import sys
 from pathlib import Path
 from typing import Any, NoReturn, Sequence
 
-from augbench.errors import UsageError
-
 from augbench.defaults import DEFAULT_NA_VALUES, DEFAULT_OUT, DEFAULT_SEEDS, DEFAULT_SIZES
+from augbench.errors import UsageError
 
 
 class _Parser(argparse.ArgumentParser):
@@ -94,6 +93,9 @@ def build_parser() -> argparse.ArgumentParser:
                       help="minority:majority ratio after augmentation (default 1.0, i.e. 1:1)")
     grid.add_argument("--test-size", type=float, default=0.3,
                       help="fraction of each seed's rows held out for testing (default 0.3)")
+    grid.add_argument("--metrics", type=_names, metavar="M[,M...]",
+                      help="metrics to compute, and show in tables and figures (default: every "
+                      "registered metric, showing the headline ones; see 'augbench plugins')")
     grid.add_argument("--baseline", metavar="AUGMENTER",
                       help="what every augmenter is compared with, seed by seed "
                       "(default: none if it runs, else the first augmenter)")
@@ -138,8 +140,10 @@ def build_parser() -> argparse.ArgumentParser:
 def _run(args: argparse.Namespace) -> int:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    from augbench.executors import Execution, available_cores
-    from augbench.runner import DataSpec, Experiment, make_plan, run
+    from augbench.execution.settings import Execution
+    from augbench.experiment.plan import DataSpec, Experiment, make_plan
+    from augbench.plugin.kit import available_cores
+    from augbench.runner import run
 
     settings = parse_settings(args.settings)
     sources = args.data or [DataSpec().source]
@@ -150,7 +154,8 @@ def _run(args: argparse.Namespace) -> int:
                   for src in sources)
     exp = Experiment(data=specs, augmenters=args.augmenters, classifiers=args.classifiers,
                      sizes=args.sizes, seeds=args.seeds, ratio=args.ratio,
-                     test_size=args.test_size, params=settings, baseline=args.baseline)
+                     test_size=args.test_size, params=settings, baseline=args.baseline,
+                     metrics=args.metrics)
     jobs = args.jobs or (1 if args.fail_fast else available_cores())
     execution = Execution(jobs=jobs, executor=args.executor, address=args.address,
                           trial_timeout=args.trial_timeout, fail_fast=args.fail_fast)
@@ -162,9 +167,9 @@ def _run(args: argparse.Namespace) -> int:
     task = progress.add_task("trials", total=len(job.trials), failed=0)
     failed = 0
 
-    def on_trial(row: dict[str, Any]) -> None:
+    def on_trial(result: Any) -> None:
         nonlocal failed
-        failed += row["status"] != "ok"
+        failed += not result.ok
         progress.update(task, advance=1, failed=failed)
 
     try:
@@ -179,16 +184,16 @@ def _run(args: argparse.Namespace) -> int:
 
 def _finish(results: Any, console: Any, err: Any, out: Path, *, plots: bool = False,
             html: bool = False) -> int:
-    from augbench.report import print_report
+    from augbench.reporting.terminal import print_report
 
     print_report(results, console)
     if plots or html:
-        from augbench.plots import write_plots
+        from augbench.reporting.plots import write_plots
 
         figures = write_plots(results, out / "plots")
         err.print(f"wrote {len(figures)} figures to {out / 'plots'}", markup=False)
         if html:
-            from augbench.html_report import write_html
+            from augbench.reporting.html import write_html
 
             err.print(f"wrote {write_html(results, out / 'report.html', figures)}", markup=False)
     trials = len(results.trials)
@@ -228,7 +233,7 @@ def _plugins() -> int:
     from rich.console import Console
     from rich.table import Table
 
-    from augbench.plugins import KINDS, default_registry
+    from augbench.plugin.manager import KINDS, default_registry
 
     registry = default_registry()
     table = Table("plugin", "provides", "distribution", "version")
@@ -248,7 +253,7 @@ def _datasets() -> int:
     from rich.console import Console
     from rich.table import Table
 
-    from augbench.plugins import default_registry
+    from augbench.plugin.manager import default_registry
 
     registry = default_registry()
     table = Table("dataset", "plugin", "description")

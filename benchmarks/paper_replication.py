@@ -21,11 +21,11 @@ import pandas as pd
 
 import augbench
 from augbench.executors import Execution, available_cores
-from augbench.plots import write_plots
-from augbench.protocol import Trial, TrialRunner
+from augbench.reporting.plots import write_plots
+from augbench.experiment.protocol import Trial, TrialRunner
 from augbench.results import Results, summarize
 from augbench.runner import SEEDS_PER_BATCH
-from augbench.seeding import derive_seed
+from augbench.experiment.seeding import derive_seed
 
 SIZES = (500, 1000, 2000, 4000, "full")
 QUICK_SIZES = (300, 600)

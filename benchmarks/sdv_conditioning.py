@@ -1,7 +1,7 @@
 """Fit on the minority rows, or on all rows conditioned on the label: which gives better rows?
 
 For each shared medical table, seed and SDV augmenter (ctgan, tvae, copula), the training rows
-of augbench's protocol (``augbench.protocol.prepare``: stratified split, ``--size`` training rows,
+of augbench's protocol (``augbench.experiment.protocol.prepare``: stratified split, ``--size`` training rows,
 imputation learnt on them) are topped up to 1:1 twice, with ``conditional=False`` (fit on the
 minority rows) and ``conditional=True`` (fit on all rows with the label as a column, keep the
 rows generated as minority). Both see the same rows and seeds, so the comparison is paired.
@@ -45,8 +45,8 @@ MEASURES = ("roc_auc", "pr_auc", "balanced_accuracy", "detect")
 def downstream(X: pd.DataFrame, y: np.ndarray, data) -> dict[str, float]:
     """Metrics of logistic regression fitted on (X, y), scored on the seed's test rows."""
     import augbench
-    from augbench.metrics import score
-    from augbench.preprocess import classifier_pipeline
+    from augbench.builtin.classification import score
+    from augbench.experiment.preprocess import classifier_pipeline
 
     model = classifier_pipeline(augbench.get_classifier("lr"), X).fit(X, y)
     proba = model.predict_proba(data.X_test)[:, list(model.classes_).index(1)]
@@ -59,7 +59,7 @@ def detect_auc(synthetic: pd.DataFrame, real: pd.DataFrame, seed: int) -> float:
     from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
     import augbench
-    from augbench.preprocess import classifier_pipeline
+    from augbench.experiment.preprocess import classifier_pipeline
 
     rng = np.random.default_rng(seed)
     m = min(len(synthetic), len(real))
@@ -82,8 +82,8 @@ def main() -> None:
     args = parser.parse_args()
 
     import augbench
-    from augbench.protocol import prepare
-    from augbench.seeding import derive_seed
+    from augbench.experiment.protocol import prepare
+    from augbench.experiment.seeding import derive_seed
 
     rows = []
     for name in args.tables.split(","):

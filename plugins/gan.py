@@ -16,4 +16,5 @@ def _gan(**params: Any) -> Any:
 
 @augbench.hookimpl
 def augbench_augmenters() -> dict:
-    return {"gan": _gan}
+    # "device" puts it on a GPU: "auto" uses one where there is one, "cuda" needs one.
+    return {"gan": augbench.declare(_gan, gpu_param="device")}

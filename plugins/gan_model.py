@@ -11,6 +11,8 @@ import pandas as pd
 from augbench_plugins.gan_encoding import Layout, TableEncoder
 from sklearn.base import BaseEstimator
 
+import augbench
+
 
 class GanAugmenter(BaseEstimator):
     """A vanilla GAN (MLP generator and discriminator, non-saturating loss) for minority rows.
@@ -101,7 +103,7 @@ class GanAugmenter(BaseEstimator):
         for X in Xs:
             if not isinstance(X, pd.DataFrame):
                 raise TypeError(f"gan: X must be a pandas DataFrame, got {type(X).__name__}")
-        ys = [_labels(X, y) for X, y in zip(Xs, ys)]
+        ys = [augbench.check_labels(X, y, "gan") for X, y in zip(Xs, ys)]
         seeds = [_seed(r) for r in random_states]
         groups: dict[Layout, list[int]] = {}
         for i, X in enumerate(Xs):
@@ -172,39 +174,22 @@ class GanAugmenter(BaseEstimator):
             else float(self.gumbel_tau))
 
     def _rows_to_add(self, y: np.ndarray) -> int:
-        """imbalanced-learn's count for a float ratio, floored at zero rather than an error."""
-        ratio = 1.0 if self.sampling_strategy == "auto" else self.sampling_strategy
-        if isinstance(ratio, bool) or not isinstance(ratio, (int, float)) or not 0 < ratio <= 1:
-            raise ValueError(f"gan: sampling_strategy must be 'auto' or a ratio in (0, 1], got "
-                             f"{self.sampling_strategy!r}")
-        n_minority, n_majority = int(np.sum(y == 1)), int(np.sum(y == 0))
-        n_new = max(0, int(n_majority * ratio - n_minority))
-        if n_new and n_minority == 0:
+        """imbalanced-learn's count for ``sampling_strategy``, none when the ratio is met."""
+        n_new = augbench.rows_to_add(y, self.sampling_strategy)
+        if n_new and not np.any(y == 1):
             raise ValueError("gan: no minority rows (y == 1) to learn from")
         return n_new
 
-
-def _labels(X: Any, y: Any) -> np.ndarray:
-    """``y`` as a numpy array of 0/1 as long as ``X``."""
-    y = np.asarray(y)
-    if y.ndim != 1 or len(y) != len(X):
-        raise ValueError(f"gan: y must be 1-D with one label per row of X ({len(X)}), "
-                         f"got shape {y.shape}")
-    if not np.isin(y, (0, 1)).all():
-        raise ValueError(f"gan: y must hold 0 (majority) and 1 (minority), got values "
-                         f"{np.unique(y)[:10].tolist()}")
-    return y
+    def __sklearn_tags__(self) -> Any:
+        tags = super().__sklearn_tags__()
+        tags.input_tags.string = True  # categorical columns through a Gumbel-softmax
+        return tags
 
 
 def _seed(random_state: Any) -> int:
-    """A 63-bit torch seed from an int (mixed by SeedSequence) or fresh entropy for None."""
-    if random_state is None:
-        entropy: Any = np.random.SeedSequence().entropy
-    elif isinstance(random_state, (int, np.integer)) and not isinstance(random_state, bool):
-        entropy = int(random_state)
-    else:
-        raise TypeError(f"gan: random_state must be an int or None, got {random_state!r}")
-    return int(np.random.SeedSequence(entropy).generate_state(1, np.uint64)[0] >> np.uint64(1))
+    """A 63-bit torch seed from ``random_state`` (augbench's one rule for it)."""
+    state = augbench.seed_sequence(random_state).generate_state(1, np.uint64)[0]
+    return int(state >> np.uint64(1))
 
 
 def _device(device: str) -> Any:

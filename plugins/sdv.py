@@ -35,4 +35,6 @@ def _copula(**params: Any) -> Any:
 
 @augbench.hookimpl
 def augbench_augmenters() -> dict:
-    return {"ctgan": _ctgan, "tvae": _tvae, "copula": _copula}
+    # ctgan and tvae train on a GPU where one is available and ``cuda`` allows it.
+    return {"ctgan": augbench.declare(_ctgan, gpu_param="cuda"),
+            "tvae": augbench.declare(_tvae, gpu_param="cuda"), "copula": _copula}

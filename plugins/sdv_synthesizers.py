@@ -21,12 +21,9 @@ What they share:
 from __future__ import annotations
 
 import contextlib
-import io
-import logging
 import math
 import numbers
 import random
-import warnings
 from collections.abc import Iterator
 from typing import Any, ClassVar
 
@@ -34,6 +31,7 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator
 
+import augbench
 from augbench_plugins.sdv_table import LABEL, TABLE, TableCodec
 
 _CHATTY_LOGGERS = ("sdv", "rdt", "ctgan", "copulas", "SingleTableSynthesizer",
@@ -42,37 +40,9 @@ _CHATTY_LOGGERS = ("sdv", "rdt", "ctgan", "copulas", "SingleTableSynthesizer",
 _MAX_DRAWS = 20
 
 
-def n_new_rows(y: np.ndarray, sampling_strategy: Any) -> int:
-    """Rows to add so that minority:majority reaches the ratio, as imbalanced-learn counts them.
-
-    imbalanced-learn (``_sampling_strategy_float``) asks for ``int(n_majority * ratio -
-    n_minority)`` new rows; "auto" is ratio 1. Here a ratio already met adds none, where
-    imbalanced-learn would raise.
-    """
-    ratio = 1.0 if isinstance(sampling_strategy, str) and sampling_strategy == "auto" \
-        else sampling_strategy
-    if isinstance(ratio, bool) or not isinstance(ratio, numbers.Real) or not ratio > 0:
-        raise ValueError(f"sampling_strategy must be 'auto' or a positive float (the minority:"
-                         f"majority ratio after augmentation), got {sampling_strategy!r}")
-    n_minority, n_majority = int(np.sum(y == 1)), int(np.sum(y == 0))
-    return max(int(n_majority * float(ratio) - n_minority), 0)
-
-
 def _seeds(random_state: Any, n: int = 2) -> list[int]:
-    """``n`` independent 32-bit seeds from an int, a numpy generator, or None (fresh entropy)."""
-    if random_state is None:
-        entropy = np.random.SeedSequence().entropy
-    elif isinstance(random_state, np.random.RandomState):
-        entropy = int(random_state.randint(2**32, dtype=np.uint64))
-    elif isinstance(random_state, np.random.Generator):
-        entropy = int(random_state.integers(2**32))
-    elif isinstance(random_state, numbers.Integral) and not isinstance(random_state, bool) \
-            and random_state >= 0:
-        entropy = int(random_state)
-    else:
-        raise ValueError(f"random_state must be None, a non-negative int or a numpy generator, "
-                         f"got {random_state!r}")
-    return [int(s) for s in np.random.SeedSequence(entropy).generate_state(n)]
+    """``n`` independent 32-bit seeds from ``random_state`` (augbench's one rule for it)."""
+    return [int(s) for s in augbench.seed_sequence(random_state).generate_state(n)]
 
 
 @contextlib.contextmanager
@@ -107,46 +77,6 @@ def seeded(seed: int, cuda_device: int | None = None) -> Iterator[None]:
         yield
 
 
-@contextlib.contextmanager
-def quiet() -> Iterator[None]:
-    """Keep SDV's, rdt's and ctgan's warnings, INFO records and prints out of augbench's output."""
-    loggers = [logging.getLogger(name) for name in _CHATTY_LOGGERS]
-    levels = [logger.level for logger in loggers]
-    with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):
-        warnings.simplefilter("ignore")
-        try:
-            for logger in loggers:
-                logger.setLevel(logging.ERROR)
-            yield
-        finally:
-            for logger, level in zip(loggers, levels):
-                logger.setLevel(level)
-
-
-@contextlib.contextmanager
-def one_core() -> Iterator[None]:
-    """Run the fit on one core: joblib in this process, one BLAS/OpenMP and one torch thread.
-
-    ctgan hands its per-column transform of 500+ rows to a joblib pool of every core; starting
-    those workers and shipping each column to them costs more than the transform itself. Torch's
-    and BLAS's thread teams cost more than they gain on a small table's small networks, and
-    collapse when the cores are shared (augbench's --jobs, other users). Each column keeps its
-    own seeded random state, so nothing but the time changes; and one thread makes the numbers
-    independent of the machine's core count. Settings are restored afterwards.
-    """
-    import joblib
-    import torch
-    from threadpoolctl import threadpool_limits
-
-    threads = torch.get_num_threads()
-    with joblib.parallel_config(backend="sequential"), threadpool_limits(1):
-        torch.set_num_threads(1)
-        try:
-            yield
-        finally:
-            torch.set_num_threads(threads)
-
-
 def _check_sdv_version() -> None:
     import sdv
 
@@ -158,6 +88,11 @@ def _check_sdv_version() -> None:
 
 class SdvAugmenter(BaseEstimator):
     """Shared machinery; subclasses name the SDV synthesizer and its parameters."""
+
+    def __sklearn_tags__(self) -> Any:
+        tags = super().__sklearn_tags__()
+        tags.input_tags.string = True  # categorical columns are modelled as such
+        return tags
 
     _synthesizer: ClassVar[str] = ""
     # Constructor parameters handed to the synthesizer unchanged.
@@ -187,13 +122,8 @@ class SdvAugmenter(BaseEstimator):
         """Return ``X`` followed by the synthetic minority rows, and ``y`` followed by ones."""
         if not isinstance(X, pd.DataFrame):
             raise TypeError(f"{type(self).__name__} needs a pandas DataFrame, got {type(X)}")
-        y = np.asarray(y)
-        if y.ndim != 1 or len(y) != len(X):
-            raise ValueError(f"y must be 1-D with one label per row of X ({len(X)}), "
-                             f"got shape {y.shape}")
-        if not np.isin(y, (0, 1)).all():
-            raise ValueError(f"y must hold 0 (majority) and 1 (minority), got {np.unique(y)}")
-        n_new = n_new_rows(y, self.sampling_strategy)
+        y = augbench.check_labels(X, y, type(self).__name__)
+        n_new = augbench.rows_to_add(y, self.sampling_strategy)
         if n_new == 0:
             return X.copy(), y.copy()
         if not (y == 1).any():
@@ -214,7 +144,7 @@ class SdvAugmenter(BaseEstimator):
         else:
             table = codec.encode(X[y == 1])
         # Restored from outside the imports too: importing sdv moves Python's generator.
-        with quiet(), global_rng_restored():
+        with augbench.quiet(*_CHATTY_LOGGERS), global_rng_restored():
             import sdv.single_table
 
             _check_sdv_version()
@@ -222,7 +152,11 @@ class SdvAugmenter(BaseEstimator):
             cls = getattr(sdv.single_table, self._synthesizer)
             synthesizer = cls(codec.metadata(label=self.conditional),
                               **self._synthesizer_kwargs(codec))
-            with seeded(fit_seed, device), one_core(), self._on_device(device):
+            # One core: ctgan's joblib pool for per-column transforms and torch's and BLAS's
+            # thread teams cost more than they gain on small tables, and collapse when cores
+            # are shared (benchmarks/ctgan_profile.py); one thread also keeps numbers
+            # independent of the core count.
+            with seeded(fit_seed, device), augbench.single_threaded(), self._on_device(device):
                 synthesizer.fit({TABLE: table})
                 # SDV's sample() reseeds the model with one fixed constant unless a seed was
                 # set, so without this every random_state would share the same sampling noise

@@ -23,6 +23,11 @@ class SmoteAugmenter(BaseEstimator):
         self.sampling_strategy = sampling_strategy
         self.random_state = random_state
 
+    def __sklearn_tags__(self) -> Any:
+        tags = super().__sklearn_tags__()
+        tags.input_tags.string = True  # SMOTENC and SMOTEN take the categorical columns
+        return tags
+
     def fit_resample(self, X: pd.DataFrame, y: Any) -> tuple[pd.DataFrame, Any]:
         counts = np.bincount(np.asarray(y, dtype=np.int64))
         minority = int(counts[counts > 0].min())

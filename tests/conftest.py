@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from augbench.plugins import Registry, make_plugin_manager
+from augbench.plugin.manager import Registry, make_plugin_manager
 
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 

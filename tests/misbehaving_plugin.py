@@ -10,7 +10,7 @@ import numpy as np
 from sklearn.base import BaseEstimator
 
 import augbench
-from augbench.seeding import derive_seed
+from augbench.experiment.seeding import derive_seed
 
 
 class Crash(BaseEstimator):

@@ -10,10 +10,12 @@ import pytest
 from scipy import stats
 
 import augbench
-from augbench.compare import (average_ranks, holm, no_signal, paired_comparisons,
+from augbench.results.compare import (average_ranks, holm, no_signal, paired_comparisons,
                               threshold_shifts)
-from augbench.metrics import METRICS
-from augbench.report import findings
+from augbench.builtin.classification import CLASSIFICATION_METRICS
+
+METRICS = tuple(CLASSIFICATION_METRICS)
+from augbench.reporting.terminal import findings
 
 
 def test_holm_by_hand() -> None:
@@ -37,7 +39,7 @@ def _trials(values: dict[str, list[float]], metric: str = "recall") -> pd.DataFr
 def test_paired_difference_interval_test_and_counts_by_hand() -> None:
     trials = _trials({"none": [0.50, 0.60, 0.70, 0.40, 0.55],
                       "smote": [0.60, 0.60, 0.90, 0.45, 0.50]})
-    row = paired_comparisons(trials).set_index("metric").loc["recall"]
+    row = paired_comparisons(trials, CLASSIFICATION_METRICS).set_index("metric").loc["recall"]
     diffs = np.array([0.10, 0.00, 0.20, 0.05, -0.05])
     half = stats.t.ppf(0.975, 4) * diffs.std(ddof=1) / np.sqrt(5)
     assert row["mean_diff"] == pytest.approx(0.06)
@@ -50,7 +52,7 @@ def test_paired_difference_interval_test_and_counts_by_hand() -> None:
 def test_lower_brier_is_a_win_and_failed_seeds_are_unpaired() -> None:
     trials = _trials({"none": [0.20, 0.20, 0.20], "ros": [0.10, 0.10, 0.30]}, metric="brier")
     trials.loc[(trials.augmenter == "ros") & (trials.seed == 2), "status"] = "failed"
-    row = paired_comparisons(trials).set_index("metric").loc["brier"]
+    row = paired_comparisons(trials, CLASSIFICATION_METRICS).set_index("metric").loc["brier"]
     assert row["n_pairs"] == 2 and row["wins"] == 2 and row["losses"] == 0
     assert row["mean_diff"] == pytest.approx(-0.10)
 
@@ -119,7 +121,7 @@ def test_heart_attack_table_raises_the_no_signal_alarm(shared_data) -> None:
 
 
 def test_fast_sign_flip_path_equals_scipy_on_ties_and_zeros() -> None:
-    from augbench.compare import _wilcoxon
+    from augbench.results.compare import _wilcoxon
 
     rng = np.random.default_rng(7)
     cases = [np.zeros(4), np.array([0.0, 0.0, 0.3]), np.array([0.1, -0.1, 0.1, 0.0, 0.2])]

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from sklearn.base import BaseEstimator
 
-from augbench.plugins import Registry, make_plugin_manager
+from augbench.plugin.manager import Registry, make_plugin_manager
 from augbench.testing import check_augmenter, make_mixed_table
 
 # Small settings keep the suite fast; the contract does not depend on them.

@@ -16,9 +16,11 @@ import pytest
 
 import augbench
 from augbench.errors import UsageError
-from augbench.executors import Execution
-from augbench.metrics import METRICS
-from augbench.plugins import make_registry
+from augbench.execution.settings import Execution
+from augbench.builtin.classification import CLASSIFICATION_METRICS
+
+METRICS = tuple(CLASSIFICATION_METRICS)
+from augbench.plugin.manager import make_registry
 from augbench.runner import load_results
 
 NUMBERS = ["dataset", "size", "seed", "augmenter", "classifier", "status", *METRICS, "n_synthetic"]
@@ -123,11 +125,20 @@ def test_ray_executor_gives_the_local_numbers() -> None:
     pd.testing.assert_frame_equal(local[NUMBERS], distributed[NUMBERS])
 
 
-@pytest.mark.parametrize("params, gpu", [((("device", "cuda"),), True), ((("cuda", True),), True),
-                                         ((("cuda", "cuda:1"),), True), ((("device", "auto"),), False),
-                                         ((), False)])
-def test_trials_asking_for_cuda_ask_ray_for_a_gpu(params, gpu) -> None:
-    from augbench.protocol import Trial
-    from augbench.ray_executor import wants_gpu
+@pytest.mark.parametrize("value, wish", [("cuda", "required"), ("cuda:1", "required"),
+                                         (True, "preferred"), ("auto", "preferred"),
+                                         ("cpu", None), (False, None)])
+def test_a_declared_gpu_parameter_says_whether_a_trial_wants_a_gpu(value, wish) -> None:
+    from augbench.plugin.capabilities import Capabilities
 
-    assert wants_gpu([Trial("d", 0, 100, "gan", "lr", augmenter_params=params)]) is gpu
+    assert Capabilities(gpu_param="device").gpu({"device": value}) == wish
+    # Without a declared parameter nothing is guessed from parameter names.
+    assert Capabilities().gpu({"device": value}) is None
+
+
+def test_the_gan_declares_its_device_so_auto_asks_for_a_gpu_where_there_is_one() -> None:
+    plan = augbench.make_plan(augbench.Experiment(augmenters=("none", "gan"), seeds=1,
+                                                  sizes=(100,)))
+    none_trial, gan_trial = plan.trials[0], plan.trials[1]
+    assert (none_trial.augmenter, gan_trial.augmenter) == ("none", "gan")
+    assert plan.gpu(gan_trial) == "preferred" and plan.gpu(none_trial) is None

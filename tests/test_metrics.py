@@ -7,8 +7,8 @@ import pytest
 from scipy import stats
 from sklearn import metrics as skm
 
-from augbench.metrics import score
-from augbench.stats import t_interval
+from augbench.builtin.classification import score
+from augbench.results.stats import t_interval
 
 
 def test_score_matches_scikit_learn() -> None:

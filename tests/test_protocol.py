@@ -10,9 +10,9 @@ import pytest
 from sklearn.base import BaseEstimator, ClassifierMixin
 
 import augbench
-from augbench.data import Dataset
-from augbench.plugins import Registry, make_plugin_manager
-from augbench.protocol import Trial, TrialRunner, draw_indices, prepare, run_trial, split_indices
+from augbench.experiment.data import Dataset
+from augbench.plugin.manager import Registry, make_plugin_manager
+from augbench.experiment.protocol import Trial, TrialRunner, draw_indices, prepare, run_trial, split_indices
 
 SENTINEL = 1e6  # the row_id of synthetic rows: far above every real row_id
 
@@ -104,7 +104,7 @@ def test_no_synthetic_row_reaches_a_test_set_and_tests_are_paired(spies: Registr
     ds = _dataset()
     trials = [Trial("toy", seed, size, aug, "spyclf")
               for seed in (0, 1) for size in (40, 80) for aug in ("none", "spy")]
-    rows = list(TrialRunner({"toy": ds}, spies).run(trials))
+    rows = [r.as_row() for r in TrialRunner({"toy": ds}, spies).run(trials)]
     assert all(r["status"] == "ok" for r in rows), rows
     test_sets = {seed: set(prepare(ds, seed, 40, 0.3).test_rows) for seed in (0, 1)}
     for seen in SpyAugmenter.seen:  # the augmenter saw training rows of one seed only
@@ -138,19 +138,20 @@ def test_trials_reproduce_alone_and_in_any_order(registry: Registry) -> None:
     cols = ["accuracy", "recall", "roc_auc", "brier", "n_synthetic"]
     pd.testing.assert_frame_equal(first[cols], second[cols])
     ds = augbench.load_dataset("breast-cancer", registry=registry)
-    alone = run_trial(Trial("breast-cancer", 2, 100, "smote", "rf"), {"breast-cancer": ds}, registry)
+    alone = run_trial(Trial("breast-cancer", 2, 100, "smote", "rf"), {"breast-cancer": ds},
+                      registry).as_row()
     match = first[(first.seed == 2) & (first["size"] == 100) & (first.augmenter == "smote")
                   & (first.classifier == "rf")].iloc[0]
     assert all(alone[c] == match[c] for c in cols)
 
 
 def test_a_failing_trial_is_recorded_and_the_run_goes_on(spies: Registry) -> None:
-    from augbench.seeding import derive_seed
+    from augbench.experiment.seeding import derive_seed
 
     ds = _dataset()
     trials = [Trial("toy", seed, 60, "spy", "lr", augmenter_params=(
         ("fail_seed", derive_seed(1, "augment", 60)),)) for seed in (0, 1, 2)]
-    rows = list(TrialRunner({"toy": ds}, spies).run(trials))
+    rows = [r.as_row() for r in TrialRunner({"toy": ds}, spies).run(trials)]
     assert [r["status"] for r in rows] == ["ok", "failed", "ok"]
     assert rows[1]["error"] == "augment: RuntimeError: planned failure"
     with pytest.raises(RuntimeError, match="planned failure"):
@@ -158,7 +159,7 @@ def test_a_failing_trial_is_recorded_and_the_run_goes_on(spies: Registry) -> Non
 
 
 def test_a_gap_only_in_test_rows_is_filled_from_training_rows() -> None:
-    from augbench.preprocess import TrainImputer
+    from augbench.experiment.preprocess import TrainImputer
 
     train = pd.DataFrame({"a": [1.0, 2.0, 3.0], "c": pd.Categorical(["x", "x", "y"])})
     test = pd.DataFrame({"a": [np.nan, 5.0], "c": pd.Categorical([None, "y"], categories=["x", "y"])})
@@ -168,7 +169,7 @@ def test_a_gap_only_in_test_rows_is_filled_from_training_rows() -> None:
 
 def test_single_threaded_limits_torch_and_restores_it() -> None:
     torch = pytest.importorskip("torch")
-    from augbench.executors import single_threaded
+    from augbench.plugin.kit import single_threaded
 
     before = torch.get_num_threads()
     with single_threaded():

@@ -11,7 +11,7 @@ import pytest
 
 import augbench
 from augbench.cli import main
-from augbench.report import findings
+from augbench.reporting.terminal import findings
 from augbench.runner import load_results
 
 
@@ -72,7 +72,7 @@ def test_figures_are_wide_enough_and_report_runs_no_trial(finished_run: Path, mo
     def no_trials(*args, **kwargs):
         raise AssertionError("report must not run trials")
 
-    monkeypatch.setattr("augbench.protocol.TrialRunner.run", no_trials)
+    monkeypatch.setattr("augbench.experiment.protocol.TrialRunner.run", no_trials)
     assert main(["report", str(finished_run), "--plots"]) == 0
     image = imread(finished_run / "plots" / "breast-cancer_recall.png")
     assert image.shape[1] >= 600

@@ -1,4 +1,5 @@
-"""augbench's own plugin: the ``none`` baseline and the embedded default dataset.
+"""augbench's own plugin: the ``none`` baseline, the embedded default dataset and the
+classification metrics.
 
 Registered through the same hooks as every other plugin; kept free of heavy imports so that
 listing plugins stays fast.
@@ -9,27 +10,36 @@ from __future__ import annotations
 from typing import Any
 
 from augbench.defaults import DEFAULT_DATASET
-from augbench.hookspecs import hookimpl
+from augbench.plugin.capabilities import declare
+from augbench.plugin.hookspecs import hookimpl
 
 
 def _no_augmentation(**params: Any) -> Any:
-    from augbench.baseline import NoAugmentation
+    """The baseline: the training rows as they are."""
+    from augbench.builtin.baseline import NoAugmentation
 
     return NoAugmentation(**params)
 
 
 def _breast_cancer() -> Any:
     """Wisconsin breast cancer (scikit-learn, embedded): 569 rows, 30 numeric, 212 malignant."""
-    from augbench.data import breast_cancer
+    from augbench.experiment.data import breast_cancer
 
     return breast_cancer()
 
 
 @hookimpl
 def augbench_augmenters() -> dict:
-    return {"none": _no_augmentation}
+    return {"none": declare(_no_augmentation, adds_rows=False)}
 
 
 @hookimpl
 def augbench_datasets() -> dict:
     return {DEFAULT_DATASET: _breast_cancer}
+
+
+@hookimpl
+def augbench_metrics() -> dict:
+    from augbench.builtin.classification import CLASSIFICATION_METRICS
+
+    return dict(CLASSIFICATION_METRICS)

@@ -20,9 +20,9 @@ from typing import Any, Iterable
 import pandas as pd
 
 from augbench.errors import UsageError
+from augbench.results.row import KEY_COLUMNS
 
 STORE_NAME = "results.sqlite"
-KEY_COLUMNS = ("dataset", "size", "seed", "augmenter", "classifier")
 LIBRARIES = ("numpy", "pandas", "scikit-learn", "imbalanced-learn", "scipy", "torch", "sdv",
              "ctgan", "pluggy")
 
@@ -123,6 +123,14 @@ class Store:
             "INSERT OR REPLACE INTO trials VALUES (?, ?, ?, ?, ?, ?, ?)",
             (*(row[k] for k in KEY_COLUMNS), row["status"],
              json.dumps({k: _json_value(v) for k, v in row.items()})))
+
+    def trials_digest(self) -> str:
+        """A digest of every stored trial row: cached summaries are valid only for it."""
+        digest = hashlib.sha256()
+        order = ", ".join(KEY_COLUMNS)
+        for (row,) in self.db.execute(f"SELECT row FROM trials ORDER BY {order}"):
+            digest.update(row.encode())
+        return digest.hexdigest()[:16]
 
     def trials(self, keys: Iterable[tuple] | None = None) -> pd.DataFrame:
         """Stored trials as a DataFrame (only ``keys`` when given), sorted by their key."""

@@ -14,6 +14,11 @@ class NoAugmentation(BaseEstimator):
         self.sampling_strategy = sampling_strategy
         self.random_state = random_state
 
+    def __sklearn_tags__(self) -> Any:
+        tags = super().__sklearn_tags__()
+        tags.input_tags.string = True  # any column passes through untouched
+        return tags
+
     def fit_resample(self, X: Any, y: Any) -> tuple[Any, Any]:
         """Return ``X`` and ``y`` as given."""
         return X, y

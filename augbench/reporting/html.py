@@ -12,8 +12,8 @@ import json
 import time
 from pathlib import Path
 
-from augbench.report import TABLE_METRICS, findings, summary_blocks
-from augbench.results import Results
+from augbench.reporting.terminal import findings, summary_blocks
+from augbench.results.tables import Results
 
 STYLE = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem auto;
@@ -38,7 +38,7 @@ def _summary_html(results: Results) -> str:
     parts = []
     for block in summary_blocks(results):
         head = "".join(f"<th>{_e(h)}</th>" for h in
-                       ["classifier", "augmenter", "seeds", *(label for _, label in TABLE_METRICS)])
+                       ["classifier", "augmenter", "seeds", *block.headers])
         body = []
         for classifier, augmenter, seeds, cells in block.rows:
             tds = "".join(f'<td class="best">{_e(t)}</td>' if best else f"<td>{_e(t)}</td>"

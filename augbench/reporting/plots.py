@@ -11,11 +11,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from augbench.metrics import LOWER_IS_BETTER
+from augbench.plugin.metric import Metric
 
-PLOT_METRICS = {"accuracy": "accuracy", "recall": "recall (sensitivity)", "roc_auc": "ROC-AUC",
-                "pr_auc": "PR-AUC (average precision)", "balanced_accuracy": "balanced accuracy",
-                "brier": "Brier score"}
 OKABE_ITO = ["#E69F00", "#56B4E9", "#009E73", "#0072B2", "#D55E00", "#CC79A7", "#F0E442",
              "#999999"]
 DPI = 150
@@ -34,7 +31,7 @@ def _figure(width: float, height: float):
     return Figure(figsize=(width, height), dpi=DPI, layout="constrained")
 
 
-def metric_figure(summary: pd.DataFrame, dataset: str, metric: str, baseline: str):
+def metric_figure(summary: pd.DataFrame, dataset: str, metric: str, spec: Metric, baseline: str):
     """``metric`` against size for one dataset: a panel per classifier, a line per augmenter."""
     data = summary[summary["dataset"] == dataset]
     classifiers = sorted(data["classifier"].unique())
@@ -58,11 +55,10 @@ def metric_figure(summary: pd.DataFrame, dataset: str, metric: str, baseline: st
         ax.set_title(f"classifier: {classifier}", fontsize=10)
         ax.set_xlabel("training rows before augmentation")
         ax.grid(alpha=0.3)
-    better = "lower is better" if metric in LOWER_IS_BETTER else "higher is better"
-    axes[0].set_ylabel(f"{PLOT_METRICS[metric]} ({better})")
+    axes[0].set_ylabel(f"{spec.label} ({spec.direction})")
     axes[-1].legend(title="augmenter", fontsize=8, title_fontsize=8, loc="best")
     n_seeds = int(data["n_seeds"].max())
-    fig.suptitle(f"{dataset}: {PLOT_METRICS[metric]}, mean and 95% CI over {n_seeds} seeds",
+    fig.suptitle(f"{dataset}: {spec.label}, mean and 95% CI over {n_seeds} seeds",
                  fontsize=11)
     return fig
 
@@ -92,18 +88,20 @@ def rank_figure(ranks: pd.DataFrame, baseline: str):
 
 def write_plots(results, folder: Path) -> list[Path]:
     """Write every figure of ``results`` as PNG into ``folder``; return the paths."""
-    from augbench.compare import average_ranks
+    from augbench.reporting.terminal import RANKING_METRIC, shown_metrics
+    from augbench.results.compare import average_ranks
 
     folder.mkdir(parents=True, exist_ok=True)
     summary = results.summary
     paths = []
     for dataset in sorted(summary["dataset"].unique()):
-        for metric in PLOT_METRICS:
+        for metric in shown_metrics(results):
+            spec = results.metrics.get(metric) or Metric(None, metric, bounds=None)
             path = folder / f"{dataset}_{metric}.png"
-            metric_figure(summary, dataset, metric, results.baseline).savefig(path)
+            metric_figure(summary, dataset, metric, spec, results.baseline).savefig(path)
             paths.append(path)
-    if summary["dataset"].nunique() > 1:
+    if summary["dataset"].nunique() > 1 and f"{RANKING_METRIC}_mean" in summary:
         path = folder / "average_ranks.png"
-        rank_figure(average_ranks(summary), results.baseline).savefig(path)
+        rank_figure(average_ranks(summary, RANKING_METRIC), results.baseline).savefig(path)
         paths.append(path)
     return paths

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Sequence
 
@@ -34,6 +36,22 @@ class Dataset:
         if len(counts) != 2 or counts.min() < 2:
             raise UsageError(f"dataset '{self.name}' needs at least 2 rows of each class, "
                              f"found {counts.tolist()} (negative, positive); check --target/--positive.")
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """A digest of the table's contents (columns, dtypes, values, labels) and positive label.
+
+        Identity is content: two tables with one name but other rows or columns (another
+        ``--drop``, an edited file) never share a cache entry or an experiment.
+        """
+        import pandas.util
+
+        digest = hashlib.sha256()
+        digest.update(repr([(str(c), str(t)) for c, t in self.X.dtypes.items()]).encode())
+        digest.update(pandas.util.hash_pandas_object(self.X, index=False).to_numpy().tobytes())
+        digest.update(np.asarray(self.y, dtype=np.int8).tobytes())
+        digest.update(self.positive.encode())
+        return digest.hexdigest()[:16]
 
     @property
     def categorical_columns(self) -> list[str]:

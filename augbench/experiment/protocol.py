@@ -19,11 +19,13 @@ from typing import Any, Iterable, Iterator, Mapping
 import numpy as np
 import pandas as pd
 
-from augbench.data import Dataset
-from augbench.metrics import METRICS, score
-from augbench.plugins import Registry, default_registry
-from augbench.preprocess import TrainImputer, classifier_pipeline
-from augbench.seeding import derive_rng, derive_seed
+from augbench.experiment.data import Dataset
+from augbench.experiment.preprocess import TrainImputer, classifier_pipeline
+from augbench.experiment.seeding import derive_rng, derive_seed
+from augbench.plugin.kit import quiet
+from augbench.plugin.manager import Registry, default_registry
+from augbench.plugin.metric import Metric, MetricInput
+from augbench.results.row import TrialKey, TrialResult
 
 Params = tuple[tuple[str, Any], ...]
 MIN_PER_CLASS = 2
@@ -44,9 +46,15 @@ class Trial:
     classifier_params: Params = ()
 
     @property
-    def key(self) -> tuple[str, int, int, str, str]:
-        """(dataset, size, seed, augmenter, classifier): what identifies a trial in results."""
-        return (self.dataset, self.size, self.seed, self.augmenter, self.classifier)
+    def key(self) -> TrialKey:
+        """What identifies the trial among a run's results."""
+        return TrialKey(self.dataset, self.size, self.seed, self.augmenter, self.classifier)
+
+    @property
+    def augment_key(self) -> tuple:
+        """What identifies its augmented training set (shared by its classifiers)."""
+        return (self.dataset, self.seed, self.test_size, self.size, self.augmenter,
+                self.augmenter_params, self.ratio)
 
 
 def split_indices(y: np.ndarray, seed: int, test_size: float) -> tuple[np.ndarray, np.ndarray]:
@@ -108,25 +116,36 @@ class _Augmented:
     y: np.ndarray | None = None
     seconds: float = float("nan")
     error: str = ""
+    # Values of the metrics of the synthetic rows, by name.
+    scores: dict[str, float] = field(default_factory=dict)
 
 
-def _describe(exc: BaseException) -> str:
+def describe_error(exc: BaseException) -> str:
+    """``Type: message`` on one line, at most 500 characters, for a result's error column."""
     text = " ".join(str(exc).split())
     return f"{type(exc).__name__}: {text}"[:500]
 
 
 @dataclass
 class TrialRunner:
-    """Runs trials, sharing splits and augmentations between the trials it is given at once."""
+    """Runs trials, sharing splits and augmentations between the trials it is given at once.
+
+    ``metrics`` are the specs to compute (default: every registered metric).
+    """
 
     datasets: Mapping[str, Dataset]
     registry: Registry = field(default_factory=default_registry)
     fail_fast: bool = False
     # Seconds allowed for each step of a trial: augmenting (per seed) and fitting.
     timeout: float | None = None
+    metrics: Mapping[str, Metric] | None = None
 
-    def run(self, trials: Iterable[Trial]) -> Iterator[dict[str, Any]]:
-        """Yield one result row per trial, in the order given."""
+    def __post_init__(self) -> None:
+        if self.metrics is None:
+            self.metrics = self.registry.metrics()
+
+    def run(self, trials: Iterable[Trial]) -> Iterator[TrialResult]:
+        """Yield one result per trial, in the order given."""
         trials = list(trials)
         prepared: dict[tuple, TrialData] = {}
         for t in trials:
@@ -136,7 +155,7 @@ class TrialRunner:
         augmented = self._augment_all(trials, prepared)
         for t in trials:
             data = prepared[(t.dataset, t.seed, t.test_size, t.size)]
-            yield self._fit_and_score(t, data, augmented[_augment_key(t)])
+            yield self._fit_and_score(t, data, augmented[t.augment_key])
 
     def _augment_all(self, trials: list[Trial], prepared: dict) -> dict[tuple, _Augmented]:
         """Augment each distinct training set once; batch the seeds where the augmenter can."""
@@ -144,14 +163,22 @@ class TrialRunner:
         groups: dict[tuple, dict[tuple, Trial]] = {}
         for t in trials:
             group_key = (t.dataset, t.test_size, t.size, t.augmenter, t.augmenter_params, t.ratio)
-            groups.setdefault(group_key, {}).setdefault(_augment_key(t), t)
+            groups.setdefault(group_key, {}).setdefault(t.augment_key, t)
         results: dict[tuple, _Augmented] = {}
         for by_seed in groups.values():
             group = list(by_seed.values())
             data = [prepared[(t.dataset, t.seed, t.test_size, t.size)] for t in group]
             seeds = [derive_seed(t.seed, "augment", t.size) for t in group]
-            for t, outcome in zip(group, self._augment_group(group[0], data, seeds)):
-                results[_augment_key(t)] = outcome
+            for t, outcome, d in zip(group, self._augment_group(group[0], data, seeds), data):
+                if not outcome.error:
+                    # Metrics of the synthetic rows do not depend on the classifier: once here.
+                    try:
+                        outcome.scores = self._score(t, "synthetic", d, outcome)
+                    except MetricError as exc:
+                        if self.fail_fast:
+                            raise
+                        outcome.error = str(exc)
+                results[t.augment_key] = outcome
         return results
 
     def _make_augmenter(self, t: Trial, random_state: int | None) -> Any:
@@ -162,10 +189,10 @@ class TrialRunner:
         """Augment the training sets of several seeds: batched if offered, else one by one."""
         if len(data) > 1:
             augmenter = self._make_augmenter(t, None)
-            if hasattr(augmenter, "fit_resample_many"):
+            if self.registry.capabilities("augmenters", t.augmenter, augmenter).batches_seeds:
                 try:
                     start = time.perf_counter()
-                    with _quiet(), time_limit(self.timeout and self.timeout * len(data)):
+                    with quiet(), time_limit(self.timeout and self.timeout * len(data)):
                         outputs = augmenter.fit_resample_many(
                             [d.X_train for d in data], [d.y_train for d in data], seeds)
                     seconds = (time.perf_counter() - start) / len(data)
@@ -185,22 +212,42 @@ class TrialRunner:
             # Built before the clock starts: a factory's first call imports its library.
             augmenter = self._make_augmenter(t, seed)
             start = time.perf_counter()
-            with _quiet(), time_limit(self.timeout):
+            with quiet(), time_limit(self.timeout):
                 out = augmenter.fit_resample(data.X_train, data.y_train)
             seconds = time.perf_counter() - start
             return _Augmented(*_checked(out, data.X_train, data.y_train, t.augmenter), seconds)
         except Exception as exc:
             if self.fail_fast:
                 raise
-            return _Augmented(error=f"augment: {_describe(exc)}")
+            return _Augmented(error=f"augment: {describe_error(exc)}")
 
-    def _fit_and_score(self, t: Trial, data: TrialData, aug: _Augmented) -> dict[str, Any]:
-        row = failed_row(t, aug.error)
-        row.update(n_train=len(data.y_train), n_train_positive=int(data.y_train.sum()),
-                   n_synthetic=0, n_test=len(data.y_test), augment_seconds=aug.seconds)
+    def _score(self, t: Trial, needs: str, data: TrialData, aug: _Augmented,
+               proba: np.ndarray | None = None) -> dict[str, float]:
+        """The values of the metrics that need ``needs``; NaN for synthetic-row metrics of a
+        trial that added no row."""
+        chosen = {n: m for n, m in self.metrics.items() if m.needs == needs}
+        n_train = len(data.y_train)
+        if not chosen or (needs == "synthetic" and len(aug.y) == n_train):
+            return {name: float("nan") for name in chosen}
+        inp = MetricInput(data.X_train, data.y_train, data.X_test, data.y_test,
+                          X_synthetic=aug.X.iloc[n_train:].reset_index(drop=True))
+        if proba is not None:
+            inp.y_true, inp.proba, inp.y_pred = data.y_test, proba, proba > 0.5
+        values = {}
+        for name, metric in chosen.items():
+            try:
+                values[name] = float(metric.function(inp))
+            except Exception as exc:
+                raise MetricError(f"metric '{name}': {describe_error(exc)}") from exc
+        return values
+
+    def _fit_and_score(self, t: Trial, data: TrialData, aug: _Augmented) -> TrialResult:
+        result = TrialResult(t.key, error=aug.error, n_train=len(data.y_train),
+                             n_train_positive=int(data.y_train.sum()), n_synthetic=0,
+                             n_test=len(data.y_test), augment_seconds=aug.seconds)
         if aug.error:
-            return row
-        row["n_synthetic"] = len(aug.y) - len(data.y_train)
+            return result
+        result.n_synthetic = len(aug.y) - len(data.y_train)
         try:
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always")
@@ -213,26 +260,31 @@ class TrialRunner:
                 start = time.perf_counter()
                 with time_limit(self.timeout):
                     model.fit(aug.X, aug.y)
-                row["fit_seconds"] = time.perf_counter() - start
+                result.fit_seconds = time.perf_counter() - start
                 proba = model.predict_proba(data.X_test)[:, list(model.classes_).index(1)]
-                row.update(score(data.y_test, proba))
-            row["warnings"] = "; ".join(sorted({_describe(w.message) for w in caught}))[:500]
-            row["status"] = "ok"
+                scores = self._score(t, "predictions", data, aug, proba)
+            result.metrics = {name: scores.get(name, aug.scores.get(name, float("nan")))
+                              for name in self.metrics}
+            result.warnings = "; ".join(sorted({describe_error(w.message) for w in caught}))[:500]
+            result.status = "ok"
+        except MetricError as exc:
+            if self.fail_fast:
+                raise
+            result.error = str(exc)
         except Exception as exc:
             if self.fail_fast:
                 raise
-            row["error"] = f"fit: {_describe(exc)}"
-        return row
+            result.error = f"fit: {describe_error(exc)}"
+        return result
 
 
-def failed_row(t: Trial, error: str) -> dict[str, Any]:
-    """The result row of a trial that failed with ``error`` (filled in as far as it got)."""
-    nan = float("nan")
-    return {"dataset": t.dataset, "size": t.size, "seed": t.seed, "augmenter": t.augmenter,
-            "classifier": t.classifier, "status": "failed", "error": error,
-            **{m: nan for m in METRICS}, "n_train": t.size, "n_train_positive": nan,
-            "n_synthetic": nan, "n_test": nan, "augment_seconds": nan, "fit_seconds": nan,
-            "warnings": ""}
+class MetricError(Exception):
+    """A metric's function raised: the trial fails with the metric named."""
+
+
+def failed_result(t: Trial, error: str) -> TrialResult:
+    """The result of a trial that failed with ``error`` before it could run."""
+    return TrialResult(t.key, error=error, n_train=t.size)
 
 
 class TrialTimeout(Exception):
@@ -262,22 +314,10 @@ def time_limit(seconds: float | None) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
-@contextmanager
-def _quiet() -> Iterator[None]:
-    """Silence library chatter (convergence, deprecations) that would flood a run of thousands."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        yield
-
-
 def _meets_ratio(y: np.ndarray, ratio: float) -> bool:
     """True when the minority already reaches the target (imbalanced-learn's rounding)."""
     n_pos = int(np.sum(y == 1))
     return n_pos >= int(ratio * (len(y) - n_pos))
-
-
-def _augment_key(t: Trial) -> tuple:
-    return (t.dataset, t.seed, t.test_size, t.size, t.augmenter, t.augmenter_params, t.ratio)
 
 
 def _checked(out: Any, X: pd.DataFrame, y: np.ndarray, name: str) -> tuple[pd.DataFrame, np.ndarray]:
@@ -292,7 +332,7 @@ def _checked(out: Any, X: pd.DataFrame, y: np.ndarray, name: str) -> tuple[pd.Da
 
 
 def run_trial(trial: Trial, datasets: Mapping[str, Dataset],
-              registry: Registry | None = None) -> dict[str, Any]:
-    """Run one trial on its own and return its result row."""
+              registry: Registry | None = None) -> TrialResult:
+    """Run one trial on its own and return its result."""
     runner = TrialRunner(datasets, registry or default_registry())
     return next(runner.run([trial]))

@@ -10,12 +10,13 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from augbench.compare import ALPHA, average_ranks, no_signal, threshold_shifts
-from augbench.metrics import LOWER_IS_BETTER
-from augbench.results import Results
+from augbench.results.compare import ALPHA, average_ranks, no_signal, threshold_shifts
+from augbench.results.tables import Results
 
-TABLE_METRICS = (("accuracy", "Accuracy"), ("recall", "Recall"), ("roc_auc", "ROC-AUC"),
-                 ("pr_auc", "PR-AUC"), ("brier", "Brier"))
+# The findings read these metrics where a run has them: a threshold metric that rises without
+# the ranking metric rising is a threshold shift, and the ranking metric at its chance level
+# means the table carries no signal.
+THRESHOLD_METRIC, RANKING_METRIC, CHANCE = "recall", "roc_auc", 0.5
 
 
 def _cell(mean: float, low: float, high: float) -> str:
@@ -27,11 +28,13 @@ def _cell(mean: float, low: float, high: float) -> str:
     return f"{mean:.3f}±{(high - low) / 2:.3f}".replace("±0.", "±.")
 
 
-def _marks(comparisons: pd.DataFrame) -> dict[tuple, str]:
+def _marks(results: Results) -> dict[tuple, str]:
     """(dataset, size, augmenter, classifier, metric) -> ▲ or ▼ where the difference is significant."""
     marks = {}
+    comparisons = results.comparisons
     for r in comparisons[comparisons["p_adjusted"] < ALPHA].itertuples():
-        better = (r.mean_diff < 0) if r.metric in LOWER_IS_BETTER else (r.mean_diff > 0)
+        higher = results.metrics[r.metric].higher_is_better if r.metric in results.metrics else True
+        better = (r.mean_diff > 0) if higher else (r.mean_diff < 0)
         marks[(r.dataset, r.size, r.augmenter, r.classifier, r.metric)] = "▲" if better else "▼"
     return marks
 
@@ -44,14 +47,23 @@ class Block:
     size: int
     title: str
     caption: str
-    # One row per classifier and augmenter: labels, then (text, is_best) per TABLE_METRICS.
+    # The column headers of the metrics, in the order of the cells.
+    headers: list[str]
+    # One row per classifier and augmenter: labels, then (text, is_best) per shown metric.
     rows: list[tuple[str, str, str, list[tuple[str, bool]]]]
     uniform_seeds: bool
 
 
+def shown_metrics(results: Results) -> list[str]:
+    """The metrics the tables and figures show that the summary has values for."""
+    return [m for m in results.shown if f"{m}_mean" in results.summary]
+
+
 def summary_blocks(results: Results) -> list[Block]:
     """Summary rows per dataset and size, with CI cells, significance marks and best means."""
-    marks = _marks(results.comparisons)
+    marks = _marks(results)
+    metrics = shown_metrics(results)
+    headers = [results.metrics[m].header if m in results.metrics else m for m in metrics]
     blocks = []
     for (dataset, size), block in results.summary.groupby(["dataset", "size"], sort=True):
         uniform = block["n_seeds"].nunique() == 1 and not block["n_failed"].any()
@@ -60,9 +72,11 @@ def summary_blocks(results: Results) -> list[Block]:
         for classifier, group in block.groupby("classifier", sort=True):
             for _, r in group.iterrows():
                 cells = []
-                for metric, _ in TABLE_METRICS:
+                for metric in metrics:
                     column = group[f"{metric}_mean"]
-                    best = column.min() if metric in LOWER_IS_BETTER else column.max()
+                    higher = results.metrics[metric].higher_is_better \
+                        if metric in results.metrics else True
+                    best = column.max() if higher else column.min()
                     text = _cell(r[f"{metric}_mean"], r[f"{metric}_ci_low"], r[f"{metric}_ci_high"])
                     text += marks.get((dataset, size, r["augmenter"], classifier, metric), " ")
                     cells.append((text, len(group) > 1 and r[f"{metric}_mean"] == best))
@@ -71,7 +85,7 @@ def summary_blocks(results: Results) -> list[Block]:
         blocks.append(Block(
             dataset, int(size), f"{dataset} · {size} training rows · mean ± 95% CI over {seeds}",
             f"▲/▼ better/worse than {results.baseline} on the same seeds (paired Wilcoxon, "
-            f"Holm p < {ALPHA}); best mean in bold", rows, uniform))
+            f"Holm p < {ALPHA}); best mean in bold", headers, rows, uniform))
     return blocks
 
 
@@ -85,7 +99,7 @@ def summary_tables(results: Results) -> list[Table]:
             table.add_column(label, no_wrap=True, min_width=max(len(r[i]) for r in block.rows))
         if not block.uniform_seeds:
             table.add_column("seeds", justify="right", no_wrap=True)
-        for _, label in TABLE_METRICS:
+        for label in block.headers:
             table.add_column(label, justify="right", no_wrap=True)
         for i, (classifier, augmenter, seeds, cells) in enumerate(block.rows):
             if i and classifier != block.rows[i - 1][0]:
@@ -99,27 +113,36 @@ def summary_tables(results: Results) -> list[Table]:
 def findings(results: Results) -> list[str]:
     """Plain-text warnings and notes a reader must not miss."""
     lines = []
-    for r in no_signal(results.summary, results.baseline).itertuples():
+    ranking = _label(results, RANKING_METRIC)
+    for r in no_signal(results.summary, results.baseline, RANKING_METRIC, CHANCE).itertuples():
+        low, high = getattr(r, f"{RANKING_METRIC}_ci_low"), getattr(r, f"{RANKING_METRIC}_ci_high")
         lines.append(
             f"warning: no detectable signal in dataset '{r.dataset}' with classifier "
-            f"'{r.classifier}': the ROC-AUC of '{results.baseline}' at {r.size} training rows "
-            f"has a 95% CI of {r.roc_auc_ci_low:.3f}-{r.roc_auc_ci_high:.3f}, which includes "
-            "0.5; differences in accuracy and recall then reflect threshold shifts only.")
-    shifts = threshold_shifts(results.comparisons)
+            f"'{r.classifier}': the {ranking} of '{results.baseline}' at {r.size} training rows "
+            f"has a 95% CI of {low:.3f}-{high:.3f}, which includes {CHANCE}; differences in "
+            "accuracy and recall then reflect threshold shifts only.")
+    shifts = threshold_shifts(results.comparisons, THRESHOLD_METRIC, RANKING_METRIC)
+    rising = _label(results, THRESHOLD_METRIC)
     for (dataset, augmenter, classifier), g in shifts.groupby(["dataset", "augmenter", "classifier"]):
         sizes = ", ".join(str(s) for s in g["size"])
         lines.append(
-            f"note: '{augmenter}' raises recall with '{classifier}' on '{dataset}' (at {sizes} "
-            f"training rows, by {g['recall_diff'].mean():+.3f} on average) without a significant "
-            f"ROC-AUC gain ({g['roc_auc_diff'].mean():+.3f}): a threshold shift, not better ranking.")
+            f"note: '{augmenter}' raises {rising} with '{classifier}' on '{dataset}' (at {sizes} "
+            f"training rows, by {g[f'{THRESHOLD_METRIC}_diff'].mean():+.3f} on average) without a "
+            f"significant {ranking} gain ({g[f'{RANKING_METRIC}_diff'].mean():+.3f}): a threshold "
+            "shift, not better ranking.")
     return lines
+
+
+def _label(results: Results, metric: str) -> str:
+    spec = results.metrics.get(metric)
+    return spec.label if spec else metric
 
 
 def rank_table(results: Results) -> Table | None:
     """Average ROC-AUC ranks of the augmenters across datasets, when there are several."""
-    if results.summary["dataset"].nunique() < 2:
+    if results.summary["dataset"].nunique() < 2 or f"{RANKING_METRIC}_mean" not in results.summary:
         return None
-    ranks = average_ranks(results.summary)
+    ranks = average_ranks(results.summary, RANKING_METRIC)
     table = Table(title="average rank by ROC-AUC across datasets (1 = best; largest size each)",
                   title_justify="left")
     augmenters = [c for c in ranks.columns if c not in ("n_datasets", "friedman_p")]

@@ -1,4 +1,4 @@
-"""The plugin boundary: every augmenter, classifier and dataset enters augbench through these hooks.
+"""The plugin boundary: every augmenter, classifier, dataset and metric enters augbench here.
 
 A plugin is a module (or object) with functions marked ``@augbench.hookimpl`` and named like the
 specs below, registered under the ``augbench`` entry-point group::
@@ -7,7 +7,9 @@ specs below, registered under the ``augbench`` entry-point group::
     my-plugin = "my_package.augbench_plugin"
 
 Each hook returns a ``{name: factory}`` dictionary. A factory is called with keyword parameters
-(from the Python API or ``--set NAME.PARAM=VALUE``) and returns a fresh object.
+(from the Python API or ``--set NAME.PARAM=VALUE``) and returns a fresh object. A factory may be
+wrapped in :func:`augbench.declare` to state what its objects can do (see
+:class:`augbench.Capabilities`); what is not declared is read from the object itself.
 """
 
 from __future__ import annotations
@@ -33,6 +35,9 @@ def augbench_augmenters() -> dict[str, Callable[..., Any]]:
     ratio as a float) and store constructor arguments unchanged, as scikit-learn estimators do.
     It only adds rows: the first ``len(X)`` output rows are the input, unchanged, and the output
     has the input's columns and dtypes. Any imbalanced-learn over-sampler qualifies as it is.
+    Whether it takes categorical columns is read from scikit-learn's tags
+    (``__sklearn_tags__().input_tags.string``) unless declared; an experiment that gives a table
+    with categorical columns to an augmenter that takes none is refused before it runs.
 
     An augmenter may also offer ``fit_resample_many(Xs, ys, random_states)``: lists of training
     tables, labels and seeds in, one ``(X_res, y_res)`` per table out, each equal to what
@@ -59,4 +64,18 @@ def augbench_datasets() -> dict[str, Callable[..., Any]]:
     ``factory(**options)`` returns an :class:`augbench.Dataset`; the options are those the user
     gave ``augbench.load_dataset(name, ...)`` (a ``path``, say), none for a self-contained table.
     ``augbench.read_table`` turns a CSV file into a Dataset the way ``--data PATH`` does.
+    """
+
+
+@hookspec
+def augbench_metrics() -> dict[str, Any]:
+    """Return ``{name: augbench.Metric(...)}`` of per-trial metrics.
+
+    A :class:`augbench.Metric` declares its function, label, direction (``higher_is_better``),
+    range (``bounds``, or None when unbounded) and what it needs: ``"predictions"`` (the test
+    labels and the classifier's probabilities) or ``"synthetic"`` (the training rows before
+    augmentation, the added rows and the test rows; such a metric is left empty for trials that
+    add no row). Its function receives one :class:`augbench.MetricInput` and returns a float.
+    Tables, comparisons, figures and reports are derived from these specs; ``--metrics`` chooses
+    which run.
     """

@@ -12,10 +12,11 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from augbench.metrics import LOWER_IS_BETTER, METRICS
-from augbench.stats import t_interval
+from augbench.plugin.metric import Metric
+from augbench.results.row import PAIR_COLUMNS
+from augbench.results.stats import t_interval
 
-KEYS = ["dataset", "size", "classifier", "seed"]
+KEYS = list(PAIR_COLUMNS)
 ALPHA = 0.05
 
 
@@ -77,26 +78,29 @@ def _wilcoxon(diffs: np.ndarray) -> float:
             return float("nan")
 
 
-def paired_comparisons(trials: pd.DataFrame, baseline: str = "none") -> pd.DataFrame:
+def paired_comparisons(trials: pd.DataFrame, metrics: dict[str, Metric],
+                       baseline: str = "none") -> pd.DataFrame:
     """One row per (dataset, size, augmenter, classifier, metric) against ``baseline``.
 
     Columns: baseline, n_pairs, mean_diff (augmenter minus baseline), ci_low, ci_high, p_value,
-    p_adjusted (Holm across every row), wins, ties, losses (a win is better for the augmenter,
-    which for the Brier score means lower).
+    p_adjusted (Holm across every row), wins, ties, losses (a win is better for the augmenter
+    in the metric's direction: lower, for a metric where lower is better). A metric the
+    baseline has no value for (one of synthetic rows, against ``none``) has no pair.
     """
     ok = trials[trials["status"] == "ok"]
+    names = [m for m in metrics if m in ok]
     base = ok[ok["augmenter"] == baseline].set_index(KEYS)
     rows = []
     for (dataset, size, augmenter, classifier), group in ok.groupby(
             ["dataset", "size", "augmenter", "classifier"], sort=True):
         if augmenter == baseline:
             continue
-        paired = group.set_index(KEYS).join(base[list(METRICS)], how="inner", rsuffix="_base")
-        for metric in METRICS:
+        paired = group.set_index(KEYS).join(base[names], how="inner", rsuffix="_base")
+        for metric in names:
             # Rounded so that float noise (0.0117 vs 0.0117000000000001) neither breaks nor makes
             # ties, which decide between the exact and the approximate Wilcoxon test.
             diffs = (paired[metric] - paired[f"{metric}_base"]).dropna().to_numpy().round(12)
-            better = -diffs if metric in LOWER_IS_BETTER else diffs
+            better = diffs if metrics[metric].higher_is_better else -diffs
             mean = float(diffs.mean()) if len(diffs) else float("nan")
             std = float(diffs.std(ddof=1)) if len(diffs) > 1 else float("nan")
             low, high = t_interval([mean], [std], [len(diffs)])
@@ -119,39 +123,48 @@ def significant(comparisons: pd.DataFrame) -> pd.Series:
     return comparisons["p_adjusted"] < ALPHA
 
 
-def threshold_shifts(comparisons: pd.DataFrame) -> pd.DataFrame:
-    """Cases where recall rises significantly while ROC-AUC does not: a moved threshold.
+def threshold_shifts(comparisons: pd.DataFrame, rising: str = "recall",
+                     ranking: str = "roc_auc") -> pd.DataFrame:
+    """Cases where the threshold metric ``rising`` rises significantly while the ranking metric
+    ``ranking`` does not: a moved threshold, not better ranking.
 
-    Returns dataset, size, augmenter, classifier, recall_diff, roc_auc_diff.
+    Returns dataset, size, augmenter, classifier, ``<rising>_diff``, ``<ranking>_diff``; empty
+    when either metric did not run.
     """
+    columns = ["dataset", "size", "augmenter", "classifier", f"{rising}_diff", f"{ranking}_diff"]
     wide = comparisons.pivot_table(index=["dataset", "size", "augmenter", "classifier"],
                                    columns="metric", values=["mean_diff", "p_adjusted"])
-    if wide.empty:
-        return pd.DataFrame(columns=["dataset", "size", "augmenter", "classifier",
-                                     "recall_diff", "roc_auc_diff"])
-    recall_up = (wide[("mean_diff", "recall")] > 0) & (wide[("p_adjusted", "recall")] < ALPHA)
-    auc_flat = ~((wide[("mean_diff", "roc_auc")] > 0) & (wide[("p_adjusted", "roc_auc")] < ALPHA))
-    picked = wide[recall_up & auc_flat]
-    return pd.DataFrame({"recall_diff": picked[("mean_diff", "recall")],
-                         "roc_auc_diff": picked[("mean_diff", "roc_auc")]}).reset_index()
+    if wide.empty or not {rising, ranking} <= set(wide["mean_diff"].columns):
+        return pd.DataFrame(columns=columns)
+    up = (wide[("mean_diff", rising)] > 0) & (wide[("p_adjusted", rising)] < ALPHA)
+    flat = ~((wide[("mean_diff", ranking)] > 0) & (wide[("p_adjusted", ranking)] < ALPHA))
+    picked = wide[up & flat]
+    return pd.DataFrame({f"{rising}_diff": picked[("mean_diff", rising)],
+                         f"{ranking}_diff": picked[("mean_diff", ranking)]}).reset_index()
 
 
-def no_signal(summary: pd.DataFrame, baseline: str = "none") -> pd.DataFrame:
-    """(dataset, classifier, size, roc_auc_ci_low, roc_auc_ci_high) where the baseline's ROC-AUC
-    interval at the largest size includes 0.5.
+def no_signal(summary: pd.DataFrame, baseline: str = "none", metric: str = "roc_auc",
+              chance: float = 0.5) -> pd.DataFrame:
+    """(dataset, classifier, size, ``<metric>_ci_low``, ``<metric>_ci_high``) where the
+    baseline's interval of ``metric`` at the largest size includes its ``chance`` level.
 
-    A classifier whose ROC-AUC is 0.5 with a zero-width interval ranks nothing (it predicts a
-    constant, as ``dummy`` does); it says nothing about the table and is left out.
+    A classifier whose value is exactly chance with a zero-width interval ranks nothing (it
+    predicts a constant, as ``dummy`` does); it says nothing about the table and is left out.
     """
+    low_col, high_col = f"{metric}_ci_low", f"{metric}_ci_high"
+    columns = ["dataset", "classifier", "size", low_col, high_col]
+    if low_col not in summary:
+        return pd.DataFrame(columns=columns)
     base = summary[summary["augmenter"] == baseline]
     largest = base.loc[base.groupby(["dataset", "classifier"])["size"].idxmax()]
-    low, high = largest["roc_auc_ci_low"], largest["roc_auc_ci_high"]
+    low, high = largest[low_col], largest[high_col]
     constant = low == high
-    hit = largest[(low <= 0.5) & (high >= 0.5) & ~constant]
-    return hit[["dataset", "classifier", "size", "roc_auc_ci_low", "roc_auc_ci_high"]]
+    hit = largest[(low <= chance) & (high >= chance) & ~constant]
+    return hit[columns]
 
 
-def average_ranks(summary: pd.DataFrame, metric: str = "roc_auc") -> pd.DataFrame:
+def average_ranks(summary: pd.DataFrame, metric: str = "roc_auc",
+                  higher_is_better: bool = True) -> pd.DataFrame:
     """Average rank of each augmenter across datasets (1 = best ``metric`` at each dataset's
     largest size), one row per classifier, with Friedman's test of equal ranks in ``friedman_p``.
 
@@ -162,7 +175,7 @@ def average_ranks(summary: pd.DataFrame, metric: str = "roc_auc") -> pd.DataFram
     largest = summary[summary["size"] == summary.groupby("dataset")["size"].transform("max")]
     scores = largest.pivot_table(index=["classifier", "dataset"], columns="augmenter",
                                  values=f"{metric}_mean").dropna()
-    ranks = scores.rank(axis=1, ascending=metric in LOWER_IS_BETTER)
+    ranks = scores.rank(axis=1, ascending=not higher_is_better)
     table = ranks.groupby(level="classifier").mean()
     p_values = {}
     for classifier, block in scores.groupby(level="classifier"):

@@ -1,4 +1,4 @@
-"""The plugin manager and the registry of named augmenters, classifiers and datasets."""
+"""The plugin manager and the registry of named augmenters, classifiers, datasets and metrics."""
 
 from __future__ import annotations
 
@@ -12,22 +12,27 @@ from typing import Any, Callable, Iterable
 
 import pluggy
 
-from augbench import builtin, hookspecs
+from augbench.builtin import hooks as builtin
 from augbench.errors import UsageError
+from augbench.plugin import hookspecs
+from augbench.plugin.capabilities import Capabilities, Declared, capabilities_of
+from augbench.plugin.metric import Metric
 
 DISABLE_ENV = "AUGBENCH_DISABLE_PLUGINS"
 CORE_PLUGIN = "core"
-KINDS = ("augmenters", "classifiers", "datasets")
+KINDS = ("augmenters", "classifiers", "datasets", "metrics")
 
 
 @dataclass(frozen=True)
 class Entry:
-    """A named factory and the plugin that provides it."""
+    """A named factory (for a metric: its :class:`Metric` spec), the plugin that provides it,
+    and the capabilities that plugin declared for it."""
 
     name: str
     kind: str
     factory: Callable[..., Any]
     plugin: str
+    declared: dict[str, Any] = field(default_factory=dict)
 
 
 def installed_plugin_names() -> list[str]:
@@ -75,7 +80,7 @@ def make_plugin_manager(
 
 @dataclass
 class Registry:
-    """Every named augmenter, classifier and dataset that the registered plugins provide.
+    """Every named augmenter, classifier, dataset and metric that the registered plugins provide.
 
     ``recipe`` (extra plugin module names, disabled names) lets worker processes build the same
     registry; it is None for a plugin manager assembled by hand, which stays in this process.
@@ -98,7 +103,7 @@ class Registry:
                             f"two plugins provide the {kind[:-1]} '{name}': "
                             f"'{found[name].plugin}' and '{impl.plugin_name}'. Disable one with "
                             f"{DISABLE_ENV}={impl.plugin_name}.")
-                    found[name] = Entry(name, kind[:-1], factory, impl.plugin_name)
+                    found[name] = _entry(name, kind, factory, impl.plugin_name)
             self.entries[kind] = found
 
     def names(self, kind: str) -> list[str]:
@@ -112,6 +117,15 @@ class Registry:
         except KeyError:
             available = ", ".join(self.names(kind)) or "none"
             raise UsageError(f"unknown {kind[:-1]} '{name}'. Available: {available}.") from None
+
+    def metrics(self, names: Iterable[str] | None = None) -> dict[str, Metric]:
+        """The metric specs called ``names`` (default: every registered metric), in that order."""
+        chosen = list(self.entries["metrics"]) if names is None else list(names)
+        return {name: self.get("metrics", name).factory for name in chosen}
+
+    def capabilities(self, kind: str, name: str, obj: Any) -> Capabilities:
+        """What ``obj``, built by the factory called ``name``, can do: declared, else read."""
+        return capabilities_of(obj, self.get(kind, name).declared)
 
     def create(self, kind: str, name: str, **params: Any) -> Any:
         """Call the factory of ``name`` with ``params``, turning a bad parameter into a UsageError."""
@@ -133,6 +147,22 @@ class Registry:
             from augbench import __version__
             return "augbench", __version__
         return "-", "-"
+
+
+def _entry(name: str, kind: str, provided: Any, plugin: str) -> Entry:
+    """An Entry for what a hook returned under ``name``, checked for its kind."""
+    declared: dict[str, Any] = {}
+    if isinstance(provided, Declared):
+        provided, declared = provided.factory, provided.declared
+    if kind == "metrics" and not isinstance(provided, Metric):
+        raise UsageError(f"plugin '{plugin}' registers the metric '{name}' as "
+                         f"{type(provided).__name__}, not an augbench.Metric; fix the plugin, or "
+                         f"disable it with {DISABLE_ENV}={plugin}.")
+    if kind != "metrics" and not callable(provided):
+        raise UsageError(f"plugin '{plugin}' registers the {kind[:-1]} '{name}' as "
+                         f"{type(provided).__name__}, which is not callable; fix the plugin, or "
+                         f"disable it with {DISABLE_ENV}={plugin}.")
+    return Entry(name, kind[:-1], provided, plugin, declared)
 
 
 def make_registry(plugins: Iterable[str] = (), disabled: Iterable[str] | None = None) -> Registry:

@@ -3,32 +3,37 @@
 from __future__ import annotations
 
 import importlib.util
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
 
-from augbench.compare import paired_comparisons
 from augbench.errors import UsageError
-from augbench.metrics import METRIC_BOUNDS, METRICS
-from augbench.stats import t_interval
+from augbench.plugin.metric import Metric
+from augbench.results.compare import paired_comparisons
+from augbench.results.row import GROUP_COLUMNS
+from augbench.results.stats import t_interval
 
-GROUP = ["dataset", "size", "augmenter", "classifier"]
+GROUP = list(GROUP_COLUMNS)
 TIMINGS = ("n_synthetic", "augment_seconds", "fit_seconds")
 
 
-def summarize(trials: pd.DataFrame) -> pd.DataFrame:
-    """One row per (dataset, size, augmenter, classifier): seeds, failures, mean and 95% CI."""
+def summarize(trials: pd.DataFrame, metrics: dict[str, Metric]) -> pd.DataFrame:
+    """One row per (dataset, size, augmenter, classifier): seeds, failures, and per metric the
+    mean and a 95% CI across seeds (clipped to the metric's bounds, where it has them)."""
     ok = trials[trials["status"] == "ok"]
     counts = trials.groupby(GROUP, sort=True).agg(
         n_seeds=("status", lambda s: int((s == "ok").sum())),
         n_failed=("status", lambda s: int((s != "ok").sum())))
     grouped = ok.groupby(GROUP, sort=True)
     columns: dict[str, pd.Series] = {}
-    for metric in METRICS:
-        mean, std, n = grouped[metric].mean(), grouped[metric].std(), grouped[metric].count()
-        low, high = t_interval(mean, std, n, bounds=METRIC_BOUNDS)
+    for metric, spec in metrics.items():
+        values = grouped[metric] if metric in ok else None
+        if values is None:
+            continue
+        mean, std, n = values.mean(), values.std(), values.count()
+        low, high = t_interval(mean, std, n, bounds=spec.bounds)
         columns[f"{metric}_mean"] = mean
         columns[f"{metric}_ci_low"] = pd.Series(low, index=mean.index)
         columns[f"{metric}_ci_high"] = pd.Series(high, index=mean.index)
@@ -39,18 +44,27 @@ def summarize(trials: pd.DataFrame) -> pd.DataFrame:
 
 @dataclass
 class Results:
-    """The trials of a run (one row each), the baseline augmenter, and where they were written."""
+    """The trials of a run (one row each), the baseline augmenter, the metric specs, and where
+    they were written."""
 
     trials: pd.DataFrame
     baseline: str = "none"
+    metrics: dict[str, Metric] = field(default_factory=dict)
+    # The metrics tables and figures show (default: the headline ones among ``metrics``).
+    shown: tuple[str, ...] = ()
     out: Path | None = None
     # The experiment's configuration and the library and plugin versions, where known.
     config: dict | None = None
     versions: dict | None = None
 
+    def __post_init__(self) -> None:
+        if not self.shown:
+            headline = tuple(n for n, m in self.metrics.items() if m.headline)
+            self.shown = headline or tuple(self.metrics)
+
     @cached_property
     def summary(self) -> pd.DataFrame:
-        return summarize(self.trials)
+        return summarize(self.trials, self.metrics)
 
     # Paired comparisons computed earlier (a stored run); computed on first use otherwise.
     precomputed_comparisons: pd.DataFrame | None = None
@@ -60,7 +74,7 @@ class Results:
         """Paired comparisons of every augmenter with the baseline (see augbench.compare)."""
         if self.precomputed_comparisons is not None:
             return self.precomputed_comparisons
-        return paired_comparisons(self.trials, self.baseline)
+        return paired_comparisons(self.trials, self.metrics, self.baseline)
 
     @property
     def n_failed(self) -> int:
@@ -80,7 +94,7 @@ class Results:
         out.mkdir(parents=True, exist_ok=True)
         if fmt == "markdown":
             path = out / "report.md"
-            sections = {"summary (mean [95% CI])": compact_summary(self.summary),
+            sections = {"summary (mean [95% CI])": compact_summary(self.summary, self.metrics),
                         f"paired differences from {self.baseline}": self.comparisons}
             path.write_text("".join(f"## {title}\n\n{markdown_table(table)}\n"
                                     for title, table in sections.items()))
@@ -102,10 +116,12 @@ class Results:
         return paths
 
 
-def compact_summary(summary: pd.DataFrame) -> pd.DataFrame:
+def compact_summary(summary: pd.DataFrame, metrics: dict[str, Metric]) -> pd.DataFrame:
     """The summary with one ``mean [low, high]`` text column per metric."""
     table = summary[GROUP + ["n_seeds", "n_failed"]].copy()
-    for metric in METRICS:
+    for metric in metrics:
+        if f"{metric}_mean" not in summary:
+            continue
         mean, low, high = (summary[f"{metric}_{part}"] for part in ("mean", "ci_low", "ci_high"))
         table[metric] = [f"{m:.3f} [{lo:.3f}, {hi:.3f}]" for m, lo, hi in zip(mean, low, high)]
     return table

@@ -1,0 +1,104 @@
+"""The classification metrics every run reports, registered as :class:`augbench.Metric` specs.
+
+Label metrics count the test rows at the 0.5 threshold (``y_pred``, as ``predict`` decides);
+ROC-AUC, PR-AUC (average precision) and the Brier score use the probabilities.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from augbench.plugin.metric import Metric, MetricInput
+
+
+def _ratio(num: float, den: float) -> float:
+    # scikit-learn's zero_division=0 convention: an undefined ratio scores 0.
+    return float(num / den) if den else 0.0
+
+
+def _confusion(inp: MetricInput) -> tuple[float, float, float, float]:
+    """(tp, fp, fn, tn) at the 0.5 threshold, counted once per trial."""
+    def count() -> tuple[float, float, float, float]:
+        y = np.asarray(inp.y_true).astype(bool)
+        pred = np.asarray(inp.y_pred).astype(bool)
+        return (float(np.sum(pred & y)), float(np.sum(pred & ~y)), float(np.sum(~pred & y)),
+                float(np.sum(~pred & ~y)))
+
+    return inp.shared("confusion", count)
+
+
+def accuracy(inp: MetricInput) -> float:
+    tp, fp, fn, tn = _confusion(inp)
+    return _ratio(tp + tn, tp + fp + fn + tn)
+
+
+def recall(inp: MetricInput) -> float:
+    tp, _, fn, _ = _confusion(inp)
+    return _ratio(tp, tp + fn)
+
+
+def precision(inp: MetricInput) -> float:
+    tp, fp, _, _ = _confusion(inp)
+    return _ratio(tp, tp + fp)
+
+
+def specificity(inp: MetricInput) -> float:
+    _, fp, _, tn = _confusion(inp)
+    return _ratio(tn, tn + fp)
+
+
+def f1(inp: MetricInput) -> float:
+    tp, fp, fn, _ = _confusion(inp)
+    return _ratio(2 * tp, 2 * tp + fp + fn)
+
+
+def balanced_accuracy(inp: MetricInput) -> float:
+    return (recall(inp) + specificity(inp)) / 2
+
+
+def roc_auc(inp: MetricInput) -> float:
+    from sklearn.metrics import roc_auc_score
+
+    return float(roc_auc_score(np.asarray(inp.y_true).astype(bool), np.asarray(inp.proba, float)))
+
+
+def pr_auc(inp: MetricInput) -> float:
+    from sklearn.metrics import average_precision_score
+
+    return float(average_precision_score(np.asarray(inp.y_true).astype(bool),
+                                         np.asarray(inp.proba, float)))
+
+
+def brier(inp: MetricInput) -> float:
+    y = np.asarray(inp.y_true).astype(bool)
+    return float(np.mean((np.asarray(inp.proba, float) - y) ** 2))
+
+
+CLASSIFICATION_METRICS = {
+    "accuracy": Metric(accuracy, "accuracy", headline=True, short="Accuracy",
+                       description="share of test patients classified correctly"),
+    "recall": Metric(recall, "recall (sensitivity)", headline=True, short="Recall",
+                     description="share of positive test patients found"),
+    "precision": Metric(precision, "precision",
+                        description="share of patients flagged positive who are positive"),
+    "specificity": Metric(specificity, "specificity",
+                          description="share of negative test patients cleared"),
+    "f1": Metric(f1, "F1", description="harmonic mean of precision and recall"),
+    "balanced_accuracy": Metric(balanced_accuracy, "balanced accuracy", headline=True,
+                                short="Bal. acc.",
+                                description="mean of recall and specificity"),
+    "roc_auc": Metric(roc_auc, "ROC-AUC", headline=True,
+                      description="chance that a positive patient is ranked above a negative one"),
+    "pr_auc": Metric(pr_auc, "PR-AUC (average precision)", headline=True, short="PR-AUC",
+                     description="precision averaged over the recall levels"),
+    "brier": Metric(brier, "Brier score", higher_is_better=False, headline=True, short="Brier",
+                    description="mean squared error of the predicted probabilities"),
+}
+
+
+def score(y_true: np.ndarray, proba: np.ndarray) -> dict[str, float]:
+    """Every classification metric for test labels and positive-class probabilities."""
+    y_true, proba = np.asarray(y_true), np.asarray(proba, dtype=float)
+    inp = MetricInput(None, np.empty(0), None, y_true, y_true=y_true, proba=proba,
+                      y_pred=proba > 0.5)
+    return {name: metric.function(inp) for name, metric in CLASSIFICATION_METRICS.items()}

@@ -1,0 +1,150 @@
+"""The one execution loop: chunks of trials, an in-flight limit, crash retries and crash rows.
+
+Backends (this process, a process pool, Ray) only submit chunks; everything that decides what
+a run records lives here, so every backend behaves the same:
+
+- a chunk whose worker dies (out of memory, a segfault, a kill) is retried alone in a fresh
+  backend; if it dies again its trials are recorded as failed with ``crash: ...``;
+- a chunk that raises (a bug outside any one trial) has its trials recorded as failed with the
+  error, and the run goes on (``--fail-fast`` re-raises it instead);
+- at most two chunks per job are in flight, so workers never wait and memory stays bounded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, wait
+from contextlib import contextmanager
+
+from augbench.errors import UsageError
+from augbench.experiment.plan import Plan
+from augbench.experiment.protocol import Trial, TrialRunner, describe_error, failed_result
+from augbench.execution.backends import Backend, InProcessBackend, PoolBackend
+from augbench.execution.settings import Execution
+from augbench.execution.worker import WorkerSpec
+from augbench.plugin.capabilities import GPU_PREFERRED, GPU_REQUIRED
+from augbench.results.row import TrialResult
+
+IN_FLIGHT_PER_JOB = 2
+CRASH = ("crash: the worker process died while running this trial's chunk (out of memory, a "
+         "segfault or a kill)")
+
+
+def chunks(trials: Sequence[Trial], seeds_per_chunk: int) -> Iterator[list[Trial]]:
+    """Consecutive trials of one dataset and ``seeds_per_chunk`` seeds: a unit of work.
+
+    A chunk's trials share splits and training draws, and an augmenter that batches seeds
+    augments the chunk's seeds in one call. Chunking never changes a number.
+    """
+    chunk: list[Trial] = []
+    for t in trials:
+        if chunk and (t.dataset, t.seed // seeds_per_chunk) != (
+                chunk[0].dataset, chunk[0].seed // seeds_per_chunk):
+            yield chunk
+            chunk = []
+        chunk.append(t)
+    if chunk:
+        yield chunk
+
+
+def execute(trials: Sequence[Trial], plan: Plan, execution: Execution) -> Iterator[TrialResult]:
+    """Run ``trials`` of ``plan``; yield each result as its chunk finishes."""
+    work = list(chunks(trials, plan.seeds_per_chunk))
+    if not work:
+        return
+    with _backends(plan, execution, work) as open_backend:
+        yield from _loop(work, open_backend, execution.jobs, execution.fail_fast)
+
+
+@contextmanager
+def _backends(plan: Plan, execution: Execution,
+              work: list[list[Trial]]) -> Iterator[Callable[[int], Backend]]:
+    """A maker of backends with ``n`` workers for this run's executor."""
+    if execution.executor == "local" and (execution.jobs == 1 or len(work) == 1):
+        runner = TrialRunner(plan.datasets, plan.registry, fail_fast=execution.fail_fast,
+                             timeout=execution.trial_timeout, metrics=plan.metrics)
+        yield lambda workers: InProcessBackend(runner)
+        return
+    if plan.registry.recipe is None:
+        raise UsageError("plugins registered by hand in this process cannot reach worker "
+                         "processes; build the registry with augbench.plugins.make_registry, "
+                         "or use one job.")
+    spec = WorkerSpec(plan.registry.recipe, execution.trial_timeout, tuple(plan.metrics),
+                      execution.fail_fast)
+    if execution.executor == "ray":
+        from augbench.execution.ray_backend import ray_session
+
+        def gpu_for(chunk: list[Trial]) -> str | None:
+            wishes = {plan.gpu(t) for t in chunk}
+            return GPU_REQUIRED if GPU_REQUIRED in wishes else (
+                GPU_PREFERRED if GPU_PREFERRED in wishes else None)
+
+        with ray_session(execution.address, execution.jobs, plan.datasets, spec, gpu_for,
+                         work) as open_ray:
+            yield open_ray
+        return
+    yield lambda workers: PoolBackend(workers, plan.datasets, spec)
+
+
+def _loop(work: list[list[Trial]], open_backend: Callable[[int], Backend], jobs: int,
+          fail_fast: bool) -> Iterator[TrialResult]:
+    pending = work[::-1]
+    while pending:
+        backend = open_backend(jobs)
+        in_flight: dict[Future, list[Trial]] = {}
+        suspects: list[list[Trial]] = []
+        try:
+            while pending or in_flight:
+                while pending and not suspects and len(in_flight) < IN_FLIGHT_PER_JOB * jobs:
+                    chunk = pending.pop()
+                    try:
+                        in_flight[backend.submit(chunk)] = chunk
+                    except backend.crash_errors:
+                        # The backend broke before this chunk started: it goes back in line.
+                        pending.append(chunk)
+                        suspects.append([])
+                        break
+                if not in_flight:
+                    break
+                done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+                for future in done:
+                    chunk = in_flight.pop(future)
+                    try:
+                        results = future.result()
+                    except backend.crash_errors:
+                        # Which chunk killed the worker is unknown: each one that failed is a
+                        # suspect, to be retried alone.
+                        suspects.append(chunk)
+                        continue
+                    except Exception as exc:
+                        if fail_fast:
+                            raise
+                        results = _failed(chunk, exc)
+                    yield from results
+        finally:
+            backend.close()
+        for chunk in filter(None, suspects):
+            yield from _alone(chunk, open_backend, fail_fast)
+
+
+def _alone(chunk: list[Trial], open_backend: Callable[[int], Backend],
+           fail_fast: bool) -> Iterator[TrialResult]:
+    """Retry one chunk in a fresh backend of one worker; if its worker dies too, fail it."""
+    backend = open_backend(1)
+    try:
+        results = backend.submit(chunk).result()
+    except backend.crash_errors:
+        results = [failed_result(t, CRASH) for t in chunk]
+    except Exception as exc:
+        if fail_fast:
+            raise
+        results = _failed(chunk, exc)
+    finally:
+        backend.close()
+    yield from results
+
+
+def _failed(chunk: list[Trial], exc: BaseException) -> list[TrialResult]:
+    # A Ray task error carries the worker's exception as its cause.
+    cause = getattr(exc, "cause", None) or exc
+    return [failed_result(t, f"error: {describe_error(cause)}") for t in chunk]

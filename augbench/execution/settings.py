@@ -1,0 +1,31 @@
+"""How to run trials; nothing here changes a number."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from augbench.errors import UsageError
+
+EXECUTORS = ("local", "ray")
+
+
+@dataclass(frozen=True)
+class Execution:
+    """How to run trials: ``jobs`` at a time, in this machine's processes or as Ray tasks."""
+
+    jobs: int = 1
+    executor: str = "local"
+    address: str | None = None
+    trial_timeout: float | None = None
+    fail_fast: bool = False
+
+    def __post_init__(self) -> None:
+        if self.jobs < 1:
+            raise UsageError(f"--jobs must be at least 1, got {self.jobs}.")
+        if self.executor not in EXECUTORS:
+            raise UsageError(f"unknown executor '{self.executor}'. Available: {', '.join(EXECUTORS)}.")
+        if self.trial_timeout is not None and self.trial_timeout <= 0:
+            raise UsageError(f"--trial-timeout must be positive, got {self.trial_timeout}.")
+        if self.fail_fast and (self.jobs > 1 or self.executor != "local"):
+            raise UsageError("--fail-fast shows a trial's traceback, which needs --jobs 1 and the "
+                             "local executor.")

@@ -1,0 +1,105 @@
+"""What a worker process (of the pool or of Ray) does: build a runner once, run chunks with it.
+
+A runner is cached under the worker spec and the content fingerprints of its datasets, never
+their names alone: a long-lived worker that serves two runs on tables of one name but other
+contents (another ``--drop``) builds a second runner.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import threading
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from augbench.experiment.data import Dataset
+from augbench.experiment.protocol import Trial, TrialRunner
+from augbench.plugin.kit import single_threaded
+from augbench.plugin.manager import make_registry
+from augbench.results.row import TrialResult
+
+# A Ray worker may serve many runs; a few runners are plenty.
+MAX_RUNNERS = 4
+
+
+@dataclass(frozen=True)
+class WorkerSpec:
+    """Everything but the data that a worker needs to run trials as the parent would."""
+
+    recipe: tuple
+    timeout: float | None
+    metrics: tuple[str, ...]
+    fail_fast: bool = False
+
+
+_runners: dict[tuple, TrialRunner] = {}
+
+
+def runner_for(datasets: Mapping[str, Dataset], spec: WorkerSpec) -> TrialRunner:
+    """The runner of this worker for ``spec`` and these datasets (by content)."""
+    key = (spec, tuple((name, ds.fingerprint) for name, ds in sorted(datasets.items())))
+    if key not in _runners:
+        if len(_runners) >= MAX_RUNNERS:
+            _runners.clear()
+        registry = make_registry(*spec.recipe)
+        _runners[key] = TrialRunner(dict(datasets), registry, fail_fast=spec.fail_fast,
+                                    timeout=spec.timeout, metrics=registry.metrics(spec.metrics))
+    return _runners[key]
+
+
+def run_chunk(datasets: Mapping[str, Dataset], spec: WorkerSpec,
+              chunk: list[Trial]) -> list[TrialResult]:
+    """Run one chunk of trials on one thread (a Ray task's body)."""
+    with single_threaded():
+        return list(runner_for(datasets, spec).run(chunk))
+
+
+# --- pool workers: the data arrives once, at start-up ------------------------------------------
+
+_pool_state: dict[str, Any] = {}
+
+
+def init_pool_worker(datasets: Mapping[str, Dataset], spec: WorkerSpec, parent: int) -> None:
+    """Initialise a pool worker: die with ``parent``, one thread, the run's data and spec."""
+    die_with_parent(parent)
+    # Before torch or another OpenMP user is imported in this worker: one thread each.
+    for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
+        os.environ[var] = "1"
+    limits = single_threaded()
+    limits.__enter__()  # for the worker's whole life
+    _pool_state.update(datasets=datasets, spec=spec, limits=limits)
+
+
+def run_pool_chunk(chunk: list[Trial]) -> list[TrialResult]:
+    """Run one chunk in a pool worker."""
+    return list(runner_for(_pool_state["datasets"], _pool_state["spec"]).run(chunk))
+
+
+def die_with_parent(parent: int) -> None:
+    """End this process soon after its parent (process id ``parent``) dies, even by SIGKILL.
+
+    Linux delivers SIGKILL at once through PR_SET_PDEATHSIG; elsewhere (and as a second line)
+    a daemon thread notices that the parent changed and exits within a second.
+    """
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL("libc.so.6", use_errno=True)
+            pr_set_pdeathsig = 1
+            libc.prctl(pr_set_pdeathsig, signal.SIGKILL)
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:  # the parent died before the signal was armed
+        os._exit(1)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="augbench-parent-watch", daemon=True).start()

@@ -1,0 +1,258 @@
+"""An experiment and its plan: what to run, checked before anything runs, as a list of trials."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any, Mapping, Sequence
+
+from augbench.api import load_dataset
+from augbench.defaults import DEFAULT_DATASET, DEFAULT_NA_VALUES, DEFAULT_SEEDS, DEFAULT_SIZES
+from augbench.errors import UsageError
+from augbench.experiment.data import Dataset
+from augbench.experiment.protocol import Trial, split_indices
+from augbench.plugin.capabilities import GPU_REQUIRED, Capabilities
+from augbench.plugin.manager import Registry, default_registry
+from augbench.plugin.metric import Metric
+
+# Set by the protocol for every trial; a user value would break the pairing of seeds.
+RESERVED_PARAMS = {"random_state": "the trial's seed", "sampling_strategy": "--ratio"}
+
+
+@dataclass(frozen=True)
+class DataSpec:
+    """Where a dataset comes from: a registered name or a CSV path, and how to read it."""
+
+    source: str = DEFAULT_DATASET
+    target: str | None = None
+    positive: tuple[str, ...] | None = None
+    drop: tuple[str, ...] = ()
+    categorical: tuple[str, ...] = ()
+    na_values: tuple[str, ...] = DEFAULT_NA_VALUES
+    # Parameters of a named dataset (``--set heart-attack-risk.path=FILE``).
+    options: Mapping[str, Any] = field(default_factory=dict)
+
+    def load(self, registry: Registry) -> Dataset:
+        return load_dataset(self.source, target=self.target, positive=self.positive,
+                            drop=self.drop, categorical=self.categorical,
+                            na_values=self.na_values, registry=registry, **self.options)
+
+
+@dataclass(frozen=True)
+class Experiment:
+    """Everything that determines a run's numbers."""
+
+    data: tuple[DataSpec, ...] = (DataSpec(),)
+    augmenters: tuple[str, ...] = ("none", "smote")
+    classifiers: tuple[str, ...] = ("lr",)
+    sizes: tuple[int | str, ...] = DEFAULT_SIZES
+    seeds: int = DEFAULT_SEEDS
+    ratio: float = 1.0
+    test_size: float = 0.3
+    params: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    # What every augmenter is compared with: "none" when it runs, else the first augmenter.
+    baseline: str | None = None
+    # Metric names to compute; None: every registered metric (the plan stores the names).
+    metrics: tuple[str, ...] | None = None
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> "Experiment":
+        """The experiment that :func:`augbench.store.experiment_config` described."""
+        fields = dict(config)
+        fields["data"] = tuple(DataSpec(**{k: tuple(v) if isinstance(v, list) else v
+                                           for k, v in spec.items()}) for spec in fields["data"])
+        fields["params"] = {k: dict(v) for k, v in fields.get("params", {}).items()}
+        for name in ("augmenters", "classifiers", "sizes", "metrics"):
+            if fields.get(name) is not None:
+                fields[name] = tuple(fields[name])
+        return cls(**fields)
+
+    @property
+    def baseline_augmenter(self) -> str:
+        if self.baseline is not None:
+            return self.baseline
+        return "none" if "none" in self.augmenters else self.augmenters[0]
+
+
+def resolve_sizes(sizes: Sequence[int | str], pool: int, name: str, defaults: bool) -> list[int]:
+    """Training sizes as row counts; ``full`` is the whole pool. Default sizes beyond it are dropped."""
+    out: list[int] = []
+    for size in sizes:
+        n = pool if str(size) == "full" else int(size)
+        if n > pool or n < 4:
+            if defaults:
+                continue
+            raise UsageError(f"training size {size} does not fit dataset '{name}': sizes must lie "
+                             f"between 4 and {pool} (its training pool), or be 'full'.")
+        if n not in out:
+            out.append(n)
+    return sorted(out)
+
+
+def _validate(exp: Experiment, registry: Registry) -> dict[tuple[str, str], "Chosen"]:
+    """Check the experiment before any trial runs; the capabilities of each augmenter and
+    classifier, keyed by (kind, name), with the GPU wish of its parameters."""
+    if exp.seeds < 1:
+        raise UsageError(f"--seeds must be at least 1, got {exp.seeds}.")
+    if not 0 < exp.test_size < 1:
+        raise UsageError(f"--test-size must lie strictly between 0 and 1, got {exp.test_size}.")
+    if not 0 < exp.ratio <= 1:
+        raise UsageError(f"--ratio is minority:majority after augmentation and must lie in (0, 1], "
+                         f"got {exp.ratio}.")
+    if exp.baseline is not None and exp.baseline not in exp.augmenters:
+        raise UsageError(f"--baseline '{exp.baseline}' is not among --augmenters "
+                         f"({', '.join(exp.augmenters)}); add it there or choose one of them.")
+    chosen = set(exp.augmenters) | set(exp.classifiers)
+    for plugin, params in exp.params.items():
+        if plugin not in chosen:
+            raise UsageError(f"--set {plugin}.…: '{plugin}' is not among the chosen augmenters, "
+                             f"classifiers and datasets ({', '.join(sorted(chosen))}).")
+        for name in params:
+            if name in RESERVED_PARAMS:
+                raise UsageError(f"--set {plugin}.{name}: augbench sets {name} itself from "
+                                 f"{RESERVED_PARAMS[name]}; remove it.")
+    # Building each object once turns an unknown name or parameter into a usage error now,
+    # not into thousands of failed trials later, and tells what each one can do.
+    found: dict[tuple[str, str], Chosen] = {}
+    for kind, names in (("augmenters", exp.augmenters), ("classifiers", exp.classifiers)):
+        for name in names:
+            obj = registry.create(kind, name, **exp.params.get(name, {}))
+            capabilities = registry.capabilities(kind, name, obj)
+            found[(kind, name)] = Chosen(capabilities, capabilities.gpu(_params(obj)))
+    return found
+
+
+@dataclass(frozen=True)
+class Chosen:
+    """What an augmenter or classifier of the experiment can do, and whether its parameters
+    ask for a GPU (``GPU_REQUIRED``, ``GPU_PREFERRED`` or None)."""
+
+    capabilities: Capabilities
+    gpu: str | None
+
+
+def _params(obj: Any) -> dict[str, Any]:
+    get = getattr(obj, "get_params", None)
+    return dict(get(deep=False)) if callable(get) else {}
+
+
+def _check_tables(exp: Experiment, chosen: dict[tuple[str, str], Chosen],
+                  datasets: Mapping[str, Dataset], registry: Registry) -> None:
+    """Refuse an augmenter that cannot take a table's categorical columns, before any trial."""
+    for name in exp.augmenters:
+        if chosen[("augmenters", name)].capabilities.categorical:
+            continue
+        for ds in datasets.values():
+            if ds.categorical_columns:
+                columns = ", ".join(ds.categorical_columns[:6])
+                more = f" and {len(ds.categorical_columns) - 6} more" \
+                    if len(ds.categorical_columns) > 6 else ""
+                raise UsageError(
+                    f"augmenter '{name}' takes numeric columns only, but dataset '{ds.name}' has "
+                    f"categorical columns ({columns}{more}). Use an augmenter that takes them "
+                    f"({', '.join(_categorical_augmenters(registry))}), or leave those columns "
+                    "out with --drop.")
+
+
+def _categorical_augmenters(registry: Registry) -> list[str]:
+    """Names of the augmenters that take categorical columns (for an error message only)."""
+    names = []
+    for name in registry.names("augmenters"):
+        try:
+            obj = registry.create("augmenters", name)
+        except Exception:  # an augmenter that cannot even be built is no suggestion
+            continue
+        if registry.capabilities("augmenters", name, obj).categorical:
+            names.append(name)
+    return names
+
+
+def list_trials(exp: Experiment, datasets: Mapping[str, Dataset]) -> list[Trial]:
+    """Every trial of the experiment, seed-major so that each seed's trials sit together."""
+    trials = []
+    for name, ds in datasets.items():
+        pool = len(split_indices(ds.y, 0, exp.test_size)[0])
+        sizes = resolve_sizes(exp.sizes, pool, name, defaults=exp.sizes == DEFAULT_SIZES)
+        if not sizes:
+            raise UsageError(f"dataset '{name}' has a training pool of {pool} rows, smaller than "
+                             "every default size; give --sizes.")
+        for seed in range(exp.seeds):
+            for size in sizes:
+                for aug in exp.augmenters:
+                    for clf in exp.classifiers:
+                        trials.append(Trial(
+                            name, seed, size, aug, clf, exp.test_size, exp.ratio,
+                            tuple(sorted(exp.params.get(aug, {}).items())),
+                            tuple(sorted(exp.params.get(clf, {}).items()))))
+    return trials
+
+
+def load_datasets(exp: Experiment, registry: Registry) -> dict[str, Dataset]:
+    """Load every dataset of the experiment, keyed by a unique name."""
+    datasets: dict[str, Dataset] = {}
+    for spec in exp.data:
+        ds = spec.load(registry)
+        if ds.name in datasets:
+            raise UsageError(f"two datasets are called '{ds.name}'; give each file a distinct name.")
+        datasets[ds.name] = ds
+    return datasets
+
+
+# Seeds augmented together by augmenters that batch (a GAN trains them as one model).
+SEEDS_PER_BATCH = 16
+
+
+@dataclass
+class Plan:
+    """A checked experiment: its datasets, its trials, its metrics, what its augmenters and
+    classifiers can do, and how many seeds go into one chunk of work."""
+
+    experiment: Experiment
+    registry: Registry
+    datasets: dict[str, Dataset]
+    trials: list[Trial]
+    metrics: dict[str, Metric]
+    chosen: dict[tuple[str, str], Chosen]
+    # Metrics the tables and figures show: those asked for, else the headline ones.
+    shown: tuple[str, ...] = ()
+
+    @property
+    def seeds_per_chunk(self) -> int:
+        batches = any(c.capabilities.batches_seeds for (kind, _), c in self.chosen.items()
+                      if kind == "augmenters")
+        return SEEDS_PER_BATCH if batches else 1
+
+    def gpu(self, trial: Trial) -> str | None:
+        """The strongest GPU wish of a trial's augmenter and classifier."""
+        wishes = {self.chosen[("augmenters", trial.augmenter)].gpu,
+                  self.chosen[("classifiers", trial.classifier)].gpu}
+        return GPU_REQUIRED if GPU_REQUIRED in wishes else next(filter(None, wishes), None)
+
+    def versions(self) -> dict[str, str]:
+        """Versions of the libraries and of the plugins this experiment uses."""
+        from augbench.results.store import library_versions
+
+        exp = self.experiment
+        plugins = {self.registry.get("augmenters", n).plugin for n in exp.augmenters}
+        plugins |= {self.registry.get("classifiers", n).plugin for n in exp.classifiers}
+        plugins |= {self.registry.get("metrics", n).plugin for n in self.metrics}
+        return library_versions({p: " ".join(self.registry.provider(p)) for p in sorted(plugins)})
+
+
+def make_plan(experiment: Experiment, registry: Registry | None = None) -> Plan:
+    """Check an experiment and list its trials; every bad input surfaces here as a UsageError.
+
+    The plan's experiment names its metrics, so that the stored configuration says which ran.
+    """
+    registry = registry or default_registry()
+    asked = experiment.metrics
+    if asked is not None and not asked:
+        raise UsageError("--metrics names no metric; give at least one (see 'augbench plugins').")
+    metrics = registry.metrics(asked)
+    shown = tuple(asked) if asked else tuple(n for n, m in metrics.items() if m.headline)
+    experiment = dataclasses.replace(experiment, metrics=tuple(metrics))
+    chosen = _validate(experiment, registry)
+    datasets = load_datasets(experiment, registry)
+    _check_tables(experiment, chosen, datasets, registry)
+    return Plan(experiment, registry, datasets, list_trials(experiment, datasets), metrics, chosen,
+                shown or tuple(metrics))

@@ -1,0 +1,81 @@
+"""What an augmenter or classifier can do: declared where it is registered, or read from it.
+
+Generic code asks these questions instead of asking "is this the GAN?":
+
+- ``categorical``: does it take columns of ``category`` dtype? Read from scikit-learn's tags
+  (``__sklearn_tags__().input_tags.string``), which imbalanced-learn's samplers already set.
+- ``batches_seeds``: does it offer ``fit_resample_many`` (many seeds in one call)?
+- ``gpu_param``: which constructor parameter puts it on a GPU. Its value ``True`` or
+  ``"auto"`` means "use a GPU where there is one", ``"cuda"`` or ``"cuda:N"`` means "needs one".
+- ``adds_rows``: does it add rows at all (``none`` does not)?
+- ``exact_ratio``: does it reach the requested ratio exactly (``ADASYN`` only approximately)?
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, replace
+from typing import Any, Callable
+
+GPU_PREFERRED = "preferred"
+GPU_REQUIRED = "required"
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    """What an augmenter or classifier can do (see the module's docstring)."""
+
+    categorical: bool = True
+    batches_seeds: bool = False
+    gpu_param: str | None = None
+    adds_rows: bool = True
+    exact_ratio: bool = True
+
+    def gpu(self, params: dict[str, Any]) -> str | None:
+        """GPU_REQUIRED, GPU_PREFERRED or None for an object with these constructor ``params``."""
+        if self.gpu_param is None:
+            return None
+        value = params.get(self.gpu_param)
+        if value is True or value == "auto":
+            return GPU_PREFERRED
+        if isinstance(value, str) and value.startswith("cuda"):
+            return GPU_REQUIRED
+        return None
+
+
+@dataclass(frozen=True)
+class Declared:
+    """A factory with the capabilities its plugin declared (the registry unwraps it)."""
+
+    factory: Callable[..., Any]
+    declared: dict[str, Any]
+
+
+def declare(factory: Callable[..., Any], **capabilities: Any) -> Declared:
+    """Register ``factory`` with declared capabilities, e.g.
+    ``{"gan": augbench.declare(make_gan, gpu_param="device")}``.
+
+    Capabilities not declared are read from the object (see :func:`capabilities_of`).
+    """
+    known = {f.name for f in fields(Capabilities)}
+    unknown = sorted(set(capabilities) - known)
+    if unknown:
+        raise TypeError(f"augbench.declare: unknown capabilities {unknown}; known: {sorted(known)}")
+    return Declared(factory, dict(capabilities))
+
+
+def read_capabilities(obj: Any) -> Capabilities:
+    """What an object says about itself: scikit-learn tags and the methods it offers."""
+    categorical = True
+    tags = getattr(obj, "__sklearn_tags__", None)
+    if tags is not None:
+        try:
+            categorical = bool(tags().input_tags.string)
+        except AttributeError:
+            pass  # tags of another shape: nothing declared there
+    return Capabilities(categorical=categorical,
+                        batches_seeds=callable(getattr(obj, "fit_resample_many", None)))
+
+
+def capabilities_of(obj: Any, declared: dict[str, Any]) -> Capabilities:
+    """The capabilities of ``obj``: ``declared`` ones win over those read from the object."""
+    return replace(read_capabilities(obj), **declared)

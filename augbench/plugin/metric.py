@@ -1,0 +1,96 @@
+"""Metric specs: what a metric computes, how to read it, and what data it needs.
+
+A metric is registered once, through the ``augbench_metrics`` hook, as a :class:`Metric`; trial
+rows, summaries, comparisons, tables, figures and reports all read the spec instead of keeping
+lists of their own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from typing import Any, Callable
+
+import numpy as np
+
+NEEDS = ("predictions", "synthetic")
+
+
+@dataclass
+class MetricInput:
+    """Everything a metric may look at for one trial.
+
+    ``y_true``, ``proba`` (positive-class probabilities) and ``y_pred`` (``proba > 0.5``, as
+    ``predict`` decides) describe the test rows; they are None for a metric that needs only
+    ``"synthetic"`` data, which is computed once per augmented training set. ``X_train`` and
+    ``y_train`` are the imputed training rows before augmentation, ``X_synthetic`` the rows the
+    augmenter added (all of the positive class), ``X_test`` and ``y_test`` the held-out rows.
+    """
+
+    X_train: Any
+    y_train: np.ndarray
+    X_test: Any
+    y_test: np.ndarray
+    X_synthetic: Any = None
+    y_true: np.ndarray | None = None
+    proba: np.ndarray | None = None
+    y_pred: np.ndarray | None = None
+    _cache: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def shared(self, key: str, compute: Callable[[], Any]) -> Any:
+        """``compute()`` once per trial under ``key``: metrics of one family share work
+        (an encoding, a distance matrix) through it."""
+        if key not in self._cache:
+            self._cache[key] = compute()
+        return self._cache[key]
+
+
+@dataclass(frozen=True)
+class Metric:
+    """A per-trial metric: its function and how to read its values.
+
+    ``function(MetricInput) -> float``; ``label`` names it in tables and figures;
+    ``higher_is_better`` sets the direction of wins, ▲/▼ marks and the best mean; ``bounds``
+    is the range intervals are clipped to (None: unbounded); ``needs`` is ``"predictions"`` or
+    ``"synthetic"``; ``headline`` metrics appear in the terminal table and the figures of a run
+    that does not choose ``--metrics``; ``description`` is one sentence for reports; ``short``
+    heads a narrow table column (default: the label).
+    """
+
+    function: Callable[[MetricInput], float] | None
+    label: str
+    higher_is_better: bool = True
+    bounds: tuple[float, float] | None = (0.0, 1.0)
+    needs: str = "predictions"
+    headline: bool = False
+    description: str = ""
+    # A column header for narrow tables; the label when empty.
+    short: str = ""
+
+    def __post_init__(self) -> None:
+        if self.needs not in NEEDS:
+            raise ValueError(f"Metric.needs must be one of {', '.join(NEEDS)}, got {self.needs!r}")
+        if self.bounds is not None:
+            object.__setattr__(self, "bounds", (float(self.bounds[0]), float(self.bounds[1])))
+
+    @property
+    def header(self) -> str:
+        """The column header of narrow tables."""
+        return self.short or self.label
+
+    @property
+    def direction(self) -> str:
+        """'higher is better' or 'lower is better', for axis labels and captions."""
+        return "higher is better" if self.higher_is_better else "lower is better"
+
+    def as_data(self) -> dict[str, Any]:
+        """The spec without its function: stored with a run so that reports need no plugin."""
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "function"}
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> "Metric":
+        """A spec read back from :meth:`as_data` (its function is None)."""
+        known = {f.name for f in fields(cls)} - {"function"}
+        values = {k: v for k, v in data.items() if k in known}
+        if values.get("bounds") is not None:
+            values["bounds"] = tuple(values["bounds"])
+        return cls(function=None, **values)

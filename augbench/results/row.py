@@ -1,0 +1,77 @@
+"""The result of one trial, as one typed record, and the one spelling of a trial's key."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+NAN = float("nan")
+
+
+class TrialKey(NamedTuple):
+    """What identifies a trial among a run's results."""
+
+    dataset: str
+    size: int
+    seed: int
+    augmenter: str
+    classifier: str
+
+
+KEY_COLUMNS = TrialKey._fields
+# Trials that differ only in their augmenter are scored on the same rows: they pair up.
+PAIR_COLUMNS = tuple(c for c in KEY_COLUMNS if c != "augmenter")
+# A summary aggregates the seeds of each of these groups.
+GROUP_COLUMNS = tuple(c for c in KEY_COLUMNS if c != "seed")
+COUNT_COLUMNS = ("n_train", "n_train_positive", "n_synthetic", "n_test")
+TIMING_COLUMNS = ("augment_seconds", "fit_seconds")
+
+
+@dataclass
+class TrialResult:
+    """One trial's outcome: ``status`` is "ok" or "failed" (then ``error`` says why), the metric
+    values by name (NaN where undefined or not reached), row counts and timings."""
+
+    key: TrialKey
+    status: str = "failed"
+    error: str = ""
+    metrics: dict[str, float] = field(default_factory=dict)
+    n_train: float = NAN
+    n_train_positive: float = NAN
+    n_synthetic: float = NAN
+    n_test: float = NAN
+    augment_seconds: float = NAN
+    fit_seconds: float = NAN
+    warnings: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok"
+
+    def as_row(self, metric_names: tuple[str, ...] | None = None) -> dict[str, Any]:
+        """A flat row: key, status, error, the metrics (in ``metric_names`` order, NaN where
+        missing), counts, timings, warnings. This is a line of trials.csv."""
+        names = tuple(self.metrics) if metric_names is None else metric_names
+        return {**self.key._asdict(), "status": self.status, "error": self.error,
+                **{m: self.metrics.get(m, NAN) for m in names},
+                **{c: getattr(self, c) for c in COUNT_COLUMNS + TIMING_COLUMNS},
+                "warnings": self.warnings}
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> "TrialResult":
+        """The record of a flat row written by :meth:`as_row`."""
+        fixed = set(KEY_COLUMNS) | {"status", "error", "warnings"} | set(COUNT_COLUMNS) \
+            | set(TIMING_COLUMNS)
+        key = TrialKey(*(row[c] for c in KEY_COLUMNS))
+        metrics = {k: _float(v) for k, v in row.items() if k not in fixed}
+        return cls(key, row["status"], row.get("error") or "", metrics,
+                   **{c: _float(row.get(c)) for c in COUNT_COLUMNS + TIMING_COLUMNS},
+                   warnings=row.get("warnings") or "")
+
+
+def _float(value: Any) -> float:
+    if value is None:
+        return NAN
+    value = float(value)
+    return value if not math.isnan(value) else NAN
