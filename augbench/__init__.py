@@ -2,7 +2,7 @@
 
 from importlib import metadata as _metadata
 
-from augbench.plugin.hookspecs import hookimpl
+from augbench.plugin.hookspecs import hookimpl as hookimpl
 
 try:
     __version__ = _metadata.version("augbench")

@@ -22,7 +22,7 @@ from augbench.results.tables import Results
 
 def run(
     experiment: Experiment | Plan | None = None, *, out: str | Path | None = None,
-    registry: Registry | None = None, execution: Execution = Execution(),
+    registry: Registry | None = None, execution: Execution | None = None,
     overwrite: bool = False, on_trial: Callable[[TrialResult], None] | None = None,
     **fields: Any,
 ) -> Results:
@@ -49,7 +49,7 @@ def run(
             for _, row in store.trials(done & set(keys)).iterrows():
                 on_trial(TrialResult.from_row(row.to_dict()))
         todo = [t for t in job.trials if t.key not in done]
-        for result in execute(todo, job, execution):
+        for result in execute(todo, job, execution or Execution()):
             store.add(result.as_row(names))
             if on_trial:
                 on_trial(result)

@@ -73,7 +73,8 @@ def split(ds: augbench.Dataset, seed: int) -> tuple[pd.DataFrame, pd.DataFrame, 
     n_train = min(TRAIN, len(pos) // 2)
     n_hold = min(len(pos) - n_train, 2 * TRAIN)
     neg = rng.permutation(np.flatnonzero(ds.y == 0))[:n_train + n_hold]
-    rows = lambda idx: ds.X.iloc[idx].reset_index(drop=True)
+    def rows(idx):
+        return ds.X.iloc[idx].reset_index(drop=True)
     return rows(pos[:n_train]), rows(pos[n_train:n_train + n_hold]), rows(neg)
 
 

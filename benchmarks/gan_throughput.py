@@ -85,9 +85,10 @@ def main() -> None:
     layout = Layout.of(X)
     encoder = TableEncoder(layout, gan.numeric_scaling).fit(X)
     data, present = encoder.transform(X), encoder.present
-    build = lambda seeds, spare=True: GanBatch(
-        config, len(layout.numeric), layout.category_counts, [data] * len(seeds),
-        [present] * len(seeds), seeds, device, spare=spare)
+    def build(seeds, spare=True):
+        return GanBatch(
+            config, len(layout.numeric), layout.category_counts, [data] * len(seeds),
+            [present] * len(seeds), seeds, device, spare=spare)
     seeds = list(range(args.seeds))
     flops = config.matmul_flops(layout.width)
 

@@ -20,12 +20,14 @@ from pathlib import Path
 import pandas as pd
 
 import augbench
-from augbench.executors import Execution, available_cores
-from augbench.reporting.plots import write_plots
+from augbench.builtin.classification import CLASSIFICATION_METRICS
+from augbench.execution.settings import Execution
+from augbench.experiment.plan import SEEDS_PER_BATCH
 from augbench.experiment.protocol import Trial, TrialRunner
-from augbench.results import Results, summarize
-from augbench.runner import SEEDS_PER_BATCH
 from augbench.experiment.seeding import derive_seed
+from augbench.plugin.kit import available_cores
+from augbench.reporting.plots import write_plots
+from augbench.results.tables import Results, summarize
 
 SIZES = (500, 1000, 2000, 4000, "full")
 QUICK_SIZES = (300, 600)
@@ -61,14 +63,14 @@ def leaky_trials(dataset: augbench.Dataset, augmenter: str, params: dict, seeds:
                                  dataset.positive, source=dataset.source)
         trials = [Trial(name, seed, size, "none", clf, test_size)
                   for size in sizes for clf in classifiers]
-        for row in TrialRunner({name: table}).run(trials):
-            rows.append({**row, "augmenter": augmenter})
+        for result in TrialRunner({name: table}).run(trials):
+            rows.append({**result.as_row(), "augmenter": augmenter})
     return rows
 
 
 def replication_table(trials: pd.DataFrame) -> pd.DataFrame:
     """The columns of replication.csv, from both protocols' trials."""
-    summary = summarize(trials)
+    summary = summarize(trials, CLASSIFICATION_METRICS)
     summary["protocol"] = summary["dataset"].str.contains("[leaky]", regex=False).map(
         {True: "leaky", False: "correct"})
     return summary[COLUMNS].sort_values(["protocol", "classifier", "augmenter", "size"])
@@ -127,7 +129,7 @@ def main() -> None:
     table = replication_table(trials)
     table.to_csv(args.out / "replication.csv", index=False)
     results = Results(trials.sort_values(["dataset", "size", "seed", "augmenter", "classifier"],
-                                         ignore_index=True))
+                                         ignore_index=True), metrics=CLASSIFICATION_METRICS)
     results.summary.to_csv(args.out / "summary.csv", index=False)
     results.comparisons.to_csv(args.out / "comparisons.csv", index=False)
     write_plots(results, args.out / "plots")

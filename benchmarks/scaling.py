@@ -15,7 +15,8 @@ import time
 import numpy as np
 
 import augbench
-from augbench.executors import Execution, available_cores
+from augbench.execution.settings import Execution
+from augbench.plugin.kit import available_cores
 
 
 def _timed(seeds: int, sizes: tuple, jobs: int) -> tuple[float, int]:

@@ -343,7 +343,8 @@ class GanBatch:
         n_models = len(self.streams.generators)
         own = [steps] * n_models if isinstance(steps, int) else pad_models(list(steps))
         total, done = max(own, default=0), 0
-        snapshot = lambda k: [p[k].detach().clone() for p in self.gan.generator.params]
+        def snapshot(k):
+            return [p[k].detach().clone() for p in self.gan.generator.params]
         finished = {k: snapshot(k) for k, n in enumerate(own) if n == 0}
         while done < total:
             chunk = min(STEPS_PER_DRAW, total - done)

@@ -29,10 +29,10 @@ from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
+from augbench_plugins.sdv_table import LABEL, TABLE, TableCodec
 from sklearn.base import BaseEstimator
 
 import augbench
-from augbench_plugins.sdv_table import LABEL, TABLE, TableCodec
 
 _CHATTY_LOGGERS = ("sdv", "rdt", "ctgan", "copulas", "SingleTableSynthesizer",
                    "MultiTableSynthesizer")

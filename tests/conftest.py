@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 
 from augbench.plugin.manager import Registry, make_plugin_manager
@@ -21,3 +23,19 @@ def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         pytest.skip(f"{SHARED_DATA} is absent")
     return SHARED_DATA
+
+
+def mixed_table(path: Path, n: int = 300, seed: int = 42) -> Path:
+    """Write a small CSV with numeric, integer and text columns, missing cells and a rare
+    outcome (``outcome`` == "sick"); the same on every machine."""
+    rng = np.random.default_rng(seed)
+    y = (rng.random(n) < 0.2).astype(int)
+    frame = pd.DataFrame({
+        "age": rng.integers(20, 90, n), "bmi": rng.normal(27 + 2 * y, 4).round(1),
+        "sex": rng.choice(["F", "M"], n),
+        "smoker": np.where(rng.random(n) < 0.3 + 0.3 * y, "yes", "no"),
+        "glucose": rng.normal(100 + 15 * y, 20).round(0),
+        "outcome": np.where(y == 1, "sick", "well")})
+    frame.loc[rng.random(n) < 0.08, "bmi"] = np.nan
+    frame.to_csv(path, index=False)
+    return path

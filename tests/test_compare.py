@@ -10,12 +10,11 @@ import pytest
 from scipy import stats
 
 import augbench
-from augbench.results.compare import (average_ranks, holm, no_signal, paired_comparisons,
-                              threshold_shifts)
 from augbench.builtin.classification import CLASSIFICATION_METRICS
+from augbench.reporting.terminal import findings
+from augbench.results.compare import average_ranks, holm, no_signal, paired_comparisons, threshold_shifts
 
 METRICS = tuple(CLASSIFICATION_METRICS)
-from augbench.reporting.terminal import findings
 
 
 def test_holm_by_hand() -> None:

@@ -15,13 +15,13 @@ import pandas as pd
 import pytest
 
 import augbench
+from augbench.builtin.classification import CLASSIFICATION_METRICS
 from augbench.errors import UsageError
 from augbench.execution.settings import Execution
-from augbench.builtin.classification import CLASSIFICATION_METRICS
-
-METRICS = tuple(CLASSIFICATION_METRICS)
 from augbench.plugin.manager import make_registry
 from augbench.runner import load_results
+
+METRICS = tuple(CLASSIFICATION_METRICS)
 
 NUMBERS = ["dataset", "size", "seed", "augmenter", "classifier", "status", *METRICS, "n_synthetic"]
 GRID = dict(augmenters=("none", "smote"), classifiers=("lr",), seeds=4, sizes=(100, 200))
@@ -142,3 +142,26 @@ def test_the_gan_declares_its_device_so_auto_asks_for_a_gpu_where_there_is_one()
     none_trial, gan_trial = plan.trials[0], plan.trials[1]
     assert (none_trial.augmenter, gan_trial.augmenter) == ("none", "gan")
     assert plan.gpu(gan_trial) == "preferred" and plan.gpu(none_trial) is None
+
+
+def test_two_ray_runs_on_one_file_with_another_drop_give_their_own_numbers(tmp_path) -> None:
+    ray = pytest.importorskip("ray", reason="Ray is the optional extra augbench[ray]")
+    from conftest import mixed_table
+
+    table = str(mixed_table(tmp_path / "mixed.csv"))
+    grid = {"augmenters": ("none",), "classifiers": ("lr",), "seeds": 3, "sizes": (150,)}
+    runs = {}
+    # One Ray session, as a notebook or a cluster keeps: its workers outlive a run.
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    try:
+        for drop in (("glucose",), ("age",)):
+            data = (augbench.DataSpec(table, target="outcome", drop=drop),)
+            runs[drop] = augbench.run(data=data, execution=Execution(jobs=2, executor="ray"),
+                                      **grid).trials
+    finally:
+        ray.shutdown()
+    for drop, distributed in runs.items():
+        data = (augbench.DataSpec(table, target="outcome", drop=drop),)
+        local = augbench.run(data=data, **grid).trials
+        pd.testing.assert_frame_equal(local[NUMBERS], distributed[NUMBERS])
+    assert not runs[("glucose",)]["roc_auc"].equals(runs[("age",)]["roc_auc"])

@@ -12,9 +12,8 @@ import json
 import sys
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
 import pytest
+from conftest import mixed_table
 
 import augbench
 
@@ -22,22 +21,6 @@ GOLDEN = Path(__file__).parent / "golden"
 METRICS = ("accuracy", "recall", "precision", "specificity", "f1", "balanced_accuracy",
            "roc_auc", "pr_auc", "brier")
 AUGMENTERS = ("none", "smote", "ros", "gan", "copula")
-
-
-def mixed_table(path: Path) -> Path:
-    """A small mixed table with missing values, the same on every machine."""
-    rng = np.random.default_rng(42)
-    n = 300
-    y = (rng.random(n) < 0.2).astype(int)
-    frame = pd.DataFrame({
-        "age": rng.integers(20, 90, n), "bmi": rng.normal(27 + 2 * y, 4).round(1),
-        "sex": rng.choice(["F", "M"], n),
-        "smoker": np.where(rng.random(n) < 0.3 + 0.3 * y, "yes", "no"),
-        "glucose": rng.normal(100 + 15 * y, 20).round(0),
-        "outcome": np.where(y == 1, "sick", "well")})
-    frame.loc[rng.random(n) < 0.08, "bmi"] = np.nan
-    frame.to_csv(path, index=False)
-    return path
 
 
 def golden_rows(name: str, folder: Path) -> list[dict]:

@@ -59,7 +59,7 @@ def test_quiet_hides_prints_warnings_and_info_records(capsys, caplog) -> None:
     with caplog.at_level(logging.INFO, logger="chatty-library"):
         with augbench.quiet("chatty-library"):
             print("hello")
-            warnings.warn("noise")
+            warnings.warn("noise", stacklevel=2)
             logger.info("info")
             logger.error("kept")
     assert capsys.readouterr().out == ""

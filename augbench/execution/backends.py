@@ -13,9 +13,9 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Mapping, Protocol
 
+from augbench.execution.worker import WorkerSpec, init_pool_worker, run_pool_chunk
 from augbench.experiment.data import Dataset
 from augbench.experiment.protocol import Trial, TrialRunner
-from augbench.execution.worker import WorkerSpec, init_pool_worker, run_pool_chunk
 from augbench.plugin.kit import single_threaded
 
 

@@ -17,11 +17,11 @@ from concurrent.futures import FIRST_COMPLETED, Future, wait
 from contextlib import contextmanager
 
 from augbench.errors import UsageError
-from augbench.experiment.plan import Plan
-from augbench.experiment.protocol import Trial, TrialRunner, describe_error, failed_result
 from augbench.execution.backends import Backend, InProcessBackend, PoolBackend
 from augbench.execution.settings import Execution
 from augbench.execution.worker import WorkerSpec
+from augbench.experiment.plan import Plan
+from augbench.experiment.protocol import Trial, TrialRunner, describe_error, failed_result
 from augbench.plugin.capabilities import GPU_PREFERRED, GPU_REQUIRED
 from augbench.results.row import TrialResult
 

@@ -14,9 +14,9 @@ from contextlib import contextmanager
 from typing import Any
 
 from augbench.errors import UsageError
+from augbench.execution.worker import WorkerSpec, run_chunk
 from augbench.experiment.data import Dataset
 from augbench.experiment.protocol import Trial
-from augbench.execution.worker import WorkerSpec, run_chunk
 from augbench.plugin.capabilities import GPU_PREFERRED, GPU_REQUIRED
 
 

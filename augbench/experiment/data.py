@@ -11,9 +11,8 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from augbench.errors import UsageError
-
 from augbench.defaults import DEFAULT_NA_VALUES
+from augbench.errors import UsageError
 
 
 @dataclass(frozen=True, eq=False)

@@ -69,7 +69,7 @@ def rank_figure(ranks: pd.DataFrame, baseline: str):
     colours = augmenter_colours(augmenters, baseline)
     fig = _figure(7.0, 1.2 + 0.6 * len(ranks))
     ax = fig.subplots()
-    for i, (classifier, row) in enumerate(ranks.iterrows()):
+    for i, (_classifier, row) in enumerate(ranks.iterrows()):
         for j, augmenter in enumerate(augmenters):
             # A small vertical offset per augmenter keeps tied ranks visible.
             offset = 0.25 * (j - (len(augmenters) - 1) / 2) / max(1, len(augmenters) - 1)

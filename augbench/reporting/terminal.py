@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-import pandas as pd
 from rich import box
 from rich.console import Console
 from rich.table import Table

@@ -1,0 +1,230 @@
+"""One way in for every extension: a separately installed package adds a metric and an
+augmenter that every output picks up; capabilities refuse what cannot run; the modules import
+each other without a cycle; workers die with their parent."""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from conftest import mixed_table
+
+ROOT = Path(__file__).resolve().parents[1]
+
+PLUGIN = '''
+"""A third-party augbench plugin: a metric and an imbalanced-learn sampler."""
+import augbench
+
+
+def mcc(inp):
+    from sklearn.metrics import matthews_corrcoef
+
+    return float(matthews_corrcoef(inp.y_true, inp.y_pred))
+
+
+def adasyn(**params):
+    from imblearn.over_sampling import ADASYN
+
+    return ADASYN(**params)
+
+
+@augbench.hookimpl
+def augbench_metrics():
+    return {"mcc": augbench.Metric(mcc, "Matthews correlation", bounds=(-1, 1), short="MCC",
+                                   description="correlation of predicted and true labels")}
+
+
+@augbench.hookimpl
+def augbench_augmenters():
+    return {"adasyn": adasyn}
+'''
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder holding an installed distribution 'augbench-extras-demo' (package and
+    dist-info with an ``augbench`` entry point), as pip would lay it out."""
+    site = tmp_path_factory.mktemp("site")
+    (site / "augbench_extras_demo").mkdir()
+    (site / "augbench_extras_demo" / "__init__.py").write_text("")
+    (site / "augbench_extras_demo" / "plugin.py").write_text(PLUGIN)
+    info = site / "augbench_extras_demo-0.1.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: augbench-extras-demo\n"
+                                   "Version: 0.1\n")
+    (info / "entry_points.txt").write_text("[augbench]\nextras-demo = augbench_extras_demo.plugin\n")
+    return site
+
+
+def _augbench(site: Path | None, *args: str, **popen) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(site) if site else ""}
+    return subprocess.run([sys.executable, "-m", "augbench.cli", *args], capture_output=True,
+                          text=True, env=env, timeout=600, **popen)
+
+
+def test_an_installed_metric_plugin_reaches_every_output(site: Path, tmp_path: Path) -> None:
+    listed = _augbench(site, "plugins")
+    assert "extras-demo" in listed.stdout and "augbench-extras-demo" in listed.stdout
+    proc = _augbench(site, "run", "--augmenters", "none,smote", "--metrics", "recall,roc_auc,mcc",
+                     "--seeds", "6", "--sizes", "100", "--out", str(tmp_path), "--report",
+                     "--quiet")
+    assert proc.returncode == 0, proc.stderr
+    trials = pd.read_csv(tmp_path / "trials.csv")
+    assert trials["mcc"].between(-1, 1).all() and trials["mcc"].nunique() > 1
+    summary = pd.read_csv(tmp_path / "summary.csv")
+    assert {"mcc_mean", "mcc_ci_low", "mcc_ci_high"} <= set(summary.columns)
+    # the metric's own bounds, not [0, 1], limit its interval
+    assert summary["mcc_ci_low"].ge(-1).all()
+    comparisons = pd.read_csv(tmp_path / "comparisons.csv")
+    assert set(comparisons["metric"]) == {"recall", "roc_auc", "mcc"}
+    assert "MCC" in proc.stdout  # a column of the terminal table
+    assert "Accuracy" not in proc.stdout  # --metrics chose what runs and what shows
+    assert (tmp_path / "plots" / "breast-cancer_mcc.png").stat().st_size > 10_000
+    html = (tmp_path / "report.html").read_text()
+    assert "<th>MCC</th>" in html and 'alt="breast-cancer_mcc"' in html
+    # a report from the store needs no plugin: the spec was stored with the run
+    again = _augbench(None, "report", str(tmp_path))
+    assert again.returncode == 0, again.stderr
+    assert "MCC" in again.stdout
+
+
+def test_the_metric_names_go_into_the_experiment_configuration(site: Path, tmp_path: Path) -> None:
+    import sqlite3
+
+    proc = _augbench(site, "run", "--augmenters", "none", "--metrics", "mcc", "--seeds", "2",
+                     "--sizes", "100", "--out", str(tmp_path), "--quiet")
+    assert proc.returncode == 0, proc.stderr
+    with sqlite3.connect(tmp_path / "results.sqlite") as db:
+        config = json.loads(db.execute("SELECT value FROM meta WHERE key='config'").fetchone()[0])
+    assert config["metrics"] == ["mcc"]
+    other = _augbench(site, "run", "--augmenters", "none", "--metrics", "mcc,recall", "--seeds",
+                      "2", "--sizes", "100", "--out", str(tmp_path), "--quiet")
+    assert other.returncode == 2 and "another experiment" in other.stderr
+
+
+def test_an_augmenter_without_categorical_support_is_refused_before_the_run(
+        site: Path, tmp_path: Path) -> None:
+    table = mixed_table(tmp_path / "mixed.csv")
+    refused = _augbench(site, "run", "--data", str(table), "--target", "outcome",
+                        "--augmenters", "none,adasyn", "--seeds", "2", "--sizes", "100",
+                        "--out", str(tmp_path / "out"), "--quiet")
+    assert refused.returncode == 2
+    lines = refused.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: augmenter 'adasyn' takes numeric")
+    assert "sex, smoker" in lines[0] and "smote" in lines[0] and "--drop" in lines[0]
+    assert not (tmp_path / "out" / "results.sqlite").exists()
+    numeric = _augbench(site, "run", "--augmenters", "none,adasyn", "--seeds", "2", "--sizes",
+                        "100", "--out", str(tmp_path / "numeric"), "--quiet")
+    assert numeric.returncode == 0, numeric.stderr
+    trials = pd.read_csv(tmp_path / "numeric" / "trials.csv")
+    assert (trials.loc[trials.augmenter == "adasyn", "n_synthetic"] > 0).all()
+
+
+def _imports(path: Path, package_root: Path) -> set[str]:
+    """Modules of augbench that ``path`` imports, at top level or inside functions."""
+    module = ".".join(path.relative_to(package_root.parent).with_suffix("").parts)
+    if module.endswith(".__init__"):
+        module = module[: -len(".__init__")]
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            found |= {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parent = module.split(".")[: -node.level + (0 if path.stem != "__init__" else 1)]
+                base = ".".join(parent + ([base] if base else []))
+            found.add(base)
+            found |= {f"{base}.{a.name}" for a in node.names}
+    return {m for m in found if m == "augbench" or m.startswith("augbench.")}
+
+
+def test_augbench_modules_import_each_other_without_a_cycle() -> None:
+    package = ROOT / "augbench"
+    modules = {}
+    for path in package.rglob("*.py"):
+        name = ".".join(path.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
+        modules[name] = path
+    graph = {name: {m for m in _imports(path, package) if m in modules and m != name}
+             for name, path in modules.items()}
+    # augbench/__init__ only re-exports lazily, by name; importing it is no dependency on the
+    # modules it names, so edges into the package root are left out.
+    graph = {name: deps - {"augbench"} for name, deps in graph.items()}
+    cycles = []
+
+    def visit(node: str, stack: list[str], state: dict[str, int]) -> None:
+        state[node] = 1
+        for dep in sorted(graph[node]):
+            if state.get(dep) == 1:
+                cycles.append(stack[stack.index(dep):] + [dep])
+            elif not state.get(dep):
+                visit(dep, stack + [dep], state)
+        state[node] = 2
+
+    state: dict[str, int] = {}
+    for name in sorted(graph):
+        if not state.get(name):
+            visit(name, [name], state)
+    assert len(graph) > 25 and any(graph.values())
+    assert cycles == [], " ; ".join(" -> ".join(c) for c in cycles)
+
+
+def _children(pid: int) -> list[int]:
+    kids = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            kids.append(int(stat.parent.name))
+    return kids
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"  # a zombie has exited; only its parent's bookkeeping remains
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_kill_9_of_a_run_leaves_no_worker_alive(tmp_path: Path) -> None:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "augbench.cli", "run", "--augmenters", "none,smote",
+         "--classifiers", "rf", "--seeds", "200", "--jobs", "2", "--out", str(tmp_path),
+         "--quiet"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        workers: list[int] = []
+        while time.monotonic() < deadline and len(workers) < 2:
+            time.sleep(0.5)
+            workers = [p for p in _children(proc.pid) if _alive(p)]
+        assert len(workers) >= 2, "the run never started its workers"
+        time.sleep(1.0)  # workers busy with trials
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and any(map(_alive, workers)):
+            time.sleep(0.2)
+        assert not [p for p in workers if _alive(p)]
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+
+
+def test_plugins_lists_metrics_with_their_provider(site: Path) -> None:
+    proc = _augbench(site, "plugins")
+    assert proc.returncode == 0
+    text = textwrap.dedent(proc.stdout)
+    assert "metrics: mcc" in text and "accuracy" in text
