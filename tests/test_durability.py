@@ -96,10 +96,17 @@ def test_a_trial_past_its_timeout_fails_and_the_run_goes_on() -> None:
     assert (res.trials[res.trials.augmenter == "none"]["status"] == "ok").all()
 
 
-def test_a_dying_worker_fails_only_its_chunk(tmp_path: Path) -> None:
+@pytest.mark.parametrize("executor", ["local", "ray"])
+def test_a_dying_worker_fails_only_its_chunk(executor: str, tmp_path: Path, monkeypatch) -> None:
+    if executor == "ray":
+        pytest.importorskip("ray", reason="Ray is the optional extra augbench[ray]")
+        # Ray's workers start from the environment: they must find the test plugin too.
+        monkeypatch.setenv("PYTHONPATH", os.pathsep.join(
+            [str(Path(__file__).parent), os.environ.get("PYTHONPATH", "")]))
     registry = make_registry(["misbehaving_plugin"])
     res = augbench.run(augmenters=("none", "crash"), classifiers=("lr",), seeds=4, sizes=(100,),
-                       registry=registry, execution=Execution(jobs=2), out=tmp_path)
+                       registry=registry, execution=Execution(jobs=2, executor=executor),
+                       out=tmp_path)
     failed = res.trials[res.trials.status == "failed"]
     assert set(failed["seed"]) == {1}  # seed 1's chunk, and only it
     assert failed["error"].str.startswith("crash: the worker process died").all()

@@ -13,10 +13,11 @@ import numpy as np
 import pandas as pd
 
 from augbench.plugin.metric import Metric
-from augbench.results.row import PAIR_COLUMNS
+from augbench.results.row import GROUP_COLUMNS, PAIR_COLUMNS
 from augbench.results.stats import t_interval
 
 KEYS = list(PAIR_COLUMNS)
+GROUP = list(GROUP_COLUMNS)
 ALPHA = 0.05
 
 
@@ -92,7 +93,7 @@ def paired_comparisons(trials: pd.DataFrame, metrics: dict[str, Metric],
     base = ok[ok["augmenter"] == baseline].set_index(KEYS)
     rows = []
     for (dataset, size, augmenter, classifier), group in ok.groupby(
-            ["dataset", "size", "augmenter", "classifier"], sort=True):
+            GROUP, sort=True):
         if augmenter == baseline:
             continue
         paired = group.set_index(KEYS).join(base[names], how="inner", rsuffix="_base")
@@ -111,7 +112,7 @@ def paired_comparisons(trials: pd.DataFrame, metrics: dict[str, Metric],
                 "p_value": _wilcoxon(diffs), "wins": int((better > 0).sum()),
                 "ties": int((better == 0).sum()), "losses": int((better < 0).sum()),
             })
-    columns = ["dataset", "size", "augmenter", "classifier", "metric", "baseline", "n_pairs",
+    columns = [*GROUP, "metric", "baseline", "n_pairs",
                "mean_diff", "ci_low", "ci_high", "p_value", "p_adjusted", "wins", "ties", "losses"]
     table = pd.DataFrame(rows, columns=[c for c in columns if c != "p_adjusted"])
     table.insert(columns.index("p_adjusted"), "p_adjusted", holm(table["p_value"].to_numpy()))
@@ -131,8 +132,8 @@ def threshold_shifts(comparisons: pd.DataFrame, rising: str = "recall",
     Returns dataset, size, augmenter, classifier, ``<rising>_diff``, ``<ranking>_diff``; empty
     when either metric did not run.
     """
-    columns = ["dataset", "size", "augmenter", "classifier", f"{rising}_diff", f"{ranking}_diff"]
-    wide = comparisons.pivot_table(index=["dataset", "size", "augmenter", "classifier"],
+    columns = [*GROUP, f"{rising}_diff", f"{ranking}_diff"]
+    wide = comparisons.pivot_table(index=GROUP,
                                    columns="metric", values=["mean_diff", "p_adjusted"])
     if wide.empty or not {rising, ranking} <= set(wide["mean_diff"].columns):
         return pd.DataFrame(columns=columns)
