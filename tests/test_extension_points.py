@@ -228,3 +228,13 @@ def test_plugins_lists_metrics_with_their_provider(site: Path) -> None:
     assert proc.returncode == 0
     text = textwrap.dedent(proc.stdout)
     assert "metrics: mcc" in text and "accuracy" in text
+
+
+def test_every_package_of_the_tree_is_in_the_distribution() -> None:
+    import tomllib
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
+    listed = set(config["packages"])
+    found = {".".join(p.parent.relative_to(ROOT).parts) for p in (ROOT / "augbench").rglob("__init__.py")}
+    assert found <= listed, f"add {sorted(found - listed)} to [tool.setuptools] packages"
+    assert "augbench_plugins" in listed and config["package-dir"]["augbench_plugins"] == "plugins"
