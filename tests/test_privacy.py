@@ -1,0 +1,107 @@
+"""Privacy and fidelity metrics: constructed cases with known answers, SDMetrics' definitions,
+and a run on the embedded table."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from augbench_plugins import privacy
+
+import augbench
+
+NAMES = ("exact_copy_rate", "dcr_median", "dcr_ratio", "nndr_median", "mia_auc",
+         "detection_auc", "fidelity_ks_tv")
+
+
+def _table(n: int, seed: int) -> tuple[pd.DataFrame, np.ndarray]:
+    """A mixed table whose rows are all distinct; ``y`` holds a third positives."""
+    rng = np.random.default_rng(seed)
+    X = pd.DataFrame({"a": rng.normal(size=n), "b": rng.normal(5, 2, n),
+                      "kind": pd.Categorical(rng.choice(["p", "q", "r"], n),
+                                             categories=["p", "q", "r"])})
+    return X, (np.arange(n) % 3 == 0).astype(np.int8)
+
+
+def _scores(X_synthetic: pd.DataFrame, n: int = 600, seed: int = 0) -> dict[str, float]:
+    X_train, y_train = _table(n, seed)
+    X_test, y_test = _table(n // 2, seed + 1)
+    inp = augbench.MetricInput(X_train, y_train, X_test, y_test, X_synthetic=X_synthetic)
+    specs = privacy.augbench_metrics()
+    return {name: specs[name].function(inp) for name in NAMES}
+
+
+def _positives(n: int = 600, seed: int = 0) -> pd.DataFrame:
+    X, y = _table(n, seed)
+    return X[y == 1].reset_index(drop=True)
+
+
+def test_copies_of_the_training_patients_are_caught_by_every_metric() -> None:
+    got = _scores(_positives())
+    assert got["exact_copy_rate"] == 1.0 and got["dcr_median"] == 0.0
+    assert got["dcr_ratio"] == 0.0 and got["nndr_median"] == 0.0
+    assert got["mia_auc"] == 1.0  # every member sits at distance 0 from a synthetic row
+    assert got["fidelity_ks_tv"] == 0.0  # the same marginals exactly
+    assert got["detection_auc"] == pytest.approx(0.5, abs=0.05)  # copies look real
+
+
+def test_rows_moved_far_away_are_distant_and_detectable() -> None:
+    far = _positives().assign(a=lambda f: f["a"] + 1000.0)
+    got = _scores(far)
+    std_a = _table(600, 0)[0]["a"].std(ddof=0)
+    assert got["exact_copy_rate"] == 0.0
+    # the nearest training row is then the one with the largest 'a', about 1000 / std away
+    assert got["dcr_median"] == pytest.approx(1000 / std_a, rel=0.01)
+    assert got["detection_auc"] > 0.95 and got["fidelity_ks_tv"] > 0.3
+
+
+def test_an_independent_sample_leaks_nothing() -> None:
+    independent = _positives(n=600, seed=99)
+    got = _scores(independent)
+    assert got["exact_copy_rate"] == 0.0
+    assert got["mia_auc"] == pytest.approx(0.5, abs=0.08)
+    assert got["detection_auc"] < 0.6
+    assert got["dcr_ratio"] == pytest.approx(1.0, abs=0.2)  # as far as new patients are
+
+
+def test_nndr_is_one_for_a_row_midway_between_two_patients() -> None:
+    X_train = pd.DataFrame({"a": [0.0, 2.0, 10.0, 12.0]})
+    y_train = np.array([1, 1, 0, 0], dtype=np.int8)
+    X_test, y_test = pd.DataFrame({"a": [1.5, 11.0]}), np.array([1, 0], dtype=np.int8)
+    inp = augbench.MetricInput(X_train, y_train, X_test, y_test,
+                               X_synthetic=pd.DataFrame({"a": [1.0]}))
+    assert privacy.nndr_median(inp) == pytest.approx(1.0) and privacy.exact_copy_rate(inp) == 0.0
+
+
+def test_fidelity_follows_sdmetrics_definitions() -> None:
+    from sdmetrics.single_column import KSComplement, TVComplement
+
+    real = _positives()
+    synthetic = _positives(seed=5).assign(b=lambda f: f["b"] * 1.5)
+    X_train, y_train = _table(600, 0)
+    inp = augbench.MetricInput(X_train, y_train, *_table(300, 1), X_synthetic=synthetic)
+    expected = np.mean([1 - KSComplement.compute(real["a"], synthetic["a"]),
+                        1 - KSComplement.compute(real["b"], synthetic["b"]),
+                        1 - TVComplement.compute(real["kind"], synthetic["kind"])])
+    assert privacy.fidelity_ks_tv(inp) == pytest.approx(expected, abs=1e-12)
+
+
+def test_every_metric_is_computed_once_per_augmentation_and_empty_for_none(tmp_path) -> None:
+    res = augbench.run(augmenters=("none", "ros", "smote", "gan"), classifiers=("lr", "dummy"),
+                       seeds=3, sizes=(100, 200), params={"gan": {"steps": 50}}, out=tmp_path)
+    trials = pd.read_csv(tmp_path / "trials.csv")
+    none = trials[trials.augmenter == "none"]
+    assert none[list(NAMES)].isna().all().all()  # empty cells, not zeros
+    ros, smote = trials[trials.augmenter == "ros"], trials[trials.augmenter == "smote"]
+    assert (ros["exact_copy_rate"] == 1).all() and (ros["dcr_median"] == 0).all()
+    assert (smote["exact_copy_rate"] < 0.01).all() and (smote["dcr_median"] > 0).all()
+    for name in ("mia_auc", "detection_auc"):
+        values = trials.loc[trials.augmenter != "none", name]
+        assert values.between(0, 1).all()
+    # The same training set gives the same privacy figures whichever classifier follows.
+    by_clf = trials[trials.augmenter == "gan"].pivot_table(index=["size", "seed"],
+                                                           columns="classifier", values="mia_auc")
+    assert np.allclose(by_clf["lr"], by_clf["dummy"])
+    assert not math.isnan(res.summary.loc[res.summary.augmenter == "gan", "mia_auc_mean"].iloc[0])
