@@ -57,8 +57,13 @@ def test_report_html_embeds_figures_tables_and_findings(finished_run: Path, caps
     outline.feed(page)
     assert {"Findings", "Failed trials", "Results", "Figures", "Configuration",
             "Versions"} <= set(outline.headings)
-    assert sum(h.startswith("breast-cancer · ") for h in outline.headings) == 3  # one per size
-    assert len(outline.images) == len(plots)
+    sizes = [h for h in outline.headings if h.startswith("breast-cancer · ")]
+    # per size: the classification table and the privacy and fidelity table of the added rows
+    assert len(sizes) == 6 and sum(h.endswith("privacy and fidelity of the synthetic rows")
+                                   for h in sizes) == 3
+    assert "breast-cancer_privacy_utility.png" in plots
+    assert len(outline.images) == len(plots) == page.count("<figcaption>")
+    assert "the better an attacker holding its synthetic patients tells who was in" in page
     assert all(img["src"].startswith("data:image/png;base64,") for img in outline.images)
     assert not re.search(r"(src|href)=\"https?://", page), "the page must open offline"
     lines = findings(load_results(finished_run))

@@ -12,6 +12,7 @@ import json
 import time
 from pathlib import Path
 
+from augbench.reporting.plots import Written
 from augbench.reporting.terminal import findings, summary_blocks
 from augbench.results.tables import Results
 
@@ -26,7 +27,8 @@ caption{caption-side:bottom;text-align:left;color:#666;font-size:.8rem;padding-t
 .best{font-weight:bold}.warning{background:#fff3cd;padding:.5rem;border-left:4px solid #e0a800}
 .note{background:#eef5ff;padding:.5rem;border-left:4px solid #0072B2}
 .failed{background:#fde8e8;padding:.5rem;border-left:4px solid #D55E00}
-img{max-width:100%;height:auto;margin:.5rem 0}pre{background:#f6f6f6;padding:.6rem;overflow:auto}
+img{max-width:100%;height:auto;margin:.5rem 0}figure{margin:1rem 0 2rem}
+figcaption{color:#444;font-size:.9rem;max-width:900px}pre{background:#f6f6f6;padding:.6rem;overflow:auto}
 """
 
 
@@ -37,14 +39,13 @@ def _e(text: object) -> str:
 def _summary_html(results: Results) -> str:
     parts = []
     for block in summary_blocks(results):
-        head = "".join(f"<th>{_e(h)}</th>" for h in
-                       ["classifier", "augmenter", "seeds", *block.headers])
+        head = "".join(f"<th>{_e(h)}</th>" for h in [*block.label_names, "seeds", *block.headers])
         body = []
-        for classifier, augmenter, seeds, cells in block.rows:
+        for labels, seeds, cells in block.rows:
             tds = "".join(f'<td class="best">{_e(t)}</td>' if best else f"<td>{_e(t)}</td>"
                           for t, best in cells)
-            body.append(f"<tr><td>{_e(classifier)}</td><td>{_e(augmenter)}</td>"
-                        f"<td>{_e(seeds)}</td>{tds}</tr>")
+            names = "".join(f"<td>{_e(label)}</td>" for label in labels)
+            body.append(f"<tr>{names}<td>{_e(seeds)}</td>{tds}</tr>")
         parts.append(f"<h3>{_e(block.title)}</h3><table><caption>{_e(block.caption)}</caption>"
                      f"<tr>{head}</tr>{''.join(body)}</table>")
     return "".join(parts)
@@ -63,14 +64,15 @@ def _failures_html(results: Results) -> str:
             f"</th><th>trials</th><th>error</th></tr>{rows}</table>")
 
 
-def write_html(results: Results, path: Path, figures: list[Path]) -> Path:
-    """Write the report of ``results`` to ``path``, embedding ``figures``."""
+def write_html(results: Results, path: Path, figures: list[Written]) -> Path:
+    """Write the report of ``results`` to ``path``, embedding ``figures`` with their readings."""
     notes = "".join(
         f'<p class="{"warning" if line.startswith("warning") else "note"}">{_e(line)}</p>'
         for line in findings(results)) or "<p>No warning.</p>"
     images = "".join(
-        f'<figure><img alt="{_e(p.stem)}" src="data:image/png;base64,'
-        f'{base64.b64encode(p.read_bytes()).decode()}"></figure>' for p in figures)
+        f'<figure><img alt="{_e(f.path.stem)}" src="data:image/png;base64,'
+        f'{base64.b64encode(f.path.read_bytes()).decode()}"><figcaption>{_e(f.caption)}'
+        "</figcaption></figure>" for f in figures)
     versions = "".join(f"<tr><td>{_e(k)}</td><td>{_e(v)}</td></tr>"
                        for k, v in sorted((results.versions or {}).items()))
     page = f"""<!DOCTYPE html>

@@ -7,6 +7,7 @@ can tell apart; the baseline is drawn dashed in black.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -86,22 +87,95 @@ def rank_figure(ranks: pd.DataFrame, baseline: str):
     return fig
 
 
-def write_plots(results, folder: Path) -> list[Path]:
-    """Write every figure of ``results`` as PNG into ``folder``; return the paths."""
+def privacy_utility_figure(summary: pd.DataFrame, comparisons: pd.DataFrame, dataset: str,
+                           privacy: str, privacy_spec: Metric, utility: str, utility_spec: Metric,
+                           baseline: str):
+    """One point per augmenter and training size: a privacy metric of its synthetic rows (x)
+    against its paired gain in a utility metric over the baseline (y), both with 95% intervals;
+    a panel per classifier."""
+    data = summary[(summary["dataset"] == dataset) & summary[f"{privacy}_mean"].notna()]
+    gains = comparisons[(comparisons["dataset"] == dataset) & (comparisons["metric"] == utility)]
+    classifiers = sorted(data["classifier"].unique())
+    augmenters = sorted(data["augmenter"].unique())
+    colours = augmenter_colours([baseline, *augmenters], baseline)
+    fig = _figure(max(6.0, 4.6 * len(classifiers)), 4.2)
+    axes = fig.subplots(1, len(classifiers), sharey=True, squeeze=False)[0]
+    for ax, classifier in zip(axes, classifiers):
+        for augmenter in augmenters:
+            rows = data[(data["classifier"] == classifier) & (data["augmenter"] == augmenter)]
+            paired = gains[(gains["classifier"] == classifier) & (gains["augmenter"] == augmenter)]
+            both = rows.merge(paired, on=["size"], suffixes=("", "_gain")).sort_values("size")
+            if both.empty:
+                continue
+            x, y = both[f"{privacy}_mean"], both["mean_diff"]
+            ax.errorbar(x, y, xerr=[x - both[f"{privacy}_ci_low"], both[f"{privacy}_ci_high"] - x],
+                        yerr=[y - both["ci_low"], both["ci_high"] - y], fmt="o-", ms=5,
+                        color=colours[augmenter], capsize=2, linewidth=1, label=augmenter)
+            for _, r in both.iterrows():
+                ax.annotate(f"{int(r['size'])}", (r[f"{privacy}_mean"], r["mean_diff"]),
+                            textcoords="offset points", xytext=(4, 4), fontsize=7, color="#555555")
+        ax.axhline(0, color="black", linestyle="--", linewidth=0.8)
+        if privacy_spec.bounds == (0.0, 1.0) and not privacy_spec.higher_is_better:
+            ax.axvline(0.5, color="grey", linestyle=":", linewidth=0.8)
+        ax.set_title(f"classifier: {classifier}", fontsize=10)
+        ax.set_xlabel(f"{privacy_spec.label} ({privacy_spec.direction})")
+        ax.grid(alpha=0.3)
+    axes[0].set_ylabel(f"{utility_spec.label} gain over {baseline}")
+    axes[-1].legend(title="augmenter (labels: training rows)", fontsize=8, title_fontsize=8,
+                    loc="best")
+    fig.suptitle(f"{dataset}: privacy against utility, means and 95% CIs", fontsize=11)
+    return fig
+
+
+@dataclass(frozen=True)
+class Written:
+    """A figure written to ``path``, with the one sentence that tells a reader how to read it."""
+
+    path: Path
+    caption: str
+
+
+# The privacy-versus-utility figure plots these where a run has them.
+PRIVACY_METRIC = "mia_auc"
+
+
+def write_plots(results, folder: Path) -> list[Written]:
+    """Write every figure of ``results`` as PNG into ``folder``, each with its reading."""
     from augbench.reporting.terminal import RANKING_METRIC, shown_metrics
     from augbench.results.compare import average_ranks
 
     folder.mkdir(parents=True, exist_ok=True)
     summary = results.summary
-    paths = []
+    written = []
+
+    def spec_of(metric: str) -> Metric:
+        return results.metrics.get(metric) or Metric(None, metric, bounds=None)
+
     for dataset in sorted(summary["dataset"].unique()):
         for metric in shown_metrics(results):
-            spec = results.metrics.get(metric) or Metric(None, metric, bounds=None)
+            spec = spec_of(metric)
             path = folder / f"{dataset}_{metric}.png"
             metric_figure(summary, dataset, metric, spec, results.baseline).savefig(path)
-            paths.append(path)
+            about = f": {spec.description}" if spec.description else ""
+            written.append(Written(path, f"{dataset}: how the {spec.label}{about} changes as the "
+                                         f"training set grows, for each method ({spec.direction}"
+                                         "; shaded: 95% interval)."))
+        has = {m for m in (PRIVACY_METRIC, RANKING_METRIC) if f"{m}_mean" in summary}
+        if len(has) == 2 and summary[f"{PRIVACY_METRIC}_mean"].notna().any():
+            path = folder / f"{dataset}_privacy_utility.png"
+            privacy_utility_figure(summary, results.comparisons, dataset, PRIVACY_METRIC,
+                                   spec_of(PRIVACY_METRIC), RANKING_METRIC,
+                                   spec_of(RANKING_METRIC), results.baseline).savefig(path)
+            written.append(Written(path, (
+                f"{dataset}: each point is one method at one training size; the further right, "
+                "the better an attacker holding its synthetic patients tells who was in the "
+                "training set (dotted line: no better than chance), and the higher, the better "
+                f"the classifier ranks patients than with '{results.baseline}' (dashed line: no "
+                "gain); the best methods sit high and close to the dotted line.")))
     if summary["dataset"].nunique() > 1 and f"{RANKING_METRIC}_mean" in summary:
         path = folder / "average_ranks.png"
         rank_figure(average_ranks(summary, RANKING_METRIC), results.baseline).savefig(path)
-        paths.append(path)
-    return paths
+        written.append(Written(path, "Each dot is a method's average rank across the datasets "
+                                     "(1 = best); dots close together mean that no method "
+                                     "stands out, and the Friedman p-value says how sure that is."))
+    return written

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import pandas as pd
 from rich import box
 from rich.console import Console
 from rich.table import Table
@@ -40,71 +41,103 @@ def _marks(results: Results) -> dict[tuple, str]:
 
 @dataclass
 class Block:
-    """The rows of one dataset and training size, ready to render in any medium."""
+    """The rows of one table (a dataset and training size), ready to render in any medium."""
 
     dataset: str
     size: int
     title: str
     caption: str
-    # The column headers of the metrics, in the order of the cells.
+    # The names of the label columns, then the headers of the metrics.
+    label_names: list[str]
     headers: list[str]
-    # One row per classifier and augmenter: labels, then (text, is_best) per shown metric.
-    rows: list[tuple[str, str, str, list[tuple[str, bool]]]]
+    # One row per group: labels, seeds (with failures), then (text, is_best) per metric.
+    rows: list[tuple[tuple[str, ...], str, list[tuple[str, bool]]]]
     uniform_seeds: bool
 
 
-def shown_metrics(results: Results) -> list[str]:
-    """The metrics the tables and figures show that the summary has values for."""
-    return [m for m in results.shown if f"{m}_mean" in results.summary]
+def shown_metrics(results: Results, needs: str | None = None) -> list[str]:
+    """The metrics the tables and figures show that the summary has values for (only those
+    that need ``needs``, when given)."""
+    return [m for m in results.shown if f"{m}_mean" in results.summary
+            and (needs is None or m not in results.metrics or results.metrics[m].needs == needs)]
+
+
+def _higher_is_better(results: Results, metric: str) -> bool:
+    return results.metrics[metric].higher_is_better if metric in results.metrics else True
+
+
+def _cells(results: Results, group: pd.DataFrame, r: pd.Series, metrics: list[str],
+           marks: dict[tuple, str]) -> list[tuple[str, bool]]:
+    cells = []
+    for metric in metrics:
+        column = group[f"{metric}_mean"]
+        best = column.max() if _higher_is_better(results, metric) else column.min()
+        text = _cell(r[f"{metric}_mean"], r[f"{metric}_ci_low"], r[f"{metric}_ci_high"])
+        text += marks.get((r["dataset"], r["size"], r["augmenter"], r["classifier"], metric), " ")
+        cells.append((text, column.notna().sum() > 1 and r[f"{metric}_mean"] == best))
+    return cells
+
+
+def _seeds(r: pd.Series) -> str:
+    return f"{r['n_seeds']}" + (f" ({r['n_failed']} failed)" if r["n_failed"] else "")
+
+
+def _headers(results: Results, metrics: list[str]) -> list[str]:
+    return [results.metrics[m].header if m in results.metrics else m for m in metrics]
 
 
 def summary_blocks(results: Results) -> list[Block]:
-    """Summary rows per dataset and size, with CI cells, significance marks and best means."""
+    """Per dataset and size: the classification table (classifier x augmenter rows, CI cells,
+    significance marks, best means) and, where augmenters added rows, the privacy and fidelity
+    table of those rows (one row per augmenter: they do not depend on the classifier)."""
     marks = _marks(results)
-    metrics = shown_metrics(results)
-    headers = [results.metrics[m].header if m in results.metrics else m for m in metrics]
+    scored, synthetic = shown_metrics(results, "predictions"), shown_metrics(results, "synthetic")
     blocks = []
     for (dataset, size), block in results.summary.groupby(["dataset", "size"], sort=True):
         uniform = block["n_seeds"].nunique() == 1 and not block["n_failed"].any()
         seeds = f"{block['n_seeds'].iloc[0]} seeds" if uniform else "seeds"
-        rows = []
-        for classifier, group in block.groupby("classifier", sort=True):
-            for _, r in group.iterrows():
-                cells = []
-                for metric in metrics:
-                    column = group[f"{metric}_mean"]
-                    higher = results.metrics[metric].higher_is_better \
-                        if metric in results.metrics else True
-                    best = column.max() if higher else column.min()
-                    text = _cell(r[f"{metric}_mean"], r[f"{metric}_ci_low"], r[f"{metric}_ci_high"])
-                    text += marks.get((dataset, size, r["augmenter"], classifier, metric), " ")
-                    cells.append((text, len(group) > 1 and r[f"{metric}_mean"] == best))
-                failed = f" ({r['n_failed']} failed)" if r["n_failed"] else ""
-                rows.append((classifier, r["augmenter"], f"{r['n_seeds']}{failed}", cells))
-        blocks.append(Block(
-            dataset, int(size), f"{dataset} · {size} training rows · mean ± 95% CI over {seeds}",
-            f"▲/▼ better/worse than {results.baseline} on the same seeds (paired Wilcoxon, "
-            f"Holm p < {ALPHA}); best mean in bold", headers, rows, uniform))
+        title = f"{dataset} · {size} training rows · mean ± 95% CI over {seeds}"
+        if scored:
+            rows = [((classifier, r["augmenter"]), _seeds(r), _cells(results, group, r, scored, marks))
+                    for classifier, group in block.groupby("classifier", sort=True)
+                    for _, r in group.iterrows()]
+            blocks.append(Block(
+                dataset, int(size), title, f"▲/▼ better/worse than {results.baseline} on the same "
+                f"seeds (paired Wilcoxon, Holm p < {ALPHA}); best mean in bold",
+                ["classifier", "augmenter"], _headers(results, scored), rows, uniform))
+        if synthetic:
+            # One classifier's rows stand for all: these metrics are computed before any fit.
+            first = block[block["classifier"] == block["classifier"].min()]
+            added = first[first[[f"{m}_mean" for m in synthetic]].notna().any(axis=1)]
+            if not added.empty:
+                rows = [((r["augmenter"],), _seeds(r), _cells(results, added, r, synthetic, {}))
+                        for _, r in added.iterrows()]
+                blocks.append(Block(
+                    dataset, int(size), f"{title} · privacy and fidelity of the synthetic rows",
+                    "per augmented training set, whatever the classifier; best mean in bold "
+                    "(lower copies, MIA and detection AUC and KS/TV; higher distances)",
+                    ["augmenter"], _headers(results, synthetic), rows, uniform))
     return blocks
 
 
 def summary_tables(results: Results) -> list[Table]:
-    """One rich table per dataset and training size: classifier x augmenter rows, metric columns."""
+    """One rich table per block: label columns, then a column per metric."""
     tables = []
     for block in summary_blocks(results):
         table = Table(title=block.title, caption=block.caption, title_justify="left",
                       caption_justify="left", box=box.SIMPLE_HEAD, padding=0, pad_edge=False)
-        for i, label in enumerate(("classifier", "augmenter")):
-            table.add_column(label, no_wrap=True, min_width=max(len(r[i]) for r in block.rows))
+        for i, label in enumerate(block.label_names):
+            table.add_column(label, no_wrap=True,
+                             min_width=max(len(labels[i]) for labels, _, _ in block.rows))
         if not block.uniform_seeds:
             table.add_column("seeds", justify="right", no_wrap=True)
         for label in block.headers:
             table.add_column(label, justify="right", no_wrap=True)
-        for i, (classifier, augmenter, seeds, cells) in enumerate(block.rows):
-            if i and classifier != block.rows[i - 1][0]:
+        for i, (labels, seeds, cells) in enumerate(block.rows):
+            if i and len(labels) > 1 and labels[0] != block.rows[i - 1][0][0]:
                 table.add_section()
-            labels = [classifier, augmenter] + ([] if block.uniform_seeds else [seeds])
-            table.add_row(*labels, *(f"[bold green]{t}[/]" if best else t for t, best in cells))
+            extra = [] if block.uniform_seeds else [seeds]
+            table.add_row(*labels, *extra, *(f"[bold green]{t}[/]" if best else t for t, best in cells))
         tables.append(table)
     return tables
 

@@ -85,8 +85,8 @@ def paired_comparisons(trials: pd.DataFrame, metrics: dict[str, Metric],
 
     Columns: baseline, n_pairs, mean_diff (augmenter minus baseline), ci_low, ci_high, p_value,
     p_adjusted (Holm across every row), wins, ties, losses (a win is better for the augmenter
-    in the metric's direction: lower, for a metric where lower is better). A metric the
-    baseline has no value for (one of synthetic rows, against ``none``) has no pair.
+    in the metric's direction: lower, for a metric where lower is better). A metric with no
+    pair, such as one of the synthetic rows against ``none``, has no row.
     """
     ok = trials[trials["status"] == "ok"]
     names = [m for m in metrics if m in ok]
@@ -101,8 +101,10 @@ def paired_comparisons(trials: pd.DataFrame, metrics: dict[str, Metric],
             # Rounded so that float noise (0.0117 vs 0.0117000000000001) neither breaks nor makes
             # ties, which decide between the exact and the approximate Wilcoxon test.
             diffs = (paired[metric] - paired[f"{metric}_base"]).dropna().to_numpy().round(12)
+            if not len(diffs):
+                continue  # no pair: the baseline has no value (a synthetic-row metric of none)
             better = diffs if metrics[metric].higher_is_better else -diffs
-            mean = float(diffs.mean()) if len(diffs) else float("nan")
+            mean = float(diffs.mean())
             std = float(diffs.std(ddof=1)) if len(diffs) > 1 else float("nan")
             low, high = t_interval([mean], [std], [len(diffs)])
             rows.append({
