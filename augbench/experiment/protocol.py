@@ -173,7 +173,8 @@ class TrialRunner:
                 if not outcome.error:
                     # Metrics of the synthetic rows do not depend on the classifier: once here.
                     try:
-                        outcome.scores = self._score(t, "synthetic", d, outcome)
+                        with quiet():
+                            outcome.scores = self._score("synthetic", d, outcome)
                     except MetricError as exc:
                         if self.fail_fast:
                             raise
@@ -221,7 +222,7 @@ class TrialRunner:
                 raise
             return _Augmented(error=f"augment: {describe_error(exc)}")
 
-    def _score(self, t: Trial, needs: str, data: TrialData, aug: _Augmented,
+    def _score(self, needs: str, data: TrialData, aug: _Augmented,
                proba: np.ndarray | None = None) -> dict[str, float]:
         """The values of the metrics that need ``needs``; NaN for synthetic-row metrics of a
         trial that added no row."""
@@ -262,7 +263,7 @@ class TrialRunner:
                     model.fit(aug.X, aug.y)
                 result.fit_seconds = time.perf_counter() - start
                 proba = model.predict_proba(data.X_test)[:, list(model.classes_).index(1)]
-                scores = self._score(t, "predictions", data, aug, proba)
+                scores = self._score("predictions", data, aug, proba)
             result.metrics = {name: scores.get(name, aug.scores.get(name, float("nan")))
                               for name in self.metrics}
             result.warnings = "; ".join(sorted({describe_error(w.message) for w in caught}))[:500]

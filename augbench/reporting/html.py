@@ -22,7 +22,7 @@ max-width:1100px;padding:0 1rem;color:#222;line-height:1.4}
 h1{font-size:1.6rem}h2{margin-top:2rem;border-bottom:1px solid #ddd;padding-bottom:.2rem}
 table{border-collapse:collapse;margin:.5rem 0 1.5rem;font-size:.9rem}
 th,td{padding:.25rem .6rem;border-bottom:1px solid #eee;text-align:right}
-th:nth-child(-n+3),td:nth-child(-n+3){text-align:left}
+th.label,td.label{text-align:left}
 caption{caption-side:bottom;text-align:left;color:#666;font-size:.8rem;padding-top:.3rem}
 .best{font-weight:bold}.warning{background:#fff3cd;padding:.5rem;border-left:4px solid #e0a800}
 .note{background:#eef5ff;padding:.5rem;border-left:4px solid #0072B2}
@@ -39,13 +39,14 @@ def _e(text: object) -> str:
 def _summary_html(results: Results) -> str:
     parts = []
     for block in summary_blocks(results):
-        head = "".join(f"<th>{_e(h)}</th>" for h in [*block.label_names, "seeds", *block.headers])
+        head = "".join([*(f'<th class="label">{_e(h)}</th>' for h in [*block.label_names, "seeds"]),
+                        *(f"<th>{_e(h)}</th>" for h in block.headers)])
         body = []
         for labels, seeds, cells in block.rows:
             tds = "".join(f'<td class="best">{_e(t)}</td>' if best else f"<td>{_e(t)}</td>"
                           for t, best in cells)
-            names = "".join(f"<td>{_e(label)}</td>" for label in labels)
-            body.append(f"<tr>{names}<td>{_e(seeds)}</td>{tds}</tr>")
+            names = "".join(f'<td class="label">{_e(label)}</td>' for label in labels)
+            body.append(f'<tr>{names}<td class="label">{_e(seeds)}</td>{tds}</tr>')
         parts.append(f"<h3>{_e(block.title)}</h3><table><caption>{_e(block.caption)}</caption>"
                      f"<tr>{head}</tr>{''.join(body)}</table>")
     return "".join(parts)
@@ -56,12 +57,13 @@ def _failures_html(results: Results) -> str:
     if failed.empty:
         return "<p>Every trial finished without error.</p>"
     counts = failed.groupby(["augmenter", "classifier", "error"]).size().reset_index(name="trials")
-    rows = "".join(f"<tr><td>{_e(r.augmenter)}</td><td>{_e(r.classifier)}</td>"
-                   f"<td>{r.trials}</td><td style='text-align:left'>{_e(r.error)}</td></tr>"
-                   for r in counts.itertuples())
+    rows = "".join(f'<tr><td class="label">{_e(r.augmenter)}</td><td class="label">'
+                   f'{_e(r.classifier)}</td><td>{r.trials}</td><td class="label">{_e(r.error)}'
+                   "</td></tr>" for r in counts.itertuples())
     return (f'<p class="failed">{len(failed)} of {len(results.trials)} trials failed; their rows '
-            "are in trials.csv with the error.</p><table><tr><th>augmenter</th><th>classifier"
-            f"</th><th>trials</th><th>error</th></tr>{rows}</table>")
+            'are in trials.csv with the error.</p><table><tr><th class="label">augmenter</th>'
+            '<th class="label">classifier</th><th>trials</th><th class="label">error</th></tr>'
+            f"{rows}</table>")
 
 
 def write_html(results: Results, path: Path, figures: list[Written]) -> Path:
@@ -73,7 +75,7 @@ def write_html(results: Results, path: Path, figures: list[Written]) -> Path:
         f'<figure><img alt="{_e(f.path.stem)}" src="data:image/png;base64,'
         f'{base64.b64encode(f.path.read_bytes()).decode()}"><figcaption>{_e(f.caption)}'
         "</figcaption></figure>" for f in figures)
-    versions = "".join(f"<tr><td>{_e(k)}</td><td>{_e(v)}</td></tr>"
+    versions = "".join(f'<tr><td class="label">{_e(k)}</td><td class="label">{_e(v)}</td></tr>'
                        for k, v in sorted((results.versions or {}).items()))
     page = f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>augbench report</title>

@@ -87,6 +87,45 @@ def rank_figure(ranks: pd.DataFrame, baseline: str):
     return fig
 
 
+def synthetic_rows_figure(summary: pd.DataFrame, dataset: str, metrics: dict[str, Metric],
+                          baseline: str):
+    """Metrics of the synthetic rows against size for one dataset: a panel per metric, a line per
+    augmenter that added rows. They do not depend on the classifier: the first one's rows stand
+    for all."""
+    data = summary[summary["dataset"] == dataset]
+    data = data[data["classifier"] == data["classifier"].min()]
+    augmenters = sorted(a for a in data["augmenter"].unique()
+                        if data.loc[data["augmenter"] == a,
+                                    [f"{m}_mean" for m in metrics]].notna().any().any())
+    colours = augmenter_colours([baseline, *augmenters], baseline)
+    columns = min(4, len(metrics))
+    rows = -(-len(metrics) // columns)
+    fig = _figure(3.2 * columns, 2.7 * rows + 0.6)
+    axes = fig.subplots(rows, columns, squeeze=False).ravel()
+    for ax, (metric, spec) in zip(axes, metrics.items()):
+        for augmenter in augmenters:
+            line = data[data["augmenter"] == augmenter].sort_values("size")
+            ax.plot(line["size"], line[f"{metric}_mean"], "-", marker="o", ms=3,
+                    color=colours[augmenter], label=augmenter)
+            ax.fill_between(line["size"], line[f"{metric}_ci_low"], line[f"{metric}_ci_high"],
+                            color=colours[augmenter], alpha=0.15, linewidth=0)
+        arrow = "↑ better" if spec.higher_is_better else "↓ better"
+        ax.set_title(f"{spec.header} ({arrow})", fontsize=9)
+        ax.tick_params(labelsize=7)
+        ax.grid(alpha=0.3)
+    for ax in axes[len(metrics):]:
+        ax.set_visible(False)
+    for ax in axes[(rows - 1) * columns:]:
+        ax.set_xlabel("training rows", fontsize=8)
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, title="augmenter", fontsize=8, title_fontsize=8,
+               loc="outside right center")
+    n_seeds = int(data["n_seeds"].max())
+    fig.suptitle(f"{dataset}: privacy and fidelity of the synthetic rows, mean and 95% CI over "
+                 f"{n_seeds} seeds", fontsize=11)
+    return fig
+
+
 def privacy_utility_figure(summary: pd.DataFrame, comparisons: pd.DataFrame, dataset: str,
                            privacy: str, privacy_spec: Metric, utility: str, utility_spec: Metric,
                            baseline: str):
@@ -151,15 +190,26 @@ def write_plots(results, folder: Path) -> list[Written]:
     def spec_of(metric: str) -> Metric:
         return results.metrics.get(metric) or Metric(None, metric, bounds=None)
 
+    synthetic = {m: spec_of(m) for m in shown_metrics(results, "synthetic")}
     for dataset in sorted(summary["dataset"].unique()):
-        for metric in shown_metrics(results):
+        for metric in shown_metrics(results, "predictions"):
             spec = spec_of(metric)
             path = folder / f"{dataset}_{metric}.png"
             metric_figure(summary, dataset, metric, spec, results.baseline).savefig(path)
-            about = f": {spec.description}" if spec.description else ""
-            written.append(Written(path, f"{dataset}: how the {spec.label}{about} changes as the "
-                                         f"training set grows, for each method ({spec.direction}"
-                                         "; shaded: 95% interval)."))
+            about = f" ({spec.description})" if spec.description else ""
+            written.append(Written(path, f"{dataset}, {spec.label}{about}: each line is one "
+                                         "method as the training set grows, the shaded band its "
+                                         f"95% interval; {spec.direction}."))
+        if synthetic and summary.loc[summary["dataset"] == dataset,
+                                     [f"{m}_mean" for m in synthetic]].notna().any().any():
+            path = folder / f"{dataset}_synthetic_rows.png"
+            synthetic_rows_figure(summary, dataset, synthetic, results.baseline).savefig(path)
+            written.append(Written(path, (
+                f"{dataset}, the synthetic patients each method adds: copies and small "
+                "distances mean real patients repeated or nearly so, an attack or detection AUC "
+                "above 0.5 means the synthetic rows give away who was in the training set or "
+                "that they are synthetic, and KS/TV measures how far their columns' "
+                "distributions are from the real patients'.")))
         has = {m for m in (PRIVACY_METRIC, RANKING_METRIC) if f"{m}_mean" in summary}
         if len(has) == 2 and summary[f"{PRIVACY_METRIC}_mean"].notna().any():
             path = folder / f"{dataset}_privacy_utility.png"
