@@ -22,7 +22,7 @@ import pandas as pd
 from augbench.experiment.data import Dataset
 from augbench.experiment.preprocess import TrainImputer, classifier_pipeline
 from augbench.experiment.seeding import derive_rng, derive_seed
-from augbench.plugin.kit import quiet
+from augbench.plugin.kit import quiet, rows_to_add
 from augbench.plugin.manager import Registry, default_registry
 from augbench.plugin.metric import Metric, MetricInput
 from augbench.results.row import TrialKey, TrialResult
@@ -206,7 +206,7 @@ class TrialRunner:
         return [self._augment_one(t, d, s) for d, s in zip(data, seeds)]
 
     def _augment_one(self, t: Trial, data: TrialData, seed: int) -> _Augmented:
-        if _meets_ratio(data.y_train, t.ratio):
+        if rows_to_add(data.y_train, t.ratio) == 0:
             # Nothing to top up; samplers such as imbalanced-learn's would refuse the call.
             return _Augmented(data.X_train, data.y_train, 0.0)
         try:
@@ -313,12 +313,6 @@ def time_limit(seconds: float | None) -> Iterator[None]:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
-
-
-def _meets_ratio(y: np.ndarray, ratio: float) -> bool:
-    """True when the minority already reaches the target (imbalanced-learn's rounding)."""
-    n_pos = int(np.sum(y == 1))
-    return n_pos >= int(ratio * (len(y) - n_pos))
 
 
 def _checked(out: Any, X: pd.DataFrame, y: np.ndarray, name: str) -> tuple[pd.DataFrame, np.ndarray]:
