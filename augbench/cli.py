@@ -143,24 +143,34 @@ def _run(args: argparse.Namespace) -> int:
     from augbench.execution.settings import Execution
     from augbench.experiment.plan import DataSpec, Experiment, make_plan
     from augbench.plugin.kit import available_cores
+    from augbench.plugin.manager import default_registry
     from augbench.runner import run
 
     settings = parse_settings(args.settings)
     sources = args.data or [DataSpec().source]
     # --set NAME.PARAM=VALUE for a dataset of --data goes to that dataset, the rest to plugins.
-    specs = tuple(DataSpec(source=src, target=args.target, positive=args.positive, drop=args.drop,
-                           categorical=args.categorical, na_values=args.na_values,
-                           options=settings.pop(src, {}))
+    # --target, --positive and --na-values are for the CSV files among --data; given with named
+    # datasets only, they reach them, which refuse them.
+    named = set(default_registry().entries["datasets"])
+    labels_for_named = all(src in named for src in sources)
+    specs = tuple(DataSpec(source=src, drop=args.drop, categorical=args.categorical,
+                           options=settings.pop(src, {}),
+                           **({} if src in named and not labels_for_named else
+                              dict(target=args.target, positive=args.positive,
+                                   na_values=args.na_values)))
                   for src in sources)
     exp = Experiment(data=specs, augmenters=args.augmenters, classifiers=args.classifiers,
                      sizes=args.sizes, seeds=args.seeds, ratio=args.ratio,
                      test_size=args.test_size, params=settings, baseline=args.baseline,
                      metrics=args.metrics)
-    jobs = args.jobs or (1 if args.fail_fast else available_cores())
+    jobs = args.jobs if args.jobs is not None else (1 if args.fail_fast else available_cores())
     execution = Execution(jobs=jobs, executor=args.executor, address=args.address,
                           trial_timeout=args.trial_timeout, fail_fast=args.fail_fast)
     job = make_plan(exp)
     console, err = _consoles()
+    for ds in job.datasets.values():
+        for note in ds.notes:
+            err.print(note, markup=False, highlight=False, soft_wrap=True)
     progress = Progress(TextColumn("trials"), BarColumn(), MofNCompleteColumn(),
                         TextColumn("[red]{task.fields[failed]} failed"), TimeRemainingColumn(),
                         console=err, disable=args.quiet, transient=False)

@@ -38,6 +38,12 @@ def run(
         experiment or Experiment(**fields), registry)
     out = Path(out) if out is not None else None
     config, versions = experiment_config(job.experiment), job.versions()
+    # Identity is content: an edited file (or another option applied to it) is another
+    # experiment. The positive label is stored as it was chosen or inferred.
+    config["tables"] = {name: {"fingerprint": ds.fingerprint, "positive": ds.positive,
+                               "rows": len(ds.y), "source": ds.source,
+                               "notes": list(ds.notes)}
+                        for name, ds in job.datasets.items()}
     names = tuple(job.metrics)
     store = Store.for_experiment(out, config, versions, overwrite=overwrite)
     store.set_meta(metrics=json.dumps({n: m.as_data() for n, m in job.metrics.items()}),

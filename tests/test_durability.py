@@ -45,11 +45,48 @@ def test_rerun_resumes_and_skips_finished_trials(tmp_path: Path) -> None:
 
 def test_another_experiment_in_the_same_folder_is_refused_unless_overwritten(tmp_path) -> None:
     augbench.run(out=tmp_path, **GRID)
-    other = {**GRID, "seeds": 3}
-    with pytest.raises(UsageError, match="holds the results of another experiment"):
+    # A plugin parameter is part of the experiment's identity.
+    other = {**GRID, "params": {"smote": {"k_neighbors": 3}}}
+    with pytest.raises(UsageError, match="another experiment \\(changed: params\\)"):
         augbench.run(out=tmp_path, **other)
     augbench.run(out=tmp_path, overwrite=True, **other)
-    assert _stored(tmp_path) == 12
+    assert _stored(tmp_path) == 16
+
+
+def test_an_edited_data_file_is_another_experiment(tmp_path: Path) -> None:
+    from conftest import mixed_table
+
+    table = mixed_table(tmp_path / "mixed.csv")
+    grid = {**GRID, "data": (augbench.DataSpec(str(table), target="outcome"),), "sizes": (100,)}
+    augbench.run(out=tmp_path / "out", **grid)
+    frame = pd.read_csv(table)
+    frame.loc[0, "age"] += 1
+    frame.to_csv(table, index=False)
+    with pytest.raises(UsageError, match="changed: tables"):
+        augbench.run(out=tmp_path / "out", **grid)
+
+
+def test_more_seeds_extend_a_finished_experiment(tmp_path: Path, monkeypatch) -> None:
+    from augbench.experiment.protocol import TrialRunner
+
+    grid = {**GRID, "seeds": 3}
+    augbench.run(out=tmp_path / "ext", **grid)
+    executed: list[int] = []
+    original = TrialRunner.run
+
+    def spy(self, trials):
+        trials = list(trials)
+        executed.extend(t.seed for t in trials)
+        return original(self, trials)
+
+    monkeypatch.setattr(TrialRunner, "run", spy)
+    extended = augbench.run(out=tmp_path / "ext", **{**grid, "seeds": 6})
+    assert sorted(set(executed)) == [3, 4, 5]  # only the new seeds ran
+    monkeypatch.setattr(TrialRunner, "run", original)
+    fresh = augbench.run(out=tmp_path / "fresh", **{**grid, "seeds": 6})
+    pd.testing.assert_frame_equal(extended.trials[NUMBERS], fresh.trials[NUMBERS])
+    assert _stored(tmp_path / "ext") == 24
+    assert load_results(tmp_path / "ext").config["seeds"] == 6
 
 
 def test_report_rerenders_from_the_store(tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from dataclasses import dataclass
 from functools import cached_property
@@ -27,6 +28,9 @@ class Dataset:
     y: np.ndarray
     positive: str
     source: str = ""
+    # What reading the table decided that a user must hear of (an inferred positive label, a
+    # column like an identifier, cells read as missing), one line each, 'note:' or 'warning:'.
+    notes: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if len(self.X) != len(self.y):
@@ -72,6 +76,36 @@ def _split_names(value: str | Sequence[str] | None) -> list[str]:
     return [str(v) for v in value]
 
 
+# A column whose text cells are mostly numbers is read as numeric when at most this share of
+# its filled cells is text (such as "unknown"): those cells become missing, with a note.
+MAX_TEXT_SHARE = 0.05
+# Below this many rows, a column with a different value in every row is not called an identifier.
+MIN_ROWS_FOR_IDENTIFIER = 20
+
+
+def _mostly_numeric(column: pd.Series) -> tuple[pd.Series, list[str]] | None:
+    """The column as numbers and its non-numeric cells, when those are few; else None."""
+    filled = column.dropna()
+    if not len(filled):
+        return None
+    numbers = pd.to_numeric(filled.astype(str).str.strip(), errors="coerce")
+    text = filled[numbers.isna()]
+    if text.empty or len(text) > MAX_TEXT_SHARE * len(filled):
+        return None
+    return pd.to_numeric(column.astype("string").str.strip(), errors="coerce"), \
+        sorted(set(map(str, text)))[:5]
+
+
+def _identifier_like(column: pd.Series) -> bool:
+    """A different whole number or text in every row: a record number, not a feature."""
+    kind = column.dtype.kind
+    values = column.dropna()
+    if len(values) < MIN_ROWS_FOR_IDENTIFIER or values.nunique() != len(column):
+        return False
+    return kind in "iuOSU" or isinstance(column.dtype, pd.StringDtype) or (
+        kind == "f" and bool((values == values.round()).all()))
+
+
 def prepare_table(
     frame: pd.DataFrame, *, target: str, name: str, positive: str | Sequence[str] | None = None,
     drop: str | Sequence[str] | None = None, categorical: str | Sequence[str] | None = None,
@@ -90,12 +124,21 @@ def prepare_table(
     if missing_target.any():
         frame = frame.loc[~missing_target]
     labels = frame[target].astype(str).str.strip()
+    notes: list[str] = []
     if positive is None:
         counts = labels.value_counts()
         if len(counts) < 2:
             raise UsageError(f"target '{target}' {where} has a single value; nothing to classify.")
-        # The rarest value is the positive class, the one augmentation is for.
+        if len(counts) > 2:
+            values = ", ".join(f"{v} ({n})" for v, n in counts.head(10).items())
+            raise UsageError(f"target '{target}' {where} has {len(counts)} values ({values}); say "
+                             "which count as positive with --positive, e.g. --positive "
+                             f"{counts.index[-1]}.")
+        # The rarer value is the positive class, the one augmentation is for.
         positive_labels = [counts.index[-1]]
+        notes.append(f"note: positive class of '{name}': {target} = {counts.index[-1]} "
+                     f"({counts.iloc[-1]} of {len(labels)} rows, the rarer value); choose it "
+                     "with --positive.")
     else:
         positive_labels = _split_names(positive)
         # A listed code may be absent from one table (e.g. a severity grade); none present is an error.
@@ -106,7 +149,20 @@ def prepare_table(
     X = frame.drop(columns=[target, *_split_names(drop)]).reset_index(drop=True)
     as_categories = set(_split_names(categorical))
     for col in X.columns:
+        if _identifier_like(X[col]) and col not in as_categories:
+            notes.append(f"warning: column '{col}' {where} has a different value in every row, like an "
+                         f"identifier: it can let a classifier recognise rows rather than learn; "
+                         f"leave it out with --drop {col}.")
         kind = X[col].dtype.kind
+        if col not in as_categories and kind == "O" and (found := _mostly_numeric(X[col])):
+            X[col], text = found
+            notes.append(f"warning: column '{col}' {where} is numeric but for cells such as "
+                         f"{', '.join(map(repr, text))}, read as missing.")
+            kind = "f"
+        if kind == "f" and np.isinf(X[col].to_numpy(dtype=float, na_value=np.nan)).any():
+            count = int(np.isinf(X[col].to_numpy(dtype=float, na_value=np.nan)).sum())
+            X[col] = X[col].replace([np.inf, -np.inf], np.nan)
+            notes.append(f"warning: column '{col}' {where} has {count} infinite values, read as missing.")
         if col in as_categories or kind in "OSUb" or isinstance(X[col].dtype, pd.StringDtype):
             X[col] = X[col].astype("string").str.strip().astype("category")
         elif kind not in "iuf" and not isinstance(X[col].dtype, pd.CategoricalDtype):
@@ -114,7 +170,50 @@ def prepare_table(
                              "cannot use; drop it with --drop or convert it.")
     if X.shape[1] == 0:
         raise UsageError(f"no feature column is left {where} after dropping the target and --drop.")
-    return Dataset(name=name, X=X, y=y, positive=",".join(positive_labels), source=source)
+    return Dataset(name=name, X=X, y=y, positive=",".join(positive_labels), source=source,
+                   notes=tuple(notes))
+
+
+def with_columns(dataset: Dataset, drop: str | Sequence[str] | None = None,
+                 categorical: str | Sequence[str] | None = None) -> Dataset:
+    """``dataset`` without the ``drop`` columns and with ``categorical`` ones as categories."""
+    drop, categorical = _split_names(drop), _split_names(categorical)
+    if not drop and not categorical:
+        return dataset
+    for col in drop + categorical:
+        if col not in dataset.X.columns:
+            raise UsageError(f"column '{col}' (from --drop/--categorical) not found in dataset "
+                             f"'{dataset.name}'. Columns: {', '.join(map(str, dataset.X.columns))}.")
+    X = dataset.X.drop(columns=drop)
+    if X.shape[1] == 0:
+        raise UsageError(f"no feature column is left in dataset '{dataset.name}' after --drop.")
+    for col in categorical:
+        X[col] = X[col].astype("string").str.strip().astype("category")
+    return dataclasses.replace(dataset, X=X)
+
+
+SEPARATORS = ",;\t|"
+
+
+def _decode(path: Path) -> tuple[str, str]:
+    """The file's text and encoding: UTF-8 (with or without a byte-order mark), else Latin-1,
+    which decodes any byte (exports from older hospital systems often use it)."""
+    raw = path.read_bytes()
+    try:
+        return raw.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError:
+        return raw.decode("latin-1"), "latin-1"
+
+
+def _separator(text: str) -> str:
+    """The column separator of a delimited text: comma, semicolon, tab or bar."""
+    import csv
+
+    sample = "\n".join(text.splitlines()[:50])
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=SEPARATORS).delimiter
+    except csv.Error:
+        return ","
 
 
 def read_table(
@@ -122,19 +221,34 @@ def read_table(
     drop: str | Sequence[str] | None = None, categorical: str | Sequence[str] | None = None,
     na_values: Sequence[str] = DEFAULT_NA_VALUES, name: str | None = None,
 ) -> Dataset:
-    """Read a CSV file into a Dataset; ``na_values`` are the cell texts read as missing."""
+    """Read a delimited text file (comma, semicolon, tab or bar; UTF-8 or Latin-1) into a
+    Dataset; ``na_values`` are the cell texts read as missing."""
+    import io
+
     path = Path(path)
+    if path.is_dir():
+        raise UsageError(f"data path '{path}' is a folder; give the path of a CSV file in it.")
     if not path.is_file():
         raise UsageError(f"data file '{path}' does not exist; give the path of a CSV file.")
     if not target:
         raise UsageError(f"no target column given for '{path}'; add --target COLUMN.")
+    text, encoding = _decode(path)
+    sep = _separator(text)
     try:
-        frame = pd.read_csv(path, na_values=list(na_values), keep_default_na=False,
-                            skipinitialspace=True)
-    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
-        raise UsageError(f"cannot read '{path}' as CSV: {exc}") from None
-    return prepare_table(frame, target=target, name=name or path.stem, positive=positive,
-                         drop=drop, categorical=categorical, source=str(path))
+        frame = pd.read_csv(io.StringIO(text), sep=sep, na_values=list(na_values),
+                            keep_default_na=False, skipinitialspace=True)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise UsageError(f"cannot read '{path}' as CSV: {' '.join(str(exc).split())}") from None
+    if frame.empty:
+        raise UsageError(f"'{path}' has a header but no data rows; give a file with patients in it.")
+    dataset = prepare_table(frame, target=target, name=name or path.stem, positive=positive,
+                            drop=drop, categorical=categorical, source=str(path))
+    read = []
+    if encoding != "utf-8":
+        read.append(f"note: '{path}' is not UTF-8; read as {encoding}.")
+    if sep != ",":
+        read.append(f"note: '{path}' is separated by {'a tab' if sep == chr(9) else repr(sep)}.")
+    return dataclasses.replace(dataset, notes=(*read, *dataset.notes))
 
 
 def breast_cancer() -> Dataset:

@@ -58,7 +58,7 @@ class Experiment:
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> "Experiment":
         """The experiment that :func:`augbench.store.experiment_config` described."""
-        fields = dict(config)
+        fields = {k: v for k, v in config.items() if k in {f.name for f in dataclasses.fields(cls)}}
         fields["data"] = tuple(DataSpec(**{k: tuple(v) if isinstance(v, list) else v
                                            for k, v in spec.items()}) for spec in fields["data"])
         fields["params"] = {k: dict(v) for k, v in fields.get("params", {}).items()}
@@ -92,6 +92,10 @@ def resolve_sizes(sizes: Sequence[int | str], pool: int, name: str, defaults: bo
 def _validate(exp: Experiment, registry: Registry) -> dict[tuple[str, str], "Chosen"]:
     """Check the experiment before any trial runs; the capabilities of each augmenter and
     classifier, keyed by (kind, name), with the GPU wish of its parameters."""
+    for name, values in (("--augmenters", exp.augmenters), ("--classifiers", exp.classifiers),
+                         ("--sizes", exp.sizes), ("--data", exp.data)):
+        if not values:
+            raise UsageError(f"{name} names nothing; give at least one (see 'augbench run --help').")
     if exp.seeds < 1:
         raise UsageError(f"--seeds must be at least 1, got {exp.seeds}.")
     if not 0 < exp.test_size < 1:
@@ -171,7 +175,9 @@ def list_trials(exp: Experiment, datasets: Mapping[str, Dataset]) -> list[Trial]
     """Every trial of the experiment, seed-major so that each seed's trials sit together."""
     trials = []
     for name, ds in datasets.items():
-        pool = len(split_indices(ds.y, 0, exp.test_size)[0])
+        pool_rows, test_rows = split_indices(ds.y, 0, exp.test_size)
+        _check_split(name, ds, pool_rows, test_rows, exp.test_size)
+        pool = len(pool_rows)
         sizes = resolve_sizes(exp.sizes, pool, name, defaults=exp.sizes == DEFAULT_SIZES)
         if not sizes:
             raise UsageError(f"dataset '{name}' has a training pool of {pool} rows, smaller than "
@@ -185,6 +191,20 @@ def list_trials(exp: Experiment, datasets: Mapping[str, Dataset]) -> list[Trial]
                             tuple(sorted(exp.params.get(aug, {}).items())),
                             tuple(sorted(exp.params.get(clf, {}).items()))))
     return trials
+
+
+def _check_split(name: str, ds: Dataset, pool: Any, test: Any, test_size: float) -> None:
+    """Refuse a table whose split leaves too few positive rows to train or to test on (the
+    split's class counts are the same for every seed)."""
+    positives = int(ds.y.sum())
+    in_test, in_pool = int(ds.y[test].sum()), int(ds.y[pool].sum())
+    if in_test == 0 or in_test == len(test):
+        raise UsageError(f"dataset '{name}': its test split ({test_size:g} of {len(ds.y)} rows) "
+                         f"holds {in_test} positive rows of {len(test)}, so nothing can be scored; "
+                         "raise --test-size or use a table with more rows of each class.")
+    if in_pool < 2:
+        raise UsageError(f"dataset '{name}' has {positives} positive rows, leaving {in_pool} to "
+                         "train on after the test split; at least 2 are needed.")
 
 
 def load_datasets(exp: Experiment, registry: Registry) -> dict[str, Dataset]:

@@ -32,9 +32,15 @@ def experiment_config(experiment: Any) -> dict[str, Any]:
     return json.loads(json.dumps(asdict(experiment), default=str))
 
 
+# Seeds are independent: a run with more seeds extends an experiment rather than replacing it.
+EXTENSIBLE = ("seeds",)
+
+
 def config_hash(config: dict[str, Any]) -> str:
-    """A short, stable digest of an experiment's configuration."""
-    canonical = json.dumps(config, sort_keys=True, separators=(",", ":"))
+    """A short, stable digest of what an experiment's numbers depend on: its configuration
+    (the fingerprints of its tables included) less the number of seeds."""
+    identity = {k: v for k, v in config.items() if k not in EXTENSIBLE}
+    canonical = json.dumps(identity, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()[:16]
 
 
@@ -47,6 +53,28 @@ def library_versions(plugin_versions: dict[str, str]) -> dict[str, str]:
         except metadata.PackageNotFoundError:
             pass
     return {**versions, **{f"plugin {k}": v for k, v in plugin_versions.items()}}
+
+
+def _writable(out: Path) -> Path:
+    """``out``, created if need be, or a UsageError saying why results cannot go there."""
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out {out} is a file, not a folder; give a folder for the results.")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        probe = out / ".augbench-write-test"
+        probe.touch()
+        probe.unlink()
+    except OSError as exc:
+        raise UsageError(f"cannot write results into {out}: {exc.strerror or exc}; choose "
+                         "another --out.") from None
+    return out
+
+
+def _changes(before: dict[str, Any], after: dict[str, Any]) -> str:
+    """The top-level keys whose values differ, for a message."""
+    keys = sorted(k for k in set(before) | set(after)
+                  if k not in EXTENSIBLE and before.get(k) != after.get(k))
+    return ", ".join(keys) or "the configuration's format"
 
 
 def _json_value(value: Any) -> Any:
@@ -80,16 +108,20 @@ class Store:
         if out is None:
             store = cls(":memory:")
         else:
-            out.mkdir(parents=True, exist_ok=True)
-            store = cls(out / STORE_NAME)
+            store = cls(_writable(out) / STORE_NAME)
         digest, stored = config_hash(config), store.meta("config_hash")
         if stored is not None and stored != digest:
             if not overwrite:
+                changed = _changes(json.loads(store.meta("config") or "{}"), config)
                 store.close()
                 raise UsageError(
-                    f"{out} holds the results of another experiment (config {stored}, this one "
-                    f"is {digest}); choose another --out, or add --overwrite to replace them.")
+                    f"{out} holds the results of another experiment (changed: {changed}); choose "
+                    "another --out, or add --overwrite to replace them.")
             store.db.execute("DELETE FROM trials")
+        elif stored is not None:
+            # More seeds extend the experiment; the stored configuration names them all.
+            before = json.loads(store.meta("config") or "{}").get("seeds", 0)
+            config = {**config, "seeds": max(config.get("seeds", 0), before)}
         store.set_meta(config_hash=digest, config=json.dumps(config, sort_keys=True),
                        versions=json.dumps(versions, sort_keys=True))
         if store.meta("created") is None:
