@@ -180,6 +180,19 @@ class GanAugmenter(BaseEstimator):
             raise ValueError("gan: no minority rows (y == 1) to learn from")
         return n_new
 
+    def _validate_params(self) -> None:
+        """Raise ValueError for a parameter no fit could use (augbench calls it before a run)."""
+        from augbench_plugins.gan_encoding import NUMERIC_SCALINGS
+
+        self._config().check()
+        if self.device not in ("auto", "cpu", "cuda") and not str(self.device).startswith("cuda:"):
+            raise ValueError(f"gan: device must be 'auto', 'cpu' or 'cuda', got {self.device!r}")
+        if self.numeric_scaling not in NUMERIC_SCALINGS:
+            raise ValueError(f"gan: numeric_scaling must be one of {NUMERIC_SCALINGS}, got "
+                             f"{self.numeric_scaling!r}")
+        if self.epochs is not None and int(self.epochs) < 0:
+            raise ValueError(f"gan: epochs must be None or non-negative, got {self.epochs!r}")
+
     def __sklearn_tags__(self) -> Any:
         tags = super().__sklearn_tags__()
         tags.input_tags.string = True  # categorical columns through a Gumbel-softmax

@@ -118,6 +118,10 @@ class SdvAugmenter(BaseEstimator):
     def _check_params(self) -> None:
         """Raise ValueError for parameters that the synthesizer would reject less clearly."""
 
+    def _validate_params(self) -> None:
+        """The same checks, before any fit (augbench calls it when a run is planned)."""
+        self._check_params()
+
     def fit_resample(self, X: pd.DataFrame, y: Any) -> tuple[pd.DataFrame, np.ndarray]:
         """Return ``X`` followed by the synthetic minority rows, and ``y`` followed by ones."""
         if not isinstance(X, pd.DataFrame):

@@ -17,6 +17,10 @@ class SmoteAugmenter(BaseEstimator):
     neighbours SMOTE is undefined, and tiny training sizes are exactly what augbench studies.
     """
 
+    # SMOTE's own declared constraints for the parameters this wrapper passes on.
+    _parameter_constraints = {k: SMOTE._parameter_constraints[k]
+                              for k in ("k_neighbors", "sampling_strategy", "random_state")}
+
     def __init__(self, k_neighbors: int = 5, sampling_strategy: Any = "auto",
                  random_state: Any = None) -> None:
         self.k_neighbors = k_neighbors

@@ -41,6 +41,19 @@ class Sleep(BaseEstimator):
         return X, np.asarray(y)
 
 
+class SlowImport(BaseEstimator):
+    """Imports a module that takes ``slow_import_module.SECONDS`` to load, then returns."""
+
+    def __init__(self, sampling_strategy=1.0, random_state=None):
+        self.sampling_strategy = sampling_strategy
+        self.random_state = random_state
+
+    def fit_resample(self, X, y):
+        import slow_import_module  # noqa: F401  (the import is the point)
+
+        return X, np.asarray(y)
+
+
 @augbench.hookimpl
 def augbench_augmenters() -> dict:
-    return {"crash": Crash, "sleep": Sleep}
+    return {"crash": Crash, "sleep": Sleep, "slow-import": SlowImport}

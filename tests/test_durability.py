@@ -209,3 +209,15 @@ def test_two_ray_runs_on_one_file_with_another_drop_give_their_own_numbers(tmp_p
         local = augbench.run(data=data, **grid).trials
         pd.testing.assert_frame_equal(local[NUMBERS], distributed[NUMBERS])
     assert not runs[("glucose",)]["roc_auc"].equals(runs[("age",)]["roc_auc"])
+
+
+def test_a_timeout_never_cuts_an_import_short() -> None:
+    sys.modules.pop("slow_import_module", None)
+    registry = make_registry(["misbehaving_plugin"])
+    res = augbench.run(augmenters=("none", "slow-import"), classifiers=("lr",), seeds=2,
+                       sizes=(100,), registry=registry,
+                       execution=Execution(trial_timeout=0.2))
+    module = sys.modules["slow_import_module"]
+    assert module.LOADED  # the import finished although it outlasted the timeout
+    # An import is a one-time cost of the library, not of the method: neither trial is cut.
+    assert (res.trials["status"] == "ok").all()

@@ -121,9 +121,29 @@ def _validate(exp: Experiment, registry: Registry) -> dict[tuple[str, str], "Cho
     for kind, names in (("augmenters", exp.augmenters), ("classifiers", exp.classifiers)):
         for name in names:
             obj = registry.create(kind, name, **exp.params.get(name, {}))
+            _check_parameters(kind, name, obj)
             capabilities = registry.capabilities(kind, name, obj)
             found[(kind, name)] = Chosen(capabilities, capabilities.gpu(_params(obj)))
     return found
+
+
+def _check_parameters(kind: str, name: str, obj: Any) -> None:
+    """Validate an object's parameters once, before any trial, with its own declared
+    constraints: scikit-learn's ``_parameter_constraints`` (imbalanced-learn's samplers and
+    scikit-learn's classifiers have them), or a ``_validate_params`` of its own."""
+    from sklearn.base import BaseEstimator
+
+    validate = getattr(obj, "_validate_params", None)
+    declares = getattr(obj, "_parameter_constraints", None) is not None or (
+        callable(validate) and type(obj)._validate_params is not BaseEstimator._validate_params)
+    if not callable(validate) or not declares:
+        return
+    try:
+        validate()
+    except (ValueError, TypeError) as exc:
+        message = " ".join(str(exc).split()).rstrip(".")
+        raise UsageError(f"{kind[:-1]} '{name}': {message}. Change it with --set "
+                         f"{name}.PARAM=VALUE.") from None
 
 
 @dataclass(frozen=True)

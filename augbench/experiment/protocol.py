@@ -292,18 +292,35 @@ class TrialTimeout(Exception):
     """A step of a trial ran past ``--trial-timeout``."""
 
 
+# While an import runs, the timeout waits this long and looks again.
+IMPORT_GRACE_SECONDS = 0.05
+
+
+def _importing(frame: Any) -> bool:
+    """True when ``frame`` or a caller runs Python's import machinery."""
+    while frame is not None:
+        if frame.f_code.co_filename.startswith("<frozen importlib"):
+            return True
+        frame = frame.f_back
+    return False
+
+
 @contextmanager
 def time_limit(seconds: float | None) -> Iterator[None]:
     """Raise TrialTimeout in this thread after ``seconds`` (none when None or off the main thread).
 
     A signal interrupts Python code; a long call inside a C extension is interrupted when it
-    returns to Python.
+    returns to Python. An import is never interrupted: a library left half-loaded (torch, say)
+    can crash the process later, so the timeout waits for the import to finish.
     """
     if not seconds or threading.current_thread() is not threading.main_thread():
         yield
         return
 
     def expire(signum: int, frame: Any) -> None:
+        if _importing(frame):
+            signal.setitimer(signal.ITIMER_REAL, IMPORT_GRACE_SECONDS)
+            return
         raise TrialTimeout(f"took longer than the trial timeout of {seconds:g} s")
 
     previous = signal.signal(signal.SIGALRM, expire)

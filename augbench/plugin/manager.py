@@ -62,9 +62,18 @@ def make_plugin_manager(
             raise UsageError(f"{DISABLE_ENV} names '{name}', which is no installed plugin. "
                              f"Installed: {', '.join(known) or 'none'}.")
         pm.set_blocked(name)
+    if entry_points:
+        for name in installed_plugin_names():
+            try:  # one by one, so that a plugin that fails to import is named
+                pm.load_setuptools_entrypoints(hookspecs.PROJECT, name=name)
+            except pluggy.PluginValidationError as exc:
+                raise UsageError(f"plugin '{name}' is broken: {exc}. Fix it, or disable it with "
+                                 f"{DISABLE_ENV}={name}.") from exc
+            except Exception as exc:
+                text = " ".join(str(exc).split())[:300]
+                raise UsageError(f"plugin '{name}' failed to load: {type(exc).__name__}: {text}. "
+                                 f"Reinstall it, or disable it with {DISABLE_ENV}={name}.") from exc
     try:
-        if entry_points:
-            pm.load_setuptools_entrypoints(hookspecs.PROJECT)
         for plugin in extra_plugins:
             pm.register(plugin, name=getattr(plugin, "__name__", None))
         # A misspelt hook name would otherwise be silently ignored.
