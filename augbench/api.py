@@ -38,7 +38,7 @@ def load_dataset(
                       drop, categorical, options)
     if options:
         raise UsageError(f"options {sorted(options)} are for named datasets; '{key}' is a file.")
-    if Path(key).suffix.lower() in (".csv", ".txt") or Path(key).is_file():
+    if Path(key).suffix.lower() in (".csv", ".txt", ".tsv") or Path(key).exists():
         return read_table(key, target=target, positive=positive, drop=drop,
                           categorical=categorical, na_values=na_values)
     available = ", ".join(registry.names("datasets"))

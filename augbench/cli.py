@@ -48,7 +48,7 @@ def parse_settings(items: Sequence[str]) -> dict[str, dict[str, Any]]:
 def _sizes(text: str) -> tuple[int | str, ...]:
     sizes: list[int | str] = []
     for part in _names(text):
-        if part != "full" and not part.isdigit():
+        if part != "full" and not (part.isascii() and part.isdigit()):
             raise UsageError(f"--sizes: '{part}' is neither a whole number nor 'full' "
                              "(for example --sizes 100,200,full).")
         sizes.append(part if part == "full" else int(part))
@@ -207,8 +207,15 @@ def _finish(results: Any, console: Any, err: Any, out: Path, *, plots: bool = Fa
 
             err.print(f"wrote {write_html(results, out / 'report.html', figures)}", markup=False)
     trials = len(results.trials)
-    err.print(f"{trials - results.n_failed} of {trials} trials ok; results in {out}/"
-              "{trials,summary,comparisons}.csv", markup=False, highlight=False)
+    files = [name for name in ("trials.csv", "summary.csv", "comparisons.csv")
+             if (out / name).is_file()]
+    where = f"; results in {out}/{{{','.join(files)}}}" if files else ""
+    err.print(f"{trials - results.n_failed} of {trials} trials ok{where}", markup=False,
+              highlight=False)
+    if results.planned and results.planned > trials:
+        err.print(f"warning: {trials} of the {results.planned} planned trials are stored: the run "
+                  "was interrupted; run the same command again to finish it.", markup=False,
+                  highlight=False)
     if results.n_failed:
         first = results.trials.loc[results.trials["status"] != "ok", "error"].iloc[0]
         err.print(f"[red]{results.n_failed} trials failed[/]; first error: {first}", markup=True)

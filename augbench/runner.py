@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 from pathlib import Path
@@ -46,8 +47,11 @@ def run(
                         for name, ds in job.datasets.items()}
     names = tuple(job.metrics)
     store = Store.for_experiment(out, config, versions, overwrite=overwrite)
+    capabilities = {name: dataclasses.asdict(chosen.capabilities)
+                    for (kind, name), chosen in job.chosen.items() if kind == "augmenters"}
     store.set_meta(metrics=json.dumps({n: m.as_data() for n, m in job.metrics.items()}),
-                   shown_metrics=json.dumps(job.shown))
+                   shown_metrics=json.dumps(job.shown), planned_trials=str(len(job.trials)),
+                   capabilities=json.dumps(capabilities))
     try:
         keys = [t.key for t in job.trials]
         done = store.finished_ok()
@@ -60,7 +64,8 @@ def run(
             if on_trial:
                 on_trial(result)
         results = Results(store.trials(keys), baseline=job.experiment.baseline_augmenter,
-                          metrics=job.metrics, shown=job.shown, config=config, versions=versions)
+                          metrics=job.metrics, shown=job.shown, config=config, versions=versions,
+                          planned=len(job.trials), capabilities=capabilities)
         if out is not None:
             # Stored so that 'augbench report' renders from the store without recomputing,
             # valid for exactly these stored trials.
@@ -89,6 +94,8 @@ def load_results(out: str | Path) -> Results:
         metrics = {name: Metric.from_data(data)
                    for name, data in json.loads(store.meta("metrics") or "{}").items()}
         shown = tuple(json.loads(store.meta("shown_metrics") or "[]"))
+        planned = int(store.meta("planned_trials") or 0) or None
+        capabilities = json.loads(store.meta("capabilities") or "{}")
         trials = store.trials()
         comparisons = None
         # Comparisons stored for other trials (an interrupted resume) are computed afresh.
@@ -100,4 +107,5 @@ def load_results(out: str | Path) -> Results:
         raise UsageError(f"{out} holds no finished trial yet.")
     return Results(trials, baseline=Experiment.from_config(config).baseline_augmenter,
                    metrics=metrics, shown=shown, out=Path(out), config=config, versions=versions,
+                   planned=planned, capabilities=capabilities,
                    precomputed_comparisons=comparisons)

@@ -54,6 +54,23 @@ class SlowImport(BaseEstimator):
         return X, np.asarray(y)
 
 
+class Flaky(BaseEstimator):
+    """Fails on the seeds listed in AUGBENCH_TEST_FAIL_SEEDS (at ``size`` rows), as a transient
+    fault would: unset the variable and the same trials succeed."""
+
+    def __init__(self, size=100, sampling_strategy=1.0, random_state=None):
+        self.size = size
+        self.sampling_strategy = sampling_strategy
+        self.random_state = random_state
+
+    def fit_resample(self, X, y):
+        listed = os.environ.get("AUGBENCH_TEST_FAIL_SEEDS", "")
+        failing = {derive_seed(int(s), "augment", self.size) for s in listed.split(",") if s}
+        if self.random_state in failing:
+            raise RuntimeError("a transient fault")
+        return X, np.asarray(y)
+
+
 @augbench.hookimpl
 def augbench_augmenters() -> dict:
-    return {"crash": Crash, "sleep": Sleep, "slow-import": SlowImport}
+    return {"crash": Crash, "sleep": Sleep, "slow-import": SlowImport, "flaky": Flaky}

@@ -57,12 +57,13 @@ def test_bad_input_is_one_error_line_with_exit_2(tmp_path, capsys, args, message
 
 
 def test_failing_trials_exit_1_and_keep_their_errors(tmp_path: Path, capsys) -> None:
+    # Each value is valid alone, so the run starts; the pair fails in every fit.
     code = main(["run", "--augmenters", "none", "--seeds", "2", "--sizes", "100", "--set",
-                 "lr.C=-1", "--out", str(tmp_path), "--quiet"])
+                 "lr.l1_ratio=1.0", "--set", "lr.solver=lbfgs", "--out", str(tmp_path), "--quiet"])
     assert code == 1
     trials = pd.read_csv(tmp_path / "trials.csv")
     assert (trials["status"] == "failed").all()
-    assert trials["error"].str.startswith("fit: InvalidParameterError").all()
+    assert trials["error"].str.startswith("fit: ValueError: Solver lbfgs supports only").all()
     assert "2 trials failed" in capsys.readouterr().err
 
 

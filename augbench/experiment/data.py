@@ -146,6 +146,11 @@ def prepare_table(
             raise UsageError(f"--positive value(s) {', '.join(positive_labels)} never occur in target "
                              f"'{target}' {where}. Values: {', '.join(sorted(set(labels))[:20])}.")
     y = labels.isin(positive_labels).to_numpy(dtype=np.int8)
+    if y.mean() > 0.5:
+        notes.append(f"warning: the positive class of '{name}' ({target} = "
+                     f"{', '.join(positive_labels)}) is the majority ({y.mean():.1%} of rows): "
+                     "augmenters top up the positive class only while it is the rarer one, so "
+                     "they will add nothing; check --positive.")
     X = frame.drop(columns=[target, *_split_names(drop)]).reset_index(drop=True)
     as_categories = set(_split_names(categorical))
     for col in X.columns:

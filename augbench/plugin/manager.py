@@ -37,7 +37,10 @@ class Entry:
 
 def installed_plugin_names() -> list[str]:
     """Names of the plugins installed through the ``augbench`` entry-point group."""
-    return sorted({ep.name for ep in metadata.entry_points(group=hookspecs.PROJECT)})
+    # Every distribution on the path, as pluggy itself looks (entry_points() would keep only the
+    # first of two copies of one distribution, such as a stale build's metadata beside the code).
+    return sorted({ep.name for dist in metadata.distributions() for ep in dist.entry_points
+                   if ep.group == hookspecs.PROJECT})
 
 
 def make_plugin_manager(

@@ -153,6 +153,11 @@ def findings(results: Results) -> list[str]:
             f"'{r.classifier}': the {ranking} of '{results.baseline}' at {r.size} training rows "
             f"has a 95% CI of {low:.3f}-{high:.3f}, which includes {CHANCE}; differences in "
             "accuracy and recall then reflect threshold shifts only.")
+    for r in idle_augmenters(results).itertuples():
+        lines.append(
+            f"warning: '{r.augmenter}' added no row in any trial on '{r.dataset}': the positive "
+            "class is not the rarer one there, or --ratio is already met, so its numbers are "
+            "those of the training rows alone; check --positive and --ratio.")
     shifts = threshold_shifts(results.comparisons, THRESHOLD_METRIC, RANKING_METRIC)
     rising = _label(results, THRESHOLD_METRIC)
     for (dataset, augmenter, classifier), g in shifts.groupby(["dataset", "augmenter", "classifier"]):
@@ -163,6 +168,15 @@ def findings(results: Results) -> list[str]:
             f"significant {ranking} gain ({g[f'{RANKING_METRIC}_diff'].mean():+.3f}): a threshold "
             "shift, not better ranking.")
     return lines
+
+
+def idle_augmenters(results: Results) -> pd.DataFrame:
+    """(dataset, augmenter) of augmenters that add rows by nature but added none in any trial."""
+    ok = results.trials[results.trials["status"] == "ok"]
+    added = ok.groupby(["dataset", "augmenter"])["n_synthetic"].max().reset_index()
+    adds = [results.capabilities.get(a, {}).get("adds_rows", a != results.baseline)
+            for a in added["augmenter"]]
+    return added[(added["n_synthetic"] == 0) & pd.Series(adds, index=added.index)]
 
 
 def _label(results: Results, metric: str) -> str:

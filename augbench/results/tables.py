@@ -52,6 +52,10 @@ class Results:
     metrics: dict[str, Metric] = field(default_factory=dict)
     # The metrics tables and figures show (default: the headline ones among ``metrics``).
     shown: tuple[str, ...] = ()
+    # Trials the experiment planned (fewer are stored when a run was interrupted), and what each
+    # augmenter declared it can do ({"adds_rows": ...}), where known.
+    planned: int | None = None
+    capabilities: dict[str, dict] = field(default_factory=dict)
     out: Path | None = None
     # The experiment's configuration and the library and plugin versions, where known.
     config: dict | None = None
