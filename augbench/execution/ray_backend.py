@@ -56,10 +56,12 @@ def ray_session(address: str | None, jobs: int, datasets: Mapping[str, Dataset],
             ray.init(address=address, include_dashboard=False, log_to_driver=False,
                      **({} if address else {"num_cpus": jobs}))
         except Exception as exc:  # a missing client package, an unreachable or busy cluster
-            message = " ".join(str(exc).split())[:300]
+            message = " ".join(str(exc).split())[:300].rstrip(".")
+            hint = ("a Ray cluster already runs here: use it with --address auto"
+                    if "existing cluster" in message else
+                    "check --address, or run without --executor ray")
             raise UsageError(f"cannot start or reach Ray{f' at {address}' if address else ''}: "
-                             f"{type(exc).__name__}: {message}. Check --address, or run "
-                             "without --executor ray.") from None
+                             f"{type(exc).__name__}: {message}; {hint}.") from None
     try:
         gpus = float(ray.cluster_resources().get("GPU", 0))
         if not gpus and any(gpu_for(chunk) == GPU_REQUIRED for chunk in chunks):
