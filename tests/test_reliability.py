@@ -285,3 +285,35 @@ def test_the_store_is_read_safely_while_it_is_being_created(tmp_path: Path) -> N
     sqlite3.connect(path).close()  # the file exists, its tables do not yet
     assert Store(path).trials().empty  # opening creates what is missing, never fails
     assert os.path.getsize(path) > 0
+
+
+def test_a_majority_positive_class_is_said_before_and_after_the_run(tmp_path: Path) -> None:
+    frame = pd.DataFrame({"x": np.arange(60) % 9, "z": np.arange(60) % 4,
+                          "y": np.where(np.arange(60) % 4 == 0, "rare", "common")})
+    frame.to_csv(tmp_path / "t.csv", index=False)
+    proc = _augbench("run", "--data", str(tmp_path / "t.csv"), "--target", "y", "--positive",
+                     "common", "--seeds", "2", "--sizes", "30", "--out", str(tmp_path / "o"),
+                     "--quiet")
+    assert proc.returncode == 0, proc.stderr
+    assert "warning: the positive class of 't' (y = common) is the majority" in proc.stderr
+    assert "warning: 'smote' added no row in any trial on 't'" in proc.stdout
+
+
+def test_a_plugin_that_fails_to_import_is_named(tmp_path: Path) -> None:
+    info = tmp_path / "broken_plugin-1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: broken-plugin\nVersion: 1.0\n")
+    (info / "entry_points.txt").write_text("[augbench]\nbroken = no_such_module_here\n")
+    proc = subprocess.run([sys.executable, "-m", "augbench.cli", "plugins"], capture_output=True,
+                          text=True, env={**os.environ, "PYTHONPATH": str(tmp_path)}, timeout=120)
+    assert proc.returncode == 2 and proc.stderr.count("\n") == 1
+    assert "plugin 'broken' failed to load: ModuleNotFoundError" in proc.stderr
+    assert "AUGBENCH_DISABLE_PLUGINS=broken" in proc.stderr
+
+
+def test_ray_that_cannot_start_is_one_error_line(tmp_path: Path) -> None:
+    pytest.importorskip("ray", reason="Ray is the optional extra augbench[ray]")
+    proc = _augbench("run", "--executor", "ray", "--address", "ray://127.0.0.1:1", "--seeds", "1",
+                     "--sizes", "100", "--out", str(tmp_path), "--quiet")
+    assert proc.returncode == 2 and proc.stderr.startswith("error: cannot start or reach Ray")
+    assert "Traceback" not in proc.stderr
