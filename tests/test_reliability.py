@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from sklearn.base import BaseEstimator
 
 import augbench
-from augbench.cli import _sizes, parse_settings
+from augbench.cli import _sizes, main, parse_settings
 from augbench.errors import UsageError
 from augbench.experiment.data import Dataset, read_table
 from augbench.experiment.protocol import Trial, TrialRunner, prepare
@@ -139,25 +139,34 @@ def test_a_named_dataset_takes_drop_and_stores_it(shared_data: Path, tmp_path: P
     assert dropped.fingerprint != full.fingerprint
 
 
-def test_stored_comparisons_never_contradict_the_trials(tmp_path: Path) -> None:
-    grid = {"augmenters": ("none", "smote"), "classifiers": ("lr",), "seeds": 6,
-            "sizes": (100,)}
+def test_stored_comparisons_never_contradict_the_trials(tmp_path: Path, monkeypatch) -> None:
+    registry = make_registry(["misbehaving_plugin"])
+    grid = {"augmenters": ("none", "flaky"), "classifiers": ("lr",), "seeds": 8,
+            "sizes": (100,), "registry": registry}
+    # 1. A finished run whose flaky trials failed: its comparisons are stored with it.
+    monkeypatch.setenv("AUGBENCH_TEST_FAIL_SEEDS", "0,1,2,3")
     augbench.run(out=tmp_path, **grid)
-    # A resume that reruns a trial replaces its row: the count stays, the numbers change.
-    with sqlite3.connect(tmp_path / "results.sqlite") as db:
-        key = ("breast-cancer", 100, 0, "smote", "lr")
-        row = json.loads(db.execute(
-            "SELECT row FROM trials WHERE dataset=? AND size=? AND seed=? AND augmenter=? AND "
-            "classifier=?", key).fetchone()[0])
-        row["recall"] = 0.0
-        db.execute("UPDATE trials SET row=? WHERE dataset=? AND size=? AND seed=? AND "
-                   "augmenter=? AND classifier=?", (json.dumps(row), *key))
+    monkeypatch.delenv("AUGBENCH_TEST_FAIL_SEEDS")
+    # 2. A resume reruns them, replacing rows (the count stays), and is interrupted.
+    rerun = []
+
+    def interrupt(result) -> None:
+        rerun.append(result)
+        if sum(r.ok and r.key.augmenter == "flaky" and r.key.seed < 4 for r in rerun) == 2:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        augbench.run(out=tmp_path, on_trial=interrupt, **grid)
+    # 3. The report agrees with a fresh computation from the trials it shows (two trials are
+    # still failed: exit 1).
+    assert main(["report", str(tmp_path)]) == 1
     loaded = load_results(tmp_path)
-    fresh = paired_comparisons(loaded.trials, loaded.metrics, "none")
+    trials = pd.read_csv(tmp_path / "trials.csv")
+    assert len(trials) == len(loaded.trials) == 16
+    fresh = paired_comparisons(trials, loaded.metrics, "none")
     pd.testing.assert_frame_equal(loaded.comparisons.reset_index(drop=True),
-                                  fresh.reset_index(drop=True))
-    recall = loaded.comparisons.set_index("metric").loc["recall"]
-    assert recall["losses"] >= 1
+                                  fresh.reset_index(drop=True), check_dtype=False)
+    assert loaded.comparisons["n_pairs"].max() == 6  # 4 old ok seeds + 2 rerun ones
 
 
 def test_a_report_of_an_interrupted_run_says_what_is_missing(tmp_path: Path) -> None:
