@@ -40,3 +40,19 @@ def test_t_interval_by_hand() -> None:
     assert low[0] == pytest.approx(0.735 - half) and high[0] == pytest.approx(0.735 + half)
     low, high = t_interval([0.99], [0.05], [3], bounds=(0.0, 1.0))
     assert high[0] == 1.0 and np.isnan(t_interval([0.5], [0.0], [1])[0][0])
+
+
+def test_expected_calibration_error_by_hand() -> None:
+    from augbench.builtin.classification import ece
+    from augbench.plugin.metric import MetricInput
+
+    y = np.array([0, 0, 1, 1, 1, 0])
+    p = np.array([0.05, 0.15, 0.95, 0.85, 0.55, 0.52])
+    # bins: [0,.1): p .05 y 0 -> .05; [.1,.2): .15 vs 0 -> .15; [.5,.6): (.55+.52)/2 vs 1/2 -> .035
+    # x2 rows; [.8,.9): .85 vs 1 -> .15; [.9,1]: .95 vs 1 -> .05
+    expected = (0.05 + 0.15 + 2 * 0.035 + 0.15 + 0.05) / 6
+    inp = MetricInput(None, np.empty(0), None, y, y_true=y, proba=p, y_pred=p > 0.5)
+    assert ece(inp) == pytest.approx(expected)
+    perfect = MetricInput(None, np.empty(0), None, y, y_true=y, proba=y.astype(float),
+                          y_pred=y == 1)
+    assert ece(perfect) == 0.0

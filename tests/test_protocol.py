@@ -175,3 +175,18 @@ def test_single_threaded_limits_torch_and_restores_it() -> None:
     with single_threaded():
         assert torch.get_num_threads() == 1
     assert torch.get_num_threads() == before
+
+
+def test_a_threshold_tuned_classifier_decides_with_its_own_threshold(tmp_path) -> None:
+    from conftest import mixed_table
+
+    data = (augbench.DataSpec(str(mixed_table(tmp_path / "m.csv")), target="outcome"),)
+    grid = {"data": data, "augmenters": ("none",), "seeds": 3, "sizes": (150,)}
+    res = augbench.run(classifiers=("lr", "lr-tuned", "rf-tuned"), **grid).trials
+    lr, tuned = (res[res.classifier == c].set_index("seed") for c in ("lr", "lr-tuned"))
+    # The same probabilities (so the same ROC-AUC), another threshold (so other labels).
+    assert np.allclose(lr["roc_auc"], tuned["roc_auc"])
+    assert tuned["recall"].mean() > lr["recall"].mean() + 0.1
+    # Nested random states take the trial's seed too: a forest inside the tuner reproduces.
+    again = augbench.run(classifiers=("rf-tuned",), **grid).trials
+    assert np.array_equal(again["roc_auc"], res.loc[res.classifier == "rf-tuned", "roc_auc"])

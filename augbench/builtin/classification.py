@@ -74,6 +74,21 @@ def brier(inp: MetricInput) -> float:
     return float(np.mean((np.asarray(inp.proba, float) - y) ** 2))
 
 
+# Equal-width probability bins of the expected calibration error.
+CALIBRATION_BINS = 10
+
+
+def ece(inp: MetricInput) -> float:
+    """Expected calibration error: the mean gap between predicted probability and observed
+    positive share over 10 equal-width bins, weighted by the rows in each."""
+    y = np.asarray(inp.y_true).astype(float)
+    p = np.asarray(inp.proba, float)
+    bins = np.minimum((p * CALIBRATION_BINS).astype(int), CALIBRATION_BINS - 1)
+    counts = np.bincount(bins, minlength=CALIBRATION_BINS)
+    gaps = np.abs(np.bincount(bins, p, CALIBRATION_BINS) - np.bincount(bins, y, CALIBRATION_BINS))
+    return float(gaps.sum() / counts.sum())
+
+
 CLASSIFICATION_METRICS = {
     "accuracy": Metric(accuracy, "accuracy", headline=True, short="Accuracy",
                        description="share of test patients classified correctly"),
@@ -93,6 +108,8 @@ CLASSIFICATION_METRICS = {
                      description="precision averaged over the recall levels"),
     "brier": Metric(brier, "Brier score", higher_is_better=False, headline=True, short="Brier",
                     description="mean squared error of the predicted probabilities"),
+    "ece": Metric(ece, "expected calibration error", higher_is_better=False, short="ECE",
+                  description="how far predicted risks are from the observed share of positives"),
 }
 
 

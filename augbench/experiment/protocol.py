@@ -223,7 +223,8 @@ class TrialRunner:
             return _Augmented(error=f"augment: {describe_error(exc)}")
 
     def _score(self, needs: str, data: TrialData, aug: _Augmented,
-               proba: np.ndarray | None = None) -> dict[str, float]:
+               proba: np.ndarray | None = None,
+               decided: np.ndarray | None = None) -> dict[str, float]:
         """The values of the metrics that need ``needs``; NaN for synthetic-row metrics of a
         trial that added no row."""
         chosen = {n: m for n, m in self.metrics.items() if m.needs == needs}
@@ -233,7 +234,7 @@ class TrialRunner:
         inp = MetricInput(data.X_train, data.y_train, data.X_test, data.y_test,
                           X_synthetic=aug.X.iloc[n_train:].reset_index(drop=True))
         if proba is not None:
-            inp.y_true, inp.proba, inp.y_pred = data.y_test, proba, proba > 0.5
+            inp.y_true, inp.proba, inp.y_pred = data.y_test, proba, decided
         values = {}
         for name, metric in chosen.items():
             try:
@@ -254,16 +255,21 @@ class TrialRunner:
                 warnings.simplefilter("always")
                 classifier = self.registry.create("classifiers", t.classifier,
                                                   **dict(t.classifier_params))
-                if "random_state" in classifier.get_params():
-                    classifier.set_params(
-                        random_state=derive_seed(t.seed, "classifier", t.size, t.classifier))
+                # Every random_state, nested ones included (a tuned or wrapped estimator's),
+                # takes the trial's seed: the same for every augmenter of a seed and size.
+                seed = derive_seed(t.seed, "classifier", t.size, t.classifier)
+                seeded = {k: seed for k in classifier.get_params() if k.endswith("random_state")}
+                if seeded:
+                    classifier.set_params(**seeded)
                 model = classifier_pipeline(classifier, aug.X)
                 start = time.perf_counter()
                 with time_limit(self.timeout):
                     model.fit(aug.X, aug.y)
                 result.fit_seconds = time.perf_counter() - start
                 proba = model.predict_proba(data.X_test)[:, list(model.classes_).index(1)]
-                scores = self._score("predictions", data, aug, proba)
+                # The classifier's own decision: 0.5 for most, a tuned threshold for some.
+                decided = model.predict(data.X_test) == 1
+                scores = self._score("predictions", data, aug, proba, decided)
             result.metrics = {name: scores.get(name, aug.scores.get(name, float("nan")))
                               for name in self.metrics}
             result.warnings = "; ".join(sorted({describe_error(w.message) for w in caught}))[:500]

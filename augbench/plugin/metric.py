@@ -19,9 +19,10 @@ NEEDS = ("predictions", "synthetic")
 class MetricInput:
     """Everything a metric may look at for one trial.
 
-    ``y_true``, ``proba`` (positive-class probabilities) and ``y_pred`` (``proba > 0.5``, as
-    ``predict`` decides) describe the test rows; they are None for a metric that needs only
-    ``"synthetic"`` data, which is computed once per augmented training set. ``X_train`` and
+    ``y_true``, ``proba`` (positive-class probabilities) and ``y_pred`` (the classifier's
+    ``predict``: ``proba > 0.5`` for most, a tuned threshold for some) describe the test rows;
+    they are None for a metric that needs only ``"synthetic"`` data, which is computed once per
+    augmented training set. ``X_train`` and
     ``y_train`` are the imputed training rows before augmentation, ``X_synthetic`` the rows the
     augmenter added (all of the positive class), ``X_test`` and ``y_test`` the held-out rows.
     """
