@@ -70,7 +70,7 @@ def run(
             # Stored so that 'augbench report' renders from the store without recomputing,
             # valid for exactly these stored trials.
             store.set_meta(comparisons=results.comparisons.to_json(orient="split"),
-                           comparisons_digest=store.trials_digest())
+                           comparisons_digest=store.trials_digest(keys))
             results.write(out)
     except BaseException:
         if out is not None and len(partial := store.trials()):
@@ -93,6 +93,12 @@ def load_results(out: str | Path) -> Results:
         versions = json.loads(store.meta("versions") or "{}")
         metrics = {name: Metric.from_data(data)
                    for name, data in json.loads(store.meta("metrics") or "{}").items()}
+        if not metrics:  # written before runs stored their metric specs: the registered ones
+            from augbench.plugin.manager import default_registry
+
+            stored = set(json.loads(store.meta("config") or "{}").get("metrics") or []) or None
+            metrics = {n: m for n, m in default_registry().metrics().items()
+                       if stored is None or n in stored}
         shown = tuple(json.loads(store.meta("shown_metrics") or "[]"))
         planned = int(store.meta("planned_trials") or 0) or None
         capabilities = json.loads(store.meta("capabilities") or "{}")
@@ -100,7 +106,8 @@ def load_results(out: str | Path) -> Results:
         comparisons = None
         # Comparisons stored for other trials (an interrupted resume) are computed afresh.
         if store.meta("comparisons_digest") == store.trials_digest():
-            comparisons = pd.read_json(io.StringIO(store.meta("comparisons")), orient="split")
+            comparisons = pd.read_json(io.StringIO(store.meta("comparisons")), orient="split",
+                                       dtype=False)
     finally:
         store.close()
     if not len(trials):

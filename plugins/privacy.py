@@ -18,7 +18,8 @@ in blocks so that large tables need little memory), and exactly 0 between identi
 - ``mia_auc``: a membership-inference attack that sees only the synthetic rows: it scores each
   positive patient by minus the distance to the closest synthetic row and is judged by how well
   that tells the training positives (members) from the held-out positives (non-members):
-  ROC-AUC, 0.5 when nothing leaks, 1 when every member is found first.
+  ROC-AUC, taken as max(AUC, 1 - AUC) since an attacker can reverse the rule: 0.5 when nothing
+  leaks, 1 when every member is found first.
 - ``detection_auc``: how well a classifier tells synthetic rows from the real positive training
   rows, as SDMetrics' LogisticDetection measures it: a logistic regression in 3-fold
   cross-validation over the pooled rows, each fold's ROC-AUC floored at 0.5, averaged (0.5:
@@ -58,10 +59,13 @@ def _encode(inp: augbench.MetricInput) -> dict[str, Any]:
     def encode(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
         raw = frame[numeric].to_numpy(float)
         parts = [(raw - mean) / std]
-        codes = [frame[col].cat.codes.to_numpy() for col in categorical]
+        # Codes against the training column's categories, whatever order another frame has.
+        codes = [pd.Categorical(frame[col], categories=train[col].cat.categories).codes
+                 for col in categorical]
         for col, code in zip(categorical, codes):
             onehot = np.zeros((len(frame), len(train[col].cat.categories)))
-            onehot[np.arange(len(frame)), code] = 1 / np.sqrt(2)
+            known = code >= 0  # an unseen or missing category is no indicator at all
+            onehot[np.flatnonzero(known), code[known]] = 1 / np.sqrt(2)
             parts.append(onehot)
         # The raw values and category codes identify a row exactly, for copies.
         identity = np.hstack([raw, np.column_stack(codes) if codes else np.zeros((len(frame), 0))])
@@ -71,10 +75,10 @@ def _encode(inp: augbench.MetricInput) -> dict[str, Any]:
     positive_test = np.asarray(inp.y_test) == 1
     encoded_train, id_train = encode(train)
     encoded_synthetic, id_synthetic = encode(inp.X_synthetic)
+    encoded_test, id_test = encode(inp.X_test[positive_test])
     return {"train": encoded_train, "synthetic": encoded_synthetic,
-            "train_positive": encoded_train[positive_train],
-            "test_positive": encode(inp.X_test[positive_test])[0],
-            "id_train": id_train, "id_synthetic": id_synthetic,
+            "train_positive": encoded_train[positive_train], "test_positive": encoded_test,
+            "id_train": id_train, "id_synthetic": id_synthetic, "id_test": id_test,
             "positive_train": positive_train, "n_numeric": len(numeric),
             "n_categories": [len(train[col].cat.categories) for col in categorical]}
 
@@ -115,14 +119,18 @@ def _neighbours(inp: augbench.MetricInput) -> dict[str, Any]:
     rows = inp.shared("privacy.encoding", lambda: _encode(inp))
     synthetic = _smallest(rows["synthetic"], rows["train"], 2)
     members = _smallest(rows["train_positive"], rows["synthetic"], 1)[:, 0]
-    # The fast formula leaves about 1e-8 where rows are identical: identical is 0.
+    test_to_train = _smallest(rows["test_positive"], rows["train"], 1)[:, 0]
+    test_to_synthetic = _smallest(rows["test_positive"], rows["synthetic"], 1)[:, 0]
+    # The fast float32 formula leaves small errors where rows are identical: identical is 0.
     train_ids, synthetic_ids = _rows(rows["id_train"]), _rows(rows["id_synthetic"])
+    test_ids = _rows(rows["id_test"])
     copies = np.isin(synthetic_ids, train_ids)
     synthetic[copies, 0] = 0.0
     members[np.isin(train_ids[rows["positive_train"]], synthetic_ids)] = 0.0
+    test_to_train[np.isin(test_ids, train_ids)] = 0.0
+    test_to_synthetic[np.isin(test_ids, synthetic_ids)] = 0.0
     return {"synthetic": synthetic, "copies": copies, "members": members,
-            "test_to_train": _smallest(rows["test_positive"], rows["train"], 1)[:, 0],
-            "test_to_synthetic": _smallest(rows["test_positive"], rows["synthetic"], 1)[:, 0]}
+            "test_to_train": test_to_train, "test_to_synthetic": test_to_synthetic}
 
 
 def _distances(inp: augbench.MetricInput) -> dict[str, Any]:
@@ -167,7 +175,10 @@ def nndr_median(inp: augbench.MetricInput) -> float:
 def mia_auc(inp: augbench.MetricInput) -> float:
     d = _distances(inp)
     # Closer to a synthetic row: more likely a member. Scores are minus the distance.
-    return _auc(-d["members"], -d["test_to_synthetic"])
+    auc = _auc(-d["members"], -d["test_to_synthetic"])
+    # Members farther away than outsiders leak just as well: an attacker takes the better side,
+    # so 0.5 is the least a leak can score and lower is always better.
+    return max(auc, 1 - auc)
 
 
 def detection_auc(inp: augbench.MetricInput) -> float:

@@ -326,3 +326,56 @@ def test_ray_that_cannot_start_is_one_error_line(tmp_path: Path) -> None:
                      "--sizes", "100", "--out", str(tmp_path), "--quiet")
     assert proc.returncode == 2 and proc.stderr.startswith("error: cannot start or reach Ray")
     assert "Traceback" not in proc.stderr
+
+
+def test_a_rerun_with_fewer_seeds_never_leaves_its_comparisons_for_all(tmp_path: Path) -> None:
+    grid = {"augmenters": ("none", "smote"), "classifiers": ("lr",), "sizes": (100,)}
+    augbench.run(out=tmp_path, seeds=6, **grid)
+    augbench.run(out=tmp_path, seeds=3, **grid)  # stores comparisons of 3 seeds
+    loaded = load_results(tmp_path)  # shows all 6 stored seeds
+    assert loaded.trials["seed"].nunique() == 6
+    assert (loaded.comparisons["n_pairs"] == 6).all()
+
+
+def test_a_report_draws_figures_when_one_dataset_got_no_synthetic_rows(tmp_path: Path) -> None:
+    frame = pd.DataFrame({"x": np.arange(80) % 9, "z": np.arange(80) % 5,
+                          "y": np.where(np.arange(80) % 4 == 0, "rare", "common")})
+    frame.to_csv(tmp_path / "majority.csv", index=False)
+    proc = _augbench("run", "--data", "breast-cancer", "--data", str(tmp_path / "majority.csv"),
+                     "--target", "y", "--positive", "common", "--seeds", "2", "--sizes", "40",
+                     "--out", str(tmp_path / "o"), "--quiet", "--report")
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert (tmp_path / "o" / "plots" / "breast-cancer_privacy_utility.png").is_file()
+    assert not (tmp_path / "o" / "plots" / "majority_privacy_utility.png").exists()
+
+
+def test_numeric_looking_dataset_names_survive_the_store(tmp_path: Path) -> None:
+    frame = pd.DataFrame({"x": np.arange(60) % 9, "y": (np.arange(60) % 3 == 0).astype(int)})
+    frame.to_csv(tmp_path / "007.csv", index=False)
+    data = (augbench.DataSpec(str(tmp_path / "007.csv"), target="y", positive=("1",)),)
+    augbench.run(out=tmp_path / "o", data=data, seeds=3, sizes=(30,))
+    assert set(load_results(tmp_path / "o").comparisons["dataset"]) == {"007"}
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--trial-timeout", "nan"], "--trial-timeout is seconds"),
+    (["--classifiers", "lr-tuned", "--set", "lr-tuned.C=-1"], "'C' parameter of Logistic"),
+])
+def test_more_bad_options_are_one_error_line(args, message, tmp_path: Path) -> None:
+    proc = _augbench("run", "--seeds", "1", "--sizes", "100", *args, "--out", str(tmp_path),
+                     "--quiet")
+    assert proc.returncode == 2 and proc.stderr.count("\n") == 1 and message in proc.stderr
+
+
+def test_a_corrupt_store_is_one_error_line(tmp_path: Path) -> None:
+    (tmp_path / "results.sqlite").write_text("not a database")
+    for command in (["report", str(tmp_path)], ["run", "--seeds", "1", "--sizes", "100",
+                                                 "--out", str(tmp_path), "--quiet"]):
+        proc = _augbench(*command)
+        assert proc.returncode == 2 and "is not a readable augbench store" in proc.stderr
+
+
+def test_a_target_read_as_floats_keeps_its_labels(tmp_path: Path) -> None:
+    lines = ["x,y"] + [f"{i},{'' if i == 5 else int(i % 3 == 0)}" for i in range(30)]
+    ds = read_table(_write(tmp_path / "f.csv", "\n".join(lines)), target="y", positive="1")
+    assert len(ds.y) == 29 and int(ds.y.sum()) == 10

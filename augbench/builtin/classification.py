@@ -114,7 +114,8 @@ CLASSIFICATION_METRICS = {
 
 
 def score(y_true: np.ndarray, proba: np.ndarray) -> dict[str, float]:
-    """Every classification metric for test labels and positive-class probabilities."""
+    """Every classification metric for test labels and positive-class probabilities, labels
+    positive above 0.5 (a run uses the classifier's own ``predict`` instead)."""
     y_true, proba = np.asarray(y_true), np.asarray(proba, dtype=float)
     inp = MetricInput(None, np.empty(0), None, y_true, y_true=y_true, proba=proba,
                       y_pred=proba > 0.5)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from augbench.errors import UsageError
 
 EXECUTORS = ("local", "ray")
+MAX_TIMEOUT = 365 * 24 * 3600.0
 
 
 @dataclass(frozen=True)
@@ -24,8 +25,9 @@ class Execution:
             raise UsageError(f"--jobs must be at least 1, got {self.jobs}.")
         if self.executor not in EXECUTORS:
             raise UsageError(f"unknown executor '{self.executor}'. Available: {', '.join(EXECUTORS)}.")
-        if self.trial_timeout is not None and self.trial_timeout <= 0:
-            raise UsageError(f"--trial-timeout must be positive, got {self.trial_timeout}.")
+        if self.trial_timeout is not None and not 0 < self.trial_timeout <= MAX_TIMEOUT:
+            raise UsageError(f"--trial-timeout is seconds, more than 0 and at most {MAX_TIMEOUT:g} "
+                             f"(a year), got {self.trial_timeout}.")
         if self.fail_fast and (self.jobs > 1 or self.executor != "local"):
             raise UsageError("--fail-fast shows a trial's traceback, which needs --jobs 1 and the "
                              "local executor.")

@@ -123,7 +123,11 @@ def prepare_table(
     missing_target = frame[target].isna()
     if missing_target.any():
         frame = frame.loc[~missing_target]
-    labels = frame[target].astype(str).str.strip()
+    column = frame[target]
+    if column.dtype.kind == "f" and (column == column.round()).all():
+        # A target with a missing cell is read as floats: 1.0 is the label 1.
+        column = column.astype("int64")
+    labels = column.astype(str).str.strip()
     notes: list[str] = []
     if positive is None:
         counts = labels.value_counts()
@@ -203,7 +207,10 @@ SEPARATORS = ",;\t|"
 def _decode(path: Path) -> tuple[str, str]:
     """The file's text and encoding: UTF-8 (with or without a byte-order mark), else Latin-1,
     which decodes any byte (exports from older hospital systems often use it)."""
-    raw = path.read_bytes()
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise UsageError(f"cannot read '{path}': {exc.strerror or exc}.") from None
     try:
         return raw.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError:

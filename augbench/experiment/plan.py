@@ -133,6 +133,12 @@ def _check_parameters(kind: str, name: str, obj: Any) -> None:
     scikit-learn's classifiers have them), or a ``_validate_params`` of its own."""
     from sklearn.base import BaseEstimator
 
+    # An estimator inside another (a tuned threshold's, a pipeline step) is checked too.
+    get_params = getattr(obj, "get_params", None)
+    nested = get_params(deep=False).values() if callable(get_params) else ()
+    for inner in nested:
+        if hasattr(inner, "get_params") and not isinstance(inner, type):
+            _check_parameters(kind, name, inner)
     validate = getattr(obj, "_validate_params", None)
     declares = getattr(obj, "_parameter_constraints", None) is not None or (
         callable(validate) and type(obj)._validate_params is not BaseEstimator._validate_params)

@@ -267,8 +267,10 @@ class TrialRunner:
                     model.fit(aug.X, aug.y)
                 result.fit_seconds = time.perf_counter() - start
                 proba = model.predict_proba(data.X_test)[:, list(model.classes_).index(1)]
-                # The classifier's own decision: 0.5 for most, a tuned threshold for some.
-                decided = model.predict(data.X_test) == 1
+                # The classifier's own decision: 0.5 for most, a tuned threshold for some; a
+                # classifier with predict_proba alone decides at 0.5.
+                decided = model.predict(data.X_test) == 1 if hasattr(model, "predict") \
+                    else proba > 0.5
                 scores = self._score("predictions", data, aug, proba, decided)
             result.metrics = {name: scores.get(name, aug.scores.get(name, float("nan")))
                               for name in self.metrics}

@@ -8,7 +8,6 @@ Generic code asks these questions instead of asking "is this the GAN?":
 - ``gpu_param``: which constructor parameter puts it on a GPU. Its value ``True`` or
   ``"auto"`` means "use a GPU where there is one", ``"cuda"`` or ``"cuda:N"`` means "needs one".
 - ``adds_rows``: does it add rows at all (``none`` does not)?
-- ``exact_ratio``: does it reach the requested ratio exactly (``ADASYN`` only approximately)?
 """
 
 from __future__ import annotations
@@ -28,16 +27,16 @@ class Capabilities:
     batches_seeds: bool = False
     gpu_param: str | None = None
     adds_rows: bool = True
-    exact_ratio: bool = True
 
     def gpu(self, params: dict[str, Any]) -> str | None:
         """GPU_REQUIRED, GPU_PREFERRED or None for an object with these constructor ``params``."""
         if self.gpu_param is None:
             return None
         value = params.get(self.gpu_param)
-        if value is True or value == "auto":
+        text = value.strip().lower() if isinstance(value, str) else value
+        if text is True or text == "auto":
             return GPU_PREFERRED
-        if isinstance(value, str) and value.startswith("cuda"):
+        if isinstance(text, str) and text.startswith("cuda"):
             return GPU_REQUIRED
         return None
 

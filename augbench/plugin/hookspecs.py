@@ -51,7 +51,10 @@ def augbench_classifiers() -> dict[str, Callable[..., Any]]:
     """Return ``{name: factory}`` of classifiers.
 
     ``factory(**params)`` builds a scikit-learn classifier with ``predict_proba`` that accepts
-    ``random_state`` when it is random. augbench places it behind a preprocessing step
+    ``random_state`` when it is random (nested ``random_state`` parameters get the trial's seed
+    too). Its ``predict``, where it has one, decides the labels that accuracy, recall and the
+    other label metrics count (a threshold-tuned classifier's own threshold); else a probability
+    above 0.5 does. augbench places it behind a preprocessing step
     (one-hot encoding of categorical columns, scaling of numeric ones) fitted on the training rows
     only, so the classifier receives a numeric matrix.
     """

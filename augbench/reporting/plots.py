@@ -211,7 +211,8 @@ def write_plots(results, folder: Path) -> list[Written]:
                 "that they are synthetic, and KS/TV measures how far their columns' "
                 "distributions are from the real patients'.")))
         has = {m for m in (PRIVACY_METRIC, RANKING_METRIC) if f"{m}_mean" in summary}
-        if len(has) == 2 and summary[f"{PRIVACY_METRIC}_mean"].notna().any():
+        here = summary["dataset"] == dataset
+        if len(has) == 2 and summary.loc[here, f"{PRIVACY_METRIC}_mean"].notna().any():
             path = folder / f"{dataset}_privacy_utility.png"
             privacy_utility_figure(summary, results.comparisons, dataset, PRIVACY_METRIC,
                                    spec_of(PRIVACY_METRIC), RANKING_METRIC,

@@ -85,11 +85,13 @@ def paired_comparisons(trials: pd.DataFrame, metrics: dict[str, Metric],
 
     Columns: baseline, n_pairs, mean_diff (augmenter minus baseline), ci_low, ci_high, p_value,
     p_adjusted (Holm across every row), wins, ties, losses (a win is better for the augmenter
-    in the metric's direction: lower, for a metric where lower is better). A metric with no
-    pair, such as one of the synthetic rows against ``none``, has no row.
+    in the metric's direction: lower, for a metric where lower is better). Only metrics of the
+    classifier's predictions are compared; a metric with no pair has no row.
     """
     ok = trials[trials["status"] == "ok"]
-    names = [m for m in metrics if m in ok]
+    # Metrics of the synthetic rows describe the added rows, not a classifier: they are not
+    # compared seed by seed (nor counted in Holm's family), but shown in their own table.
+    names = [m for m, spec in metrics.items() if m in ok and spec.needs == "predictions"]
     base = ok[ok["augmenter"] == baseline].set_index(KEYS)
     rows = []
     for (dataset, size, augmenter, classifier), group in ok.groupby(

@@ -91,12 +91,17 @@ class Store:
         # isolation_level=None: each statement commits on its own; WAL keeps readers and a
         # killed writer safe.
         self.db = sqlite3.connect(str(path), isolation_level=None)
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
-        self.db.execute(
-            "CREATE TABLE IF NOT EXISTS trials (dataset TEXT, size INTEGER, seed INTEGER, "
-            "augmenter TEXT, classifier TEXT, status TEXT, row TEXT, "
-            "PRIMARY KEY (dataset, size, seed, augmenter, classifier))")
+        try:
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
+            self.db.execute(
+                "CREATE TABLE IF NOT EXISTS trials (dataset TEXT, size INTEGER, seed INTEGER, "
+                "augmenter TEXT, classifier TEXT, status TEXT, row TEXT, "
+                "PRIMARY KEY (dataset, size, seed, augmenter, classifier))")
+        except sqlite3.DatabaseError as exc:
+            self.db.close()
+            raise UsageError(f"{path} is not a readable augbench store ({exc}); move it away, or "
+                             "choose another --out.") from None
 
     @classmethod
     def for_experiment(cls, out: Path | None, config: dict[str, Any], versions: dict[str, str],
@@ -156,12 +161,15 @@ class Store:
             (*(row[k] for k in KEY_COLUMNS), row["status"],
              json.dumps({k: _json_value(v) for k, v in row.items()})))
 
-    def trials_digest(self) -> str:
-        """A digest of every stored trial row: cached summaries are valid only for it."""
+    def trials_digest(self, keys: Iterable[tuple] | None = None) -> str:
+        """A digest of the stored trial rows (only ``keys`` when given): cached summaries are
+        valid only for the rows they were computed from."""
         digest = hashlib.sha256()
         order = ", ".join(KEY_COLUMNS)
-        for (row,) in self.db.execute(f"SELECT row FROM trials ORDER BY {order}"):
-            digest.update(row.encode())
+        wanted = None if keys is None else set(keys)
+        for (*key, row) in self.db.execute(f"SELECT {order}, row FROM trials ORDER BY {order}"):
+            if wanted is None or tuple(key) in wanted:
+                digest.update(row.encode())
         return digest.hexdigest()[:16]
 
     def trials(self, keys: Iterable[tuple] | None = None) -> pd.DataFrame:
