@@ -52,12 +52,17 @@ def _encode(inp: augbench.MetricInput) -> dict[str, Any]:
     train = inp.X_train
     numeric = [c for c in train.columns if not isinstance(train[c].dtype, pd.CategoricalDtype)]
     categorical = [c for c in train.columns if c not in set(numeric)]
-    mean = train[numeric].to_numpy(float).mean(axis=0) if numeric else np.zeros(0)
-    std = train[numeric].to_numpy(float).std(axis=0) if numeric else np.zeros(0)
+
+    def values(frame: pd.DataFrame) -> np.ndarray:
+        # An all-numeric table converts in one step; selecting columns costs more than the math.
+        return frame.to_numpy(float) if not categorical else frame[numeric].to_numpy(float)
+
+    train_values = values(train)
+    mean, std = train_values.mean(axis=0), train_values.std(axis=0)
     std[~(std > 0)] = 1.0  # a constant column adds nothing
 
     def encode(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-        raw = frame[numeric].to_numpy(float)
+        raw = train_values if frame is train else values(frame)
         parts = [(raw - mean) / std]
         # Codes against the training column's categories, whatever order another frame has.
         codes = [pd.Categorical(frame[col], categories=train[col].cat.categories).codes
