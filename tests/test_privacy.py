@@ -119,3 +119,17 @@ def test_the_fast_auc_and_ks_equal_scikit_learn_and_scipy() -> None:
         labels = np.r_[np.ones(len(a)), np.zeros(len(b))]
         assert privacy._auc(a, b) == pytest.approx(roc_auc_score(labels, np.r_[a, b]), abs=1e-12)
         assert privacy._ks(a, b) == pytest.approx(ks_2samp(a, b).statistic, abs=1e-12)
+
+
+def test_the_logistic_fit_finds_scikit_learns_optimum() -> None:
+    from sklearn.linear_model import LogisticRegression
+
+    rng = np.random.default_rng(4)
+    for n, d, shift in ((60, 5, 0.0), (300, 30, 0.8), (120, 12, 3.0)):  # separable at the last
+        X = rng.normal(size=(n, d))
+        y = (rng.random(n) < 0.4).astype(float)
+        X[y == 1] += shift
+        w, b = privacy.logistic_fit(X, y)
+        ref = LogisticRegression(solver="newton-cholesky", tol=1e-10, max_iter=200).fit(X, y)
+        assert np.allclose(w, ref.coef_[0], atol=1e-6) and b == pytest.approx(ref.intercept_[0],
+                                                                                abs=1e-6)
