@@ -97,8 +97,11 @@ def build_parser() -> argparse.ArgumentParser:
                       help="metrics to compute, and show in tables and figures (default: every "
                       "registered metric, showing the headline ones; see 'augbench plugins')")
     grid.add_argument("--baseline", metavar="AUGMENTER",
-                      help="what every augmenter is compared with, seed by seed "
-                      "(default: none if it runs, else the first augmenter)")
+                      help="what every augmenter is compared with, seed by seed (default: none, "
+                      "the original data, which then always runs)")
+    grid.add_argument("--holm", choices=("comparison", "run"), default="comparison",
+                      help="Holm's family: the augmenters compared with the baseline on one "
+                      "dataset, size, classifier and metric (default), or the whole run")
     grid.add_argument("--set", action="append", default=[], metavar="NAME.PARAM=VALUE",
                       dest="settings", help="a parameter of an augmenter or classifier; repeatable")
     how = run.add_argument_group("execution")
@@ -162,7 +165,7 @@ def _run(args: argparse.Namespace) -> int:
     exp = Experiment(data=specs, augmenters=args.augmenters, classifiers=args.classifiers,
                      sizes=args.sizes, seeds=args.seeds, ratio=args.ratio,
                      test_size=args.test_size, params=settings, baseline=args.baseline,
-                     metrics=args.metrics)
+                     metrics=args.metrics, holm=args.holm)
     jobs = args.jobs if args.jobs is not None else (1 if args.fail_fast else available_cores())
     execution = Execution(jobs=jobs, executor=args.executor, address=args.address,
                           trial_timeout=args.trial_timeout, fail_fast=args.fail_fast)

@@ -65,7 +65,8 @@ def run(
                 on_trial(result)
         results = Results(store.trials(keys), baseline=job.experiment.baseline_augmenter,
                           metrics=job.metrics, shown=job.shown, config=config, versions=versions,
-                          planned=len(job.trials), capabilities=capabilities)
+                          planned=len(job.trials), capabilities=capabilities,
+                          family=job.experiment.holm)
         if out is not None:
             # Stored so that 'augbench report' renders from the store without recomputing,
             # valid for exactly these stored trials.
@@ -115,4 +116,5 @@ def load_results(out: str | Path) -> Results:
     return Results(trials, baseline=Experiment.from_config(config).baseline_augmenter,
                    metrics=metrics, shown=shown, out=Path(out), config=config, versions=versions,
                    planned=planned, capabilities=capabilities,
+                   family=config.get("holm", "comparison"),
                    precomputed_comparisons=comparisons)

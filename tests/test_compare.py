@@ -130,3 +130,45 @@ def test_fast_sign_flip_path_equals_scipy_on_ties_and_zeros() -> None:
             warnings.simplefilter("ignore")
             expected = stats.wilcoxon(diffs).pvalue
         assert _wilcoxon(diffs) == pytest.approx(expected, nan_ok=True), diffs
+
+
+def test_holm_runs_within_each_comparison_unless_the_run_is_the_family() -> None:
+    from augbench.results.compare import seeds_needed, smallest_p
+
+    rng = np.random.default_rng(0)
+    rows = []
+    for metric_shift, size in ((0.3, 50), (0.0, 100)):
+        for augmenter, shift in (("a", metric_shift), ("b", metric_shift / 2)):
+            for seed in range(12):
+                rows.append({"dataset": "d", "size": size, "seed": seed, "augmenter": augmenter,
+                             "classifier": "lr", "status": "ok", "recall": 0.5 + shift
+                             + rng.normal(0, 0.05)})
+        rows += [{"dataset": "d", "size": size, "seed": s, "augmenter": "none",
+                  "classifier": "lr", "status": "ok", "recall": 0.5} for s in range(12)]
+    trials = pd.DataFrame(rows)
+    metrics = {"recall": CLASSIFICATION_METRICS["recall"]}
+    per = paired_comparisons(trials, metrics, "none")
+    for _, family in per.groupby("size"):
+        assert np.allclose(family["p_adjusted"], holm(family["p_value"].to_numpy()))
+    whole = paired_comparisons(trials, metrics, "none", family="run")
+    assert np.allclose(whole["p_adjusted"], holm(whole["p_value"].to_numpy()))
+    assert (whole["p_adjusted"] >= per["p_adjusted"]).all()
+    assert smallest_p(10) == pytest.approx(2 / 1024) and seeds_needed(2) == 7
+
+
+def test_every_run_has_the_original_data_as_reference_and_says_when_seeds_are_too_few() -> None:
+    few = augbench.run(augmenters=("smote", "ros"), seeds=4, sizes=(100,))
+    assert set(few.trials["augmenter"]) == {"none", "smote", "ros"} and few.baseline == "none"
+    assert set(few.comparisons["baseline"]) == {"none"}
+    warning = [line for line in findings(few) if "can be significant" in line]
+    assert warning and "run at least 7 seeds" in warning[0]
+    enough = augbench.run(augmenters=("smote", "ros"), seeds=8, sizes=(100,))
+    assert not [line for line in findings(enough) if "can be significant" in line]
+
+
+def test_smote_raises_recall_significantly_on_pima_with_ten_seeds(shared_data) -> None:
+    res = augbench.run(data=(augbench.DataSpec("pima-diabetes"),),
+                       augmenters=("none", "smote", "ros"), seeds=10, sizes=(200,),
+                       metrics=("recall", "roc_auc"))
+    row = res.comparisons.set_index(["augmenter", "metric"]).loc[("smote", "recall")]
+    assert row["mean_diff"] > 0 and row["p_adjusted"] < 0.05

@@ -15,6 +15,8 @@ from augbench.plugin.capabilities import GPU_REQUIRED, Capabilities
 from augbench.plugin.manager import Registry, default_registry
 from augbench.plugin.metric import Metric
 
+# The reference every run includes unless --baseline names another: the original data.
+REFERENCE = "none"
 # Set by the protocol for every trial; a user value would break the pairing of seeds.
 RESERVED_PARAMS = {"random_state": "the trial's seed", "sampling_strategy": "--ratio"}
 
@@ -54,6 +56,9 @@ class Experiment:
     baseline: str | None = None
     # Metric names to compute; None: every registered metric (the plan stores the names).
     metrics: tuple[str, ...] | None = None
+    # Holm's family: "comparison" (the augmenters compared with the baseline on one dataset,
+    # size, classifier and metric) or "run" (every comparison of the run).
+    holm: str = "comparison"
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> "Experiment":
@@ -69,9 +74,8 @@ class Experiment:
 
     @property
     def baseline_augmenter(self) -> str:
-        if self.baseline is not None:
-            return self.baseline
-        return "none" if "none" in self.augmenters else self.augmenters[0]
+        """What every augmenter is compared with: --baseline, else the original data."""
+        return self.baseline if self.baseline is not None else REFERENCE
 
 
 def resolve_sizes(sizes: Sequence[int | str], pool: int, name: str, defaults: bool) -> list[int]:
@@ -98,6 +102,8 @@ def _validate(exp: Experiment, registry: Registry) -> dict[tuple[str, str], "Cho
             raise UsageError(f"{name} names nothing; give at least one (see 'augbench run --help').")
     if exp.seeds < 1:
         raise UsageError(f"--seeds must be at least 1, got {exp.seeds}.")
+    if exp.holm not in ("comparison", "run"):
+        raise UsageError(f"--holm is 'comparison' or 'run', got '{exp.holm}'.")
     if not 0 < exp.test_size < 1:
         raise UsageError(f"--test-size must lie strictly between 0 and 1, got {exp.test_size}.")
     if not 0 < exp.ratio <= 1:
@@ -297,6 +303,12 @@ def make_plan(experiment: Experiment, registry: Registry | None = None) -> Plan:
     metrics = registry.metrics(asked)
     shown = tuple(asked) if asked else tuple(n for n, m in metrics.items() if m.headline)
     experiment = dataclasses.replace(experiment, metrics=tuple(metrics))
+    if not experiment.augmenters:
+        raise UsageError("--augmenters names nothing; give at least one (see 'augbench plugins').")
+    if experiment.baseline is None and REFERENCE not in experiment.augmenters:
+        # Every augmenter is compared with the original data unless --baseline says otherwise.
+        experiment = dataclasses.replace(experiment,
+                                         augmenters=(REFERENCE, *experiment.augmenters))
     chosen = _validate(experiment, registry)
     datasets = load_datasets(experiment, registry)
     _check_tables(experiment, chosen, datasets, registry)

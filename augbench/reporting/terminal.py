@@ -10,7 +10,15 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from augbench.results.compare import ALPHA, average_ranks, no_signal, threshold_shifts
+from augbench.results.compare import (
+    ALPHA,
+    FAMILIES,
+    average_ranks,
+    no_signal,
+    seeds_needed,
+    smallest_p,
+    threshold_shifts,
+)
 from augbench.results.tables import Results
 
 # The findings read these metrics where a run has them: a threshold metric that rises without
@@ -103,7 +111,8 @@ def summary_blocks(results: Results) -> list[Block]:
                     for _, r in group.iterrows()]
             blocks.append(Block(
                 dataset, int(size), title, f"▲/▼ better/worse than {results.baseline} on the same "
-                f"seeds (paired Wilcoxon, Holm p < {ALPHA}); best mean in bold",
+                f"seeds (paired Wilcoxon, Holm p < {ALPHA} {_family_words(results)}); best mean "
+                "in bold",
                 ["classifier", "augmenter"], _headers(results, scored), rows, uniform))
         if synthetic:
             # One classifier's rows stand for all: these metrics are computed before any fit.
@@ -142,9 +151,31 @@ def summary_tables(results: Results) -> list[Table]:
     return tables
 
 
+def _family_words(results: Results) -> str:
+    return "across the whole run" if results.family == "run" else \
+        "across the augmenters of each comparison"
+
+
+def too_few_seeds(results: Results) -> str | None:
+    """A warning when no paired difference can reach significance with the seeds run."""
+    comparisons = results.comparisons
+    if comparisons.empty:
+        return None
+    n = int(comparisons["n_pairs"].max())
+    by = FAMILIES[results.family]
+    family = int(comparisons.groupby(by).size().max()) if by else len(comparisons)
+    best = min(1.0, family * smallest_p(n))
+    if best < ALPHA:
+        return None
+    return (f"warning: with {n} seeds no difference from '{results.baseline}' can be significant: "
+            f"the paired Wilcoxon test's smallest p-value is {smallest_p(n):.3g}, {best:.3g} after "
+            f"Holm {_family_words(results)} ({family}); run at least "
+            f"{seeds_needed(family)} seeds.")
+
+
 def findings(results: Results) -> list[str]:
     """Plain-text warnings and notes a reader must not miss."""
-    lines = []
+    lines = [line for line in [too_few_seeds(results)] if line]
     ranking = _label(results, RANKING_METRIC)
     for r in no_signal(results.summary, results.baseline, RANKING_METRIC, CHANCE).itertuples():
         low, high = getattr(r, f"{RANKING_METRIC}_ci_low"), getattr(r, f"{RANKING_METRIC}_ci_high")

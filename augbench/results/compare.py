@@ -79,12 +79,18 @@ def _wilcoxon(diffs: np.ndarray) -> float:
             return float("nan")
 
 
+# Holm's families: the augmenters compared with the baseline on one dataset, size, classifier
+# and metric (many-to-one comparisons with a control), or every comparison of the run.
+FAMILIES = {"comparison": ["dataset", "size", "classifier", "metric"], "run": []}
+
+
 def paired_comparisons(trials: pd.DataFrame, metrics: dict[str, Metric],
-                       baseline: str = "none") -> pd.DataFrame:
+                       baseline: str = "none", family: str = "comparison") -> pd.DataFrame:
     """One row per (dataset, size, augmenter, classifier, metric) against ``baseline``.
 
     Columns: baseline, n_pairs, mean_diff (augmenter minus baseline), ci_low, ci_high, p_value,
-    p_adjusted (Holm across every row), wins, ties, losses (a win is better for the augmenter
+    p_adjusted (Holm within ``family``: the augmenters of one dataset, size, classifier and
+    metric, or every row of the run), wins, ties, losses (a win is better for the augmenter
     in the metric's direction: lower, for a metric where lower is better). Only metrics of the
     classifier's predictions are compared; a metric with no pair has no row.
     """
@@ -119,8 +125,29 @@ def paired_comparisons(trials: pd.DataFrame, metrics: dict[str, Metric],
     columns = [*GROUP, "metric", "baseline", "n_pairs",
                "mean_diff", "ci_low", "ci_high", "p_value", "p_adjusted", "wins", "ties", "losses"]
     table = pd.DataFrame(rows, columns=[c for c in columns if c != "p_adjusted"])
-    table.insert(columns.index("p_adjusted"), "p_adjusted", holm(table["p_value"].to_numpy()))
+    adjusted = np.full(len(table), np.nan)
+    by = FAMILIES[family]
+    groups = table.groupby(by, sort=False).indices.values() if by and len(table) \
+        else [np.arange(len(table))]
+    for rows_of_family in groups:
+        adjusted[rows_of_family] = holm(table["p_value"].to_numpy()[rows_of_family])
+    table.insert(columns.index("p_adjusted"), "p_adjusted", adjusted)
     return table
+
+
+def smallest_p(n_pairs: int) -> float:
+    """The smallest two-sided p-value the exact Wilcoxon signed-rank test can give n pairs:
+    every difference of one sign."""
+    return min(1.0, 2.0 / 2 ** n_pairs) if n_pairs > 0 else 1.0
+
+
+def seeds_needed(family_size: int, alpha: float = ALPHA) -> int:
+    """The fewest pairs with which a family of ``family_size`` Holm-adjusted comparisons can
+    reach ``alpha``."""
+    n = 1
+    while family_size * smallest_p(n) >= alpha:
+        n += 1
+    return n
 
 
 def significant(comparisons: pd.DataFrame) -> pd.Series:

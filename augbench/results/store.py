@@ -33,7 +33,8 @@ def experiment_config(experiment: Any) -> dict[str, Any]:
 
 
 # Seeds are independent: a run with more seeds extends an experiment rather than replacing it.
-EXTENSIBLE = ("seeds",)
+# Holm's family changes how results are read, not a trial's number.
+EXTENSIBLE = ("seeds", "holm")
 
 
 def config_hash(config: dict[str, Any]) -> str:

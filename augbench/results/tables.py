@@ -56,6 +56,8 @@ class Results:
     # augmenter declared it can do ({"adds_rows": ...}), where known.
     planned: int | None = None
     capabilities: dict[str, dict] = field(default_factory=dict)
+    # Holm's family (see augbench.results.compare.FAMILIES).
+    family: str = "comparison"
     out: Path | None = None
     # The experiment's configuration and the library and plugin versions, where known.
     config: dict | None = None
@@ -78,7 +80,7 @@ class Results:
         """Paired comparisons of every augmenter with the baseline (see augbench.compare)."""
         if self.precomputed_comparisons is not None:
             return self.precomputed_comparisons
-        return paired_comparisons(self.trials, self.metrics, self.baseline)
+        return paired_comparisons(self.trials, self.metrics, self.baseline, self.family)
 
     @property
     def n_failed(self) -> int:
