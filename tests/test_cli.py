@@ -22,6 +22,7 @@ def test_run_writes_trials_and_summary_and_prints_the_table(tmp_path: Path) -> N
                      "--sizes", "100,200", "--out", str(tmp_path), "--quiet")
     assert proc.returncode == 0, proc.stderr
     assert "Accuracy" in proc.stdout and "smote" in proc.stdout
+    assert "difference from none on the same seeds" in proc.stdout
     trials = pd.read_csv(tmp_path / "trials.csv")
     assert len(trials) == 12 and (trials["status"] == "ok").all()
     summary = pd.read_csv(tmp_path / "summary.csv")

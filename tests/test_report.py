@@ -58,9 +58,14 @@ def test_report_html_embeds_figures_tables_and_findings(finished_run: Path, caps
     assert {"Findings", "Failed trials", "Results", "Figures", "Configuration",
             "Versions"} <= set(outline.headings)
     sizes = [h for h in outline.headings if h.startswith("breast-cancer · ")]
-    # per size: the classification table and the privacy and fidelity table of the added rows
-    assert len(sizes) == 6 and sum(h.endswith("privacy and fidelity of the synthetic rows")
+    # per size: the classification table, the privacy and fidelity table of the added rows, and
+    # the paired differences from the baseline
+    assert len(sizes) == 9 and sum(h.endswith("privacy and fidelity of the synthetic rows")
                                    for h in sizes) == 3
+    assert sum(h.endswith("difference from none") for h in sizes) == 3
+    assert "Paired differences" in outline.headings
+    assert {"breast-cancer_recall_difference.png", "breast-cancer_roc_auc_difference.png"} <= \
+        set(plots)
     assert {"breast-cancer_privacy_utility.png", "breast-cancer_synthetic_rows.png"} <= set(plots)
     assert len(outline.images) == len(plots) == page.count("<figcaption>")
     assert "the better an attacker holding its synthetic patients tells who was in" in page

@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 from augbench.reporting.plots import Written
-from augbench.reporting.terminal import findings, summary_blocks
+from augbench.reporting.terminal import ALPHA, difference_blocks, findings, summary_blocks
 from augbench.results.tables import Results
 
 STYLE = """
@@ -52,6 +52,31 @@ def _summary_html(results: Results) -> str:
     return "".join(parts)
 
 
+def _differences_html(results: Results) -> str:
+    parts = []
+    for dataset, size, headers, rows in difference_blocks(results):
+        head = "".join(['<th class="label">classifier</th><th class="label">augmenter</th>',
+                        *(f"<th>{_e(h)}</th>" for h in headers)])
+        body = []
+        for row in rows:
+            cells = []
+            for cell in row.cells:
+                if cell is None:
+                    cells.append("<td>-</td>")
+                    continue
+                mean, low, high, p, wins, ties, losses = cell
+                strong = ' class="best"' if p < ALPHA else ""
+                cells.append(f"<td{strong}>{mean:+.3f} [{low:+.3f}, {high:+.3f}]<br>"
+                             f"p={p:.2g} · {wins}/{ties}/{losses}</td>")
+            body.append(f'<tr><td class="label">{_e(row.classifier)}</td><td class="label">'
+                        f"{_e(row.augmenter)}</td>{''.join(cells)}</tr>")
+        parts.append(f"<h3>{_e(dataset)} · {size} training rows · difference from "
+                     f"{_e(results.baseline)}</h3><table><caption>augmenter minus baseline on the "
+                     "same seeds: mean [95% CI], Holm-adjusted p, wins/ties/losses; bold where "
+                     f"p &lt; {ALPHA}</caption><tr>{head}</tr>{''.join(body)}</table>")
+    return "".join(parts) or "<p>No paired comparison.</p>"
+
+
 def _failures_html(results: Results) -> str:
     failed = results.trials[results.trials["status"] != "ok"]
     if failed.empty:
@@ -86,6 +111,7 @@ def write_html(results: Results, path: Path, figures: list[Written]) -> Path:
 <h2 id="findings">Findings</h2>{notes}
 <h2 id="failures">Failed trials</h2>{_failures_html(results)}
 <h2 id="tables">Results</h2>{_summary_html(results)}
+<h2 id="differences">Paired differences</h2>{_differences_html(results)}
 <h2 id="figures">Figures</h2>{images or "<p>No figure.</p>"}
 <h2 id="configuration">Configuration</h2><pre>{_e(json.dumps(results.config or {}, indent=2))}</pre>
 <h2 id="versions">Versions</h2><table>{versions}</table>

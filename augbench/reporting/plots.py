@@ -87,6 +87,39 @@ def rank_figure(ranks: pd.DataFrame, baseline: str):
     return fig
 
 
+def difference_figure(comparisons: pd.DataFrame, dataset: str, metric: str, spec: Metric,
+                      baseline: str):
+    """The paired difference from the baseline against size, with its 95% interval and the
+    zero line: a panel per classifier, a line per augmenter; filled where Holm-significant."""
+    data = comparisons[(comparisons["dataset"] == dataset) & (comparisons["metric"] == metric)]
+    classifiers = sorted(data["classifier"].unique())
+    augmenters = sorted(data["augmenter"].unique())
+    colours = augmenter_colours([baseline, *augmenters], baseline)
+    fig = _figure(max(6.0, 4.2 * len(classifiers)), 3.8)
+    axes = fig.subplots(1, len(classifiers), sharey=True, squeeze=False)[0]
+    for ax, classifier in zip(axes, classifiers):
+        for augmenter in augmenters:
+            rows = data[(data["classifier"] == classifier) & (data["augmenter"] == augmenter)]
+            rows = rows.sort_values("size")
+            colour = colours[augmenter]
+            ax.plot(rows["size"], rows["mean_diff"], "-", color=colour, label=augmenter)
+            ax.fill_between(rows["size"], rows["ci_low"], rows["ci_high"], color=colour,
+                            alpha=0.15, linewidth=0)
+            significant = rows["p_adjusted"] < 0.05
+            ax.scatter(rows["size"], rows["mean_diff"], s=24, zorder=3, edgecolors=colour,
+                       facecolors=[colour if s else "white" for s in significant])
+        ax.axhline(0, color="black", linewidth=0.8)
+        ax.set_title(f"classifier: {classifier}", fontsize=10)
+        ax.set_xlabel("training rows before augmentation")
+        ax.grid(alpha=0.3)
+    axes[0].set_ylabel(f"{spec.label}: augmenter − {baseline}")
+    axes[-1].legend(title="augmenter (filled: Holm p < 0.05)", fontsize=8, title_fontsize=8,
+                    loc="best")
+    fig.suptitle(f"{dataset}: paired difference in {spec.label} from {baseline}, mean and 95% CI",
+                 fontsize=11)
+    return fig
+
+
 def synthetic_rows_figure(summary: pd.DataFrame, dataset: str, metrics: dict[str, Metric],
                           baseline: str):
     """Metrics of the synthetic rows against size for one dataset: a panel per metric, a line per
@@ -200,6 +233,16 @@ def write_plots(results, folder: Path) -> list[Written]:
             written.append(Written(path, f"{dataset}, {spec.label}{about}: each line is one "
                                          "method as the training set grows, the shaded band its "
                                          f"95% interval; {spec.direction}."))
+            compared = results.comparisons
+            if ((compared["dataset"] == dataset) & (compared["metric"] == metric)).any():
+                path = folder / f"{dataset}_{metric}_difference.png"
+                difference_figure(compared, dataset, metric, spec, results.baseline).savefig(path)
+                written.append(Written(path, (
+                    f"{dataset}, {spec.label}: the change each method brings compared with "
+                    f"'{results.baseline}' on the same patients; above the black line it is "
+                    f"higher ({'better' if spec.higher_is_better else 'worse'}), a shaded band "
+                    "that crosses the line means no clear change, and filled points are "
+                    "significant.")))
         if synthetic and summary.loc[summary["dataset"] == dataset,
                                      [f"{m}_mean" for m in synthetic]].notna().any().any():
             path = folder / f"{dataset}_synthetic_rows.png"

@@ -129,6 +129,75 @@ def summary_blocks(results: Results) -> list[Block]:
     return blocks
 
 
+@dataclass
+class DifferenceRow:
+    """One augmenter's paired differences from the baseline, per shown metric."""
+
+    classifier: str
+    augmenter: str
+    # Per metric: (mean, low, high, p_adjusted, wins, ties, losses), or None without pairs.
+    cells: list[tuple | None]
+
+
+def difference_blocks(results: Results) -> list[tuple[str, int, list[str], list[DifferenceRow]]]:
+    """(dataset, size, metric headers, rows) of paired differences from the baseline."""
+    metrics = shown_metrics(results, "predictions")
+    comparisons = results.comparisons
+    if comparisons.empty or not metrics:
+        return []
+    blocks = []
+    indexed = comparisons.set_index(["dataset", "size", "classifier", "augmenter", "metric"])
+    for (dataset, size), block in comparisons.groupby(["dataset", "size"], sort=True):
+        rows = []
+        for (classifier, augmenter), _ in block.groupby(["classifier", "augmenter"], sort=True):
+            cells = []
+            for metric in metrics:
+                key = (dataset, size, classifier, augmenter, metric)
+                if key not in indexed.index:
+                    cells.append(None)
+                    continue
+                r = indexed.loc[key]
+                cells.append((r["mean_diff"], r["ci_low"], r["ci_high"], r["p_adjusted"],
+                              int(r["wins"]), int(r["ties"]), int(r["losses"])))
+            rows.append(DifferenceRow(classifier, augmenter, cells))
+        blocks.append((dataset, int(size), _headers(results, metrics), rows))
+    return blocks
+
+
+def _difference_cell(cell: tuple | None, higher_is_better: bool) -> str:
+    if cell is None or math.isnan(cell[0]):
+        return "-"
+    mean, low, high, p, *_ = cell
+    half = "" if math.isnan(low) else f"±{(high - low) / 2:.3f}".replace("±0.", "±.")
+    better = mean > 0 if higher_is_better else mean < 0
+    mark = ("▲" if better else "▼") if p < ALPHA else " "
+    return f"{mean:+.3f}{half}{mark}".replace("+0.", "+.").replace("-0.", "-.")
+
+
+def difference_tables(results: Results) -> list[Table]:
+    """Compact tables of the paired differences from the baseline, one per dataset and size."""
+    metrics = shown_metrics(results, "predictions")
+    tables = []
+    for dataset, size, headers, rows in difference_blocks(results):
+        table = Table(title=f"{dataset} · {size} training rows · difference from "
+                      f"{results.baseline} on the same seeds (mean ± 95% CI)",
+                      caption=f"▲/▼ Holm p < {ALPHA} {_family_words(results)}; W/T/L per seed "
+                      "in comparisons.csv and the HTML report", title_justify="left",
+                      caption_justify="left", box=box.SIMPLE_HEAD, padding=0, pad_edge=False)
+        table.add_column("classifier", no_wrap=True)
+        table.add_column("augmenter", no_wrap=True)
+        for label in headers:
+            table.add_column(label, justify="right", no_wrap=True)
+        for i, row in enumerate(rows):
+            if i and row.classifier != rows[i - 1].classifier:
+                table.add_section()
+            table.add_row(row.classifier, row.augmenter,
+                          *(_difference_cell(c, _higher_is_better(results, m))
+                            for c, m in zip(row.cells, metrics)))
+        tables.append(table)
+    return tables
+
+
 def summary_tables(results: Results) -> list[Table]:
     """One rich table per block: label columns, then a column per metric."""
     tables = []
@@ -235,6 +304,8 @@ def rank_table(results: Results) -> Table | None:
 def print_report(results: Results, console: Console) -> None:
     """Print the summary tables, the cross-dataset ranks and the findings."""
     for table in summary_tables(results):
+        console.print(table)
+    for table in difference_tables(results):
         console.print(table)
     ranks = rank_table(results)
     if ranks is not None:
