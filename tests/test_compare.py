@@ -172,3 +172,17 @@ def test_smote_raises_recall_significantly_on_pima_with_ten_seeds(shared_data) -
                        metrics=("recall", "roc_auc"))
     row = res.comparisons.set_index(["augmenter", "metric"]).loc[("smote", "recall")]
     assert row["mean_diff"] > 0 and row["p_adjusted"] < 0.05
+
+
+def test_findings_end_with_a_sentence_per_augmenter(tmp_path) -> None:
+    from conftest import mixed_table
+
+    data = (augbench.DataSpec(str(mixed_table(tmp_path / "m.csv")), target="outcome"),)
+    res = augbench.run(data=data, augmenters=("smote",), seeds=10, sizes=(150,),
+                       metrics=("accuracy", "recall", "roc_auc", "brier"))
+    lines = [line for line in findings(res) if line.startswith("finding: 'smote' with 'lr'")]
+    assert len(lines) == 1
+    recall = res.comparisons.set_index("metric").loc["recall"]
+    assert recall["p_adjusted"] < 0.05 and recall["mean_diff"] > 0
+    assert f"raised recall (sensitivity) by {recall['mean_diff']:.3f}" in lines[0]
+    assert "at every size" in lines[0] and lines[0].endswith(".")

@@ -267,6 +267,48 @@ def findings(results: Results) -> list[str]:
             f"training rows, by {g[f'{THRESHOLD_METRIC}_diff'].mean():+.3f} on average) without a "
             f"significant {ranking} gain ({g[f'{RANKING_METRIC}_diff'].mean():+.3f}): a threshold "
             "shift, not better ranking.")
+    return lines + finding_sentences(results)
+
+
+def finding_sentences(results: Results) -> list[str]:
+    """One plain sentence per augmenter, classifier and dataset: what changed significantly
+    against the baseline, by how much (at the largest such size), where, and what did not."""
+    comparisons = results.comparisons
+    metrics = shown_metrics(results, "predictions")
+    if comparisons.empty or not metrics:
+        return []
+    lines = []
+    for (dataset, classifier, augmenter), group in comparisons.groupby(
+            ["dataset", "classifier", "augmenter"], sort=True):
+        changed, unchanged = [], []
+        for metric in metrics:
+            rows = group[group["metric"] == metric].sort_values("size")
+            if rows.empty:
+                continue
+            significant = rows[rows["p_adjusted"] < ALPHA]
+            label = _label(results, metric)
+            if significant.empty:
+                unchanged.append(label)
+                continue
+            r = significant.iloc[-1]
+            verb = "raised" if r["mean_diff"] > 0 else "lowered"
+            low, high = sorted((abs(r["ci_low"]), abs(r["ci_high"])))
+            where = "at every size" if len(significant) == len(rows) else \
+                "at " + ", ".join(str(int(s)) for s in significant["size"]) + " training rows"
+            worse = not _higher_is_better(results, metric) and verb == "raised"
+            better = not _higher_is_better(results, metric) and verb == "lowered"
+            judged = " (worse)" if worse else " (better)" if better else ""
+            changed.append(f"{verb} {label}{judged} by {abs(r['mean_diff']):.3f} [{low:.3f}, "
+                           f"{high:.3f}] {where}")
+        if not changed:
+            lines.append(f"finding: '{augmenter}' with '{classifier}' on '{dataset}' changed "
+                         f"nothing significantly against '{results.baseline}'.")
+            continue
+        rest = f", and left {', '.join(unchanged)} unchanged" if unchanged else ""
+        shift = (": a threshold shift" if _label(results, THRESHOLD_METRIC) in " ".join(changed)
+                 and _label(results, RANKING_METRIC) in unchanged else "")
+        lines.append(f"finding: '{augmenter}' with '{classifier}' on '{dataset}' "
+                     f"{'; '.join(changed)}{rest}{shift}.")
     return lines
 
 
