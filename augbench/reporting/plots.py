@@ -32,13 +32,18 @@ def _figure(width: float, height: float):
     return Figure(figsize=(width, height), dpi=DPI, layout="constrained")
 
 
+def _classifier_panels(classifiers: list[str], width: float = 4.2, height: float = 3.8):
+    """A figure with one panel per classifier, side by side, sharing the y axis."""
+    fig = _figure(max(6.0, width * len(classifiers)), height)
+    return fig, fig.subplots(1, len(classifiers), sharey=True, squeeze=False)[0]
+
+
 def metric_figure(summary: pd.DataFrame, dataset: str, metric: str, spec: Metric, baseline: str):
     """``metric`` against size for one dataset: a panel per classifier, a line per augmenter."""
     data = summary[summary["dataset"] == dataset]
     classifiers = sorted(data["classifier"].unique())
     augmenters = [baseline] + sorted(a for a in data["augmenter"].unique() if a != baseline)
-    fig = _figure(max(6.0, 4.2 * len(classifiers)), 3.8)
-    axes = fig.subplots(1, len(classifiers), sharey=True, squeeze=False)[0]
+    fig, axes = _classifier_panels(classifiers)
     colours = augmenter_colours(augmenters, baseline)
     styles = {a: (colours[a], "--" if a == baseline else "-") for a in augmenters}
     for ax, classifier in zip(axes, classifiers):
@@ -95,8 +100,7 @@ def difference_figure(comparisons: pd.DataFrame, dataset: str, metric: str, spec
     classifiers = sorted(data["classifier"].unique())
     augmenters = sorted(data["augmenter"].unique())
     colours = augmenter_colours([baseline, *augmenters], baseline)
-    fig = _figure(max(6.0, 4.2 * len(classifiers)), 3.8)
-    axes = fig.subplots(1, len(classifiers), sharey=True, squeeze=False)[0]
+    fig, axes = _classifier_panels(classifiers)
     for ax, classifier in zip(axes, classifiers):
         for augmenter in augmenters:
             rows = data[(data["classifier"] == classifier) & (data["augmenter"] == augmenter)]
@@ -170,8 +174,7 @@ def privacy_utility_figure(summary: pd.DataFrame, comparisons: pd.DataFrame, dat
     classifiers = sorted(data["classifier"].unique())
     augmenters = sorted(data["augmenter"].unique())
     colours = augmenter_colours([baseline, *augmenters], baseline)
-    fig = _figure(max(6.0, 4.6 * len(classifiers)), 4.2)
-    axes = fig.subplots(1, len(classifiers), sharey=True, squeeze=False)[0]
+    fig, axes = _classifier_panels(classifiers, 4.6, 4.2)
     for ax, classifier in zip(axes, classifiers):
         for augmenter in augmenters:
             rows = data[(data["classifier"] == classifier) & (data["augmenter"] == augmenter)]
