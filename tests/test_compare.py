@@ -11,7 +11,7 @@ from scipy import stats
 
 import augbench
 from augbench.builtin.classification import CLASSIFICATION_METRICS
-from augbench.reporting.terminal import findings
+from augbench.reporting.findings import findings
 from augbench.results.compare import average_ranks, holm, no_signal, paired_comparisons, threshold_shifts
 
 METRICS = tuple(CLASSIFICATION_METRICS)

@@ -11,7 +11,7 @@ import pytest
 
 import augbench
 from augbench.cli import main
-from augbench.reporting.terminal import findings
+from augbench.reporting.findings import findings
 from augbench.runner import load_results
 
 

@@ -12,8 +12,9 @@ import json
 import time
 from pathlib import Path
 
+from augbench.reporting.blocks import difference_blocks, summary_blocks
+from augbench.reporting.findings import ALPHA, findings
 from augbench.reporting.plots import Written
-from augbench.reporting.terminal import ALPHA, difference_blocks, findings, summary_blocks
 from augbench.results.tables import Results
 
 STYLE = """

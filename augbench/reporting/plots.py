@@ -216,7 +216,8 @@ PRIVACY_METRIC = "mia_auc"
 
 def write_plots(results, folder: Path) -> list[Written]:
     """Write every figure of ``results`` as PNG into ``folder``, each with its reading."""
-    from augbench.reporting.terminal import RANKING_METRIC, shown_metrics
+    from augbench.reporting.blocks import shown_metrics
+    from augbench.reporting.findings import RANKING_METRIC
     from augbench.results.compare import average_ranks
 
     folder.mkdir(parents=True, exist_ok=True)

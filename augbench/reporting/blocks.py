@@ -1,0 +1,158 @@
+"""What the tables show, as plain rows that any medium renders: summary blocks per dataset and
+size, and the paired differences from the baseline."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import pandas as pd
+
+from augbench.results.compare import ALPHA
+from augbench.results.tables import Results
+
+
+def _cell(mean: float, low: float, high: float) -> str:
+    if math.isnan(mean):
+        return "-"
+    if math.isnan(low):
+        return f"{mean:.3f}"
+    # The half-width is below 1, so its leading zero only costs width: 0.968±.007.
+    return f"{mean:.3f}±{(high - low) / 2:.3f}".replace("±0.", "±.")
+
+
+def _marks(results: Results) -> dict[tuple, str]:
+    """(dataset, size, augmenter, classifier, metric) -> ▲ or ▼ where the difference is significant."""
+    marks = {}
+    comparisons = results.comparisons
+    for r in comparisons[comparisons["p_adjusted"] < ALPHA].itertuples():
+        higher = results.metrics[r.metric].higher_is_better if r.metric in results.metrics else True
+        better = (r.mean_diff > 0) if higher else (r.mean_diff < 0)
+        marks[(r.dataset, r.size, r.augmenter, r.classifier, r.metric)] = "▲" if better else "▼"
+    return marks
+
+
+@dataclass
+class Block:
+    """The rows of one table (a dataset and training size), ready to render in any medium."""
+
+    dataset: str
+    size: int
+    title: str
+    caption: str
+    # The names of the label columns, then the headers of the metrics.
+    label_names: list[str]
+    headers: list[str]
+    # One row per group: labels, seeds (with failures), then (text, is_best) per metric.
+    rows: list[tuple[tuple[str, ...], str, list[tuple[str, bool]]]]
+    uniform_seeds: bool
+
+
+def shown_metrics(results: Results, needs: str | None = None) -> list[str]:
+    """The metrics the tables and figures show that the summary has values for (only those
+    that need ``needs``, when given)."""
+    return [m for m in results.shown if f"{m}_mean" in results.summary
+            and (needs is None or m not in results.metrics or results.metrics[m].needs == needs)]
+
+
+def higher_is_better(results: Results, metric: str) -> bool:
+    """The declared direction of ``metric`` (higher, for a metric no spec describes)."""
+    return results.metrics[metric].higher_is_better if metric in results.metrics else True
+
+
+def _cells(results: Results, group: pd.DataFrame, r: pd.Series, metrics: list[str],
+           marks: dict[tuple, str]) -> list[tuple[str, bool]]:
+    cells = []
+    for metric in metrics:
+        column = group[f"{metric}_mean"]
+        best = column.max() if higher_is_better(results, metric) else column.min()
+        text = _cell(r[f"{metric}_mean"], r[f"{metric}_ci_low"], r[f"{metric}_ci_high"])
+        text += marks.get((r["dataset"], r["size"], r["augmenter"], r["classifier"], metric), " ")
+        cells.append((text, column.notna().sum() > 1 and r[f"{metric}_mean"] == best))
+    return cells
+
+
+def _seeds(r: pd.Series) -> str:
+    return f"{r['n_seeds']}" + (f" ({r['n_failed']} failed)" if r["n_failed"] else "")
+
+
+def _headers(results: Results, metrics: list[str]) -> list[str]:
+    return [results.metrics[m].header if m in results.metrics else m for m in metrics]
+
+
+def family_words(results: Results) -> str:
+    """How Holm's family reads in a caption."""
+    return "across the whole run" if results.family == "run" else \
+        "across the augmenters of each comparison"
+
+
+def summary_blocks(results: Results) -> list[Block]:
+    """Per dataset and size: the classification table (classifier x augmenter rows, CI cells,
+    significance marks, best means) and, where augmenters added rows, the privacy and fidelity
+    table of those rows (one row per augmenter: they do not depend on the classifier)."""
+    marks = _marks(results)
+    scored, synthetic = shown_metrics(results, "predictions"), shown_metrics(results, "synthetic")
+    blocks = []
+    for (dataset, size), block in results.summary.groupby(["dataset", "size"], sort=True):
+        uniform = block["n_seeds"].nunique() == 1 and not block["n_failed"].any()
+        seeds = f"{block['n_seeds'].iloc[0]} seeds" if uniform else "seeds"
+        title = f"{dataset} · {size} training rows · mean ± 95% CI over {seeds}"
+        if scored:
+            rows = [((classifier, r["augmenter"]), _seeds(r), _cells(results, group, r, scored, marks))
+                    for classifier, group in block.groupby("classifier", sort=True)
+                    for _, r in group.iterrows()]
+            blocks.append(Block(
+                dataset, int(size), title, f"▲/▼ better/worse than {results.baseline} on the same "
+                f"seeds (paired Wilcoxon, Holm p < {ALPHA} {family_words(results)}); best mean "
+                "in bold",
+                ["classifier", "augmenter"], _headers(results, scored), rows, uniform))
+        if synthetic:
+            # One classifier's rows stand for all: these metrics are computed before any fit.
+            first = block[block["classifier"] == block["classifier"].min()]
+            added = first[first[[f"{m}_mean" for m in synthetic]].notna().any(axis=1)]
+            if not added.empty:
+                rows = [((r["augmenter"],), _seeds(r), _cells(results, added, r, synthetic, {}))
+                        for _, r in added.iterrows()]
+                blocks.append(Block(
+                    dataset, int(size), f"{title} · privacy and fidelity of the synthetic rows",
+                    "per augmented training set, whatever the classifier; best mean in bold "
+                    "(lower copies, MIA and detection AUC and KS/TV; higher distances)",
+                    ["augmenter"], _headers(results, synthetic), rows, uniform))
+    return blocks
+
+
+@dataclass
+class DifferenceRow:
+    """One augmenter's paired differences from the baseline, per shown metric."""
+
+    classifier: str
+    augmenter: str
+    # Per metric: (mean, low, high, p_adjusted, wins, ties, losses), or None without pairs.
+    cells: list[tuple | None]
+
+
+def difference_blocks(results: Results) -> list[tuple[str, int, list[str], list[DifferenceRow]]]:
+    """(dataset, size, metric headers, rows) of paired differences from the baseline."""
+    metrics = shown_metrics(results, "predictions")
+    comparisons = results.comparisons
+    if comparisons.empty or not metrics:
+        return []
+    blocks = []
+    indexed = comparisons.set_index(["dataset", "size", "classifier", "augmenter", "metric"])
+    for (dataset, size), block in comparisons.groupby(["dataset", "size"], sort=True):
+        rows = []
+        for (classifier, augmenter), _ in block.groupby(["classifier", "augmenter"], sort=True):
+            cells = []
+            for metric in metrics:
+                key = (dataset, size, classifier, augmenter, metric)
+                if key not in indexed.index:
+                    cells.append(None)
+                    continue
+                r = indexed.loc[key]
+                cells.append((r["mean_diff"], r["ci_low"], r["ci_high"], r["p_adjusted"],
+                              int(r["wins"]), int(r["ties"]), int(r["losses"])))
+            rows.append(DifferenceRow(classifier, augmenter, cells))
+        blocks.append((dataset, int(size), _headers(results, metrics), rows))
+    return blocks
+
+

@@ -1,0 +1,123 @@
+"""Plain sentences a reader must not miss: warnings about the data and the seeds, threshold
+shifts, and one finding per augmenter (analysis in words; the numbers come from results/)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from augbench.reporting.blocks import family_words, higher_is_better, shown_metrics
+from augbench.results.compare import (
+    ALPHA,
+    FAMILIES,
+    no_signal,
+    seeds_needed,
+    smallest_p,
+    threshold_shifts,
+)
+from augbench.results.tables import Results
+
+# The findings read these metrics where a run has them: a threshold metric that rises without
+# the ranking metric rising is a threshold shift, and the ranking metric at its chance level
+# means the table carries no signal.
+THRESHOLD_METRIC, RANKING_METRIC, CHANCE = "recall", "roc_auc", 0.5
+
+
+def too_few_seeds(results: Results) -> str | None:
+    """A warning when no paired difference can reach significance with the seeds run."""
+    comparisons = results.comparisons
+    if comparisons.empty:
+        return None
+    n = int(comparisons["n_pairs"].max())
+    by = FAMILIES[results.family]
+    family = int(comparisons.groupby(by).size().max()) if by else len(comparisons)
+    best = min(1.0, family * smallest_p(n))
+    if best < ALPHA:
+        return None
+    return (f"warning: with {n} seeds no difference from '{results.baseline}' can be significant: "
+            f"the paired Wilcoxon test's smallest p-value is {smallest_p(n):.3g}, {best:.3g} after "
+            f"Holm {family_words(results)} ({family}); run at least "
+            f"{seeds_needed(family)} seeds.")
+
+
+def findings(results: Results) -> list[str]:
+    """Plain-text warnings and notes a reader must not miss."""
+    lines = [line for line in [too_few_seeds(results)] if line]
+    ranking = _label(results, RANKING_METRIC)
+    for r in no_signal(results.summary, results.baseline, RANKING_METRIC, CHANCE).itertuples():
+        low, high = getattr(r, f"{RANKING_METRIC}_ci_low"), getattr(r, f"{RANKING_METRIC}_ci_high")
+        lines.append(
+            f"warning: no detectable signal in dataset '{r.dataset}' with classifier "
+            f"'{r.classifier}': the {ranking} of '{results.baseline}' at {r.size} training rows "
+            f"has a 95% CI of {low:.3f}-{high:.3f}, which includes {CHANCE}; differences in "
+            "accuracy and recall then reflect threshold shifts only.")
+    for r in idle_augmenters(results).itertuples():
+        lines.append(
+            f"warning: '{r.augmenter}' added no row in any trial on '{r.dataset}': the positive "
+            "class is not the rarer one there, or --ratio is already met, so its numbers are "
+            "those of the training rows alone; check --positive and --ratio.")
+    shifts = threshold_shifts(results.comparisons, THRESHOLD_METRIC, RANKING_METRIC)
+    rising = _label(results, THRESHOLD_METRIC)
+    for (dataset, augmenter, classifier), g in shifts.groupby(["dataset", "augmenter", "classifier"]):
+        sizes = ", ".join(str(s) for s in g["size"])
+        lines.append(
+            f"note: '{augmenter}' raises {rising} with '{classifier}' on '{dataset}' (at {sizes} "
+            f"training rows, by {g[f'{THRESHOLD_METRIC}_diff'].mean():+.3f} on average) without a "
+            f"significant {ranking} gain ({g[f'{RANKING_METRIC}_diff'].mean():+.3f}): a threshold "
+            "shift, not better ranking.")
+    return lines + finding_sentences(results)
+
+
+def finding_sentences(results: Results) -> list[str]:
+    """One plain sentence per augmenter, classifier and dataset: what changed significantly
+    against the baseline, by how much (at the largest such size), where, and what did not."""
+    comparisons = results.comparisons
+    metrics = shown_metrics(results, "predictions")
+    if comparisons.empty or not metrics:
+        return []
+    lines = []
+    for (dataset, classifier, augmenter), group in comparisons.groupby(
+            ["dataset", "classifier", "augmenter"], sort=True):
+        changed, unchanged = [], []
+        for metric in metrics:
+            rows = group[group["metric"] == metric].sort_values("size")
+            if rows.empty:
+                continue
+            significant = rows[rows["p_adjusted"] < ALPHA]
+            label = _label(results, metric)
+            if significant.empty:
+                unchanged.append(label)
+                continue
+            r = significant.iloc[-1]
+            verb = "raised" if r["mean_diff"] > 0 else "lowered"
+            low, high = sorted((abs(r["ci_low"]), abs(r["ci_high"])))
+            where = "at every size" if len(significant) == len(rows) else \
+                "at " + ", ".join(str(int(s)) for s in significant["size"]) + " training rows"
+            worse = not higher_is_better(results, metric) and verb == "raised"
+            better = not higher_is_better(results, metric) and verb == "lowered"
+            judged = " (worse)" if worse else " (better)" if better else ""
+            changed.append(f"{verb} {label}{judged} by {abs(r['mean_diff']):.3f} [{low:.3f}, "
+                           f"{high:.3f}] {where}")
+        if not changed:
+            lines.append(f"finding: '{augmenter}' with '{classifier}' on '{dataset}' changed "
+                         f"nothing significantly against '{results.baseline}'.")
+            continue
+        rest = f", and left {', '.join(unchanged)} unchanged" if unchanged else ""
+        shift = (": a threshold shift" if _label(results, THRESHOLD_METRIC) in " ".join(changed)
+                 and _label(results, RANKING_METRIC) in unchanged else "")
+        lines.append(f"finding: '{augmenter}' with '{classifier}' on '{dataset}' "
+                     f"{'; '.join(changed)}{rest}{shift}.")
+    return lines
+
+
+def idle_augmenters(results: Results) -> pd.DataFrame:
+    """(dataset, augmenter) of augmenters that add rows by nature but added none in any trial."""
+    ok = results.trials[results.trials["status"] == "ok"]
+    added = ok.groupby(["dataset", "augmenter"])["n_synthetic"].max().reset_index()
+    adds = [results.capabilities.get(a, {}).get("adds_rows", a != results.baseline)
+            for a in added["augmenter"]]
+    return added[(added["n_synthetic"] == 0) & pd.Series(adds, index=added.index)]
+
+
+def _label(results: Results, metric: str) -> str:
+    spec = results.metrics.get(metric)
+    return spec.label if spec else metric
