@@ -52,7 +52,8 @@ class Experiment:
     ratio: float = 1.0
     test_size: float = 0.3
     params: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
-    # What every augmenter is compared with: "none" when it runs, else the first augmenter.
+    # What every augmenter is compared with: None for "none", the original data, which every
+    # run then includes.
     baseline: str | None = None
     # Metric names to compute; None: every registered metric (the plan stores the names).
     metrics: tuple[str, ...] | None = None
