@@ -129,22 +129,16 @@ def test_an_augmenter_without_categorical_support_is_refused_before_the_run(
     assert (trials.loc[trials.augmenter == "adasyn", "n_synthetic"] > 0).all()
 
 
-def _imports(path: Path, package_root: Path) -> set[str]:
+def _imports(path: Path) -> set[str]:
     """Modules of augbench that ``path`` imports, at top level or inside functions."""
-    module = ".".join(path.relative_to(package_root.parent).with_suffix("").parts)
-    if module.endswith(".__init__"):
-        module = module[: -len(".__init__")]
     found = set()
     for node in ast.walk(ast.parse(path.read_text())):
         if isinstance(node, ast.Import):
             found |= {a.name for a in node.names}
         elif isinstance(node, ast.ImportFrom):
-            base = node.module or ""
-            if node.level:
-                parent = module.split(".")[: -node.level + (0 if path.stem != "__init__" else 1)]
-                base = ".".join(parent + ([base] if base else []))
-            found.add(base)
-            found |= {f"{base}.{a.name}" for a in node.names}
+            assert not node.level, f"{path}: augbench imports absolutely"
+            found.add(node.module or "")
+            found |= {f"{node.module}.{a.name}" for a in node.names}
     return {m for m in found if m == "augbench" or m.startswith("augbench.")}
 
 
@@ -154,7 +148,7 @@ def test_augbench_modules_import_each_other_without_a_cycle() -> None:
     for path in package.rglob("*.py"):
         name = ".".join(path.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
         modules[name] = path
-    graph = {name: {m for m in _imports(path, package) if m in modules and m != name}
+    graph = {name: {m for m in _imports(path) if m in modules and m != name}
              for name, path in modules.items()}
     # augbench/__init__ only re-exports lazily, by name; importing it is no dependency on the
     # modules it names, so edges into the package root are left out.

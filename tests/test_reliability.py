@@ -132,7 +132,7 @@ def test_identifier_like_columns_and_the_inferred_positive_are_announced(tmp_pat
     assert config["tables"]["ids"]["positive"] == "sick"
 
 
-def test_a_named_dataset_takes_drop_and_stores_it(shared_data: Path, tmp_path: Path) -> None:
+def test_a_named_dataset_takes_drop_and_its_fingerprint_changes(shared_data: Path, tmp_path: Path) -> None:
     full = augbench.load_dataset("stroke")
     dropped = augbench.load_dataset("stroke", drop=("gender", "age"))
     assert {"gender", "age"} <= set(full.X.columns) and not {"gender", "age"} & set(dropped.X)
