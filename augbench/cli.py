@@ -99,6 +99,9 @@ def build_parser() -> argparse.ArgumentParser:
     grid.add_argument("--baseline", metavar="AUGMENTER",
                       help="what every augmenter is compared with, seed by seed (default: none, "
                       "the original data, which then always runs)")
+    grid.add_argument("--permutation-control", action="store_true",
+                      help="also fit each classifier on shuffled training labels (the "
+                      "'permuted-labels' arm): what chance gives, for the no-signal alarm")
     grid.add_argument("--holm", choices=("comparison", "run"), default="comparison",
                       help="Holm's family: the augmenters compared with the baseline on one "
                       "dataset, size, classifier and metric (default), or the whole run")
@@ -162,7 +165,12 @@ def _run(args: argparse.Namespace) -> int:
                               dict(target=args.target, positive=args.positive,
                                    na_values=args.na_values)))
                   for src in sources)
-    exp = Experiment(data=specs, augmenters=args.augmenters, classifiers=args.classifiers,
+    from augbench.experiment.plan import PERMUTATION_CONTROL
+
+    augmenters = args.augmenters
+    if args.permutation_control and PERMUTATION_CONTROL not in augmenters:
+        augmenters = (*augmenters, PERMUTATION_CONTROL)
+    exp = Experiment(data=specs, augmenters=augmenters, classifiers=args.classifiers,
                      sizes=args.sizes, seeds=args.seeds, ratio=args.ratio,
                      test_size=args.test_size, params=settings, baseline=args.baseline,
                      metrics=args.metrics, holm=args.holm)

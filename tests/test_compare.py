@@ -186,3 +186,29 @@ def test_findings_end_with_a_sentence_per_augmenter(tmp_path) -> None:
     assert recall["p_adjusted"] < 0.05 and recall["mean_diff"] > 0
     assert f"raised recall (sensitivity) by {recall['mean_diff']:.3f}" in lines[0]
     assert "at every size" in lines[0] and lines[0].endswith(".")
+
+
+def test_permuted_labels_shuffle_the_labels_only_and_reproduce() -> None:
+    X, y = pd.DataFrame({"a": np.arange(50.0)}), (np.arange(50) % 4 == 0).astype(np.int8)
+    control = augbench.get_augmenter("permuted-labels", random_state=3)
+    X_res, y_res = control.fit_resample(X, y)
+    assert X_res is X and sorted(y_res) == sorted(y) and not np.array_equal(y_res, y)
+    assert np.array_equal(y_res, augbench.get_augmenter("permuted-labels", random_state=3)
+                          .fit_resample(X, y)[1])
+
+
+def test_the_permutation_control_judges_the_signal(shared_data, tmp_path) -> None:
+    from augbench.cli import main
+
+    common = ["--permutation-control", "--seeds", "10", "--metrics", "recall,roc_auc", "--quiet"]
+    embedded = augbench.run(augmenters=("none", "permuted-labels"), seeds=10, sizes=(100,),
+                            metrics=("recall", "roc_auc"))
+    assert "permuted-labels" in set(embedded.trials["augmenter"])
+    assert not [line for line in findings(embedded) if "shuffled labels" in line]
+    heart = augbench.run(data=(augbench.DataSpec("heart-attack-risk"),),
+                         augmenters=("none", "permuted-labels"), seeds=10, sizes=(500,),
+                         metrics=("recall", "roc_auc"))
+    lines = [line for line in findings(heart) if "shuffled labels" in line]
+    assert len(lines) == 1 and "indistinguishable" in lines[0]
+    assert main(["run", "--data", "heart-attack-risk", "--sizes", "500", *common, "--out",
+                 str(tmp_path)]) == 0

@@ -18,7 +18,16 @@ AUGMENTERS = Registry(make_plugin_manager(disabled=())).names("augmenters")
 @pytest.mark.parametrize("name", AUGMENTERS)
 def test_registered_augmenter_follows_the_contract(registry: Registry, name: str) -> None:
     augmenter = registry.create("augmenters", name, **FAST.get(name, {}))
-    check_augmenter(augmenter, adds_rows=name != "none")
+    capabilities = registry.capabilities("augmenters", name, augmenter)
+    if not capabilities.relabels:
+        check_augmenter(augmenter, adds_rows=capabilities.adds_rows)
+        return
+    # A control that relabels keeps every row and only reorders the labels, reproducibly.
+    X, y = make_mixed_table()
+    X_res, y_res = augmenter.set_params(random_state=0).fit_resample(X.copy(), y.copy())
+    pd.testing.assert_frame_equal(X_res, X)
+    assert sorted(y_res) == sorted(y) and not np.array_equal(y_res, y)
+    assert np.array_equal(y_res, augmenter.fit_resample(X.copy(), y.copy())[1])
 
 
 def test_smote_on_numeric_only_and_categorical_only_tables(registry: Registry) -> None:

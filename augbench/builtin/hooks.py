@@ -21,6 +21,13 @@ def _no_augmentation(**params: Any) -> Any:
     return NoAugmentation(**params)
 
 
+def _permuted_labels(**params: Any) -> Any:
+    """A control: the classifier fitted on shuffled training labels, what chance gives."""
+    from augbench.builtin.baseline import PermutedLabels
+
+    return PermutedLabels(**params)
+
+
 def _breast_cancer() -> Any:
     """Wisconsin breast cancer (scikit-learn, embedded): 569 rows, 30 numeric, 212 malignant."""
     from augbench.experiment.data import breast_cancer
@@ -30,7 +37,8 @@ def _breast_cancer() -> Any:
 
 @hookimpl
 def augbench_augmenters() -> dict:
-    return {"none": declare(_no_augmentation, adds_rows=False)}
+    return {"none": declare(_no_augmentation, adds_rows=False),
+            "permuted-labels": declare(_permuted_labels, adds_rows=False, relabels=True)}
 
 
 @hookimpl

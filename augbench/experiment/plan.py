@@ -17,6 +17,8 @@ from augbench.plugin.metric import Metric
 
 # The reference every run includes unless --baseline names another: the original data.
 REFERENCE = "none"
+# The control --permutation-control adds: the classifier fitted on shuffled training labels.
+PERMUTATION_CONTROL = "permuted-labels"
 # Set by the protocol for every trial; a user value would break the pairing of seeds.
 RESERVED_PARAMS = {"random_state": "the trial's seed", "sampling_strategy": "--ratio"}
 

@@ -206,17 +206,19 @@ class TrialRunner:
         return [self._augment_one(t, d, s) for d, s in zip(data, seeds)]
 
     def _augment_one(self, t: Trial, data: TrialData, seed: int) -> _Augmented:
-        if rows_to_add(data.y_train, t.ratio) == 0:
-            # Nothing to top up; samplers such as imbalanced-learn's would refuse the call.
-            return _Augmented(data.X_train, data.y_train, 0.0)
         try:
             # Built before the clock starts: a factory's first call imports its library.
             augmenter = self._make_augmenter(t, seed)
+            relabels = self.registry.capabilities("augmenters", t.augmenter, augmenter).relabels
+            if not relabels and rows_to_add(data.y_train, t.ratio) == 0:
+                # Nothing to top up; samplers such as imbalanced-learn's would refuse the call.
+                return _Augmented(data.X_train, data.y_train, 0.0)
             start = time.perf_counter()
             with quiet(), time_limit(self.timeout):
                 out = augmenter.fit_resample(data.X_train, data.y_train)
             seconds = time.perf_counter() - start
-            return _Augmented(*_checked(out, data.X_train, data.y_train, t.augmenter), seconds)
+            return _Augmented(*_checked(out, data.X_train, data.y_train, t.augmenter, relabels),
+                              seconds)
         except Exception as exc:
             if self.fail_fast:
                 raise
@@ -340,12 +342,18 @@ def time_limit(seconds: float | None) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
-def _checked(out: Any, X: pd.DataFrame, y: np.ndarray, name: str) -> tuple[pd.DataFrame, np.ndarray]:
-    """The augmenter's output, after checking the parts of the contract that are cheap to check."""
+def _checked(out: Any, X: pd.DataFrame, y: np.ndarray, name: str,
+             relabels: bool = False) -> tuple[pd.DataFrame, np.ndarray]:
+    """The augmenter's output, after checking the parts of the contract that are cheap to check
+    (a control that declares ``relabels`` keeps the rows and may change their labels only)."""
     X_res, y_res = out
     y_res = np.asarray(y_res)
     if not isinstance(X_res, pd.DataFrame) or list(X_res.columns) != list(X.columns):
         raise TypeError(f"augmenter '{name}' must return a DataFrame with the input's columns")
+    if relabels:
+        if len(X_res) != len(X) or len(y_res) != len(y):
+            raise ValueError(f"augmenter '{name}' relabels rows and must keep exactly them")
+        return X_res, y_res
     if len(X_res) != len(y_res) or len(X_res) < len(X) or not np.array_equal(y_res[: len(y)], y):
         raise ValueError(f"augmenter '{name}' must keep the input rows first and only add rows")
     return X_res, y_res

@@ -8,6 +8,8 @@ Generic code asks these questions instead of asking "is this the GAN?":
 - ``gpu_param``: which constructor parameter puts it on a GPU. Its value ``True`` or
   ``"auto"`` means "use a GPU where there is one", ``"cuda"`` or ``"cuda:N"`` means "needs one".
 - ``adds_rows``: does it add rows at all (``none`` does not)?
+- ``relabels``: is it a control that replaces the training labels instead of adding rows
+  (``permuted-labels``)? Its output must keep the rows; the labels may change.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ class Capabilities:
     batches_seeds: bool = False
     gpu_param: str | None = None
     adds_rows: bool = True
+    relabels: bool = False
 
     def gpu(self, params: dict[str, Any]) -> str | None:
         """GPU_REQUIRED, GPU_PREFERRED or None for an object with these constructor ``params``."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from augbench.experiment.plan import PERMUTATION_CONTROL
 from augbench.reporting.blocks import family_words, higher_is_better, shown_metrics
 from augbench.results.compare import (
     ALPHA,
@@ -43,7 +44,11 @@ def findings(results: Results) -> list[str]:
     """Plain-text warnings and notes a reader must not miss."""
     lines = [line for line in [too_few_seeds(results)] if line]
     ranking = _label(results, RANKING_METRIC)
+    controlled, control_lines = _against_permuted_labels(results)
+    lines += control_lines
     for r in no_signal(results.summary, results.baseline, RANKING_METRIC, CHANCE).itertuples():
+        if (r.dataset, r.classifier) in controlled:
+            continue  # judged against the permuted-labels control instead of a fixed 0.5
         low, high = getattr(r, f"{RANKING_METRIC}_ci_low"), getattr(r, f"{RANKING_METRIC}_ci_high")
         lines.append(
             f"warning: no detectable signal in dataset '{r.dataset}' with classifier "
@@ -65,6 +70,30 @@ def findings(results: Results) -> list[str]:
             f"significant {ranking} gain ({g[f'{RANKING_METRIC}_diff'].mean():+.3f}): a threshold "
             "shift, not better ranking.")
     return lines + finding_sentences(results)
+
+
+def _against_permuted_labels(results: Results) -> tuple[set[tuple], list[str]]:
+    """Where the permuted-labels control ran: the (dataset, classifier) pairs it judges, and a
+    warning for each whose baseline does not rank patients better than the control does."""
+    comparisons = results.comparisons
+    rows = comparisons[(comparisons["augmenter"] == PERMUTATION_CONTROL)
+                       & (comparisons["metric"] == RANKING_METRIC)] if len(comparisons) else \
+        comparisons
+    judged, lines = set(), []
+    for (dataset, classifier), group in rows.groupby(["dataset", "classifier"], sort=True):
+        judged.add((dataset, classifier))
+        r = group.sort_values("size").iloc[-1]
+        # mean_diff is the control minus the baseline: the baseline is better when it is below 0.
+        if r["p_adjusted"] < ALPHA and r["mean_diff"] < 0:
+            continue
+        lines.append(
+            f"warning: no detectable signal in dataset '{dataset}' with classifier "
+            f"'{classifier}': at {int(r['size'])} training rows the {_label(results, RANKING_METRIC)}"
+            f" of '{results.baseline}' is indistinguishable from that of the same classifier "
+            f"fitted on shuffled labels (difference {-r['mean_diff']:+.3f} [{-r['ci_high']:+.3f}, "
+            f"{-r['ci_low']:+.3f}], Holm p {r['p_adjusted']:.2g}); differences in accuracy and "
+            "recall then reflect threshold shifts only.")
+    return judged, lines
 
 
 def finding_sentences(results: Results) -> list[str]:
