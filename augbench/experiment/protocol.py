@@ -22,6 +22,7 @@ import pandas as pd
 from augbench.experiment.data import Dataset
 from augbench.experiment.preprocess import TrainImputer, classifier_pipeline
 from augbench.experiment.seeding import derive_rng, derive_seed
+from augbench.plugin.capabilities import Capabilities
 from augbench.plugin.kit import quiet, rows_to_add
 from augbench.plugin.manager import Registry, default_registry
 from augbench.plugin.metric import Metric, MetricInput
@@ -143,6 +144,16 @@ class TrialRunner:
     def __post_init__(self) -> None:
         if self.metrics is None:
             self.metrics = self.registry.metrics()
+        self._capabilities: dict[tuple, Capabilities] = {}
+
+    def _capabilities_of(self, t: Trial, augmenter: Any) -> Capabilities:
+        """What the trial's augmenter can do, read once per augmenter and parameters (reading
+        scikit-learn's tags for every seed would be work repeated in the trial loop)."""
+        key = (t.augmenter, t.augmenter_params)
+        if key not in self._capabilities:
+            self._capabilities[key] = self.registry.capabilities("augmenters", t.augmenter,
+                                                                 augmenter)
+        return self._capabilities[key]
 
     def run(self, trials: Iterable[Trial]) -> Iterator[TrialResult]:
         """Yield one result per trial, in the order given."""
@@ -190,7 +201,7 @@ class TrialRunner:
         """Augment the training sets of several seeds: batched if offered, else one by one."""
         if len(data) > 1:
             augmenter = self._make_augmenter(t, None)
-            if self.registry.capabilities("augmenters", t.augmenter, augmenter).batches_seeds:
+            if self._capabilities_of(t, augmenter).batches_seeds:
                 try:
                     start = time.perf_counter()
                     with quiet(), time_limit(self.timeout and self.timeout * len(data)):
@@ -209,7 +220,7 @@ class TrialRunner:
         try:
             # Built before the clock starts: a factory's first call imports its library.
             augmenter = self._make_augmenter(t, seed)
-            relabels = self.registry.capabilities("augmenters", t.augmenter, augmenter).relabels
+            relabels = self._capabilities_of(t, augmenter).relabels
             if not relabels and rows_to_add(data.y_train, t.ratio) == 0:
                 # Nothing to top up; samplers such as imbalanced-learn's would refuse the call.
                 return _Augmented(data.X_train, data.y_train, 0.0)
