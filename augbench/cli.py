@@ -45,6 +45,21 @@ def parse_settings(items: Sequence[str]) -> dict[str, dict[str, Any]]:
     return params
 
 
+def _shares(text: str) -> tuple[float, ...]:
+    """Positive shares from "0.02,0.05" or "2%,5%", in rising order."""
+    shares = []
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        try:
+            share = float(part.rstrip("%")) / (100 if part.endswith("%") else 1)
+        except ValueError:
+            raise UsageError(f"--prevalence: '{part}' is not a number (for example --prevalence "
+                             "0.02,0.05 or 2%,5%).") from None
+        shares.append(share)
+    if not shares:
+        raise UsageError("--prevalence names no share; give one or more, e.g. --prevalence 0.05.")
+    return tuple(sorted(shares))
+
+
 def _sizes(text: str) -> tuple[int | str, ...]:
     sizes: list[int | str] = []
     for part in _names(text):
@@ -93,6 +108,10 @@ def build_parser() -> argparse.ArgumentParser:
                       help="minority:majority ratio after augmentation (default 1.0, i.e. 1:1)")
     grid.add_argument("--test-size", type=float, default=0.3,
                       help="fraction of each seed's rows held out for testing (default 0.3)")
+    grid.add_argument("--prevalence", type=_shares, metavar="P[,P...]",
+                      help="thin every table to these positive shares (a random subset of its "
+                      "positive rows per seed, train and test alike), e.g. 0.02,0.05,0.1; "
+                      "results are reported per prevalence (default: the tables as they are)")
     grid.add_argument("--metrics", type=_names, metavar="M[,M...]",
                       help="metrics to compute, and show in tables and figures (default: every "
                       "registered metric, showing the headline ones; see 'augbench plugins')")
@@ -104,7 +123,8 @@ def build_parser() -> argparse.ArgumentParser:
                       "'permuted-labels' arm): what chance gives, for the no-signal alarm")
     grid.add_argument("--holm", choices=("comparison", "run"), default="comparison",
                       help="Holm's family: the augmenters compared with the baseline on one "
-                      "dataset, size, classifier and metric (default), or the whole run")
+                      "dataset, prevalence, size, classifier and metric (default), or the "
+                      "whole run")
     grid.add_argument("--set", action="append", default=[], metavar="NAME.PARAM=VALUE",
                       dest="settings", help="a parameter of an augmenter or classifier; repeatable")
     how = run.add_argument_group("execution")
@@ -173,13 +193,20 @@ def _run(args: argparse.Namespace) -> int:
     exp = Experiment(data=specs, augmenters=augmenters, classifiers=args.classifiers,
                      sizes=args.sizes, seeds=args.seeds, ratio=args.ratio,
                      test_size=args.test_size, params=settings, baseline=args.baseline,
-                     metrics=args.metrics, holm=args.holm)
+                     metrics=args.metrics, holm=args.holm, prevalence=args.prevalence)
     jobs = args.jobs if args.jobs is not None else (1 if args.fail_fast else available_cores())
     execution = Execution(jobs=jobs, executor=args.executor, address=args.address,
                           trial_timeout=args.trial_timeout, fail_fast=args.fail_fast)
     job = make_plan(exp)
     console, err = _consoles()
+    thinned = ""
+    if exp.prevalence:
+        shares = ", ".join(f"{100 * p:.3g}%" for p in exp.prevalence)
+        thinned = f"; thinned per seed to prevalence {shares}"
     for ds in job.datasets.values():
+        if not args.quiet:
+            err.print(f"data: {ds.describe()}{thinned}", markup=False, highlight=False,
+                      soft_wrap=True)
         for note in ds.notes:
             err.print(note, markup=False, highlight=False, soft_wrap=True)
     progress = Progress(TextColumn("trials"), BarColumn(), MofNCompleteColumn(),

@@ -42,6 +42,8 @@ def run(
     # Identity is content: an edited file (or another option applied to it) is another
     # experiment. The positive label is stored as it was chosen or inferred.
     config["tables"] = {name: {"fingerprint": ds.fingerprint, "positive": ds.positive,
+                               "positive_chosen": ds.positive_chosen,
+                               "positive_share": round(float(ds.y.mean()), 4),
                                "rows": len(ds.y), "source": ds.source,
                                "notes": list(ds.notes)}
                         for name, ds in job.datasets.items()}

@@ -31,6 +31,9 @@ class Dataset:
     # What reading the table decided that a user must hear of (an inferred positive label, a
     # column like an identifier, cells read as missing), one line each, 'note:' or 'warning:'.
     notes: tuple[str, ...] = ()
+    # How the positive label was chosen: "given" (--positive, or the dataset's own definition)
+    # or "the rarer value" (inferred from a two-valued target).
+    positive_chosen: str = "given"
 
     def __post_init__(self) -> None:
         if len(self.X) != len(self.y):
@@ -62,10 +65,11 @@ class Dataset:
         return [c for c in self.X.columns if isinstance(self.X[c].dtype, pd.CategoricalDtype)]
 
     def describe(self) -> str:
-        """One line: name, shape, positives."""
+        """One line: name, shape, positives, and how the positive label was chosen."""
         n_pos = int(np.sum(self.y))
         return (f"{self.name}: {len(self.X)} rows x {self.X.shape[1]} features, "
-                f"{n_pos} positive ({self.positive}, {n_pos / len(self.y):.1%})")
+                f"{n_pos} positive ({self.positive}, {n_pos / len(self.y):.1%}; "
+                f"{self.positive_chosen})")
 
 
 def _split_names(value: str | Sequence[str] | None) -> list[str]:
@@ -129,6 +133,7 @@ def prepare_table(
         column = column.astype("int64")
     labels = column.astype(str).str.strip()
     notes: list[str] = []
+    chosen = "given" if positive is not None else "the rarer value"
     if positive is None:
         counts = labels.value_counts()
         if len(counts) < 2:
@@ -180,7 +185,7 @@ def prepare_table(
     if X.shape[1] == 0:
         raise UsageError(f"no feature column is left {where} after dropping the target and --drop.")
     return Dataset(name=name, X=X, y=y, positive=",".join(positive_labels), source=source,
-                   notes=tuple(notes))
+                   notes=tuple(notes), positive_chosen=chosen)
 
 
 def with_columns(dataset: Dataset, drop: str | Sequence[str] | None = None,

@@ -6,11 +6,13 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Sequence
 
+import numpy as np
+
 from augbench.api import load_dataset
 from augbench.defaults import DEFAULT_DATASET, DEFAULT_NA_VALUES, DEFAULT_SEEDS, DEFAULT_SIZES
 from augbench.errors import UsageError
 from augbench.experiment.data import Dataset
-from augbench.experiment.protocol import Trial, split_indices
+from augbench.experiment.protocol import Trial, positives_kept, split_rows
 from augbench.plugin.capabilities import GPU_REQUIRED, Capabilities
 from augbench.plugin.manager import Registry, default_registry
 from augbench.plugin.metric import Metric
@@ -62,6 +64,9 @@ class Experiment:
     # Holm's family: "comparison" (the augmenters compared with the baseline on one dataset,
     # size, classifier and metric) or "run" (every comparison of the run).
     holm: str = "comparison"
+    # Positive shares to thin every table to (a random subset of its positive rows per seed);
+    # None keeps the tables as they are.
+    prevalence: tuple[float, ...] | None = None
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> "Experiment":
@@ -70,7 +75,7 @@ class Experiment:
         fields["data"] = tuple(DataSpec(**{k: tuple(v) if isinstance(v, list) else v
                                            for k, v in spec.items()}) for spec in fields["data"])
         fields["params"] = {k: dict(v) for k, v in fields.get("params", {}).items()}
-        for name in ("augmenters", "classifiers", "sizes", "metrics"):
+        for name in ("augmenters", "classifiers", "sizes", "metrics", "prevalence"):
             if fields.get(name) is not None:
                 fields[name] = tuple(fields[name])
         return cls(**fields)
@@ -107,6 +112,12 @@ def _validate(exp: Experiment, registry: Registry) -> dict[tuple[str, str], "Cho
         raise UsageError(f"--seeds must be at least 1, got {exp.seeds}.")
     if exp.holm not in ("comparison", "run"):
         raise UsageError(f"--holm is 'comparison' or 'run', got '{exp.holm}'.")
+    for share in exp.prevalence or ():
+        if not 0 < share < 1:
+            raise UsageError(f"--prevalence {share:g}: a prevalence is the table's positive share "
+                             "and must lie strictly between 0 and 1 (for example 0.05).")
+    if exp.prevalence is not None and len(set(exp.prevalence)) != len(exp.prevalence):
+        raise UsageError("--prevalence names a share twice; give each once.")
     if not 0 < exp.test_size < 1:
         raise UsageError(f"--test-size must lie strictly between 0 and 1, got {exp.test_size}.")
     if not 0 < exp.ratio <= 1:
@@ -209,37 +220,62 @@ def _categorical_augmenters(registry: Registry) -> list[str]:
 def list_trials(exp: Experiment, datasets: Mapping[str, Dataset]) -> list[Trial]:
     """Every trial of the experiment, seed-major so that each seed's trials sit together."""
     trials = []
+    prevalences = exp.prevalence or (None,)
     for name, ds in datasets.items():
-        pool_rows, test_rows = split_indices(ds.y, 0, exp.test_size)
-        _check_split(name, ds, pool_rows, test_rows, exp.test_size)
-        pool = len(pool_rows)
+        # The split's class counts are the same for every seed: seed 0 stands for all.
+        pools = {}
+        for prevalence in prevalences:
+            _check_prevalence(name, ds, prevalence)
+            pool_rows, test_rows = split_rows(ds.y, 0, exp.test_size, prevalence)
+            _check_split(name, ds, pool_rows, test_rows, exp.test_size, prevalence)
+            pools[prevalence] = len(pool_rows)
+        # Every prevalence takes the same sizes (those the smallest pool can give), so that
+        # prevalences compare at equal training sizes.
+        pool = min(pools.values())
         sizes = resolve_sizes(exp.sizes, pool, name, defaults=exp.sizes == DEFAULT_SIZES)
         if not sizes:
             raise UsageError(f"dataset '{name}' has a training pool of {pool} rows, smaller than "
                              "every default size; give --sizes.")
         for seed in range(exp.seeds):
-            for size in sizes:
-                for aug in exp.augmenters:
-                    for clf in exp.classifiers:
-                        trials.append(Trial(
-                            name, seed, size, aug, clf, exp.test_size, exp.ratio,
-                            tuple(sorted(exp.params.get(aug, {}).items())),
-                            tuple(sorted(exp.params.get(clf, {}).items()))))
+            for prevalence in prevalences:
+                for size in sizes:
+                    for aug in exp.augmenters:
+                        for clf in exp.classifiers:
+                            trials.append(Trial(
+                                name, seed, size, aug, clf, exp.test_size, exp.ratio,
+                                tuple(sorted(exp.params.get(aug, {}).items())),
+                                tuple(sorted(exp.params.get(clf, {}).items())), prevalence))
     return trials
 
 
-def _check_split(name: str, ds: Dataset, pool: Any, test: Any, test_size: float) -> None:
-    """Refuse a table whose split leaves too few positive rows to train or to test on (the
-    split's class counts are the same for every seed)."""
-    positives = int(ds.y.sum())
+def _check_prevalence(name: str, ds: Dataset, prevalence: float | None) -> None:
+    """Refuse a prevalence the table cannot be thinned to: thinning only removes positive rows."""
+    if prevalence is None:
+        return
+    positives, negatives = int(ds.y.sum()), int((ds.y == 0).sum())
+    if positives_kept(negatives, prevalence) > positives:
+        raise UsageError(f"--prevalence {prevalence:g} is above the positive share of dataset "
+                         f"'{name}' ({positives / len(ds.y):.3f}: {positives} positive rows of "
+                         f"{len(ds.y)}); a prevalence thins the positive rows and cannot add any, "
+                         "so give shares below it.")
+
+
+def _check_split(name: str, ds: Dataset, pool: Any, test: Any, test_size: float,
+                 prevalence: float | None = None) -> None:
+    """Refuse a table whose split leaves too few positive rows to train or to test on."""
+    positives = int(ds.y[np.concatenate([pool, test])].sum())
     in_test, in_pool = int(ds.y[test].sum()), int(ds.y[pool].sum())
+    at = "" if prevalence is None else f" at --prevalence {prevalence:g}"
+    rows = len(pool) + len(test)
     if in_test == 0 or in_test == len(test):
-        raise UsageError(f"dataset '{name}': its test split ({test_size:g} of {len(ds.y)} rows) "
+        raise UsageError(f"dataset '{name}'{at}: its test split ({test_size:g} of {rows} rows) "
                          f"holds {in_test} positive rows of {len(test)}, so nothing can be scored; "
-                         "raise --test-size or use a table with more rows of each class.")
+                         "raise --test-size or the prevalence, or use a table with more rows of "
+                         "each class.")
     if in_pool < 2:
-        raise UsageError(f"dataset '{name}' has {positives} positive rows, leaving {in_pool} to "
-                         "train on after the test split; at least 2 are needed.")
+        raise UsageError(f"dataset '{name}'{at} has {positives} positive rows, leaving {in_pool} "
+                         "to train on after the test split; at least 2 are needed"
+                         f"{'' if prevalence is None else ': raise the prevalence'}.")
 
 
 def load_datasets(exp: Experiment, registry: Registry) -> dict[str, Dataset]:

@@ -1,9 +1,11 @@
 """One trial of the protocol: split, draw, impute, augment the training rows only, fit, score.
 
-For seed ``s`` the test rows depend on ``s`` alone, so every size, augmenter and classifier of
-that seed is scored on the same rows (paired comparisons). Training rows of a smaller size are a
-subset of those of a larger one. Every random choice takes a seed derived from the trial's
-coordinates, so a trial gives the same numbers alone, in any order, in parallel or elsewhere.
+For seed ``s`` the test rows depend on ``s`` alone (and on the prevalence, where one thins the
+table), so every size, augmenter and classifier of that seed is scored on the same rows (paired
+comparisons). Training rows of a smaller size are a subset of those of a larger one, and the
+positive rows kept at a lower prevalence a subset of those kept at a higher one. Every random
+choice takes a seed derived from the trial's coordinates, so a trial gives the same numbers
+alone, in any order, in parallel or elsewhere.
 """
 
 from __future__ import annotations
@@ -45,17 +47,56 @@ class Trial:
     ratio: float = 1.0
     augmenter_params: Params = ()
     classifier_params: Params = ()
+    # The table's positive share after thinning its positive rows; None keeps the table as is.
+    prevalence: float | None = None
 
     @property
     def key(self) -> TrialKey:
         """What identifies the trial among a run's results."""
-        return TrialKey(self.dataset, self.size, self.seed, self.augmenter, self.classifier)
+        return TrialKey(self.dataset, self.size, self.seed, self.augmenter, self.classifier,
+                        self.prevalence)
+
+    @property
+    def rows_key(self) -> tuple:
+        """What identifies its training and test rows (shared by its augmenters)."""
+        return (self.dataset, self.seed, self.test_size, self.size, self.prevalence)
 
     @property
     def augment_key(self) -> tuple:
         """What identifies its augmented training set (shared by its classifiers)."""
-        return (self.dataset, self.seed, self.test_size, self.size, self.augmenter,
-                self.augmenter_params, self.ratio)
+        return (*self.rows_key, self.augmenter, self.augmenter_params, self.ratio)
+
+
+def positives_kept(n_negative: int, prevalence: float) -> int:
+    """How many positive rows give a table with ``n_negative`` negative rows the positive share
+    ``prevalence`` (to the nearest row)."""
+    return int(round(prevalence * n_negative / (1 - prevalence)))
+
+
+def prevalence_rows(y: np.ndarray, seed: int, prevalence: float | None) -> np.ndarray:
+    """The rows of a table thinned to the positive share ``prevalence``: every negative row and
+    a random subset of the positive ones (all rows when None).
+
+    The positive rows are shuffled once per seed and a prevalence keeps a prefix, so a lower
+    prevalence keeps a subset of the rows a higher one keeps.
+    """
+    if prevalence is None:
+        return np.arange(len(y))
+    positive, negative = np.flatnonzero(y == 1), np.flatnonzero(y == 0)
+    keep = positives_kept(len(negative), prevalence)
+    if keep > len(positive):
+        raise ValueError(f"prevalence {prevalence:g} needs {keep} positive rows, the table has "
+                         f"{len(positive)}")
+    kept = derive_rng(seed, "prevalence").permutation(positive)[:keep]
+    return np.sort(np.concatenate([negative, kept]))
+
+
+def split_rows(y: np.ndarray, seed: int, test_size: float,
+               prevalence: float | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Stratified (pool, test) row numbers of the table thinned to ``prevalence``."""
+    rows = prevalence_rows(y, seed, prevalence)
+    pool, test = split_indices(y[rows], seed, test_size)
+    return rows[pool], rows[test]
 
 
 def split_indices(y: np.ndarray, seed: int, test_size: float) -> tuple[np.ndarray, np.ndarray]:
@@ -100,9 +141,11 @@ class TrialData:
     test_rows: np.ndarray
 
 
-def prepare(dataset: Dataset, seed: int, size: int, test_size: float) -> TrialData:
-    """Steps 1-3 of the protocol: split, draw ``size`` training rows, impute from them alone."""
-    pool, test = split_indices(dataset.y, seed, test_size)
+def prepare(dataset: Dataset, seed: int, size: int, test_size: float,
+            prevalence: float | None = None) -> TrialData:
+    """Steps 1-3 of the protocol: thin the table to ``prevalence`` (when given), split, draw
+    ``size`` training rows, impute from them alone."""
+    pool, test = split_rows(dataset.y, seed, test_size, prevalence)
     train = draw_indices(dataset.y, pool, seed, size)
     X_train = dataset.X.iloc[train].reset_index(drop=True)
     imputer = TrainImputer().fit(X_train)
@@ -160,12 +203,12 @@ class TrialRunner:
         trials = list(trials)
         prepared: dict[tuple, TrialData] = {}
         for t in trials:
-            key = (t.dataset, t.seed, t.test_size, t.size)
-            if key not in prepared:
-                prepared[key] = prepare(self.datasets[t.dataset], t.seed, t.size, t.test_size)
+            if t.rows_key not in prepared:
+                prepared[t.rows_key] = prepare(self.datasets[t.dataset], t.seed, t.size,
+                                               t.test_size, t.prevalence)
         augmented = self._augment_all(trials, prepared)
         for t in trials:
-            data = prepared[(t.dataset, t.seed, t.test_size, t.size)]
+            data = prepared[t.rows_key]
             yield self._fit_and_score(t, data, augmented[t.augment_key])
 
     def _augment_all(self, trials: list[Trial], prepared: dict) -> dict[tuple, _Augmented]:
@@ -173,12 +216,13 @@ class TrialRunner:
         # Trials that differ only by seed form a group; one trial stands for each training set.
         groups: dict[tuple, dict[tuple, Trial]] = {}
         for t in trials:
-            group_key = (t.dataset, t.test_size, t.size, t.augmenter, t.augmenter_params, t.ratio)
+            group_key = (t.dataset, t.test_size, t.size, t.prevalence, t.augmenter,
+                         t.augmenter_params, t.ratio)
             groups.setdefault(group_key, {}).setdefault(t.augment_key, t)
         results: dict[tuple, _Augmented] = {}
         for by_seed in groups.values():
             group = list(by_seed.values())
-            data = [prepared[(t.dataset, t.seed, t.test_size, t.size)] for t in group]
+            data = [prepared[t.rows_key] for t in group]
             seeds = [derive_seed(t.seed, "augment", t.size) for t in group]
             for t, outcome, d in zip(group, self._augment_group(group[0], data, seeds), data):
                 if not outcome.error:
@@ -259,7 +303,8 @@ class TrialRunner:
     def _fit_and_score(self, t: Trial, data: TrialData, aug: _Augmented) -> TrialResult:
         result = TrialResult(t.key, error=aug.error, n_train=len(data.y_train),
                              n_train_positive=int(data.y_train.sum()), n_synthetic=0,
-                             n_test=len(data.y_test), augment_seconds=aug.seconds)
+                             n_test=len(data.y_test), n_test_positive=int(data.y_test.sum()),
+                             augment_seconds=aug.seconds)
         if aug.error:
             return result
         result.n_synthetic = len(aug.y) - len(data.y_train)

@@ -1,5 +1,5 @@
-"""What the tables show, as plain rows that any medium renders: summary blocks per dataset and
-size, and the paired differences from the baseline."""
+"""What the tables show, as plain rows that any medium renders: summary blocks per dataset,
+prevalence (where set) and size, and the paired differences from the baseline."""
 
 from __future__ import annotations
 
@@ -9,7 +9,28 @@ from dataclasses import dataclass
 import pandas as pd
 
 from augbench.results.compare import ALPHA
+from augbench.results.row import axes
 from augbench.results.tables import Results
+
+
+def prevalence_words(prevalence: float | None) -> str:
+    """A prevalence as a reader says it: "prevalence 5%" (empty for the table as it is)."""
+    if prevalence is None or prevalence != prevalence:
+        return ""
+    return f"prevalence {100 * prevalence:.3g}%"
+
+
+def where_words(dataset: str, size: int, prevalence: float | None = None) -> str:
+    """Which rows a table or figure is about: "stroke · prevalence 2% · 200 training rows"."""
+    return " · ".join(p for p in (dataset, prevalence_words(prevalence),
+                                  f"{int(size)} training rows") if p)
+
+
+def _where(frame: pd.DataFrame, coordinates: tuple) -> dict:
+    """The dataset, size and prevalence (None where unset) of one group of ``axes(frame)``."""
+    found = dict(zip(axes(frame), coordinates))
+    return {"dataset": found["dataset"], "size": int(found["size"]),
+            "prevalence": found.get("prevalence")}
 
 
 def _cell(mean: float, low: float, high: float) -> str:
@@ -22,13 +43,14 @@ def _cell(mean: float, low: float, high: float) -> str:
 
 
 def _marks(results: Results) -> dict[tuple, str]:
-    """(dataset, size, augmenter, classifier, metric) -> ▲ or ▼ where the difference is significant."""
+    """(axes..., augmenter, classifier, metric) -> ▲ or ▼ where the difference is significant."""
     marks = {}
     comparisons = results.comparisons
-    for r in comparisons[comparisons["p_adjusted"] < ALPHA].itertuples():
-        higher = results.metrics[r.metric].higher_is_better if r.metric in results.metrics else True
-        better = (r.mean_diff > 0) if higher else (r.mean_diff < 0)
-        marks[(r.dataset, r.size, r.augmenter, r.classifier, r.metric)] = "▲" if better else "▼"
+    columns = [*axes(comparisons), "augmenter", "classifier", "metric"]
+    for _, r in comparisons[comparisons["p_adjusted"] < ALPHA].iterrows():
+        better = (r["mean_diff"] > 0) if higher_is_better(results, r["metric"]) \
+            else (r["mean_diff"] < 0)
+        marks[tuple(r[c] for c in columns)] = "▲" if better else "▼"
     return marks
 
 
@@ -38,6 +60,7 @@ class Block:
 
     dataset: str
     size: int
+    prevalence: float | None
     title: str
     caption: str
     # The names of the label columns, then the headers of the metrics.
@@ -67,7 +90,8 @@ def _cells(results: Results, group: pd.DataFrame, r: pd.Series, metrics: list[st
         column = group[f"{metric}_mean"]
         best = column.max() if higher_is_better(results, metric) else column.min()
         text = _cell(r[f"{metric}_mean"], r[f"{metric}_ci_low"], r[f"{metric}_ci_high"])
-        text += marks.get((r["dataset"], r["size"], r["augmenter"], r["classifier"], metric), " ")
+        key = (*(r[c] for c in axes(group)), r["augmenter"], r["classifier"], metric)
+        text += marks.get(key, " ")
         cells.append((text, column.notna().sum() > 1 and r[f"{metric}_mean"] == best))
     return cells
 
@@ -93,19 +117,22 @@ def summary_blocks(results: Results) -> list[Block]:
     marks = _marks(results)
     scored, synthetic = shown_metrics(results, "predictions"), shown_metrics(results, "synthetic")
     blocks = []
-    for (dataset, size), block in results.summary.groupby(["dataset", "size"], sort=True):
+    summary = results.summary
+    for coordinates, block in summary.groupby(axes(summary), sort=True):
+        where = _where(summary, coordinates)
         uniform = block["n_seeds"].nunique() == 1 and not block["n_failed"].any()
         seeds = f"{block['n_seeds'].iloc[0]} seeds" if uniform else "seeds"
-        title = f"{dataset} · {size} training rows · mean ± 95% CI over {seeds}"
+        title = f"{where_words(**where)} · mean ± 95% CI over {seeds}"
         if scored:
             rows = [((classifier, r["augmenter"]), _seeds(r), _cells(results, group, r, scored, marks))
                     for classifier, group in block.groupby("classifier", sort=True)
                     for _, r in group.iterrows()]
             blocks.append(Block(
-                dataset, int(size), title, f"▲/▼ better/worse than {results.baseline} on the same "
+                **where, title=title, caption=f"▲/▼ better/worse than {results.baseline} on the same "
                 f"seeds (paired Wilcoxon, Holm p < {ALPHA} {family_words(results)}); best mean "
                 "in bold",
-                ["classifier", "augmenter"], _headers(results, scored), rows, uniform))
+                label_names=["classifier", "augmenter"], headers=_headers(results, scored),
+                rows=rows, uniform_seeds=uniform))
         if synthetic:
             # One classifier's rows stand for all: these metrics are computed before any fit.
             first = block[block["classifier"] == block["classifier"].min()]
@@ -114,10 +141,11 @@ def summary_blocks(results: Results) -> list[Block]:
                 rows = [((r["augmenter"],), _seeds(r), _cells(results, added, r, synthetic, {}))
                         for _, r in added.iterrows()]
                 blocks.append(Block(
-                    dataset, int(size), f"{title} · privacy and fidelity of the synthetic rows",
-                    "per augmented training set, whatever the classifier; best mean in bold "
-                    "(lower copies, MIA and detection AUC and KS/TV; higher distances)",
-                    ["augmenter"], _headers(results, synthetic), rows, uniform))
+                    **where, title=f"{title} · privacy and fidelity of the synthetic rows",
+                    caption="per augmented training set, whatever the classifier; best mean in "
+                    "bold (lower copies, MIA and detection AUC and KS/TV; higher distances)",
+                    label_names=["augmenter"], headers=_headers(results, synthetic), rows=rows,
+                    uniform_seeds=uniform))
     return blocks
 
 
@@ -131,20 +159,22 @@ class DifferenceRow:
     cells: list[tuple | None]
 
 
-def difference_blocks(results: Results) -> list[tuple[str, int, list[str], list[DifferenceRow]]]:
-    """(dataset, size, metric headers, rows) of paired differences from the baseline."""
+def difference_blocks(results: Results) -> list[tuple[str, list[str], list[DifferenceRow]]]:
+    """(where, metric headers, rows) of paired differences from the baseline, one per dataset,
+    prevalence and size (``where`` as :func:`where_words` says it)."""
     metrics = shown_metrics(results, "predictions")
     comparisons = results.comparisons
     if comparisons.empty or not metrics:
         return []
     blocks = []
-    indexed = comparisons.set_index(["dataset", "size", "classifier", "augmenter", "metric"])
-    for (dataset, size), block in comparisons.groupby(["dataset", "size"], sort=True):
+    by = axes(comparisons)
+    indexed = comparisons.set_index([*by, "classifier", "augmenter", "metric"])
+    for coordinates, block in comparisons.groupby(by, sort=True):
         rows = []
         for (classifier, augmenter), _ in block.groupby(["classifier", "augmenter"], sort=True):
             cells = []
             for metric in metrics:
-                key = (dataset, size, classifier, augmenter, metric)
+                key = (*coordinates, classifier, augmenter, metric)
                 if key not in indexed.index:
                     cells.append(None)
                     continue
@@ -152,7 +182,8 @@ def difference_blocks(results: Results) -> list[tuple[str, int, list[str], list[
                 cells.append((r["mean_diff"], r["ci_low"], r["ci_high"], r["p_adjusted"],
                               int(r["wins"]), int(r["ties"]), int(r["losses"])))
             rows.append(DifferenceRow(classifier, augmenter, cells))
-        blocks.append((dataset, int(size), _headers(results, metrics), rows))
+        blocks.append((where_words(**_where(comparisons, coordinates)),
+                       _headers(results, metrics), rows))
     return blocks
 
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 import pandas as pd
 
 from augbench.experiment.plan import PERMUTATION_CONTROL
-from augbench.reporting.blocks import family_words, higher_is_better, shown_metrics
+from augbench.reporting.blocks import family_words, higher_is_better, prevalence_words, shown_metrics
 from augbench.results.compare import (
     ALPHA,
-    FAMILIES,
+    family_columns,
     no_signal,
     seeds_needed,
     smallest_p,
@@ -29,7 +29,7 @@ def too_few_seeds(results: Results) -> str | None:
     if comparisons.empty:
         return None
     n = int(comparisons["n_pairs"].max())
-    by = FAMILIES[results.family]
+    by = family_columns(results.family, comparisons)
     family = int(comparisons.groupby(by).size().max()) if by else len(comparisons)
     best = min(1.0, family * smallest_p(n))
     if best < ALPHA:
@@ -46,15 +46,16 @@ def findings(results: Results) -> list[str]:
     ranking = _label(results, RANKING_METRIC)
     controlled, control_lines = _against_permuted_labels(results)
     lines += control_lines
-    for r in no_signal(results.summary, results.baseline, RANKING_METRIC, CHANCE).itertuples():
-        if (r.dataset, r.classifier) in controlled:
+    for _, r in no_signal(results.summary, results.baseline, RANKING_METRIC, CHANCE).iterrows():
+        prevalence = r.get("prevalence")
+        if (r["dataset"], prevalence, r["classifier"]) in controlled:
             continue  # judged against the permuted-labels control instead of a fixed 0.5
-        low, high = getattr(r, f"{RANKING_METRIC}_ci_low"), getattr(r, f"{RANKING_METRIC}_ci_high")
+        low, high = r[f"{RANKING_METRIC}_ci_low"], r[f"{RANKING_METRIC}_ci_high"]
         lines.append(
-            f"warning: no detectable signal in dataset '{r.dataset}' with classifier "
-            f"'{r.classifier}': the {ranking} of '{results.baseline}' at {r.size} training rows "
-            f"has a 95% CI of {low:.3f}-{high:.3f}, which includes {CHANCE}; differences in "
-            "accuracy and recall then reflect threshold shifts only.")
+            f"warning: no detectable signal in dataset '{r['dataset']}'{_at(prevalence)} with "
+            f"classifier '{r['classifier']}': the {ranking} of '{results.baseline}' at "
+            f"{int(r['size'])} training rows has a 95% CI of {low:.3f}-{high:.3f}, which includes "
+            f"{CHANCE}; differences in accuracy and recall then reflect threshold shifts only.")
     for r in idle_augmenters(results).itertuples():
         lines.append(
             f"warning: '{r.augmenter}' added no row in any trial on '{r.dataset}': the positive "
@@ -62,10 +63,12 @@ def findings(results: Results) -> list[str]:
             "those of the training rows alone; check --positive and --ratio.")
     shifts = threshold_shifts(results.comparisons, THRESHOLD_METRIC, RANKING_METRIC)
     rising = _label(results, THRESHOLD_METRIC)
-    for (dataset, augmenter, classifier), g in shifts.groupby(["dataset", "augmenter", "classifier"]):
+    for (dataset, prevalence, augmenter, classifier), g in _by(
+            shifts, ["dataset", "prevalence", "augmenter", "classifier"]):
         sizes = ", ".join(str(s) for s in g["size"])
         lines.append(
-            f"note: '{augmenter}' raises {rising} with '{classifier}' on '{dataset}' (at {sizes} "
+            f"note: '{augmenter}' raises {rising} with '{classifier}' on '{dataset}'"
+            f"{_at(prevalence)} (at {sizes} "
             f"training rows, by {g[f'{THRESHOLD_METRIC}_diff'].mean():+.3f} on average) without a "
             f"significant {ranking} gain ({g[f'{RANKING_METRIC}_diff'].mean():+.3f}): a threshold "
             "shift, not better ranking.")
@@ -80,17 +83,19 @@ def _against_permuted_labels(results: Results) -> tuple[set[tuple], list[str]]:
                        & (comparisons["metric"] == RANKING_METRIC)] if len(comparisons) else \
         comparisons
     judged, lines = set(), []
-    for (dataset, classifier), group in rows.groupby(["dataset", "classifier"], sort=True):
-        judged.add((dataset, classifier))
+    for (dataset, prevalence, classifier), group in _by(
+            rows, ["dataset", "prevalence", "classifier"]):
+        judged.add((dataset, prevalence, classifier))
         r = group.sort_values("size").iloc[-1]
         # mean_diff is the control minus the baseline: the baseline is better when it is below 0.
         if r["p_adjusted"] < ALPHA and r["mean_diff"] < 0:
             continue
         lines.append(
-            f"warning: no detectable signal in dataset '{dataset}' with classifier "
-            f"'{classifier}': at {int(r['size'])} training rows the {_label(results, RANKING_METRIC)}"
-            f" of '{results.baseline}' is indistinguishable from that of the same classifier "
-            f"fitted on shuffled labels (difference {-r['mean_diff']:+.3f} [{-r['ci_high']:+.3f}, "
+            f"warning: no detectable signal in dataset '{dataset}'{_at(prevalence)} with "
+            f"classifier '{classifier}': at {int(r['size'])} training rows the "
+            f"{_label(results, RANKING_METRIC)} of '{results.baseline}' is indistinguishable "
+            "from that of the same classifier fitted on shuffled labels (difference "
+            f"{-r['mean_diff']:+.3f} [{-r['ci_high']:+.3f}, "
             f"{-r['ci_low']:+.3f}], Holm p {r['p_adjusted']:.2g}); differences in accuracy and "
             "recall then reflect threshold shifts only.")
     return judged, lines
@@ -104,8 +109,8 @@ def finding_sentences(results: Results) -> list[str]:
     if comparisons.empty or not metrics:
         return []
     lines = []
-    for (dataset, classifier, augmenter), group in comparisons.groupby(
-            ["dataset", "classifier", "augmenter"], sort=True):
+    for (dataset, prevalence, classifier, augmenter), group in _by(
+            comparisons, ["dataset", "prevalence", "classifier", "augmenter"]):
         changed, unchanged = [], []
         for metric in metrics:
             rows = group[group["metric"] == metric].sort_values("size")
@@ -126,14 +131,15 @@ def finding_sentences(results: Results) -> list[str]:
             judged = " (worse)" if worse else " (better)" if better else ""
             changed.append(f"{verb} {label}{judged} by {abs(r['mean_diff']):.3f} [{low:.3f}, "
                            f"{high:.3f}] {where}")
+        on = f"on '{dataset}'{_at(prevalence)}"
         if not changed:
-            lines.append(f"finding: '{augmenter}' with '{classifier}' on '{dataset}' changed "
+            lines.append(f"finding: '{augmenter}' with '{classifier}' {on} changed "
                          f"nothing significantly against '{results.baseline}'.")
             continue
         rest = f", and left {', '.join(unchanged)} unchanged" if unchanged else ""
         shift = (": a threshold shift" if _label(results, THRESHOLD_METRIC) in " ".join(changed)
                  and _label(results, RANKING_METRIC) in unchanged else "")
-        lines.append(f"finding: '{augmenter}' with '{classifier}' on '{dataset}' "
+        lines.append(f"finding: '{augmenter}' with '{classifier}' {on} "
                      f"{'; '.join(changed)}{rest}{shift}.")
     return lines
 
@@ -145,6 +151,22 @@ def idle_augmenters(results: Results) -> pd.DataFrame:
     adds = [results.capabilities.get(a, {}).get("adds_rows", a != results.baseline)
             for a in added["augmenter"]]
     return added[(added["n_synthetic"] == 0) & pd.Series(adds, index=added.index)]
+
+
+def _by(frame: pd.DataFrame, columns: list[str]):
+    """Groups of ``frame`` by ``columns``, a prevalence of None where the frame has none (the
+    tables as they are), so that every group names it."""
+    if "prevalence" not in frame or not frame["prevalence"].notna().any():
+        frame = frame.assign(prevalence="")
+        return ((tuple(None if c == "prevalence" else v for c, v in zip(columns, key)), group)
+                for key, group in frame.groupby(columns, sort=True))
+    return frame.groupby(columns, sort=True)
+
+
+def _at(prevalence: float | None) -> str:
+    """" at prevalence 5%" where the table was thinned, else nothing."""
+    words = prevalence_words(prevalence)
+    return f" at {words}" if words else ""
 
 
 def _label(results: Results, metric: str) -> str:

@@ -55,7 +55,7 @@ def _summary_html(results: Results) -> str:
 
 def _differences_html(results: Results) -> str:
     parts = []
-    for dataset, size, headers, rows in difference_blocks(results):
+    for where, headers, rows in difference_blocks(results):
         head = "".join(['<th class="label">classifier</th><th class="label">augmenter</th>',
                         *(f"<th>{_e(h)}</th>" for h in headers)])
         body = []
@@ -71,7 +71,7 @@ def _differences_html(results: Results) -> str:
                              f"p={p:.2g} · {wins}/{ties}/{losses}</td>")
             body.append(f'<tr><td class="label">{_e(row.classifier)}</td><td class="label">'
                         f"{_e(row.augmenter)}</td>{''.join(cells)}</tr>")
-        parts.append(f"<h3>{_e(dataset)} · {size} training rows · difference from "
+        parts.append(f"<h3>{_e(where)} · difference from "
                      f"{_e(results.baseline)}</h3><table><caption>augmenter minus baseline on the "
                      "same seeds: mean [95% CI], Holm-adjusted p, wins/ties/losses; bold where "
                      f"p &lt; {ALPHA}</caption><tr>{head}</tr>{''.join(body)}</table>")

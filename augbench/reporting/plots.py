@@ -1,4 +1,5 @@
-"""Figures of a run: each metric against training-set size, and ranks across datasets.
+"""Figures of a run: each metric and each paired difference against training-set size (or
+prevalence, in a run with several), the synthetic rows, and ranks across datasets.
 
 Figures are built with matplotlib's object API (no pyplot, no global backend state) and saved as
 PNG files. Colours follow the Okabe-Ito palette, which readers with colour-vision deficiencies
@@ -13,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from augbench.plugin.metric import Metric
+from augbench.results.row import axes as axes_of
 
 OKABE_ITO = ["#E69F00", "#56B4E9", "#009E73", "#0072B2", "#D55E00", "#CC79A7", "#F0E442",
              "#999999"]
@@ -38,35 +40,85 @@ def _classifier_panels(classifiers: list[str], width: float = 4.2, height: float
     return fig, fig.subplots(1, len(classifiers), sharey=True, squeeze=False)[0]
 
 
-def metric_figure(summary: pd.DataFrame, dataset: str, metric: str, spec: Metric, baseline: str):
-    """``metric`` against size for one dataset: a panel per classifier, a line per augmenter."""
-    data = summary[summary["dataset"] == dataset]
+def _x_axis(data: pd.DataFrame) -> tuple[str, str | None]:
+    """The x axis of a run's figures and what splits their panels into rows: size (and no rows),
+    or, in a run with several prevalences, prevalence (a row of panels per size)."""
+    if "prevalence" in data and data["prevalence"].nunique() > 1:
+        return "prevalence", "size"
+    return "size", None
+
+
+def _set_x(ax, x: str, values: pd.Series) -> None:
+    """Label the x axis; prevalences on a log scale, ticked where they ran, as percentages."""
+    if x == "size":
+        ax.set_xlabel("training rows before augmentation")
+        return
+    ticks = sorted(values.unique())
+    ax.set_xscale("log")
+    ax.set_xticks(ticks, [f"{100 * t:.3g}%" for t in ticks])
+    ax.minorticks_off()
+    ax.set_xlabel("prevalence (positive share of the table)")
+
+
+def _panels(data: pd.DataFrame, width: float = 4.2, height: float = 3.6):
+    """A grid of panels sharing the y axis: a column per classifier, a row per value of the
+    row variable (see :func:`_x_axis`). Yields (axes grid, [(ax, rows of that panel, title)])."""
+    x, row_by = _x_axis(data)
     classifiers = sorted(data["classifier"].unique())
+    row_values = sorted(data[row_by].unique()) if row_by else [None]
+    fig = _figure(max(6.0, width * len(classifiers)), height * len(row_values))
+    grid = fig.subplots(len(row_values), len(classifiers), sharey=True, squeeze=False)
+    panels = []
+    for i, value in enumerate(row_values):
+        for j, classifier in enumerate(classifiers):
+            rows = data[data["classifier"] == classifier]
+            title = f"classifier: {classifier}"
+            if row_by:
+                rows = rows[rows[row_by] == value]
+                title += f" · {int(value)} training rows"
+            panels.append((grid[i][j], rows, title))
+    return fig, grid, x, panels
+
+
+def _where_title(data: pd.DataFrame, dataset: str) -> str:
+    """The dataset, and the one prevalence all the figure's rows share, if any."""
+    from augbench.reporting.blocks import prevalence_words
+
+    shares = data["prevalence"].dropna().unique() if "prevalence" in data else []
+    return f"{dataset} at {prevalence_words(shares[0])}" if len(shares) == 1 else dataset
+
+
+def metric_figure(summary: pd.DataFrame, dataset: str, metric: str, spec: Metric, baseline: str):
+    """``metric`` against size (or prevalence) for one dataset: a panel per classifier, a line
+    per augmenter."""
+    data = summary[summary["dataset"] == dataset]
     augmenters = [baseline] + sorted(a for a in data["augmenter"].unique() if a != baseline)
-    fig, axes = _classifier_panels(classifiers)
+    fig, grid, x, panels = _panels(data)
     colours = augmenter_colours(augmenters, baseline)
     styles = {a: (colours[a], "--" if a == baseline else "-") for a in augmenters}
-    for ax, classifier in zip(axes, classifiers):
+    for ax, panel, title in panels:
         for augmenter in augmenters:
-            rows = data[(data["classifier"] == classifier) & (data["augmenter"] == augmenter)]
+            rows = panel[panel["augmenter"] == augmenter]
             if rows.empty:
                 continue
-            rows = rows.sort_values("size")
+            rows = rows.sort_values(x)
             colour, line = styles[augmenter]
             label = f"{augmenter} (baseline)" if augmenter == baseline else augmenter
-            ax.plot(rows["size"], rows[f"{metric}_mean"], line, marker="o", ms=4, color=colour,
+            ax.plot(rows[x], rows[f"{metric}_mean"], line, marker="o", ms=4, color=colour,
                     label=label)
-            ax.fill_between(rows["size"], rows[f"{metric}_ci_low"], rows[f"{metric}_ci_high"],
+            ax.fill_between(rows[x], rows[f"{metric}_ci_low"], rows[f"{metric}_ci_high"],
                             color=colour, alpha=0.15, linewidth=0)
-        ax.set_title(f"classifier: {classifier}", fontsize=10)
-        ax.set_xlabel("training rows before augmentation")
+        ax.set_title(title, fontsize=10)
+        _set_x(ax, x, data[x])
         ax.grid(alpha=0.3)
-    axes[0].set_ylabel(f"{spec.label} ({spec.direction})")
-    axes[-1].legend(title="augmenter", fontsize=8, title_fontsize=8, loc="best")
+    for row in grid:
+        row[0].set_ylabel(f"{spec.label} ({spec.direction})")
+    grid[0][-1].legend(title="augmenter", fontsize=8, title_fontsize=8, loc="best")
     n_seeds = int(data["n_seeds"].max())
-    fig.suptitle(f"{dataset}: {spec.label}, mean and 95% CI over {n_seeds} seeds",
-                 fontsize=11)
+    fig.suptitle(f"{_where_title(data, dataset)}: {spec.label}, mean and 95% CI over {n_seeds} "
+                 "seeds", fontsize=11)
     return fig
+
 
 
 def rank_figure(ranks: pd.DataFrame, baseline: str):
@@ -94,43 +146,47 @@ def rank_figure(ranks: pd.DataFrame, baseline: str):
 
 def difference_figure(comparisons: pd.DataFrame, dataset: str, metric: str, spec: Metric,
                       baseline: str):
-    """The paired difference from the baseline against size, with its 95% interval and the
-    zero line: a panel per classifier, a line per augmenter; filled where Holm-significant."""
+    """The paired difference from the baseline against size (or prevalence), with its 95%
+    interval and the zero line: a panel per classifier, a line per augmenter; filled where
+    Holm-significant."""
     data = comparisons[(comparisons["dataset"] == dataset) & (comparisons["metric"] == metric)]
-    classifiers = sorted(data["classifier"].unique())
     augmenters = sorted(data["augmenter"].unique())
     colours = augmenter_colours([baseline, *augmenters], baseline)
-    fig, axes = _classifier_panels(classifiers)
-    for ax, classifier in zip(axes, classifiers):
+    fig, grid, x, panels = _panels(data)
+    for ax, panel, title in panels:
         for augmenter in augmenters:
-            rows = data[(data["classifier"] == classifier) & (data["augmenter"] == augmenter)]
-            rows = rows.sort_values("size")
+            rows = panel[panel["augmenter"] == augmenter].sort_values(x)
             colour = colours[augmenter]
-            ax.plot(rows["size"], rows["mean_diff"], "-", color=colour, label=augmenter)
-            ax.fill_between(rows["size"], rows["ci_low"], rows["ci_high"], color=colour,
+            ax.plot(rows[x], rows["mean_diff"], "-", color=colour, label=augmenter)
+            ax.fill_between(rows[x], rows["ci_low"], rows["ci_high"], color=colour,
                             alpha=0.15, linewidth=0)
             significant = rows["p_adjusted"] < 0.05
-            ax.scatter(rows["size"], rows["mean_diff"], s=24, zorder=3, edgecolors=colour,
+            ax.scatter(rows[x], rows["mean_diff"], s=24, zorder=3, edgecolors=colour,
                        facecolors=[colour if s else "white" for s in significant])
         ax.axhline(0, color="black", linewidth=0.8)
-        ax.set_title(f"classifier: {classifier}", fontsize=10)
-        ax.set_xlabel("training rows before augmentation")
+        ax.set_title(title, fontsize=10)
+        _set_x(ax, x, data[x])
         ax.grid(alpha=0.3)
-    axes[0].set_ylabel(f"{spec.label}: augmenter − {baseline}")
-    axes[-1].legend(title="augmenter (filled: Holm p < 0.05)", fontsize=8, title_fontsize=8,
-                    loc="best")
-    fig.suptitle(f"{dataset}: paired difference in {spec.label} from {baseline}, mean and 95% CI",
-                 fontsize=11)
+    for row in grid:
+        row[0].set_ylabel(f"{spec.label}: augmenter − {baseline}")
+    grid[0][-1].legend(title="augmenter (filled: Holm p < 0.05)", fontsize=8, title_fontsize=8,
+                       loc="best")
+    fig.suptitle(f"{_where_title(data, dataset)}: paired difference in {spec.label} from "
+                 f"{baseline}, mean and 95% CI", fontsize=11)
     return fig
 
 
 def synthetic_rows_figure(summary: pd.DataFrame, dataset: str, metrics: dict[str, Metric],
                           baseline: str):
-    """Metrics of the synthetic rows against size for one dataset: a panel per metric, a line per
-    augmenter that added rows. They do not depend on the classifier: the first one's rows stand
-    for all."""
+    """Metrics of the synthetic rows against size (or prevalence, at the largest size) for one
+    dataset: a panel per metric, a line per augmenter that added rows. They do not depend on the
+    classifier: the first one's rows stand for all."""
     data = summary[summary["dataset"] == dataset]
     data = data[data["classifier"] == data["classifier"].min()]
+    x, row_by = _x_axis(data)
+    largest = f" at {int(data['size'].max())} training rows" if row_by else ""
+    if row_by:
+        data = data[data["size"] == data["size"].max()]
     augmenters = sorted(a for a in data["augmenter"].unique()
                         if data.loc[data["augmenter"] == a,
                                     [f"{m}_mean" for m in metrics]].notna().any().any())
@@ -141,10 +197,10 @@ def synthetic_rows_figure(summary: pd.DataFrame, dataset: str, metrics: dict[str
     axes = fig.subplots(rows, columns, squeeze=False).ravel()
     for ax, (metric, spec) in zip(axes, metrics.items()):
         for augmenter in augmenters:
-            line = data[data["augmenter"] == augmenter].sort_values("size")
-            ax.plot(line["size"], line[f"{metric}_mean"], "-", marker="o", ms=3,
+            line = data[data["augmenter"] == augmenter].sort_values(x)
+            ax.plot(line[x], line[f"{metric}_mean"], "-", marker="o", ms=3,
                     color=colours[augmenter], label=augmenter)
-            ax.fill_between(line["size"], line[f"{metric}_ci_low"], line[f"{metric}_ci_high"],
+            ax.fill_between(line[x], line[f"{metric}_ci_low"], line[f"{metric}_ci_high"],
                             color=colours[augmenter], alpha=0.15, linewidth=0)
         arrow = "↑ better" if spec.higher_is_better else "↓ better"
         ax.set_title(f"{spec.header} ({arrow})", fontsize=9)
@@ -152,14 +208,15 @@ def synthetic_rows_figure(summary: pd.DataFrame, dataset: str, metrics: dict[str
         ax.grid(alpha=0.3)
     for ax in axes[len(metrics):]:
         ax.set_visible(False)
-    for ax in axes[(rows - 1) * columns:]:
-        ax.set_xlabel("training rows", fontsize=8)
+    for ax in axes[:len(metrics)]:
+        _set_x(ax, x, data[x])
+        ax.xaxis.label.set_fontsize(8)
     handles, labels = axes[0].get_legend_handles_labels()
     fig.legend(handles, labels, title="augmenter", fontsize=8, title_fontsize=8,
                loc="outside right center")
     n_seeds = int(data["n_seeds"].max())
-    fig.suptitle(f"{dataset}: privacy and fidelity of the synthetic rows, mean and 95% CI over "
-                 f"{n_seeds} seeds", fontsize=11)
+    fig.suptitle(f"{_where_title(data, dataset)}: privacy and fidelity of the synthetic "
+                 f"rows{largest}, mean and 95% CI over {n_seeds} seeds", fontsize=11)
     return fig
 
 
@@ -174,12 +231,19 @@ def privacy_utility_figure(summary: pd.DataFrame, comparisons: pd.DataFrame, dat
     classifiers = sorted(data["classifier"].unique())
     augmenters = sorted(data["augmenter"].unique())
     colours = augmenter_colours([baseline, *augmenters], baseline)
+    on = [c for c in axes_of(summary) if c != "dataset"]
+
+    def point_label(r: pd.Series) -> str:
+        """A point's training rows, and its prevalence where the run has several."""
+        size = f"{int(r['size'])}"
+        return f"{size}, {100 * r['prevalence']:.3g}%" if "prevalence" in on else size
+
     fig, axes = _classifier_panels(classifiers, 4.6, 4.2)
     for ax, classifier in zip(axes, classifiers):
         for augmenter in augmenters:
             rows = data[(data["classifier"] == classifier) & (data["augmenter"] == augmenter)]
             paired = gains[(gains["classifier"] == classifier) & (gains["augmenter"] == augmenter)]
-            both = rows.merge(paired, on=["size"], suffixes=("", "_gain")).sort_values("size")
+            both = rows.merge(paired, on=on, suffixes=("", "_gain")).sort_values(on)
             if both.empty:
                 continue
             x, y = both[f"{privacy}_mean"], both["mean_diff"]
@@ -187,7 +251,7 @@ def privacy_utility_figure(summary: pd.DataFrame, comparisons: pd.DataFrame, dat
                         yerr=[y - both["ci_low"], both["ci_high"] - y], fmt="o-", ms=5,
                         color=colours[augmenter], capsize=2, linewidth=1, label=augmenter)
             for _, r in both.iterrows():
-                ax.annotate(f"{int(r['size'])}", (r[f"{privacy}_mean"], r["mean_diff"]),
+                ax.annotate(point_label(r), (r[f"{privacy}_mean"], r["mean_diff"]),
                             textcoords="offset points", xytext=(4, 4), fontsize=7, color="#555555")
         ax.axhline(0, color="black", linestyle="--", linewidth=0.8)
         if privacy_spec.bounds == (0.0, 1.0) and not privacy_spec.higher_is_better:
@@ -196,9 +260,11 @@ def privacy_utility_figure(summary: pd.DataFrame, comparisons: pd.DataFrame, dat
         ax.set_xlabel(f"{privacy_spec.label} ({privacy_spec.direction})")
         ax.grid(alpha=0.3)
     axes[0].set_ylabel(f"{utility_spec.label} gain over {baseline}")
-    axes[-1].legend(title="augmenter (labels: training rows)", fontsize=8, title_fontsize=8,
+    labels = "training rows, prevalence" if "prevalence" in on else "training rows"
+    axes[-1].legend(title=f"augmenter (labels: {labels})", fontsize=8, title_fontsize=8,
                     loc="best")
-    fig.suptitle(f"{dataset}: privacy against utility, means and 95% CIs", fontsize=11)
+    fig.suptitle(f"{_where_title(data, dataset)}: privacy against utility, means and 95% CIs",
+                 fontsize=11)
     return fig
 
 

@@ -32,11 +32,12 @@ def _difference_cell(cell: tuple | None, higher_is_better: bool) -> str:
 
 
 def difference_tables(results: Results) -> list[Table]:
-    """Compact tables of the paired differences from the baseline, one per dataset and size."""
+    """Compact tables of the paired differences from the baseline, one per dataset, prevalence
+    and size."""
     metrics = shown_metrics(results, "predictions")
     tables = []
-    for dataset, size, headers, rows in difference_blocks(results):
-        table = Table(title=f"{dataset} · {size} training rows · difference from "
+    for where, headers, rows in difference_blocks(results):
+        table = Table(title=f"{where} · difference from "
                       f"{results.baseline} on the same seeds (mean ± 95% CI)",
                       caption=f"▲/▼ Holm p < {ALPHA} {family_words(results)}; W/T/L per seed "
                       "in comparisons.csv and the HTML report", title_justify="left",

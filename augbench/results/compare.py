@@ -13,11 +13,9 @@ import numpy as np
 import pandas as pd
 
 from augbench.plugin.metric import Metric
-from augbench.results.row import GROUP_COLUMNS, PAIR_COLUMNS
+from augbench.results.row import axes, group_columns, pair_columns
 from augbench.results.stats import t_interval
 
-KEYS = list(PAIR_COLUMNS)
-GROUP = list(GROUP_COLUMNS)
 ALPHA = 0.05
 
 
@@ -79,14 +77,20 @@ def _wilcoxon(diffs: np.ndarray) -> float:
             return float("nan")
 
 
-# Holm's families: the augmenters compared with the baseline on one dataset, size, classifier
-# and metric (many-to-one comparisons with a control), or every comparison of the run.
-FAMILIES = {"comparison": ["dataset", "size", "classifier", "metric"], "run": []}
+# Holm's families: the augmenters compared with the baseline on one dataset, prevalence, size,
+# classifier and metric (many-to-one comparisons with a control), or every comparison of the run.
+FAMILIES = ("comparison", "run")
+
+
+def family_columns(family: str, table: pd.DataFrame) -> list[str]:
+    """The columns whose values name one Holm family of ``table`` (none: the whole run)."""
+    return [*axes(table), "classifier", "metric"] if family == "comparison" else []
 
 
 def paired_comparisons(trials: pd.DataFrame, metrics: dict[str, Metric],
                        baseline: str = "none", family: str = "comparison") -> pd.DataFrame:
-    """One row per (dataset, size, augmenter, classifier, metric) against ``baseline``.
+    """One row per (dataset, prevalence where set, size, augmenter, classifier, metric) against
+    ``baseline``.
 
     Columns: baseline, n_pairs, mean_diff (augmenter minus baseline), ci_low, ci_high, p_value,
     p_adjusted (Holm within ``family``: the augmenters of one dataset, size, classifier and
@@ -98,13 +102,14 @@ def paired_comparisons(trials: pd.DataFrame, metrics: dict[str, Metric],
     # Metrics of the synthetic rows describe the added rows, not a classifier: they are not
     # compared seed by seed (nor counted in Holm's family), but shown in their own table.
     names = [m for m, spec in metrics.items() if m in ok and spec.needs == "predictions"]
-    base = ok[ok["augmenter"] == baseline].set_index(KEYS)
+    keys, group_by = pair_columns(trials), group_columns(trials)
+    base = ok[ok["augmenter"] == baseline].set_index(keys)
     rows = []
-    for (dataset, size, augmenter, classifier), group in ok.groupby(
-            GROUP, sort=True):
-        if augmenter == baseline:
+    for coordinates, group in ok.groupby(group_by, sort=True):
+        where = dict(zip(group_by, coordinates))
+        if where["augmenter"] == baseline:
             continue
-        paired = group.set_index(KEYS).join(base[names], how="inner", rsuffix="_base")
+        paired = group.set_index(keys).join(base[names], how="inner", rsuffix="_base")
         for metric in names:
             # Rounded so that float noise (0.0117 vs 0.0117000000000001) neither breaks nor makes
             # ties, which decide between the exact and the approximate Wilcoxon test.
@@ -116,17 +121,16 @@ def paired_comparisons(trials: pd.DataFrame, metrics: dict[str, Metric],
             std = float(diffs.std(ddof=1)) if len(diffs) > 1 else float("nan")
             low, high = t_interval([mean], [std], [len(diffs)])
             rows.append({
-                "dataset": dataset, "size": size, "augmenter": augmenter,
-                "classifier": classifier, "metric": metric, "baseline": baseline,
+                **where, "metric": metric, "baseline": baseline,
                 "n_pairs": len(diffs), "mean_diff": mean, "ci_low": low[0], "ci_high": high[0],
                 "p_value": _wilcoxon(diffs), "wins": int((better > 0).sum()),
                 "ties": int((better == 0).sum()), "losses": int((better < 0).sum()),
             })
-    columns = [*GROUP, "metric", "baseline", "n_pairs",
+    columns = [*group_by, "metric", "baseline", "n_pairs",
                "mean_diff", "ci_low", "ci_high", "p_value", "p_adjusted", "wins", "ties", "losses"]
     table = pd.DataFrame(rows, columns=[c for c in columns if c != "p_adjusted"])
     adjusted = np.full(len(table), np.nan)
-    by = FAMILIES[family]
+    by = family_columns(family, table)
     groups = table.groupby(by, sort=False).indices.values() if by and len(table) \
         else [np.arange(len(table))]
     for rows_of_family in groups:
@@ -160,11 +164,12 @@ def threshold_shifts(comparisons: pd.DataFrame, rising: str = "recall",
     """Cases where the threshold metric ``rising`` rises significantly while the ranking metric
     ``ranking`` does not: a moved threshold, not better ranking.
 
-    Returns dataset, size, augmenter, classifier, ``<rising>_diff``, ``<ranking>_diff``; empty
-    when either metric did not run.
+    Returns dataset, (prevalence,) size, augmenter, classifier, ``<rising>_diff``,
+    ``<ranking>_diff``; empty when either metric did not run.
     """
-    columns = [*GROUP, f"{rising}_diff", f"{ranking}_diff"]
-    wide = comparisons.pivot_table(index=GROUP,
+    group_by = group_columns(comparisons)
+    columns = [*group_by, f"{rising}_diff", f"{ranking}_diff"]
+    wide = comparisons.pivot_table(index=group_by,
                                    columns="metric", values=["mean_diff", "p_adjusted"])
     if wide.empty or not {rising, ranking} <= set(wide["mean_diff"].columns):
         return pd.DataFrame(columns=columns)
@@ -177,18 +182,19 @@ def threshold_shifts(comparisons: pd.DataFrame, rising: str = "recall",
 
 def no_signal(summary: pd.DataFrame, baseline: str = "none", metric: str = "roc_auc",
               chance: float = 0.5) -> pd.DataFrame:
-    """(dataset, classifier, size, ``<metric>_ci_low``, ``<metric>_ci_high``) where the
-    baseline's interval of ``metric`` at the largest size includes its ``chance`` level.
+    """(dataset, (prevalence,) classifier, size, ``<metric>_ci_low``, ``<metric>_ci_high``) where
+    the baseline's interval of ``metric`` at the largest size includes its ``chance`` level.
 
     A classifier whose value is exactly chance with a zero-width interval ranks nothing (it
     predicts a constant, as ``dummy`` does); it says nothing about the table and is left out.
     """
     low_col, high_col = f"{metric}_ci_low", f"{metric}_ci_high"
-    columns = ["dataset", "classifier", "size", low_col, high_col]
+    tables = axes(summary)[:-1]  # a table: a dataset, at a prevalence where set
+    columns = [*tables, "classifier", "size", low_col, high_col]
     if low_col not in summary:
         return pd.DataFrame(columns=columns)
     base = summary[summary["augmenter"] == baseline]
-    largest = base.loc[base.groupby(["dataset", "classifier"])["size"].idxmax()]
+    largest = base.loc[base.groupby([*tables, "classifier"])["size"].idxmax()]
     low, high = largest[low_col], largest[high_col]
     constant = low == high
     hit = largest[(low <= chance) & (high >= chance) & ~constant]
@@ -198,14 +204,16 @@ def no_signal(summary: pd.DataFrame, baseline: str = "none", metric: str = "roc_
 def average_ranks(summary: pd.DataFrame, metric: str = "roc_auc",
                   higher_is_better: bool = True) -> pd.DataFrame:
     """Average rank of each augmenter across datasets (1 = best ``metric`` at each dataset's
-    largest size), one row per classifier, with Friedman's test of equal ranks in ``friedman_p``.
+    largest size; each prevalence of a dataset counts as a table of its own), one row per
+    classifier, with Friedman's test of equal ranks in ``friedman_p``.
 
     ``friedman_p`` is NaN where the test is undefined: fewer than three augmenters or two datasets.
     """
     from scipy import stats
 
-    largest = summary[summary["size"] == summary.groupby("dataset")["size"].transform("max")]
-    scores = largest.pivot_table(index=["classifier", "dataset"], columns="augmenter",
+    tables = axes(summary)[:-1]
+    largest = summary[summary["size"] == summary.groupby(tables)["size"].transform("max")]
+    scores = largest.pivot_table(index=["classifier", *tables], columns="augmenter",
                                  values=f"{metric}_mean").dropna()
     ranks = scores.rank(axis=1, ascending=not higher_is_better)
     table = ranks.groupby(level="classifier").mean()

@@ -17,14 +17,31 @@ class TrialKey(NamedTuple):
     seed: int
     augmenter: str
     classifier: str
+    # The positive share the table was thinned to (--prevalence); None: the table as it is.
+    prevalence: float | None = None
 
 
 KEY_COLUMNS = TrialKey._fields
-# Trials that differ only in their augmenter are scored on the same rows: they pair up.
-PAIR_COLUMNS = tuple(c for c in KEY_COLUMNS if c != "augmenter")
-# A summary aggregates the seeds of each of these groups.
-GROUP_COLUMNS = tuple(c for c in KEY_COLUMNS if c != "seed")
-COUNT_COLUMNS = ("n_train", "n_train_positive", "n_synthetic", "n_test")
+# Trials are listed by the rows they learnt from (dataset, prevalence, size), then by seed.
+SORT_COLUMNS = ("dataset", "prevalence", "size", "seed", "augmenter", "classifier")
+COUNT_COLUMNS = ("n_train", "n_train_positive", "n_synthetic", "n_test", "n_test_positive")
+
+
+def axes(frame: Any) -> list[str]:
+    """The columns that say which rows a trial learnt from and was scored on: dataset,
+    prevalence (only in a run that sets it: its trials all have one) and size."""
+    varies = "prevalence" in frame and frame["prevalence"].notna().any()
+    return ["dataset", "prevalence", "size"] if varies else ["dataset", "size"]
+
+
+def group_columns(frame: Any) -> list[str]:
+    """A summary aggregates the seeds of each of these groups."""
+    return [*axes(frame), "augmenter", "classifier"]
+
+
+def pair_columns(frame: Any) -> list[str]:
+    """Trials that differ only in their augmenter are scored on the same rows: they pair up."""
+    return [*axes(frame), "seed", "classifier"]
 TIMING_COLUMNS = ("augment_seconds", "fit_seconds")
 
 
@@ -41,6 +58,7 @@ class TrialResult:
     n_train_positive: float = NAN
     n_synthetic: float = NAN
     n_test: float = NAN
+    n_test_positive: float = NAN
     augment_seconds: float = NAN
     fit_seconds: float = NAN
     warnings: str = ""
@@ -53,7 +71,8 @@ class TrialResult:
         """A flat row: key, status, error, the metrics (in ``metric_names`` order, NaN where
         missing), counts, timings, warnings. This is a line of trials.csv."""
         names = tuple(self.metrics) if metric_names is None else metric_names
-        return {**self.key._asdict(), "status": self.status, "error": self.error,
+        key = self.key._asdict()
+        return {c: key[c] for c in SORT_COLUMNS} | {"status": self.status, "error": self.error,
                 **{m: self.metrics.get(m, NAN) for m in names},
                 **{c: getattr(self, c) for c in COUNT_COLUMNS + TIMING_COLUMNS},
                 "warnings": self.warnings}
@@ -63,11 +82,17 @@ class TrialResult:
         """The record of a flat row written by :meth:`as_row`."""
         fixed = set(KEY_COLUMNS) | {"status", "error", "warnings"} | set(COUNT_COLUMNS) \
             | set(TIMING_COLUMNS)
-        key = TrialKey(*(row[c] for c in KEY_COLUMNS))
+        key = TrialKey(*(row.get(c) for c in KEY_COLUMNS))
+        key = key._replace(prevalence=_prevalence(key.prevalence))
         metrics = {k: _float(v) for k, v in row.items() if k not in fixed}
         return cls(key, row["status"], row.get("error") or "", metrics,
                    **{c: _float(row.get(c)) for c in COUNT_COLUMNS + TIMING_COLUMNS},
                    warnings=row.get("warnings") or "")
+
+
+def _prevalence(value: Any) -> float | None:
+    """A key's prevalence: None for the table as it is (stored as null, read back as NaN)."""
+    return None if value is None or value != value else float(value)
 
 
 def _float(value: Any) -> float:

@@ -20,7 +20,7 @@ from typing import Any, Iterable
 import pandas as pd
 
 from augbench.errors import UsageError
-from augbench.results.row import KEY_COLUMNS
+from augbench.results.row import KEY_COLUMNS, SORT_COLUMNS
 
 STORE_NAME = "results.sqlite"
 LIBRARIES = ("numpy", "pandas", "scikit-learn", "imbalanced-learn", "scipy", "torch", "sdv",
@@ -35,12 +35,22 @@ def experiment_config(experiment: Any) -> dict[str, Any]:
 # Seeds are independent: a run with more seeds extends an experiment rather than replacing it.
 # Holm's family changes how results are read, not a trial's number.
 EXTENSIBLE = ("seeds", "holm")
+# Fields added after stores were first written: left out of the identity while unset, so that
+# those stores keep theirs.
+ABSENT_WHEN_UNSET = ("prevalence",)
+# What a table's entry says for the reader only: the numbers do not depend on it.
+DESCRIPTIVE_TABLE_FIELDS = ("positive_chosen", "positive_share")
 
 
 def config_hash(config: dict[str, Any]) -> str:
     """A short, stable digest of what an experiment's numbers depend on: its configuration
     (the fingerprints of its tables included) less the number of seeds."""
-    identity = {k: v for k, v in config.items() if k not in EXTENSIBLE}
+    identity = {k: v for k, v in config.items()
+                if k not in EXTENSIBLE and not (k in ABSENT_WHEN_UNSET and v is None)}
+    if isinstance(identity.get("tables"), dict):
+        identity["tables"] = {name: {k: v for k, v in table.items()
+                                     if k not in DESCRIPTIVE_TABLE_FIELDS}
+                              for name, table in identity["tables"].items()}
     canonical = json.dumps(identity, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()[:16]
 
@@ -84,8 +94,28 @@ def _json_value(value: Any) -> Any:
     return value.item() if hasattr(value, "item") else value
 
 
+# The trials table: one row per trial, keyed by its coordinates. SQLite treats NULLs in a
+# key as distinct, so a trial on the table as it is has prevalence 0 here (None elsewhere).
+TRIALS_TABLE = ("CREATE TABLE IF NOT EXISTS trials (dataset TEXT, size INTEGER, seed INTEGER, "
+                "augmenter TEXT, classifier TEXT, prevalence REAL NOT NULL DEFAULT 0, "
+                "status TEXT, row TEXT, "
+                "PRIMARY KEY (dataset, size, seed, augmenter, classifier, prevalence))")
+AS_IS = 0.0
+
+
+def _sql_key(key: tuple) -> tuple:
+    *rest, prevalence = key
+    return (*rest, AS_IS if prevalence is None else float(prevalence))
+
+
+def _python_key(key: tuple) -> tuple:
+    *rest, prevalence = key
+    return (*rest, None if prevalence == AS_IS else prevalence)
+
+
 class Store:
-    """Finished trials of one experiment, keyed by (dataset, size, seed, augmenter, classifier)."""
+    """Finished trials of one experiment, keyed by (dataset, size, seed, augmenter, classifier,
+    prevalence)."""
 
     def __init__(self, path: Path | str) -> None:
         self.path = path
@@ -95,14 +125,27 @@ class Store:
         try:
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
-            self.db.execute(
-                "CREATE TABLE IF NOT EXISTS trials (dataset TEXT, size INTEGER, seed INTEGER, "
-                "augmenter TEXT, classifier TEXT, status TEXT, row TEXT, "
-                "PRIMARY KEY (dataset, size, seed, augmenter, classifier))")
+            self._upgrade()
+            self.db.execute(TRIALS_TABLE)
         except sqlite3.DatabaseError as exc:
             self.db.close()
             raise UsageError(f"{path} is not a readable augbench store ({exc}); move it away, or "
                              "choose another --out.") from None
+
+    def _upgrade(self) -> None:
+        """Give a store written before trials had a prevalence that key column; its trials
+        were all on the tables as they are."""
+        columns = [r[1] for r in self.db.execute("PRAGMA table_info(trials)")]
+        if not columns or "prevalence" in columns:
+            return
+        self.db.execute("BEGIN")
+        self.db.execute("ALTER TABLE trials RENAME TO trials_before_prevalence")
+        self.db.execute(TRIALS_TABLE)
+        self.db.execute("INSERT INTO trials (dataset, size, seed, augmenter, classifier, status, "
+                        "row) SELECT dataset, size, seed, augmenter, classifier, status, row "
+                        "FROM trials_before_prevalence")
+        self.db.execute("DROP TABLE trials_before_prevalence")
+        self.db.execute("COMMIT")
 
     @classmethod
     def for_experiment(cls, out: Path | None, config: dict[str, Any], versions: dict[str, str],
@@ -153,13 +196,14 @@ class Store:
     def finished_ok(self) -> set[tuple]:
         """Keys of the trials that finished without error (a resumed run skips them)."""
         rows = self.db.execute(f"SELECT {', '.join(KEY_COLUMNS)} FROM trials WHERE status = 'ok'")
-        return {tuple(r) for r in rows}
+        return {_python_key(r) for r in rows}
 
     def add(self, row: dict[str, Any]) -> None:
         """Record one finished trial, replacing an earlier attempt at the same trial."""
         self.db.execute(
-            "INSERT OR REPLACE INTO trials VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (*(row[k] for k in KEY_COLUMNS), row["status"],
+            f"INSERT OR REPLACE INTO trials ({', '.join(KEY_COLUMNS)}, status, row) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (*_sql_key(tuple(row[k] for k in KEY_COLUMNS)), row["status"],
              json.dumps({k: _json_value(v) for k, v in row.items()})))
 
     def trials_digest(self, keys: Iterable[tuple] | None = None) -> str:
@@ -169,20 +213,24 @@ class Store:
         order = ", ".join(KEY_COLUMNS)
         wanted = None if keys is None else set(keys)
         for (*key, row) in self.db.execute(f"SELECT {order}, row FROM trials ORDER BY {order}"):
-            if wanted is None or tuple(key) in wanted:
+            if wanted is None or _python_key(key) in wanted:
                 digest.update(row.encode())
         return digest.hexdigest()[:16]
 
     def trials(self, keys: Iterable[tuple] | None = None) -> pd.DataFrame:
         """Stored trials as a DataFrame (only ``keys`` when given), sorted by their key."""
-        rows = [json.loads(r[0]) for r in self.db.execute("SELECT row FROM trials")]
+        wanted = None if keys is None else set(keys)
+        rows = [json.loads(row) for (*key, row) in self.db.execute(
+            f"SELECT {', '.join(KEY_COLUMNS)}, row FROM trials")
+            if wanted is None or _python_key(key) in wanted]
         frame = pd.DataFrame(rows)
-        if keys is not None and len(frame):
-            wanted = set(keys)
-            frame = frame[[k in wanted for k in zip(*(frame[c] for c in KEY_COLUMNS))]]
         if not len(frame):
             return frame
-        return frame.sort_values(list(KEY_COLUMNS), kind="stable", ignore_index=True)
+        # A float column (NaN on the tables as they are), placed where trials.csv has it.
+        prevalence = pd.to_numeric(frame.pop("prevalence"), errors="coerce") \
+            if "prevalence" in frame else float("nan")
+        frame.insert(1, "prevalence", prevalence)
+        return frame.sort_values(list(SORT_COLUMNS), kind="stable", ignore_index=True)
 
     def close(self) -> None:
         self.db.close()

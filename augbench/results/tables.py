@@ -12,21 +12,22 @@ import pandas as pd
 from augbench.errors import UsageError
 from augbench.plugin.metric import Metric
 from augbench.results.compare import paired_comparisons
-from augbench.results.row import GROUP_COLUMNS
+from augbench.results.row import group_columns
 from augbench.results.stats import t_interval
 
-GROUP = list(GROUP_COLUMNS)
 TIMINGS = ("n_synthetic", "augment_seconds", "fit_seconds")
 
 
 def summarize(trials: pd.DataFrame, metrics: dict[str, Metric]) -> pd.DataFrame:
-    """One row per (dataset, size, augmenter, classifier): seeds, failures, and per metric the
-    mean and a 95% CI across seeds (clipped to the metric's bounds, where it has them)."""
+    """One row per (dataset, prevalence where set, size, augmenter, classifier): seeds, failures,
+    and per metric the mean and a 95% CI across seeds (clipped to the metric's bounds, where it
+    has them)."""
+    group_by = group_columns(trials)
     ok = trials[trials["status"] == "ok"]
-    counts = trials.groupby(GROUP, sort=True).agg(
+    counts = trials.groupby(group_by, sort=True).agg(
         n_seeds=("status", lambda s: int((s == "ok").sum())),
         n_failed=("status", lambda s: int((s != "ok").sum())))
-    grouped = ok.groupby(GROUP, sort=True)
+    grouped = ok.groupby(group_by, sort=True)
     columns: dict[str, pd.Series] = {}
     for metric, spec in metrics.items():
         values = grouped[metric] if metric in ok else None
@@ -124,7 +125,7 @@ class Results:
 
 def compact_summary(summary: pd.DataFrame, metrics: dict[str, Metric]) -> pd.DataFrame:
     """The summary with one ``mean [low, high]`` text column per metric."""
-    table = summary[GROUP + ["n_seeds", "n_failed"]].copy()
+    table = summary[group_columns(summary) + ["n_seeds", "n_failed"]].copy()
     for metric in metrics:
         if f"{metric}_mean" not in summary:
             continue
