@@ -25,6 +25,7 @@ _LAZY = {
     "get_classifier": "augbench.api", "load_dataset": "augbench.api",
     # for plugin authors
     "Metric": "augbench.plugin.metric", "MetricInput": "augbench.plugin.metric",
+    "calibration_bins": "augbench.plugin.metric",
     "Capabilities": "augbench.plugin.capabilities", "declare": "augbench.plugin.capabilities",
     "rows_to_add": "augbench.plugin.kit", "seed_sequence": "augbench.plugin.kit",
     "check_labels": "augbench.plugin.kit", "quiet": "augbench.plugin.kit",

@@ -68,7 +68,7 @@ def run(
         results = Results(store.trials(keys), baseline=job.experiment.baseline_augmenter,
                           metrics=job.metrics, shown=job.shown, config=config, versions=versions,
                           planned=len(job.trials), capabilities=capabilities,
-                          family=job.experiment.holm)
+                          family=job.experiment.holm, calibration=store.calibration(keys))
         if out is not None:
             # Stored so that 'augbench report' renders from the store without recomputing,
             # valid for exactly these stored trials.
@@ -105,7 +105,7 @@ def load_results(out: str | Path) -> Results:
         shown = tuple(json.loads(store.meta("shown_metrics") or "[]"))
         planned = int(store.meta("planned_trials") or 0) or None
         capabilities = json.loads(store.meta("capabilities") or "{}")
-        trials = store.trials()
+        trials, calibration = store.trials(), store.calibration()
         comparisons = None
         # Comparisons stored for other trials (an interrupted resume) are computed afresh.
         if store.meta("comparisons_digest") == store.trials_digest():
@@ -119,4 +119,4 @@ def load_results(out: str | Path) -> Results:
                    metrics=metrics, shown=shown, out=Path(out), config=config, versions=versions,
                    planned=planned, capabilities=capabilities,
                    family=config.get("holm", "comparison"),
-                   precomputed_comparisons=comparisons)
+                   precomputed_comparisons=comparisons, calibration=calibration)

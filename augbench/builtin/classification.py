@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from augbench.plugin.metric import Metric, MetricInput
+from augbench.plugin.metric import Metric, MetricInput, calibration_bins
 
 
 def _ratio(num: float, den: float) -> float:
@@ -74,19 +74,11 @@ def brier(inp: MetricInput) -> float:
     return float(np.mean((np.asarray(inp.proba, float) - y) ** 2))
 
 
-# Equal-width probability bins of the expected calibration error.
-CALIBRATION_BINS = 10
-
-
 def ece(inp: MetricInput) -> float:
     """Expected calibration error: the mean gap between predicted probability and observed
     positive share over 10 equal-width bins, weighted by the rows in each."""
-    y = np.asarray(inp.y_true).astype(float)
-    p = np.asarray(inp.proba, float)
-    bins = np.minimum((p * CALIBRATION_BINS).astype(int), CALIBRATION_BINS - 1)
-    counts = np.bincount(bins, minlength=CALIBRATION_BINS)
-    gaps = np.abs(np.bincount(bins, p, CALIBRATION_BINS) - np.bincount(bins, y, CALIBRATION_BINS))
-    return float(gaps.sum() / counts.sum())
+    counts, proba_sums, positives = calibration_bins(inp.y_true, inp.proba)
+    return float(np.abs(proba_sums - positives).sum() / counts.sum())
 
 
 CLASSIFICATION_METRICS = {

@@ -27,7 +27,7 @@ from augbench.experiment.seeding import derive_rng, derive_seed
 from augbench.plugin.capabilities import Capabilities
 from augbench.plugin.kit import quiet, rows_to_add
 from augbench.plugin.manager import Registry, default_registry
-from augbench.plugin.metric import Metric, MetricInput
+from augbench.plugin.metric import Metric, MetricInput, calibration_bins
 from augbench.results.row import TrialKey, TrialResult
 
 Params = tuple[tuple[str, Any], ...]
@@ -330,6 +330,7 @@ class TrialRunner:
                 decided = model.predict(data.X_test) == 1 if hasattr(model, "predict") \
                     else proba > 0.5
                 scores = self._score("predictions", data, aug, proba, decided)
+                result.calibration = calibration_bins(data.y_test, proba).tolist()
             result.metrics = {name: scores.get(name, aug.scores.get(name, float("nan")))
                               for name in self.metrics}
             result.warnings = "; ".join(sorted({describe_error(w.message) for w in caught}))[:500]

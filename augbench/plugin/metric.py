@@ -95,3 +95,20 @@ class Metric:
         if values.get("bounds") is not None:
             values["bounds"] = tuple(values["bounds"])
         return cls(function=None, **values)
+
+
+# Equal-width probability bins of calibration summaries (the reliability diagram, ECE).
+CALIBRATION_BINS = 10
+
+
+def calibration_bins(y_true: Any, proba: Any, bins: int = CALIBRATION_BINS) -> np.ndarray:
+    """Per equal-width probability bin: the rows, the sum of their predicted probabilities and
+    the positive rows among them, as an array of shape (3, ``bins``).
+
+    Sums rather than means, so that bins of several test sets (seeds) pool by addition.
+    """
+    y = np.asarray(y_true).astype(float)
+    p = np.asarray(proba, float)
+    index = np.minimum((p * bins).astype(int), bins - 1)
+    return np.stack([np.bincount(index, minlength=bins).astype(float),
+                     np.bincount(index, p, bins), np.bincount(index, y, bins)])

@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from augbench.plugin.metric import Metric
+from augbench.reporting.blocks import prevalence_words
 from augbench.results.row import axes as axes_of
 
 OKABE_ITO = ["#E69F00", "#56B4E9", "#009E73", "#0072B2", "#D55E00", "#CC79A7", "#F0E442",
@@ -82,8 +83,6 @@ def _panels(data: pd.DataFrame, width: float = 4.2, height: float = 3.6):
 
 def _where_title(data: pd.DataFrame, dataset: str) -> str:
     """The dataset, and the one prevalence all the figure's rows share, if any."""
-    from augbench.reporting.blocks import prevalence_words
-
     shares = data["prevalence"].dropna().unique() if "prevalence" in data else []
     return f"{dataset} at {prevalence_words(shares[0])}" if len(shares) == 1 else dataset
 
@@ -173,6 +172,56 @@ def difference_figure(comparisons: pd.DataFrame, dataset: str, metric: str, spec
                        loc="best")
     fig.suptitle(f"{_where_title(data, dataset)}: paired difference in {spec.label} from "
                  f"{baseline}, mean and 95% CI", fontsize=11)
+    return fig
+
+
+def reliability_figure(calibration: pd.DataFrame, dataset: str, baseline: str):
+    """Reliability diagrams at the largest training size: observed positive share against mean
+    predicted probability per bin, test rows of every seed pooled; a panel per classifier (a row
+    of panels per prevalence), a line per augmenter, point areas by rows in the bin."""
+    data = calibration[calibration["dataset"] == dataset]
+    data = data[data["size"] == data["size"].max()]
+    if data["prevalence"].notna().any():
+        # One row of panels per prevalence: reuse the grid, with prevalence as its row variable.
+        data = data.assign(size=data["prevalence"])
+    pooled = data.groupby(["augmenter", "classifier", "size", "bin"], as_index=False)[
+        ["rows", "proba_sum", "positives"]].sum()
+    pooled = pooled[pooled["rows"] > 0]
+    augmenters = [baseline] + sorted(a for a in pooled["augmenter"].unique() if a != baseline)
+    colours = augmenter_colours(augmenters, baseline)
+    classifiers = sorted(pooled["classifier"].unique())
+    rows_of = sorted(pooled["size"].unique())
+    fig = _figure(max(6.0, 4.0 * len(classifiers)), 3.9 * len(rows_of))
+    grid = fig.subplots(len(rows_of), len(classifiers), squeeze=False)
+    largest = int(calibration.loc[calibration["dataset"] == dataset, "size"].max())
+    for i, row_value in enumerate(rows_of):
+        for j, classifier in enumerate(classifiers):
+            ax = grid[i][j]
+            ax.plot([0, 1], [0, 1], ":", color="grey", linewidth=1)
+            panel = pooled[(pooled["classifier"] == classifier) & (pooled["size"] == row_value)]
+            for augmenter in augmenters:
+                line = panel[panel["augmenter"] == augmenter].sort_values("bin")
+                if line.empty:
+                    continue
+                ax.plot(line["proba_sum"] / line["rows"], line["positives"] / line["rows"],
+                        "--" if augmenter == baseline else "-", color=colours[augmenter],
+                        linewidth=1.2, label=augmenter)
+                ax.scatter(line["proba_sum"] / line["rows"], line["positives"] / line["rows"],
+                           s=6 + 60 * line["rows"] / panel["rows"].max(), color=colours[augmenter],
+                           zorder=3)
+            title = f"classifier: {classifier}"
+            if rows_of != [largest]:
+                title += f" · {prevalence_words(row_value)}"
+            ax.set_title(title, fontsize=10)
+            ax.set_xlim(0, 1)
+            ax.set_ylim(-0.02, 1.02)
+            ax.set_xlabel("mean predicted probability")
+            ax.set_aspect("equal")
+            ax.grid(alpha=0.3)
+        grid[i][0].set_ylabel("observed positive share")
+    grid[0][-1].legend(title="augmenter", fontsize=8, title_fontsize=8, loc="upper left")
+    fig.suptitle(f"{dataset}: reliability at {largest} training rows, test rows of every seed "
+                 "pooled", fontsize=11)
     return fig
 
 
@@ -295,14 +344,17 @@ def write_plots(results, folder: Path) -> list[Written]:
 
     synthetic = {m: spec_of(m) for m in shown_metrics(results, "synthetic")}
     for dataset in sorted(summary["dataset"].unique()):
+        here_rows = summary[summary["dataset"] == dataset]
         for metric in shown_metrics(results, "predictions"):
             spec = spec_of(metric)
             path = folder / f"{dataset}_{metric}.png"
             metric_figure(summary, dataset, metric, spec, results.baseline).savefig(path)
             about = f" ({spec.description})" if spec.description else ""
+            grows = "as the training set grows" if _x_axis(here_rows)[0] == "size" else \
+                "as the disease gets less rare (a row of panels per training size)"
             written.append(Written(path, f"{dataset}, {spec.label}{about}: each line is one "
-                                         "method as the training set grows, the shaded band its "
-                                         f"95% interval; {spec.direction}."))
+                                         f"method {grows}, the shaded band its 95% interval; "
+                                         f"{spec.direction}."))
             compared = results.comparisons
             if ((compared["dataset"] == dataset) & (compared["metric"] == metric)).any():
                 path = folder / f"{dataset}_{metric}_difference.png"
@@ -323,6 +375,16 @@ def write_plots(results, folder: Path) -> list[Written]:
                 "above 0.5 means the synthetic rows give away who was in the training set or "
                 "that they are synthetic, and KS/TV measures how far their columns' "
                 "distributions are from the real patients'.")))
+        calibration = results.calibration
+        if calibration is not None and (calibration["dataset"] == dataset).any():
+            path = folder / f"{dataset}_reliability.png"
+            reliability_figure(calibration, dataset, results.baseline).savefig(path)
+            written.append(Written(path, (
+                f"{dataset}, how far predicted risks can be trusted: each point is a band of "
+                "predicted probability, placed at the share of those patients who were "
+                "positive; on the dotted diagonal the predictions are calibrated, below it the "
+                "classifier over-states the risk (as balancing the training rows to 1:1 tends "
+                "to make it), above it under-states it; bigger points hold more patients.")))
         has = {m for m in (PRIVACY_METRIC, RANKING_METRIC) if f"{m}_mean" in summary}
         here = summary["dataset"] == dataset
         if len(has) == 2 and summary.loc[here, f"{PRIVACY_METRIC}_mean"].notna().any():

@@ -43,6 +43,7 @@ def pair_columns(frame: Any) -> list[str]:
     """Trials that differ only in their augmenter are scored on the same rows: they pair up."""
     return [*axes(frame), "seed", "classifier"]
 TIMING_COLUMNS = ("augment_seconds", "fit_seconds")
+CALIBRATION = "calibration"
 
 
 @dataclass
@@ -62,6 +63,9 @@ class TrialResult:
     augment_seconds: float = NAN
     fit_seconds: float = NAN
     warnings: str = ""
+    # The test predictions' calibration bins (rows, probability sums, positives per bin, see
+    # augbench.calibration_bins), for reliability diagrams; stored, not a column of trials.csv.
+    calibration: list[list[float]] | None = None
 
     @property
     def ok(self) -> bool:
@@ -75,19 +79,19 @@ class TrialResult:
         return {c: key[c] for c in SORT_COLUMNS} | {"status": self.status, "error": self.error,
                 **{m: self.metrics.get(m, NAN) for m in names},
                 **{c: getattr(self, c) for c in COUNT_COLUMNS + TIMING_COLUMNS},
-                "warnings": self.warnings}
+                "warnings": self.warnings, CALIBRATION: self.calibration}
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> "TrialResult":
         """The record of a flat row written by :meth:`as_row`."""
-        fixed = set(KEY_COLUMNS) | {"status", "error", "warnings"} | set(COUNT_COLUMNS) \
-            | set(TIMING_COLUMNS)
+        fixed = set(KEY_COLUMNS) | {"status", "error", "warnings", CALIBRATION} \
+            | set(COUNT_COLUMNS) | set(TIMING_COLUMNS)
         key = TrialKey(*(row.get(c) for c in KEY_COLUMNS))
         key = key._replace(prevalence=_prevalence(key.prevalence))
         metrics = {k: _float(v) for k, v in row.items() if k not in fixed}
         return cls(key, row["status"], row.get("error") or "", metrics,
                    **{c: _float(row.get(c)) for c in COUNT_COLUMNS + TIMING_COLUMNS},
-                   warnings=row.get("warnings") or "")
+                   warnings=row.get("warnings") or "", calibration=row.get(CALIBRATION))
 
 
 def _prevalence(value: Any) -> float | None:

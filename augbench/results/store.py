@@ -20,7 +20,7 @@ from typing import Any, Iterable
 import pandas as pd
 
 from augbench.errors import UsageError
-from augbench.results.row import KEY_COLUMNS, SORT_COLUMNS
+from augbench.results.row import CALIBRATION, KEY_COLUMNS, SORT_COLUMNS
 
 STORE_NAME = "results.sqlite"
 LIBRARIES = ("numpy", "pandas", "scikit-learn", "imbalanced-learn", "scipy", "torch", "sdv",
@@ -218,7 +218,25 @@ class Store:
         return digest.hexdigest()[:16]
 
     def trials(self, keys: Iterable[tuple] | None = None) -> pd.DataFrame:
-        """Stored trials as a DataFrame (only ``keys`` when given), sorted by their key."""
+        """Stored trials as a DataFrame (only ``keys`` when given), sorted by their key; their
+        calibration bins are in :meth:`calibration`."""
+        frame = self._rows(keys)
+        return frame.drop(columns=CALIBRATION) if CALIBRATION in frame else frame
+
+    def calibration(self, keys: Iterable[tuple] | None = None) -> pd.DataFrame:
+        """The calibration bins of the stored trials that have them, one row per trial and
+        bin: the trial's key columns, ``bin``, ``rows``, ``proba_sum``, ``positives``."""
+        frame = self._rows(keys)
+        columns = [*SORT_COLUMNS, "bin", "rows", "proba_sum", "positives"]
+        if CALIBRATION not in frame:
+            return pd.DataFrame(columns=columns)
+        frame = frame[frame[CALIBRATION].notna()]
+        records = [(*key, b, *bins) for key, table in zip(
+            frame[list(SORT_COLUMNS)].itertuples(index=False), frame[CALIBRATION])
+            for b, bins in enumerate(zip(*table))]
+        return pd.DataFrame(records, columns=columns)
+
+    def _rows(self, keys: Iterable[tuple] | None = None) -> pd.DataFrame:
         wanted = None if keys is None else set(keys)
         rows = [json.loads(row) for (*key, row) in self.db.execute(
             f"SELECT {', '.join(KEY_COLUMNS)}, row FROM trials")

@@ -63,6 +63,8 @@ class Results:
     # The experiment's configuration and the library and plugin versions, where known.
     config: dict | None = None
     versions: dict | None = None
+    # Calibration bins of the trials' test predictions (see Store.calibration), where stored.
+    calibration: pd.DataFrame | None = None
 
     def __post_init__(self) -> None:
         if not self.shown:
