@@ -124,6 +124,9 @@ def summary_blocks(results: Results) -> list[Block]:
         seeds = f"{block['n_seeds'].iloc[0]} seeds" if uniform else "seeds"
         title = f"{where_words(**where)} · mean ± 95% CI over {seeds}"
         if scored:
+            # The baseline leads each classifier's rows: every other row is read against it.
+            block = block.assign(_later=block["augmenter"] != results.baseline).sort_values(
+                ["classifier", "_later", "augmenter"], kind="stable")
             rows = [((classifier, r["augmenter"]), _seeds(r), _cells(results, group, r, scored, marks))
                     for classifier, group in block.groupby("classifier", sort=True)
                     for _, r in group.iterrows()]
