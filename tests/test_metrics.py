@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import types
+
 import numpy as np
+import pandas as pd
 import pytest
 from scipy import stats
 from sklearn import metrics as skm
+from sklearn.base import BaseEstimator
 
+import augbench
 from augbench.builtin.classification import score
+from augbench.experiment.seeding import derive_seed
+from augbench.plugin.manager import Registry, make_plugin_manager
 from augbench.results.stats import t_interval
 
 
@@ -56,3 +63,32 @@ def test_expected_calibration_error_by_hand() -> None:
     perfect = MetricInput(None, np.empty(0), None, y, y_true=y, proba=y.astype(float),
                           y_pred=y == 1)
     assert ece(perfect) == 0.0
+
+
+class _ReportsItsFit(BaseEstimator):
+    """Adds copies of minority rows and reports what it did in a fitted attribute."""
+
+    def __init__(self, sampling_strategy=1.0, random_state=None):
+        self.sampling_strategy = sampling_strategy
+        self.random_state = random_state
+
+    def fit_resample(self, X, y):
+        y = np.asarray(y)
+        n = augbench.rows_to_add(y, self.sampling_strategy)
+        self.budget_ = float(self.random_state % 1000)
+        picked = X[y == 1].iloc[np.arange(n) % int((y == 1).sum())]
+        return pd.concat([X, picked], ignore_index=True), np.r_[y, np.ones(n, dtype=y.dtype)]
+
+
+def test_a_synthetic_metric_reads_what_the_fitted_augmenter_reports() -> None:
+    plugin = types.ModuleType("reports")
+    plugin.augbench_augmenters = augbench.hookimpl(lambda: {"reports": _ReportsItsFit})
+    plugin.augbench_metrics = augbench.hookimpl(lambda: {"budget": augbench.Metric(
+        lambda inp: inp.augmenter.budget_, "budget spent", needs="synthetic", bounds=None)})
+    registry = Registry(make_plugin_manager(extra_plugins=[plugin], disabled=()))
+    results = augbench.run(augmenters=("reports",), classifiers=("lr",), seeds=3, sizes=(80,),
+                           metrics=("budget", "recall"), registry=registry)
+    trials = results.trials.set_index("augmenter")
+    expected = [derive_seed(seed, "augment", 80) % 1000 for seed in range(3)]
+    assert trials.loc["reports", "budget"].tolist() == expected
+    assert trials.loc["none", "budget"].isna().all()  # no row added, nothing to read

@@ -162,6 +162,8 @@ class _Augmented:
     error: str = ""
     # Values of the metrics of the synthetic rows, by name.
     scores: dict[str, float] = field(default_factory=dict)
+    # The fitted augmenter (solo fits only), for those metrics; dropped once they are computed.
+    augmenter: Any = None
 
 
 def describe_error(exc: BaseException) -> str:
@@ -234,6 +236,7 @@ class TrialRunner:
                         if self.fail_fast:
                             raise
                         outcome.error = str(exc)
+                outcome.augmenter = None  # a fitted model can be large; the metrics are done
                 results[t.augment_key] = outcome
         return results
 
@@ -273,7 +276,7 @@ class TrialRunner:
                 out = augmenter.fit_resample(data.X_train, data.y_train)
             seconds = time.perf_counter() - start
             return _Augmented(*_checked(out, data.X_train, data.y_train, t.augmenter, relabels),
-                              seconds)
+                              seconds, augmenter=augmenter)
         except Exception as exc:
             if self.fail_fast:
                 raise
@@ -289,7 +292,8 @@ class TrialRunner:
         if not chosen or (needs == "synthetic" and len(aug.y) == n_train):
             return {name: float("nan") for name in chosen}
         inp = MetricInput(data.X_train, data.y_train, data.X_test, data.y_test,
-                          X_synthetic=aug.X.iloc[n_train:].reset_index(drop=True))
+                          X_synthetic=aug.X.iloc[n_train:].reset_index(drop=True),
+                          augmenter=aug.augmenter if needs == "synthetic" else None)
         if proba is not None:
             inp.y_true, inp.proba, inp.y_pred = data.y_test, proba, decided
         values = {}

@@ -25,6 +25,9 @@ class MetricInput:
     augmented training set. ``X_train`` and
     ``y_train`` are the imputed training rows before augmentation, ``X_synthetic`` the rows the
     augmenter added (all of the positive class), ``X_test`` and ``y_test`` the held-out rows.
+    ``augmenter`` is the fitted augmenter of a ``"synthetic"`` metric's trial, for a metric of
+    what an augmenter reports about its own fit (a privacy budget spent, in a fitted attribute
+    such as ``epsilon_``); None where several seeds were fitted as one batch.
     """
 
     X_train: Any
@@ -35,6 +38,7 @@ class MetricInput:
     y_true: np.ndarray | None = None
     proba: np.ndarray | None = None
     y_pred: np.ndarray | None = None
+    augmenter: Any = None
     _cache: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def shared(self, key: str, compute: Callable[[], Any]) -> Any:
