@@ -11,6 +11,8 @@ from typing import Any, NoReturn, Sequence
 from augbench.defaults import DEFAULT_NA_VALUES, DEFAULT_OUT, DEFAULT_SEEDS, DEFAULT_SIZES
 from augbench.errors import UsageError
 
+CONFIG_NAME = "config.toml"
+
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
@@ -146,6 +148,13 @@ def build_parser() -> argparse.ArgumentParser:
     output.add_argument("--fail-fast", action="store_true",
                         help="stop at the first failing trial and show its traceback (one job)")
     output.add_argument("--quiet", action="store_true", help="no progress bar")
+    files = run.add_argument_group("experiment files")
+    files.add_argument("--config", type=Path, metavar="FILE",
+                       help="read options from a TOML file: long option names as keys, "
+                       "[params.<plugin>] tables for plugin parameters; flags override it")
+    files.add_argument("--dump-config", action="store_true",
+                       help="print the effective options as such a file, and run nothing")
+    parser.run_parser = run  # read by --config, to tell flags given from defaults
 
     report = sub.add_parser("report", help="render stored results again, without running trials",
                             description="Print the tables of a finished or interrupted run and "
@@ -163,33 +172,60 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _run(args: argparse.Namespace) -> int:
+def _with_config(args: argparse.Namespace, run_parser: argparse.ArgumentParser,
+                 argv: Sequence[str]) -> dict[str, dict[str, Any]]:
+    """Apply ``--config``: the file's options where no flag was given; returns the plugin
+    parameters, the file's with --set's on top."""
+    from augbench.config_file import explicit_options, read_config
+
+    params = parse_settings(args.settings)
+    if args.config is None:
+        return params
+    values, from_file = read_config(args.config, run_parser)
+    given = explicit_options(run_parser, argv)
+    for dest, value in values.items():
+        if dest not in given:
+            setattr(args, dest, value)
+    merged = {name: dict(p) for name, p in from_file.items()}
+    for name, p in params.items():
+        merged.setdefault(name, {}).update(p)
+    return merged
+
+
+def _effective_toml(args: argparse.Namespace, settings: dict, run_parser: Any) -> str:
+    from augbench.config_file import to_toml
+
+    return to_toml(vars(args), settings, run_parser)
+
+
+def _run(args: argparse.Namespace, run_parser: argparse.ArgumentParser,
+         argv: Sequence[str]) -> int:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     from augbench.execution.settings import Execution
-    from augbench.experiment.plan import DataSpec, Experiment, make_plan
+    from augbench.experiment.plan import (
+        DataSpec,
+        Experiment,
+        data_specs,
+        make_plan,
+        with_permutation_control,
+    )
     from augbench.plugin.kit import available_cores
-    from augbench.plugin.manager import default_registry
     from augbench.runner import run
 
-    settings = parse_settings(args.settings)
+    settings = _with_config(args, run_parser, argv)
+    if args.dump_config:
+        sys.stdout.write(_effective_toml(args, settings, run_parser))
+        return 0
+    as_file = _effective_toml(args, settings, run_parser)
     sources = args.data or [DataSpec().source]
     # --set NAME.PARAM=VALUE for a dataset of --data goes to that dataset, the rest to plugins.
-    # --target, --positive and --na-values are for the CSV files among --data; given with named
-    # datasets only, they reach them, which refuse them.
-    named = set(default_registry().entries["datasets"])
-    labels_for_named = all(src in named for src in sources)
-    specs = tuple(DataSpec(source=src, drop=args.drop, categorical=args.categorical,
-                           options=settings.pop(src, {}),
-                           **({} if src in named and not labels_for_named else
-                              dict(target=args.target, positive=args.positive,
-                                   na_values=args.na_values)))
-                  for src in sources)
-    from augbench.experiment.plan import PERMUTATION_CONTROL
-
+    specs = data_specs(sources, target=args.target, positive=args.positive, drop=args.drop,
+                       categorical=args.categorical, na_values=args.na_values,
+                       options={src: settings.pop(src) for src in sources if src in settings})
     augmenters = args.augmenters
-    if args.permutation_control and PERMUTATION_CONTROL not in augmenters:
-        augmenters = (*augmenters, PERMUTATION_CONTROL)
+    if args.permutation_control:
+        augmenters = with_permutation_control(augmenters)
     exp = Experiment(data=specs, augmenters=augmenters, classifiers=args.classifiers,
                      sizes=args.sizes, seeds=args.seeds, ratio=args.ratio,
                      test_size=args.test_size, params=settings, baseline=args.baseline,
@@ -225,8 +261,11 @@ def _run(args: argparse.Namespace) -> int:
             results = run(job, out=args.out, execution=execution, overwrite=args.overwrite,
                           on_trial=on_trial)
     except KeyboardInterrupt:
+        (args.out / CONFIG_NAME).write_text(as_file)
         err.print(f"interrupted: the finished trials are in {args.out / 'trials.csv'}")
         return 130
+    # The command as a file: 'augbench run --config DIR/config.toml' runs it again.
+    (args.out / CONFIG_NAME).write_text(as_file)
     return _finish(results, console, err, args.out, html=args.report)
 
 
@@ -322,8 +361,11 @@ def _datasets() -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     try:
-        args = build_parser().parse_args(argv)
-        command = {"run": lambda: _run(args), "report": lambda: _report(args),
+        argv = list(sys.argv[1:] if argv is None else argv)
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        after = argv[argv.index("run") + 1:] if "run" in argv else []
+        command = {"run": lambda: _run(args, parser.run_parser, after), "report": lambda: _report(args),
                    "plugins": _plugins, "datasets": _datasets}
         return command[args.command]()
     except UsageError as exc:

@@ -13,31 +13,86 @@ import pandas as pd
 from augbench.errors import UsageError
 from augbench.execution.loop import execute
 from augbench.execution.settings import Execution
-from augbench.experiment.plan import Experiment, Plan, make_plan
+from augbench.experiment.plan import (
+    DataSpec,
+    Experiment,
+    Plan,
+    data_specs,
+    make_plan,
+    with_permutation_control,
+)
 from augbench.plugin.manager import Registry
 from augbench.plugin.metric import Metric
 from augbench.results.row import TrialResult
 from augbench.results.store import Store, experiment_config
 from augbench.results.tables import Results
 
+# Keywords of run() named as the command line's options, beside the Experiment's own fields.
+EXECUTION_OPTIONS = tuple(f.name for f in dataclasses.fields(Execution))
+DATA_OPTIONS = ("target", "positive", "drop", "categorical", "na_values")
+
+
+def _experiment(registry: Registry | None, fields: dict[str, Any]) -> Experiment:
+    """The Experiment the keywords describe, read as the command line reads its options."""
+    data = fields.pop("data", None)
+    labels = {k: fields.pop(k) for k in DATA_OPTIONS if k in fields}
+    if isinstance(data, (str, Path)):
+        data = (data,)
+    if data is not None and not all(isinstance(d, DataSpec) for d in data):
+        if any(isinstance(d, DataSpec) for d in data):
+            raise UsageError("data= takes dataset names and paths, or DataSpecs, not a mix.")
+        params = fields.get("params", {})
+        fields["params"] = {k: v for k, v in params.items() if k not in map(str, data)}
+        data = data_specs(data, options=params, registry=registry, **labels)
+    elif labels:
+        raise UsageError(f"{', '.join(labels)} apply to data= given as names or paths; with "
+                         "DataSpecs, set them on each DataSpec.")
+    if fields.pop("permutation_control", False):
+        fields["augmenters"] = with_permutation_control(
+            fields.get("augmenters", Experiment.augmenters))
+    known = {f.name for f in dataclasses.fields(Experiment)}
+    unknown = sorted(set(fields) - known)
+    if unknown:
+        valid = sorted(known | set(EXECUTION_OPTIONS) | set(DATA_OPTIONS) | {"permutation_control"})
+        raise UsageError(f"run() got unknown option(s) {', '.join(unknown)}. Valid: "
+                         f"{', '.join(valid)}.")
+    return Experiment(**fields, **({"data": tuple(data)} if data is not None else {}))
+
 
 def run(
     experiment: Experiment | Plan | None = None, *, out: str | Path | None = None,
     registry: Registry | None = None, execution: Execution | None = None,
     overwrite: bool = False, on_trial: Callable[[TrialResult], None] | None = None,
-    **fields: Any,
+    report: bool = False, **fields: Any,
 ) -> Results:
-    """Run an experiment, a checked :class:`Plan` of one, or one built from ``fields``
-    (e.g. ``augmenters=("none", "smote")``).
+    """Run an experiment, a checked :class:`Plan` of one, or one built from ``fields``.
+
+    ``fields`` are the options of ``augbench run``, by their long names with underscores:
+    the experiment (``augmenters=("none", "smote")``, ``seeds=20``, ``prevalence=(0.05,)``,
+    ``permutation_control=True``, ``params={"smote": {"k_neighbors": 3}}``), the data
+    (``data="stroke"`` or paths, with ``target``, ``positive``, ``drop``, ``categorical``,
+    ``na_values``), and how to run (``jobs=2``, ``executor="ray"``, ``address``,
+    ``trial_timeout``, ``fail_fast``; or one ``execution=Execution(...)``).
 
     With ``out``, every finished trial is stored at once in ``out/results.sqlite``; running the
     same experiment on the same folder again resumes it (finished trials are skipped, failed
     ones rerun), and ``trials.csv``, ``summary.csv`` and ``comparisons.csv`` are exported at the
-    end. ``on_trial(result)`` is called for each trial, resumed ones first, for progress displays.
+    end; ``report=True`` also writes the figures (``out/plots``) and ``out/report.html``.
+    ``on_trial(result)`` is called for each trial, resumed ones first, for progress displays.
     """
+    how = {k: fields.pop(k) for k in EXECUTION_OPTIONS if k in fields}
+    if how:
+        if execution is not None:
+            raise UsageError("give execution=Execution(...) or its options (jobs=...), not both.")
+        execution = Execution(**how)
+    if experiment is not None and fields:
+        raise UsageError(f"run() got an experiment and options ({', '.join(sorted(fields))}); "
+                         "give one or the other.")
     job = experiment if isinstance(experiment, Plan) else make_plan(
-        experiment or Experiment(**fields), registry)
+        experiment or _experiment(registry, fields), registry)
     out = Path(out) if out is not None else None
+    if report and out is None:
+        raise UsageError("report=True writes the figures and report.html into out=; give out.")
     config, versions = experiment_config(job.experiment), job.versions()
     # Identity is content: an edited file (or another option applied to it) is another
     # experiment. The positive label is stored as it was chosen or inferred.
@@ -75,6 +130,11 @@ def run(
             store.set_meta(comparisons=results.comparisons.to_json(orient="split"),
                            comparisons_digest=store.trials_digest(keys))
             results.write(out)
+            if report:
+                from augbench.reporting.html import write_html
+                from augbench.reporting.plots import write_plots
+
+                write_html(results, out / "report.html", write_plots(results, out / "plots"))
     except BaseException:
         if out is not None and len(partial := store.trials()):
             # An interrupted or failed run still exports whatever finished.

@@ -72,7 +72,8 @@ class Dataset:
                 f"{self.positive_chosen})")
 
 
-def _split_names(value: str | Sequence[str] | None) -> list[str]:
+def split_names(value: str | Sequence[str] | None) -> list[str]:
+    """Names from "a,b" or a sequence; none from None."""
     if value is None:
         return []
     if isinstance(value, str):
@@ -120,7 +121,7 @@ def prepare_table(
     if target not in frame.columns:
         raise UsageError(f"target column '{target}' not found {where}. "
                          f"Columns: {', '.join(map(str, frame.columns))}.")
-    for col in _split_names(drop) + _split_names(categorical):
+    for col in split_names(drop) + split_names(categorical):
         if col not in frame.columns:
             raise UsageError(f"column '{col}' (from --drop/--categorical) not found {where}. "
                              f"Columns: {', '.join(map(str, frame.columns))}.")
@@ -149,7 +150,7 @@ def prepare_table(
                      f"({counts.iloc[-1]} of {len(labels)} rows, the rarer value); choose it "
                      "with --positive.")
     else:
-        positive_labels = _split_names(positive)
+        positive_labels = split_names(positive)
         # A listed code may be absent from one table (e.g. a severity grade); none present is an error.
         if not set(positive_labels) & set(labels):
             raise UsageError(f"--positive value(s) {', '.join(positive_labels)} never occur in target "
@@ -160,8 +161,8 @@ def prepare_table(
                      f"{', '.join(positive_labels)}) is the majority ({y.mean():.1%} of rows): "
                      "augmenters top up the positive class only while it is the rarer one, so "
                      "they will add nothing; check --positive.")
-    X = frame.drop(columns=[target, *_split_names(drop)]).reset_index(drop=True)
-    as_categories = set(_split_names(categorical))
+    X = frame.drop(columns=[target, *split_names(drop)]).reset_index(drop=True)
+    as_categories = set(split_names(categorical))
     for col in X.columns:
         if _identifier_like(X[col]) and col not in as_categories:
             notes.append(f"warning: column '{col}' {where} has a different value in every row, like an "
@@ -191,7 +192,7 @@ def prepare_table(
 def with_columns(dataset: Dataset, drop: str | Sequence[str] | None = None,
                  categorical: str | Sequence[str] | None = None) -> Dataset:
     """``dataset`` without the ``drop`` columns and with ``categorical`` ones as categories."""
-    drop, categorical = _split_names(drop), _split_names(categorical)
+    drop, categorical = split_names(drop), split_names(categorical)
     if not drop and not categorical:
         return dataset
     for col in drop + categorical:

@@ -11,7 +11,7 @@ import numpy as np
 from augbench.api import load_dataset
 from augbench.defaults import DEFAULT_DATASET, DEFAULT_NA_VALUES, DEFAULT_SEEDS, DEFAULT_SIZES
 from augbench.errors import UsageError
-from augbench.experiment.data import Dataset
+from augbench.experiment.data import Dataset, split_names
 from augbench.experiment.protocol import Trial, positives_kept, split_rows
 from augbench.plugin.capabilities import GPU_REQUIRED, Capabilities
 from augbench.plugin.manager import Registry, default_registry
@@ -84,6 +84,35 @@ class Experiment:
     def baseline_augmenter(self) -> str:
         """What every augmenter is compared with: --baseline, else the original data."""
         return self.baseline if self.baseline is not None else REFERENCE
+
+
+def data_specs(sources: Sequence[str | Any], *, target: str | None = None,
+               positive: Sequence[str] | str | None = None, drop: Sequence[str] | str = (),
+               categorical: Sequence[str] | str = (),
+               na_values: Sequence[str] = DEFAULT_NA_VALUES,
+               options: Mapping[str, Mapping[str, Any]] | None = None,
+               registry: Registry | None = None) -> tuple[DataSpec, ...]:
+    """DataSpecs of ``--data`` names or paths read as the command line reads them: --drop and
+    --categorical apply to every table, --target, --positive and --na-values to the CSV files
+    (given with named datasets only, they reach them, which refuse them), and ``options[name]``
+    to the named dataset ``name``."""
+    named = set((registry or default_registry()).entries["datasets"])
+    sources = [str(s) for s in sources]
+    labels_for_named = all(src in named for src in sources)
+    return tuple(DataSpec(source=src, drop=tuple(split_names(drop)),
+                          categorical=tuple(split_names(categorical)),
+                          options=dict((options or {}).get(src, {})),
+                          **({} if src in named and not labels_for_named else
+                             dict(target=target, na_values=tuple(na_values),
+                                  positive=None if positive is None
+                                  else tuple(split_names(positive)))))
+                 for src in sources)
+
+
+def with_permutation_control(augmenters: Sequence[str]) -> tuple[str, ...]:
+    """``augmenters`` and the permuted-labels control (``--permutation-control``)."""
+    augmenters = tuple(augmenters)
+    return augmenters if PERMUTATION_CONTROL in augmenters else (*augmenters, PERMUTATION_CONTROL)
 
 
 def resolve_sizes(sizes: Sequence[int | str], pool: int, name: str, defaults: bool) -> list[int]:

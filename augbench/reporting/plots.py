@@ -295,9 +295,13 @@ def privacy_utility_figure(summary: pd.DataFrame, comparisons: pd.DataFrame, dat
             both = rows.merge(paired, on=on, suffixes=("", "_gain")).sort_values(on)
             if both.empty:
                 continue
-            x, y = both[f"{privacy}_mean"], both["mean_diff"]
-            ax.errorbar(x, y, xerr=[x - both[f"{privacy}_ci_low"], both[f"{privacy}_ci_high"] - x],
-                        yerr=[y - both["ci_low"], both["ci_high"] - y], fmt="o-", ms=5,
+            # Arrays, not Series: matplotlib converts a one-row Series with float(), which
+            # pandas deprecates.
+            x, y = both[f"{privacy}_mean"].to_numpy(), both["mean_diff"].to_numpy()
+            low, high = both[f"{privacy}_ci_low"].to_numpy(), both[f"{privacy}_ci_high"].to_numpy()
+            ax.errorbar(x, y, xerr=[x - low, high - x],
+                        yerr=[y - both["ci_low"].to_numpy(), both["ci_high"].to_numpy() - y],
+                        fmt="o-", ms=5,
                         color=colours[augmenter], capsize=2, linewidth=1, label=augmenter)
             for _, r in both.iterrows():
                 ax.annotate(point_label(r), (r[f"{privacy}_mean"], r["mean_diff"]),

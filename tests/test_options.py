@@ -1,0 +1,102 @@
+"""One set of options for the command line, experiment files and the Python API."""
+
+from __future__ import annotations
+
+import inspect
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import augbench
+from augbench.cli import build_parser, main
+from augbench.config_file import file_options, tomllib
+
+SMALL = ["--augmenters", "smote", "--seeds", "2", "--sizes", "100", "--quiet"]
+
+
+def _dump(capsys, *args: str) -> str:
+    assert main(["run", *args, "--dump-config"]) == 0
+    return capsys.readouterr().out
+
+
+def test_dump_config_round_trips(tmp_path: Path, capsys) -> None:
+    first = _dump(capsys, "--augmenters", "gan,smote", "--sizes", "100,full", "--prevalence",
+                  "5%", "--set", "smote.k_neighbors=3", "--set", "gan.generator_dims=(32, 32)",
+                  "--data", "pima-diabetes", "--permutation-control")
+    table = tomllib.loads(first)
+    assert table["augmenters"] == ["gan", "smote"] and table["sizes"] == [100, "full"]
+    assert table["prevalence"] == [0.05] and table["permutation-control"] is True
+    assert table["params"] == {"smote": {"k_neighbors": 3}, "gan": {"generator_dims": [32, 32]}}
+    path = tmp_path / "exp.toml"
+    path.write_text(first)
+    assert _dump(capsys, "--config", str(path)) == first
+
+
+def test_flags_override_the_file_and_params_merge(tmp_path: Path, capsys) -> None:
+    path = tmp_path / "exp.toml"
+    path.write_text('seeds = 7\nclassifiers = ["lr", "rf"]\n\n[params.smote]\n'
+                    'k_neighbors = 3\nk_neighbors_extra = 1\n')
+    table = tomllib.loads(_dump(capsys, "--config", str(path), "--seeds", "2",
+                                "--set", "smote.k_neighbors=4"))
+    assert table["seeds"] == 2 and table["classifiers"] == ["lr", "rf"]
+    assert table["params"]["smote"] == {"k_neighbors": 4, "k_neighbors_extra": 1}
+
+
+@pytest.mark.parametrize("text, message", [
+    ("seed = 3\n", "unknown key 'seed'. Valid keys: .*seeds"),
+    ('seeds = "many"\n', "seeds: 'many' is not a valid value"),
+    ('holm = "family"\n', "holm is one of comparison, run"),
+    ("report = 1\n", "report is true or false"),
+    ('sizes = ["a"]\n', "sizes: --sizes: 'a' is neither a whole number"),
+    ("params = 3\n", "'params' must hold one table per plugin"),
+    ("seeds = [\n", "is not valid TOML"),
+])
+def test_a_bad_file_is_one_error_line(tmp_path: Path, capsys, text: str, message: str) -> None:
+    path = tmp_path / "exp.toml"
+    path.write_text(text)
+    assert main(["run", "--config", str(path), "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: --config ") and len(err.strip().splitlines()) == 1
+    assert __import__("re").search(message, err), err
+
+
+def test_a_run_stores_its_options_as_a_file_that_runs_it_again(tmp_path: Path, capsys) -> None:
+    out = tmp_path / "run"
+    assert main(["run", *SMALL, "--out", str(out)]) == 0
+    stored = (out / "config.toml").read_text()
+    assert tomllib.loads(stored)["seeds"] == 2
+    before = pd.read_csv(out / "trials.csv")
+    # The same experiment: every trial is resumed (its stored timings come back), none reruns.
+    assert main(["run", "--config", str(out / "config.toml")]) == 0
+    after = pd.read_csv(out / "trials.csv")
+    assert len(after) == 4 and after["fit_seconds"].tolist() == before["fit_seconds"].tolist()
+
+
+def test_every_run_option_is_a_keyword_of_the_python_api() -> None:
+    keywords = set(inspect.signature(augbench.run).parameters)
+    keywords |= {f.name for f in __import__("dataclasses").fields(augbench.Experiment)}
+    from augbench.runner import DATA_OPTIONS, EXECUTION_OPTIONS
+
+    keywords |= {*DATA_OPTIONS, *EXECUTION_OPTIONS, "permutation_control"}
+    # Terminal-only switches have no meaning for a function that prints nothing.
+    terminal_only = {"quiet"}
+    options = {a.dest for a in file_options(build_parser().run_parser).values()}
+    missing = options - keywords - terminal_only
+    assert not missing, f"run options without an augbench.run keyword: {missing}"
+
+
+def test_the_api_reads_options_as_the_command_line_does(tmp_path: Path) -> None:
+    by_api = augbench.run(data="pima-diabetes", augmenters=("smote",), seeds=2, sizes=(100,),
+                          jobs=2, permutation_control=True, params={"smote": {"k_neighbors": 3}},
+                          out=tmp_path / "api", report=True)
+    assert main(["run", "--data", "pima-diabetes", *SMALL, "--permutation-control",
+                 "--set", "smote.k_neighbors=3", "--out", str(tmp_path / "cli")]) == 0
+    by_cli = augbench.load_results(tmp_path / "cli")
+    assert by_api.config == by_cli.config
+    assert by_api.trials["roc_auc"].tolist() == by_cli.trials["roc_auc"].tolist()
+    assert (tmp_path / "api" / "report.html").is_file()
+    with pytest.raises(augbench.UsageError, match="unknown option\\(s\\) seed\\. Valid: .*seeds"):
+        augbench.run(seed=3)
+    with pytest.raises(augbench.UsageError, match="not both"):
+        augbench.run(jobs=2, execution=augbench.Execution())
