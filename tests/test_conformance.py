@@ -7,50 +7,131 @@ import pandas as pd
 import pytest
 from sklearn.base import BaseEstimator
 
+import augbench
 from augbench.plugin.manager import Registry, make_plugin_manager
-from augbench.testing import check_augmenter, make_mixed_table
+from augbench.testing import ConformanceError, check_augmenter, parametrize_with_checks
 
 # Small settings keep the suite fast; the contract does not depend on them.
-FAST = {"gan": {"epochs": 3}, "ctgan": {"epochs": 2}, "tvae": {"epochs": 2}}
-AUGMENTERS = Registry(make_plugin_manager(disabled=())).names("augmenters")
+FAST = {"gan": {"epochs": 3}, "ctgan": {"epochs": 2}, "tvae": {"epochs": 2}, "ddpm": {"steps": 20},
+        "dpgan": {"epochs": 5}}
+REGISTRY = Registry(make_plugin_manager(disabled=()))
+AUGMENTERS = REGISTRY.names("augmenters")
 
 
-@pytest.mark.parametrize("name", AUGMENTERS)
-def test_registered_augmenter_follows_the_contract(registry: Registry, name: str) -> None:
-    augmenter = registry.create("augmenters", name, **FAST.get(name, {}))
-    capabilities = registry.capabilities("augmenters", name, augmenter)
-    if not capabilities.relabels:
-        check_augmenter(augmenter, adds_rows=capabilities.adds_rows)
-        return
-    # A control that relabels keeps every row and only reorders the labels, reproducibly.
-    X, y = make_mixed_table()
-    X_res, y_res = augmenter.set_params(random_state=0).fit_resample(X.copy(), y.copy())
-    pd.testing.assert_frame_equal(X_res, X)
-    assert sorted(y_res) == sorted(y) and not np.array_equal(y_res, y)
-    assert np.array_equal(y_res, augmenter.fit_resample(X.copy(), y.copy())[1])
+def _registered() -> list:
+    """Every registered augmenter (fast settings) with its declared capabilities."""
+    items = []
+    for name in AUGMENTERS:
+        augmenter = REGISTRY.create("augmenters", name, **FAST.get(name, {}))
+        items.append((augmenter, REGISTRY.capabilities("augmenters", name, augmenter)))
+    return items
 
 
-def test_smote_on_numeric_only_and_categorical_only_tables(registry: Registry) -> None:
-    X, y = make_mixed_table()
-    check_augmenter(registry.create("augmenters", "smote"), X[["age", "bmi"]], y)
-    check_augmenter(registry.create("augmenters", "smote"), X[["sex", "smoker"]], y)
+# The same suite for every augmenter, chosen by what each declares, with no case by name.
+@parametrize_with_checks(_registered())
+def test_registered_augmenter_follows_the_contract(augmenter, check) -> None:
+    check(augmenter)
 
 
-class Mislabels(BaseEstimator):
-    """Breaks the contract: changes an original row."""
+class _Base(BaseEstimator):
+    """Random over-sampling done right; subclasses break one rule each."""
 
     def __init__(self, sampling_strategy=1.0, random_state=None):
         self.sampling_strategy = sampling_strategy
         self.random_state = random_state
 
+    def _draw(self, X, y):
+        rng = np.random.default_rng(self.random_state)
+        n = augbench.rows_to_add(y, self.sampling_strategy)
+        return X[y == 1].iloc[rng.integers(0, int((y == 1).sum()), n)]
+
     def fit_resample(self, X, y):
-        X = X.copy()
-        X.iloc[0, 1] += 1.0
-        n_new = int(np.sum(y == 0)) - int(np.sum(y == 1))
-        return pd.concat([X, X[y == 1].iloc[:1].loc[[X.index[y == 1][0]] * n_new]],
-                         ignore_index=True), np.concatenate([y, np.ones(n_new, y.dtype)])
+        y = np.asarray(y)
+        new = self._draw(X, y)
+        return (pd.concat([X, new], ignore_index=True),
+                np.concatenate([y, np.ones(len(new), y.dtype)]))
 
 
-def test_the_kit_catches_a_changed_original_row() -> None:
-    with pytest.raises(AssertionError, match="first len\\(X\\) rows"):
-        check_augmenter(Mislabels())
+class DropsARow(_Base):
+    def fit_resample(self, X, y):
+        X_res, y_res = super().fit_resample(X, y)
+        return X_res.iloc[1:].reset_index(drop=True), y_res[1:]
+
+
+class Mutates(_Base):
+    def fit_resample(self, X, y):
+        X["bmi"] = X["bmi"] * 1.0 + 0.5  # changes the caller's frame
+        return super().fit_resample(X, y)
+
+
+class IgnoresRandomState(_Base):
+    def _draw(self, X, y):
+        n = augbench.rows_to_add(y, self.sampling_strategy)
+        return X[y == 1].sample(n, replace=True)  # unseeded: global state
+
+
+class SeedsGlobalState(_Base):
+    def _draw(self, X, y):
+        np.random.seed(self.random_state)
+        n = augbench.rows_to_add(y, self.sampling_strategy)
+        return X[y == 1].iloc[np.random.randint(0, int((y == 1).sum()), n)]
+
+
+class Prints(_Base):
+    def fit_resample(self, X, y):
+        print("epoch 1/1")
+        return super().fit_resample(X, y)
+
+
+class BreaksEverything(_Base):
+    def fit_resample(self, X, y):
+        X["bmi"] += 1.0
+        print("training")
+        return super().fit_resample(X, y)
+
+
+def test_a_correct_augmenter_passes_every_check() -> None:
+    check_augmenter(_Base())
+
+
+@pytest.mark.parametrize("augmenter, failing", [
+    (DropsARow(), {"check_output_rules", "check_tiny_input", "check_numeric_only"}),
+    (Mutates(), {"check_input_not_mutated"}),
+    (IgnoresRandomState(), {"check_reproducible"}),
+    (SeedsGlobalState(), {"check_global_random_state_untouched"}),
+    (Prints(), {"check_prints_nothing"}),
+])
+def test_the_kit_catches_each_broken_rule(augmenter, failing: set[str]) -> None:
+    with pytest.raises(ConformanceError) as caught:
+        check_augmenter(augmenter)
+    assert {name for name, _ in caught.value.failures} >= failing
+    # Each failure says what was expected, what was got and how to fix it.
+    assert all("expected" in message and "Fix:" in message
+               for name, message in caught.value.failures if name in failing)
+
+
+def test_every_failure_is_reported_in_one_go() -> None:
+    with pytest.raises(ConformanceError) as caught:
+        check_augmenter(BreaksEverything())
+    names = {name for name, _ in caught.value.failures}
+    assert {"check_input_not_mutated", "check_prints_nothing"} <= names
+    assert str(caught.value).startswith("BreaksEverything fails ")
+
+
+def test_imbalanced_learn_samplers_pass_as_they_are() -> None:
+    from imblearn.over_sampling import ADASYN, SMOTE, BorderlineSMOTE
+
+    for sampler in (SMOTE(k_neighbors=3), ADASYN(), BorderlineSMOTE()):
+        check_augmenter(sampler)
+
+
+def test_the_kit_reads_declared_capabilities_from_the_object() -> None:
+    class Keeps(_Base):
+        __augbench_capabilities__ = {"adds_rows": False}
+
+        def fit_resample(self, X, y):
+            return X, y
+
+    check_augmenter(Keeps())
+    with pytest.raises(ConformanceError, match="minority:majority"):
+        check_augmenter(Keeps(), adds_rows=True)

@@ -10,6 +10,12 @@ Generic code asks these questions instead of asking "is this the GAN?":
 - ``adds_rows``: does it add rows at all (``none`` does not)?
 - ``relabels``: is it a control that replaces the training labels instead of adding rows
   (``permuted-labels``)? Its output must keep the rows; the labels may change.
+- ``exact_ratio``: does it reach ``sampling_strategy`` exactly? imbalanced-learn's ADASYN is
+  approximate by design (its count follows the neighbourhoods), within a few rows.
+
+An object can state its own in a class attribute, ``__augbench_capabilities__ = {"adds_rows":
+False}``, so that the conformance kit knows them without a registry; ``augbench.declare`` at
+registration wins over both.
 """
 
 from __future__ import annotations
@@ -30,6 +36,7 @@ class Capabilities:
     gpu_param: str | None = None
     adds_rows: bool = True
     relabels: bool = False
+    exact_ratio: bool = True
 
     def gpu(self, params: dict[str, Any]) -> str | None:
         """GPU_REQUIRED, GPU_PREFERRED or None for an object with these constructor ``params``."""
@@ -65,8 +72,14 @@ def declare(factory: Callable[..., Any], **capabilities: Any) -> Declared:
     return Declared(factory, dict(capabilities))
 
 
+# Samplers documented to reach the ratio only approximately, which carry no tag to say so.
+APPROXIMATE_SAMPLERS = ("imblearn.over_sampling._adasyn.ADASYN",
+                        "imblearn.over_sampling._smote.filter.SVMSMOTE")
+
+
 def read_capabilities(obj: Any) -> Capabilities:
-    """What an object says about itself: scikit-learn tags and the methods it offers."""
+    """What an object says about itself: its ``__augbench_capabilities__``, scikit-learn tags
+    and the methods it offers."""
     categorical = True
     tags = getattr(obj, "__sklearn_tags__", None)
     if tags is not None:
@@ -74,8 +87,17 @@ def read_capabilities(obj: Any) -> Capabilities:
             categorical = bool(tags().input_tags.string)
         except AttributeError:
             pass  # tags of another shape: nothing declared there
-    return Capabilities(categorical=categorical,
-                        batches_seeds=callable(getattr(obj, "fit_resample_many", None)))
+    cls = type(obj)
+    read = Capabilities(categorical=categorical,
+                        batches_seeds=callable(getattr(obj, "fit_resample_many", None)),
+                        exact_ratio=f"{cls.__module__}.{cls.__qualname__}" not in
+                        APPROXIMATE_SAMPLERS)
+    own = getattr(obj, "__augbench_capabilities__", None) or {}
+    unknown = sorted(set(own) - {f.name for f in fields(Capabilities)})
+    if unknown:
+        raise TypeError(f"{cls.__name__}.__augbench_capabilities__: unknown capabilities "
+                        f"{unknown}; known: {sorted(f.name for f in fields(Capabilities))}")
+    return replace(read, **own)
 
 
 def capabilities_of(obj: Any, declared: dict[str, Any]) -> Capabilities:
