@@ -70,3 +70,26 @@ def test_third_party_plugin_extends_every_kind() -> None:
     registry = Registry(make_plugin_manager(extra_plugins=[extra], disabled=()))
     assert registry.get("classifiers", "mine").plugin == "extra"
     assert registry.get("augmenters", "copy").factory is object
+
+
+def test_an_augmenter_or_classifier_by_import_path_runs_and_is_checked() -> None:
+    results = augbench.run(augmenters=("imblearn.over_sampling:ADASYN",),
+                           classifiers=("sklearn.naive_bayes:GaussianNB",), seeds=2, sizes=(100,))
+    assert results.trials["status"].eq("ok").all()
+    assert set(results.trials["augmenter"]) == {"none", "imblearn.over_sampling:ADASYN"}
+    for name, message in [
+        ("imblearn.over_sampling:Nope", "has no 'Nope'"),
+        ("no_such_package.mod:Thing", "cannot import module 'no_such_package.mod'"),
+        ("sklearn.linear_model:LogisticRegression", "not a class with fit_resample"),
+        ("sklearn.preprocessing:FunctionTransformer", "not a class with fit_resample"),
+    ]:
+        with pytest.raises(augbench.UsageError, match=message):
+            augbench.run(augmenters=(name,), seeds=1, sizes=(100,))
+
+
+def test_the_smote_family_is_registered_for_numeric_tables(registry) -> None:
+    for name in ("adasyn", "borderline", "svmsmote"):
+        augmenter = registry.create("augmenters", name)
+        assert not registry.capabilities("augmenters", name, augmenter).categorical
+    assert not registry.capabilities("augmenters", "svmsmote",
+                                     registry.create("augmenters", "svmsmote")).exact_ratio

@@ -241,7 +241,8 @@ def _categorical_augmenters(registry: Registry) -> list[str]:
             obj = registry.create("augmenters", name)
         except Exception:  # an augmenter that cannot even be built is no suggestion
             continue
-        if registry.capabilities("augmenters", name, obj).categorical:
+        capabilities = registry.capabilities("augmenters", name, obj)
+        if capabilities.categorical and not capabilities.relabels:  # a control is no suggestion
             names.append(name)
     return names
 

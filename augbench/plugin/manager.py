@@ -19,6 +19,11 @@ from augbench.plugin.capabilities import Capabilities, Declared, capabilities_of
 from augbench.plugin.metric import Metric
 
 DISABLE_ENV = "AUGBENCH_DISABLE_PLUGINS"
+# Kinds whose objects may also be named by import path (``imblearn.over_sampling:ADASYN``).
+IMPORTABLE_KINDS = ("augmenters", "classifiers")
+# What the runner calls on each kind, and the constructor parameters it sets.
+CONTRACT = {"augmenters": ("fit_resample", ("random_state", "sampling_strategy")),
+            "classifiers": ("predict_proba", ())}
 CORE_PLUGIN = "core"
 KINDS = ("augmenters", "classifiers", "datasets", "metrics")
 
@@ -90,6 +95,31 @@ def make_plugin_manager(
     return pm
 
 
+def _imported(kind: str, path: str) -> Entry:
+    """An entry for the class at ``package.module:Class``, checked against the contract the
+    runner relies on before any trial uses it."""
+    module_name, _, attribute = path.partition(":")
+    try:
+        cls = getattr(importlib.import_module(module_name), attribute)
+    except ImportError as exc:
+        raise UsageError(f"{kind[:-1]} '{path}': cannot import module '{module_name}' ({exc}); "
+                         "install its package, or check the spelling.") from None
+    except AttributeError:
+        raise UsageError(f"{kind[:-1]} '{path}': module '{module_name}' has no '{attribute}'.") \
+            from None
+    method, params = CONTRACT[kind]
+    if not isinstance(cls, type) or not callable(getattr(cls, method, None)):
+        raise UsageError(f"{kind[:-1]} '{path}' is not a class with {method}(); an "
+                         f"{kind[:-1]} must have one (see 'Write your own augmenter' in the README).")
+    accepted = set(getattr(cls, "_get_param_names", lambda: [])())
+    missing = [p for p in params if p not in accepted]
+    if missing:
+        raise UsageError(f"{kind[:-1]} '{path}' takes no {', '.join(missing)} parameter, which "
+                         "augbench sets for every trial; give its class these constructor "
+                         "parameters (scikit-learn's rules).")
+    return Entry(path, kind, cls, plugin=f"import {module_name}")
+
+
 @dataclass
 class Registry:
     """Every named augmenter, classifier, dataset and metric that the registered plugins provide.
@@ -123,12 +153,16 @@ class Registry:
         return sorted(self.entries[kind])
 
     def get(self, kind: str, name: str) -> Entry:
-        """The entry called ``name``, or a UsageError that lists the available names."""
+        """The entry called ``name`` (an augmenter or classifier may also be named by import
+        path, ``package.module:Class``), or a UsageError that lists the available names."""
         try:
             return self.entries[kind][name]
         except KeyError:
+            if ":" in name and kind in IMPORTABLE_KINDS:
+                return self.entries[kind].setdefault(name, _imported(kind, name))
             available = ", ".join(self.names(kind)) or "none"
-            raise UsageError(f"unknown {kind[:-1]} '{name}'. Available: {available}.") from None
+            raise UsageError(f"unknown {kind[:-1]} '{name}'. Available: {available}; or name a "
+                             "class by its import path, package.module:Class.") from None
 
     def metrics(self, names: Iterable[str] | None = None) -> dict[str, Metric]:
         """The metric specs called ``names`` (default: every registered metric), in that order."""
