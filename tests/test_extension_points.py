@@ -45,7 +45,7 @@ def augbench_metrics():
 
 @augbench.hookimpl
 def augbench_augmenters():
-    return {"adasyn": adasyn}
+    return {"adasyn-demo": adasyn}
 '''
 
 
@@ -115,18 +115,18 @@ def test_an_augmenter_without_categorical_support_is_refused_before_the_run(
         site: Path, tmp_path: Path) -> None:
     table = mixed_table(tmp_path / "mixed.csv")
     refused = _augbench(site, "run", "--data", str(table), "--target", "outcome",
-                        "--augmenters", "none,adasyn", "--seeds", "2", "--sizes", "100",
+                        "--augmenters", "none,adasyn-demo", "--seeds", "2", "--sizes", "100",
                         "--out", str(tmp_path / "out"), "--quiet")
     assert refused.returncode == 2
     lines = refused.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("error: augmenter 'adasyn' takes numeric")
+    assert len(lines) == 1 and lines[0].startswith("error: augmenter 'adasyn-demo' takes numeric")
     assert "sex, smoker" in lines[0] and "smote" in lines[0] and "--drop" in lines[0]
     assert not (tmp_path / "out" / "results.sqlite").exists()
-    numeric = _augbench(site, "run", "--augmenters", "none,adasyn", "--seeds", "2", "--sizes",
+    numeric = _augbench(site, "run", "--augmenters", "none,adasyn-demo", "--seeds", "2", "--sizes",
                         "100", "--out", str(tmp_path / "numeric"), "--quiet")
     assert numeric.returncode == 0, numeric.stderr
     trials = pd.read_csv(tmp_path / "numeric" / "trials.csv")
-    assert (trials.loc[trials.augmenter == "adasyn", "n_synthetic"] > 0).all()
+    assert (trials.loc[trials.augmenter == "adasyn-demo", "n_synthetic"] > 0).all()
 
 
 def _imports(path: Path) -> set[str]:
