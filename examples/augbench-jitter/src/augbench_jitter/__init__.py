@@ -1,0 +1,1 @@
+"""An example augbench plugin: the ``jitter`` augmenter."""
