@@ -1,0 +1,80 @@
+"""The README's code blocks run as written: Python is executed (a plugin module registered and
+used), experiment files are read, and every `augbench run` command line is parsed."""
+
+from __future__ import annotations
+
+import re
+import shlex
+import types
+from pathlib import Path
+
+import pytest
+
+import augbench
+from augbench.cli import main
+from augbench.config_file import tomllib
+from augbench.plugin.manager import Registry, make_plugin_manager
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+FENCE = re.compile(r"^```(\w*)\n(.*?)^```", re.S | re.M)
+
+
+def blocks(language: str) -> list[str]:
+    return [body for lang, body in FENCE.findall(README.read_text()) if lang == language]
+
+
+def _id(code: str) -> str:
+    return code.strip().splitlines()[0][:40]
+
+
+@pytest.mark.parametrize("code", blocks("python"), ids=_id)
+def test_python_blocks_run(code: str, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)  # a block may write results into the working folder
+    module = types.ModuleType("readme_block")
+    exec(compile(code, str(README), "exec"), module.__dict__)
+    if "@augbench.hookimpl" not in code:
+        return
+    # A plugin module: registered, its augmenters and metrics run in a small experiment.
+    registry = Registry(make_plugin_manager(extra_plugins=[module], disabled=()))
+    augmenters = module.augbench_augmenters() if hasattr(module, "augbench_augmenters") else {}
+    metrics = module.augbench_metrics() if hasattr(module, "augbench_metrics") else {}
+    results = augbench.run(data="breast-cancer",
+                           augmenters=tuple(augmenters), metrics=("recall", *metrics),
+                           seeds=2, sizes=(200,), registry=registry)
+    assert results.trials["status"].eq("ok").all(), results.trials["error"].tolist()
+    for name in metrics:
+        assert results.trials[name].notna().all()
+
+
+@pytest.mark.parametrize("text", blocks("toml"), ids=_id)
+def test_toml_blocks_read(text: str, tmp_path: Path, capsys) -> None:
+    table = tomllib.loads(text)
+    if "project" in table:
+        assert table["project"]["entry-points"]["augbench"]  # the plugin entry point
+        return
+    path = tmp_path / "exp.toml"
+    path.write_text(text)
+    assert main(["run", "--config", str(path), "--dump-config"]) == 0, capsys.readouterr().err
+
+
+def run_commands() -> list[list[str]]:
+    """Every `augbench run` command of the bash blocks, continuation lines joined."""
+    commands = []
+    for body in blocks("bash"):
+        for line in body.replace("\\\n", " ").splitlines():
+            for part in line.split(" #")[0].split("&&"):
+                words = shlex.split(part)
+                while words and "=" in words[0]:
+                    words = words[1:]  # an environment variable before the command
+                if words[:2] == ["augbench", "run"]:
+                    commands.append(words[2:])
+    return commands
+
+
+@pytest.mark.parametrize("args", run_commands(), ids=lambda a: " ".join(a)[:50])
+def test_run_commands_parse(args: list[str], capsys) -> None:
+    assert main(["run", *args, "--dump-config"]) == 0, capsys.readouterr().err
+
+
+def test_the_readme_has_code_to_check() -> None:
+    assert len(blocks("python")) >= 3 and len(blocks("toml")) >= 2 and len(run_commands()) >= 4
