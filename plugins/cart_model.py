@@ -11,35 +11,32 @@ the trees capture it.
 from __future__ import annotations
 
 import numbers
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Hashable, Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from sklearn.base import BaseEstimator
 
-import augbench
-
-# The string strategies imbalanced-learn's over-samplers accept; with two classes all mean 1:1.
-STRATEGY_NAMES = ("auto", "minority", "not majority", "not minority", "all")
+from augbench.plugin.sampler import TableOverSampler
 
 
-class CartAugmenter(BaseEstimator):
+class CartAugmenter(TableOverSampler):
     """Sequential CART synthesis (synthpop's method "cart") fitted on the minority rows.
 
-    It learns the minority rows (``y == 1``) only and adds synthetic rows until the classes reach
-    ``sampling_strategy``. Numeric columns are predicted with a ``DecisionTreeRegressor``,
-    categorical ones (``category`` dtype, or any non-numeric or boolean column) with a
-    ``DecisionTreeClassifier``; categorical predictors enter the trees one-hot encoded. Values are
-    always taken from the real minority rows, so dtypes, categories and the set of values
-    are those of the input.
+    An imbalanced-learn over-sampler (:class:`augbench.TableOverSampler`): it learns the rows of
+    each class it tops up (in augbench, the minority rows, ``y == 1``) and adds synthetic rows
+    until the classes reach ``sampling_strategy``. Numeric columns are predicted with a
+    ``DecisionTreeRegressor``, categorical ones (``category`` dtype, or any non-numeric or boolean
+    column) with a ``DecisionTreeClassifier``; categorical predictors enter the trees one-hot
+    encoded. Values are always taken from the real minority rows, so dtypes, categories and the
+    set of values are those of the input.
 
     Parameters
     ----------
-    sampling_strategy : float, str or dict, default "auto"
-        Minority:majority ratio after augmentation, in (0, 1]; "auto" is 1.0. As in
-        imbalanced-learn, ``int(ratio * n_majority - n_minority)`` rows are added (none if that
-        is not positive).
+    sampling_strategy : float, str, dict or callable, default "auto"
+        imbalanced-learn's: a minority:majority ratio in (0, 1] ("auto" is 1.0), "minority",
+        ``{label: rows wanted}``... As in imbalanced-learn, ``int(ratio * n_majority -
+        n_minority)`` rows are added (none if that is not positive).
     random_state : int, numpy Generator or RandomState, or None, default None
         Seeds a private numpy Generator (the draws) and the trees' own seeds; None draws fresh
         entropy. No global random state is read or changed.
@@ -64,27 +61,16 @@ class CartAugmenter(BaseEstimator):
         self.max_depth = max_depth
         self.visit_order = visit_order
 
-    def fit_resample(self, X: pd.DataFrame, y: Any) -> tuple[pd.DataFrame, np.ndarray]:
-        """Learn the minority rows of ``X`` and return ``X`` followed by the synthetic rows."""
-        self._validate_params()
-        if not isinstance(X, pd.DataFrame):
-            raise TypeError(f"cart: X must be a pandas DataFrame, got {type(X).__name__}")
-        y = augbench.check_labels(X, y, "cart")
-        n_new = augbench.rows_to_add(y, self.sampling_strategy)
-        if n_new == 0:
-            return X.reset_index(drop=True), y.copy()
-        minority = X.loc[y == 1].reset_index(drop=True)
-        if minority.empty:
-            raise ValueError("cart: no minority rows (y == 1) to learn from")
-        if minority.isna().any().any():
-            raise ValueError("cart: the minority rows have missing values; impute them first "
+    def _generate(self, X_class: pd.DataFrame, n_new: int,
+                  random_state: np.random.SeedSequence) -> pd.DataFrame:
+        """``n_new`` rows synthesised column by column from the rows of ``X_class``."""
+        if X_class.isna().any().any():
+            raise ValueError("cart: the rows to imitate have missing values; impute them first "
                              "(augbench's protocol does so before augmenting).")
-        order = self._order(X.columns)
-        donors = self._synthesise(minority, order, n_new, augbench.seed_sequence(self.random_state))
-        new_rows = pd.DataFrame({c: minority[c].iloc[donors[c]].reset_index(drop=True)
-                                 for c in X.columns})
-        X_res = pd.concat([X, new_rows], ignore_index=True)
-        return X_res, np.concatenate([y, np.ones(n_new, dtype=y.dtype)])
+        order = self._order(X_class.columns)
+        donors = self._synthesise(X_class, order, n_new, random_state)
+        return pd.DataFrame({c: X_class[c].iloc[donors[c]].reset_index(drop=True)
+                             for c in X_class.columns})
 
     def _synthesise(self, minority: pd.DataFrame, order: list[Hashable], n_new: int,
                     seeds: np.random.SeedSequence) -> dict[Hashable, np.ndarray]:
@@ -125,20 +111,8 @@ class CartAugmenter(BaseEstimator):
                              f"X has {list(columns)}")
         return first + [c for c in columns if c not in first]
 
-    def _validate_params(self) -> None:
+    def _check_params(self) -> None:
         """Raise ValueError for a parameter no fit could use (augbench calls it before a run)."""
-        strategy = self.sampling_strategy
-        is_ratio = isinstance(strategy, numbers.Real) and not isinstance(strategy, bool)
-        if not (strategy in STRATEGY_NAMES if isinstance(strategy, str)
-                else (0 < strategy <= 1) if is_ratio
-                else isinstance(strategy, Mapping) or callable(strategy)):
-            raise ValueError(f"cart: sampling_strategy must be a ratio in (0, 1], one of "
-                             f"{STRATEGY_NAMES}, a dict or a callable, got {strategy!r}")
-        state = self.random_state
-        if not (state is None or isinstance(state, (np.random.Generator, np.random.RandomState))
-                or (_is_int(state) and state >= 0)):
-            raise ValueError(f"cart: random_state must be None, a non-negative int, or a numpy "
-                             f"Generator or RandomState, got {state!r}")
         if not (_is_int(self.min_samples_leaf) and self.min_samples_leaf >= 1):
             raise ValueError(f"cart: min_samples_leaf must be an int >= 1, got "
                              f"{self.min_samples_leaf!r}")
@@ -149,11 +123,6 @@ class CartAugmenter(BaseEstimator):
                                   or len(set(order)) != len(order)):
             raise ValueError(f"cart: visit_order must be None or a list of distinct column "
                              f"names, got {order!r}")
-
-    def __sklearn_tags__(self) -> Any:
-        tags = super().__sklearn_tags__()
-        tags.input_tags.string = True  # categorical columns: classification trees, one-hot inputs
-        return tags
 
 
 def _is_int(value: Any) -> bool:

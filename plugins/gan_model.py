@@ -9,27 +9,28 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from augbench_plugins.gan_encoding import Layout, TableEncoder
-from sklearn.base import BaseEstimator
 
-import augbench
+from augbench.plugin.sampler import RowRequest, TableOverSampler
 
 
-class GanAugmenter(BaseEstimator):
+class GanAugmenter(TableOverSampler):
     """A vanilla GAN (MLP generator and discriminator, non-saturating loss) for minority rows.
 
-    It learns the minority rows (``y == 1``) only and adds generated rows until the classes reach
-    ``sampling_strategy``. Numeric columns are modelled on a quantile-normal (or min-max) scale
-    learnt from those rows, rounded back when all their values are whole numbers, and kept within
-    their range; categorical columns are one-hot blocks generated through a (Gumbel-)softmax and
-    drawn only among the categories those rows contain.
+    An imbalanced-learn over-sampler (:class:`augbench.TableOverSampler`): it learns the rows of
+    each class it tops up (in augbench, the minority rows, ``y == 1``), one model per class, and
+    adds generated rows until the classes reach ``sampling_strategy``. Numeric columns are
+    modelled on a quantile-normal (or min-max) scale learnt from those rows, rounded back when all
+    their values are whole numbers, and kept within their range; categorical columns are one-hot
+    blocks generated through a (Gumbel-)softmax and drawn only among the categories those rows
+    contain.
 
     Parameters (defaults chosen by ``benchmarks/gan_study.py``)
     ----------
-    sampling_strategy : float or "auto", default "auto"
-        Minority:majority ratio after augmentation, in (0, 1]; "auto" is 1.0. As in
-        imbalanced-learn, ``int(ratio * n_majority - n_minority)`` rows are added (none if that
-        is not positive).
-    random_state : int or None, default None
+    sampling_strategy : float, str, dict or callable, default "auto"
+        imbalanced-learn's: a minority:majority ratio in (0, 1] ("auto" is 1.0), "minority",
+        ``{label: rows wanted}``... As in imbalanced-learn, ``int(ratio * n_majority -
+        n_minority)`` rows are added (none if that is not positive).
+    random_state : int, numpy Generator or RandomState, or None, default None
         Seeds a private torch.Generator: weights, minibatches, noise and sampling all come from
         it, so a seed gives the same rows on the same device every time. None draws fresh entropy.
     device : "auto", "cpu" or "cuda", default "auto"
@@ -87,79 +88,50 @@ class GanAugmenter(BaseEstimator):
         self.numeric_scaling = numeric_scaling
         self.gumbel_tau = gumbel_tau
 
-    def fit_resample(self, X: pd.DataFrame, y: Any) -> tuple[pd.DataFrame, np.ndarray]:
-        """Train on the minority rows of ``X`` and return ``X`` then the generated rows."""
-        return self.fit_resample_many([X], [y], [self.random_state])[0]
-
-    def fit_resample_many(self, Xs: Sequence[pd.DataFrame], ys: Sequence[Any],
-                          random_states: Sequence[Any]) -> list[tuple[pd.DataFrame, np.ndarray]]:
+    def fit_resample_many(self, Xs: Sequence[Any], ys: Sequence[Any],
+                          random_states: Sequence[Any]) -> list[tuple[Any, Any]]:
         """``fit_resample`` for many tables and seeds at once, each as if it were alone.
 
         Tables with the same columns and dtypes train together as one batched model.
         """
-        if not len(Xs) == len(ys) == len(random_states):
-            raise ValueError(f"gan: got {len(Xs)} tables, {len(ys)} label arrays and "
-                             f"{len(random_states)} random states; give one of each per table.")
-        for X in Xs:
-            if not isinstance(X, pd.DataFrame):
-                raise TypeError(f"gan: X must be a pandas DataFrame, got {type(X).__name__}")
-        ys = [augbench.check_labels(X, y, "gan") for X, y in zip(Xs, ys)]
-        seeds = [_seed(r) for r in random_states]
+        return self._fit_resample_many(Xs, ys, random_states)
+
+    def _generate_many(self, requests: list[RowRequest]) -> list[pd.DataFrame]:
+        """Train one model per request, those of one layout as one batch; decode each one's rows."""
         groups: dict[Layout, list[int]] = {}
-        for i, X in enumerate(Xs):
-            groups.setdefault(Layout.of(X), []).append(i)
-        results: list[Any] = [None] * len(Xs)
+        for i, request in enumerate(requests):
+            groups.setdefault(Layout.of(request.X), []).append(i)
+        results: list[Any] = [None] * len(requests)
         for layout, members in groups.items():
-            outputs = self._augment_group(layout, [Xs[i] for i in members],
-                                          [ys[i] for i in members], [seeds[i] for i in members])
-            for i, out in zip(members, outputs):
-                results[i] = out
+            chosen = [requests[i] for i in members]
+            for i, rows in zip(members, self._generate_group(layout, chosen)):
+                results[i] = rows
         return results
 
-    def _augment_group(self, layout: Layout, Xs: list[pd.DataFrame], ys: list[np.ndarray],
-                       seeds: list[int]) -> list[tuple[pd.DataFrame, np.ndarray]]:
-        """Train the tables of one layout as one batch and append each one's generated rows."""
-        counts = [self._rows_to_add(y) for y in ys]
-        todo = [i for i, n in enumerate(counts) if n > 0]
-        new_rows: dict[int, pd.DataFrame] = {}
-        if todo:
-            new_rows = dict(zip(todo, self._generate(layout, [Xs[i] for i in todo],
-                                                     [ys[i] for i in todo],
-                                                     [seeds[i] for i in todo],
-                                                     [counts[i] for i in todo])))
-        out = []
-        for i, (X, y) in enumerate(zip(Xs, ys)):
-            if i not in new_rows:
-                out.append((X.reset_index(drop=True), y.copy()))
-                continue
-            X_res = pd.concat([X, new_rows[i]], ignore_index=True)
-            out.append((X_res, np.concatenate([y, np.ones(counts[i], dtype=y.dtype)])))
-        return out
-
-    def _generate(self, layout: Layout, Xs: list[pd.DataFrame], ys: list[np.ndarray],
-                  seeds: list[int], counts: list[int]) -> list[pd.DataFrame]:
-        """Fit one encoder per table, train the batch, decode each model's rows."""
+    def _generate_group(self, layout: Layout, requests: list[RowRequest]) -> list[pd.DataFrame]:
+        """Fit one encoder per request, train the batch, decode each model's rows."""
         from augbench_plugins.gan_network import train_and_sample
 
-        encoders, data = [], []
-        for X, y, seed in zip(Xs, ys, seeds):
-            minority = X.loc[y == 1]
-            if minority.isna().any().any():
-                raise ValueError("gan: the minority rows have missing values; impute them first "
+        encoders, data, seeds = [], [], []
+        for request in requests:
+            rows = request.rows
+            if rows.isna().any().any():
+                raise ValueError("gan: the rows to imitate have missing values; impute them first "
                                  "(augbench's protocol does so before augmenting).")
-            encoder = TableEncoder(layout, self.numeric_scaling).fit(minority)
+            seed = _seed(request.random_state)
+            encoder = TableEncoder(layout, self.numeric_scaling).fit(rows)
             encoders.append(encoder)
-            data.append(encoder.transform(minority, np.random.default_rng(seed)))
+            data.append(encoder.transform(rows, np.random.default_rng(seed)))
+            seeds.append(seed)
         config = self._config()
-        if self.epochs is not None and int(self.epochs) < 0:
-            raise ValueError(f"gan: epochs must be None or non-negative, got {self.epochs!r}")
         if self.epochs is None:
             steps = [config.steps] * len(data)
         else:
             steps = [int(self.epochs) * math.ceil(len(d) / config.batch_size) for d in data]
         generated = train_and_sample(
             config, len(layout.numeric), layout.category_counts, data,
-            [e.present for e in encoders], counts, seeds, steps, _device(self.device))
+            [e.present for e in encoders], [r.n_new for r in requests], seeds, steps,
+            _device(self.device))
         return [e.inverse(numeric, codes) for e, (numeric, codes) in zip(encoders, generated)]
 
     def _config(self) -> Any:
@@ -173,14 +145,7 @@ class GanAugmenter(BaseEstimator):
             steps=int(self.steps), gumbel_tau=None if self.gumbel_tau is None
             else float(self.gumbel_tau))
 
-    def _rows_to_add(self, y: np.ndarray) -> int:
-        """imbalanced-learn's count for ``sampling_strategy``, none when the ratio is met."""
-        n_new = augbench.rows_to_add(y, self.sampling_strategy)
-        if n_new and not np.any(y == 1):
-            raise ValueError("gan: no minority rows (y == 1) to learn from")
-        return n_new
-
-    def _validate_params(self) -> None:
+    def _check_params(self) -> None:
         """Raise ValueError for a parameter no fit could use (augbench calls it before a run)."""
         from augbench_plugins.gan_encoding import NUMERIC_SCALINGS
 
@@ -193,15 +158,10 @@ class GanAugmenter(BaseEstimator):
         if self.epochs is not None and int(self.epochs) < 0:
             raise ValueError(f"gan: epochs must be None or non-negative, got {self.epochs!r}")
 
-    def __sklearn_tags__(self) -> Any:
-        tags = super().__sklearn_tags__()
-        tags.input_tags.string = True  # categorical columns through a Gumbel-softmax
-        return tags
 
-
-def _seed(random_state: Any) -> int:
-    """A 63-bit torch seed from ``random_state`` (augbench's one rule for it)."""
-    state = augbench.seed_sequence(random_state).generate_state(1, np.uint64)[0]
+def _seed(seeds: np.random.SeedSequence) -> int:
+    """A 63-bit torch seed from a request's seed sequence."""
+    state = seeds.generate_state(1, np.uint64)[0]
     return int(state >> np.uint64(1))
 
 

@@ -7,14 +7,17 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from imblearn.over_sampling import SMOTE, SMOTEN, SMOTENC
-from sklearn.base import BaseEstimator
+
+from augbench.plugin.sampler import TableOverSampler
 
 
-class SmoteAugmenter(BaseEstimator):
+class SmoteAugmenter(TableOverSampler):
     """SMOTE when every column is numeric, SMOTENC for a mix, SMOTEN when all are categorical.
 
-    ``k_neighbors`` is capped at the minority count minus one: with fewer minority rows than
-    neighbours SMOTE is undefined, and tiny training sizes are exactly what augbench studies.
+    An imbalanced-learn over-sampler (:class:`augbench.TableOverSampler`) that hands the whole
+    table to the imbalanced-learn sampler its column types call for. ``k_neighbors`` is capped at
+    the smallest class to top up minus one: with fewer rows than neighbours SMOTE is undefined,
+    and tiny training sizes are exactly what augbench studies.
     """
 
     # SMOTE's own declared constraints for the parameters this wrapper passes on.
@@ -27,26 +30,24 @@ class SmoteAugmenter(BaseEstimator):
         self.sampling_strategy = sampling_strategy
         self.random_state = random_state
 
-    def __sklearn_tags__(self) -> Any:
-        tags = super().__sklearn_tags__()
-        tags.input_tags.string = True  # SMOTENC and SMOTEN take the categorical columns
-        return tags
-
-    def fit_resample(self, X: pd.DataFrame, y: Any) -> tuple[pd.DataFrame, Any]:
-        counts = np.bincount(np.asarray(y, dtype=np.int64))
-        minority = int(counts[counts > 0].min())
-        if minority < 2:
-            raise ValueError(f"SMOTE needs at least 2 minority rows, got {minority}")
-        k = min(self.k_neighbors, minority - 1)
+    def _fit_resample(self, X: pd.DataFrame, y: np.ndarray) -> tuple[pd.DataFrame, np.ndarray]:
+        """The rows ``sampling_strategy_`` asks for, made by SMOTE, SMOTENC or SMOTEN."""
+        labels, counts = np.unique(y, return_counts=True)
+        count = dict(zip(labels.tolist(), counts.tolist()))
+        # Rows wanted per class, imbalanced-learn's dict meaning; a ratio already met wants none.
+        wanted = {label: count[label] + int(n) for label, n in self.sampling_strategy_.items() if n > 0}
+        if not wanted:
+            return X, y
+        fewest = min(count[label] for label in wanted)
+        if fewest < 2:
+            raise ValueError(f"SMOTE needs at least 2 rows of each class it tops up, got {fewest}")
+        k = min(self.k_neighbors, fewest - 1)
         categorical = [c for c in X.columns if isinstance(X[c].dtype, pd.CategoricalDtype)]
-        common = dict(sampling_strategy=self.sampling_strategy, random_state=self.random_state,
-                      k_neighbors=k)
+        common = dict(sampling_strategy=wanted, random_state=self.random_state, k_neighbors=k)
         if not categorical:
             sampler = SMOTE(**common)
         elif len(categorical) == X.shape[1]:
             sampler = SMOTEN(**common)
         else:
             sampler = SMOTENC(categorical_features=categorical, **common)
-        X_res, y_res = sampler.fit_resample(X, y)
-        # imbalanced-learn may widen dtypes; the contract keeps the input's.
-        return X_res.astype(X.dtypes.to_dict()), y_res
+        return sampler.fit_resample(X, y)

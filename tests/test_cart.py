@@ -186,11 +186,13 @@ def test_bad_parameters_say_what_is_wrong(params, message) -> None:
 
 
 def test_bad_inputs_say_what_is_wrong() -> None:
+    from scipy import sparse
+
     X, y = make_mixed_table(60)
-    with pytest.raises(TypeError, match="DataFrame"):
-        CartAugmenter().fit_resample(X.to_numpy(), y)
-    with pytest.raises(ValueError, match="y must hold 0"):
-        CartAugmenter().fit_resample(X, y + 1)
+    with pytest.raises(TypeError, match="dense data is required"):
+        CartAugmenter().fit_resample(sparse.csr_matrix(X[["age", "bmi"]].to_numpy()), y)
+    with pytest.raises(ValueError, match="Unknown label type"):
+        CartAugmenter().fit_resample(X, y + 0.5)
     X.loc[np.flatnonzero(y == 1)[0], "bmi"] = np.nan
     with pytest.raises(ValueError, match="missing values"):
         CartAugmenter().fit_resample(X, y)

@@ -191,3 +191,30 @@ def test_a_threshold_tuned_classifier_decides_with_its_own_threshold(tmp_path) -
     # Nested random states take the trial's seed too: a forest inside the tuner reproduces.
     again = augbench.run(classifiers=("rf-tuned",), **grid).trials
     assert np.array_equal(again["roc_auc"], res.loc[res.classifier == "rf-tuned", "roc_auc"])
+
+
+class BatchSpy(SpyAugmenter):
+    """A seed-batching augmenter that records how many tables each batch hands it."""
+
+    batches: list[int] = []
+
+    def fit_resample_many(self, Xs, ys, random_states):
+        BatchSpy.batches.append(len(Xs))
+        return [SpyAugmenter(self.sampling_strategy, state).fit_resample(X, y)
+                for X, y, state in zip(Xs, ys, random_states)]
+
+
+def test_a_batch_never_hands_over_a_training_set_with_nothing_to_top_up() -> None:
+    # Positives are the majority: imbalanced-learn's samplers would top up the negatives instead.
+    ds = _dataset()
+    flipped = Dataset("flipped", ds.X, (1 - ds.y).astype(np.int8), positive="0")
+    BatchSpy.batches = []
+    plugin = types.ModuleType("batch_spy")
+    plugin.augbench_augmenters = augbench.hookimpl(lambda: {"batch-spy": BatchSpy})
+    registry = Registry(make_plugin_manager(extra_plugins=[plugin], disabled=()))
+    trials = [Trial(name, seed, 60, "batch-spy", "lr") for name in ("toy", "flipped")
+              for seed in (0, 1, 2)]
+    rows = [r.as_row() for r in TrialRunner({"toy": ds, "flipped": flipped}, registry).run(trials)]
+    assert [r["status"] for r in rows] == ["ok"] * 6
+    assert BatchSpy.batches == [3]  # the toy table's three seeds; none of the flipped table's
+    assert [r["n_synthetic"] > 0 for r in rows] == [True] * 3 + [False] * 3

@@ -1,48 +1,38 @@
 """The ``none`` augmenter, the baseline every augmenter is compared with, and the
-``permuted-labels`` control: the same classifier fitted on shuffled training labels."""
+``permuted-labels`` control: the same classifier fitted on shuffled training labels.
+
+Both are imbalanced-learn samplers (:class:`augbench.TableOverSampler`), so they take arrays or
+DataFrames and give them back in the caller's types, like every augmenter.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import numpy as np
+import pandas as pd
 
-from sklearn.base import BaseEstimator
+from augbench.plugin.kit import seed_sequence
+from augbench.plugin.sampler import TableOverSampler
 
 
-class NoAugmentation(BaseEstimator):
-    """Returns the training rows unchanged; accepts the augmenter parameters and ignores them."""
+class NoAugmentation(TableOverSampler):
+    """Returns the training rows unchanged; accepts the augmenter parameters and ignores them
+    (``sampling_strategy_`` still says what an augmenter would add)."""
 
-    def __init__(self, sampling_strategy: float | str = "auto", random_state: Any = None) -> None:
-        self.sampling_strategy = sampling_strategy
-        self.random_state = random_state
+    # Stated on the class, so the conformance kit knows it without a registry.
+    __augbench_capabilities__ = {"adds_rows": False}
 
-    def __sklearn_tags__(self) -> Any:
-        tags = super().__sklearn_tags__()
-        tags.input_tags.string = True  # any column passes through untouched
-        return tags
-
-    def fit_resample(self, X: Any, y: Any) -> tuple[Any, Any]:
+    def _fit_resample(self, X: pd.DataFrame, y: np.ndarray) -> tuple[pd.DataFrame, np.ndarray]:
         """Return ``X`` and ``y`` as given."""
         return X, y
 
 
-class PermutedLabels(BaseEstimator):
+class PermutedLabels(TableOverSampler):
     """Shuffles the training labels (seeded by ``random_state``): a classifier fitted on them
     learns nothing real, so its scores are what chance gives on this table."""
 
-    def __init__(self, sampling_strategy: float | str = "auto", random_state: Any = None) -> None:
-        self.sampling_strategy = sampling_strategy
-        self.random_state = random_state
+    __augbench_capabilities__ = {"adds_rows": False, "relabels": True}
 
-    def __sklearn_tags__(self) -> Any:
-        tags = super().__sklearn_tags__()
-        tags.input_tags.string = True
-        return tags
-
-    def fit_resample(self, X: Any, y: Any) -> tuple[Any, Any]:
+    def _fit_resample(self, X: pd.DataFrame, y: np.ndarray) -> tuple[pd.DataFrame, np.ndarray]:
         """Return ``X`` unchanged and a permutation of ``y``."""
-        import numpy as np
-
-        from augbench.plugin.kit import seed_sequence
-
         rng = np.random.default_rng(seed_sequence(self.random_state))
-        return X, rng.permutation(np.asarray(y))
+        return X, rng.permutation(y)

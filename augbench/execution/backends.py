@@ -13,6 +13,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Mapping, Protocol
 
+from augbench.errors import UsageError
 from augbench.execution.worker import WorkerSpec, init_pool_worker, run_pool_chunk
 from augbench.experiment.data import Dataset
 from augbench.experiment.protocol import Trial, TrialRunner
@@ -79,5 +80,12 @@ def _start_method() -> Any:
     import multiprocessing
 
     forkable = "fork" in multiprocessing.get_all_start_methods() and "torch" not in sys.modules
+    if not forkable and getattr(multiprocessing.current_process(), "_inheriting", False):
+        # A spawned worker imports the parent's script; unguarded, the script starts the run
+        # again inside it, and every worker would die the same way.
+        raise UsageError("a worker process started the run again while importing your script: "
+                         "put the code that calls augbench.run under "
+                         "`if __name__ == \"__main__\":`, as multiprocessing requires, or give "
+                         "jobs=1.")
     return multiprocessing.get_context("fork" if forkable else "spawn")
 

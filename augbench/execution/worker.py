@@ -7,6 +7,7 @@ contents (another ``--drop``) builds a second runner.
 
 from __future__ import annotations
 
+import atexit
 import os
 import signal
 import sys
@@ -71,6 +72,10 @@ def init_pool_worker(datasets: Mapping[str, Dataset], spec: WorkerSpec, parent: 
         os.environ[var] = "1"
     limits = single_threaded()
     limits.__enter__()  # for the worker's whole life
+    # Released before interpreter shutdown: a spawned worker exits through it, and a context
+    # left to the garbage collector then runs its cleanup among half-torn-down modules
+    # ("Exception ignored in: <generator object single_threaded>").
+    atexit.register(limits.__exit__, None, None, None)
     _pool_state.update(datasets=datasets, spec=spec, limits=limits)
 
 

@@ -248,15 +248,25 @@ class TrialRunner:
         """Augment the training sets of several seeds: batched if offered, else one by one."""
         if len(data) > 1:
             augmenter = self._make_augmenter(t, None)
-            if self._capabilities_of(t, augmenter).batches_seeds:
+            capabilities = self._capabilities_of(t, augmenter)
+            if capabilities.batches_seeds:
                 try:
+                    # As alone (_augment_one): a training set with nothing to top up is never
+                    # handed to the augmenter, which would top up another class (imbalanced-learn's
+                    # meaning of the ratio).
+                    todo = [i for i, d in enumerate(data)
+                            if capabilities.relabels or rows_to_add(d.y_train, t.ratio) > 0]
                     start = time.perf_counter()
-                    with quiet(), time_limit(self.timeout and self.timeout * len(data)):
+                    with quiet(), time_limit(self.timeout and self.timeout * len(todo)):
                         outputs = augmenter.fit_resample_many(
-                            [d.X_train for d in data], [d.y_train for d in data], seeds)
-                    seconds = (time.perf_counter() - start) / len(data)
-                    return [_Augmented(*_checked(out, d.X_train, d.y_train, t.augmenter), seconds)
-                            for out, d in zip(outputs, data)]
+                            [data[i].X_train for i in todo], [data[i].y_train for i in todo],
+                            [seeds[i] for i in todo]) if todo else []
+                    seconds = (time.perf_counter() - start) / max(len(todo), 1)
+                    done = dict(zip(todo, outputs))
+                    return [_Augmented(*_checked(done[i], d.X_train, d.y_train, t.augmenter),
+                                       seconds) if i in done
+                            else _Augmented(d.X_train, d.y_train, 0.0)
+                            for i, d in enumerate(data)]
                 except Exception:
                     if self.fail_fast:
                         raise
