@@ -78,3 +78,20 @@ def test_run_commands_parse(args: list[str], capsys) -> None:
 
 def test_the_readme_has_code_to_check() -> None:
     assert len(blocks("python")) >= 3 and len(blocks("toml")) >= 2 and len(run_commands()) >= 4
+
+
+GUIDE = README.parent / "docs" / "writing-an-augmenter.md"
+
+
+def test_the_authors_guide_code_runs_and_its_sampler_passes_the_kit(tmp_path, monkeypatch) -> None:
+    from augbench.testing import check_augmenter
+
+    monkeypatch.chdir(tmp_path)
+    namespace: dict = {"__name__": "guide"}
+    code = [body for lang, body in FENCE.findall(GUIDE.read_text()) if lang == "python"]
+    assert len(code) >= 4
+    for body in code:
+        exec(compile(body, str(GUIDE), "exec"), namespace)
+    check_augmenter(namespace["Bootstrap"]())
+    for text in [body for lang, body in FENCE.findall(GUIDE.read_text()) if lang == "toml"]:
+        assert tomllib.loads(text)["project"]["entry-points"]["augbench"]
