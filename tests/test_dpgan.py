@@ -10,9 +10,11 @@ import sys
 import numpy as np
 import pandas as pd
 import pytest
-from augbench_plugins import dpgan
-from augbench_plugins.dpgan_model import DpGanAugmenter
-from sklearn.base import clone
+
+pytest.importorskip("opacus", reason="the dpgan augmenter needs the optional extra augbench[dp]")
+from augbench_plugins import dpgan  # noqa: E402 (after importorskip)
+from augbench_plugins.dpgan_model import DpGanAugmenter  # noqa: E402
+from sklearn.base import clone  # noqa: E402
 
 import augbench
 from augbench.testing import check_augmenter, make_mixed_table
