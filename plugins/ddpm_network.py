@@ -29,7 +29,13 @@ from augbench_plugins.ddpm_diffusion import (
     posterior,
     q_sample_categories,
 )
-from augbench_plugins.gan_network import BatchedAdam, BatchedMLP, CategoryHead, pad_models
+from augbench_plugins.gan_network import (
+    BatchedAdam,
+    BatchedMLP,
+    CategoryHead,
+    pad_models,
+    sample_in_blocks,
+)
 from torch.nn import functional as F
 
 STEPS_PER_DRAW = 50  # training steps whose random numbers are drawn at once per model
@@ -231,23 +237,9 @@ class DdpmBatch:
         return x_num, torch.argmax(x_cat, dim=-1)
 
     def sample(self, n_new: Sequence[int]) -> list[tuple[np.ndarray, np.ndarray]]:
-        """(numeric codes, category codes) of ``n_new[k]`` generated rows for each model k.
-
-        Rows come in fixed-size blocks, so a model's rows ignore how many the others need.
-        """
-        n_new = list(n_new) + [0] * (len(self.streams.generators) - len(n_new))
-        numeric: list[list[np.ndarray]] = [[] for _ in n_new]
-        codes: list[list[np.ndarray]] = [[] for _ in n_new]
-        for start in range(0, max(n_new, default=0), SAMPLE_BLOCK):
-            active = [start < n for n in n_new]
-            num, cat = self.reverse(active)
-            for k, is_active in enumerate(active):
-                if is_active:
-                    numeric[k].append(num[k].cpu().numpy())
-                    codes[k].append(cat[k].cpu().numpy())
-        return [(np.concatenate(numeric[k])[:n], np.concatenate(codes[k])[:n]) if n else
-                (np.zeros((0, self.n_numeric)), np.zeros((0, self.groups), dtype=np.int64))
-                for k, n in enumerate(n_new[:self.models])]
+        """(numeric codes, category codes) of ``n_new[k]`` generated rows for each model k."""
+        return sample_in_blocks(n_new, len(self.streams.generators), self.models, SAMPLE_BLOCK,
+                                self.reverse, self.n_numeric, self.groups)
 
 
 def train_and_sample(config: DdpmConfig, counts: Sequence[int], numeric: Sequence[np.ndarray],

@@ -20,7 +20,7 @@ tensor between more threads at a boundary inside a model could still differ in t
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -363,24 +363,37 @@ class GanBatch:
                     p[k] = value
 
     def sample(self, n_new: Sequence[int]) -> list[tuple[np.ndarray, np.ndarray]]:
-        """(numeric codes, category codes) of ``n_new[k]`` generated rows for each model k.
-
-        Rows come in fixed-size blocks, so a model's rows ignore how many the others need.
-        """
-        n_new = list(n_new) + [0] * (len(self.streams.generators) - len(n_new))
-        numeric: list[list[np.ndarray]] = [[] for _ in n_new]
-        codes: list[list[np.ndarray]] = [[] for _ in n_new]
-        for start in range(0, max(n_new, default=0), SAMPLE_BLOCK):
-            active = [start < n for n in n_new]
-            num, cat = self.gan.sample(*self.streams.sampling(SAMPLE_BLOCK, active))
-            for k, is_active in enumerate(active):
-                if is_active:
-                    numeric[k].append(num[k].cpu().numpy())
-                    codes[k].append(cat[k].cpu().numpy())
+        """(numeric codes, category codes) of ``n_new[k]`` generated rows for each model k."""
         head = self.gan.head
-        return [(np.concatenate(numeric[k])[:n], np.concatenate(codes[k])[:n]) if n else
-                (np.zeros((0, head.n_numeric)), np.zeros((0, head.groups), dtype=np.int64))
-                for k, n in enumerate(n_new[:self.models])]
+        return sample_in_blocks(
+            n_new, len(self.streams.generators), self.models, SAMPLE_BLOCK,
+            lambda active: self.gan.sample(*self.streams.sampling(SAMPLE_BLOCK, active)),
+            head.n_numeric, head.groups)
+
+
+def sample_in_blocks(n_new: Sequence[int], n_models: int, models: int, block: int,
+                     draw: Callable[[list[bool]], tuple[torch.Tensor, torch.Tensor]],
+                     n_numeric: int, groups: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """(numeric codes, category codes) of ``n_new[k]`` rows for each of the first ``models`` of
+    ``n_models`` batched models, drawn ``block`` rows at a time by ``draw(active)`` (a
+    (numeric, categorical) pair of tensors with a leading model axis).
+
+    Rows come in fixed-size blocks, so a model's rows ignore how many the others need: a seed's
+    rows are the same in any batch, and alone.
+    """
+    n_new = list(n_new) + [0] * (n_models - len(n_new))
+    numeric: list[list[np.ndarray]] = [[] for _ in n_new]
+    codes: list[list[np.ndarray]] = [[] for _ in n_new]
+    for start in range(0, max(n_new, default=0), block):
+        active = [start < n for n in n_new]
+        num, cat = draw(active)
+        for k, is_active in enumerate(active):
+            if is_active:
+                numeric[k].append(num[k].cpu().numpy())
+                codes[k].append(cat[k].cpu().numpy())
+    return [(np.concatenate(numeric[k])[:n], np.concatenate(codes[k])[:n]) if n else
+            (np.zeros((0, n_numeric)), np.zeros((0, groups), dtype=np.int64))
+            for k, n in enumerate(n_new[:models])]
 
 
 def train_and_sample(config: GanConfig, n_numeric: int, counts: Sequence[int],
