@@ -82,28 +82,41 @@ def augbench_augmenters() -> dict:
 
 # --- running ------------------------------------------------------------------------------
 
-def augmenters_for(registry, dataset) -> list[str]:
-    """Every registered augmenter the table can take, ``dpgan`` as its two targets."""
+def augmenters_for(registry, dataset, exclude: tuple[str, ...] = ()) -> list[str]:
+    """Every registered augmenter the table can take (but ``exclude``), ``dpgan`` as its two
+    targets; one whose optional extra is not installed is left out, with a line saying so."""
     has_categories = any(str(t) == "category" for t in dataset.X.dtypes)
     names = ["none"]
     for name in registry.names("augmenters"):
-        if name in ("none", "dpgan", *CONTROLS):
+        if name in ("none", "dpgan", *CONTROLS, *exclude):
             continue
-        probe = registry.create("augmenters", name)
+        try:
+            probe = registry.create("augmenters", name)
+        except augbench.UsageError as exc:
+            print(f"left out: {exc}", file=sys.stderr)
+            continue
         # A numeric-only sampler on a table with categories is refused by the runner.
         if registry.capabilities("augmenters", name, probe).categorical or not has_categories:
             names.append(name)
     return names
 
 
-def run_table(table: str, augmenters: list[str], args, registry, out: Path):
+def table_sizes(sizes: list, pool: int) -> list:
+    """``sizes`` for a table with a training pool of ``pool`` rows: a size beyond it becomes the
+    whole pool ('full'), so that one command fits tables of any size (Cleveland's pool is 212)."""
+    fitted = [s if s == "full" or int(s) < pool else "full" for s in sizes]
+    return list(dict.fromkeys(fitted))
+
+
+def run_table(table: str, augmenters: list[str], args, registry, out: Path, pool: int):
     """One experiment for ``table``; returns its Results and the wall seconds it has taken in
     all, over every invocation (the store resumes; the wall times add up in timing.json)."""
     out.mkdir(parents=True, exist_ok=True)
+    sizes = table_sizes(args.sizes, pool)
     timing_file = out / "timing.json"
     timing = json.loads(timing_file.read_text()) if timing_file.is_file() else {
         "wall_seconds": 0.0, "invocations": 0}
-    planned = len(augmenters) * len(CLASSIFIERS) * args.seeds * len(args.sizes)
+    planned = len(augmenters) * len(CLASSIFIERS) * args.seeds * len(sizes)
     seen = [0]
 
     def progress(_result) -> None:
@@ -116,7 +129,7 @@ def run_table(table: str, augmenters: list[str], args, registry, out: Path):
     try:
         results = augbench.run(
             data=table, augmenters=tuple(augmenters), classifiers=CLASSIFIERS, seeds=args.seeds,
-            sizes=tuple(args.sizes), metrics=METRICS, params=params, jobs=args.jobs, out=out,
+            sizes=tuple(sizes), metrics=METRICS, params=params, jobs=args.jobs, out=out,
             registry=registry, overwrite=args.overwrite, on_trial=progress)
     finally:
         # Also when interrupted: the stored trials are kept, so is the time they took.
@@ -323,7 +336,8 @@ def setup_section(args, augs_by_table: dict, results_by_table: dict, datasets: d
         f"- Augmenters: {', '.join(every)} on every table"
         + (f"; {', '.join(extra)} on pima-diabetes only (numeric tables)" if extra else "")
         + ". Default parameters, except "
-        + ", ".join(f"`{dpgan_name(e)}` = dpgan with epsilon={e:g}" for e in EPSILONS) + ".",
+        + ", ".join(f"`{dpgan_name(e)}` = dpgan with epsilon={e:g}" for e in EPSILONS) + "."
+        + (f" Left out: {', '.join(args.exclude)} (--exclude)." if args.exclude else ""),
         f"- Metrics: {', '.join(METRICS)}.",
         f"- Libraries: {libs}." if libs else "- Libraries: see the stores' versions.",
         f"- Machine: {available_cores()} cores available, {cpu_model()}, "
@@ -415,6 +429,8 @@ def main() -> None:
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seeds", type=int, default=20)
+    parser.add_argument("--exclude", type=lambda s: [n for n in s.split(",") if n], default=[],
+                        metavar="A[,A...]", help="registered augmenters to leave out (said on the page)")
     parser.add_argument("--sizes", default="200,full",
                         help="training sizes, comma separated; 'full' is each table's pool")
     parser.add_argument("--jobs", type=int, default=available_cores())
@@ -439,14 +455,15 @@ def main() -> None:
 
     registry = make_registry(plugins=(PLUGIN,))  # rebuildable in worker processes
     datasets = {t: augbench.load_dataset(t, registry=registry) for t in TABLES}
-    augs_by_table = {t: augmenters_for(registry, datasets[t]) for t in TABLES}
+    augs_by_table = {t: augmenters_for(registry, datasets[t], tuple(args.exclude)) for t in TABLES}
     results_by_table, timings = {}, {}
     start = time.perf_counter()
     for table in TABLES:
         print(f"{table}: {len(augs_by_table[table])} augmenters × {len(CLASSIFIERS)} classifiers "
               f"× {args.seeds} seeds × {len(args.sizes)} sizes", file=sys.stderr, flush=True)
         results_by_table[table], timings[table] = run_table(
-            table, augs_by_table[table], args, registry, args.out / table)
+            table, augs_by_table[table], args, registry, args.out / table,
+            pool_rows(datasets[table]))
         print(f"{table}: done, {results_by_table[table].n_failed} failed trial(s), "
               f"{seconds_text(timings[table]['wall_seconds'])} in all", file=sys.stderr,
               flush=True)
