@@ -13,7 +13,7 @@ from augbench.testing import ConformanceError, check_augmenter, parametrize_with
 
 # Small settings keep the suite fast; the contract does not depend on them.
 FAST = {"gan": {"epochs": 3}, "ctgan": {"epochs": 2}, "tvae": {"epochs": 2}, "ddpm": {"steps": 20},
-        "dpgan": {"epochs": 5}}
+        "dpgan": {"epochs": 5}, "forest-diffusion": {"n_t": 5, "duplicate_K": 5, "n_estimators": 20}}
 REGISTRY = Registry(make_plugin_manager(disabled=()))
 AUGMENTERS = REGISTRY.names("augmenters")
 
@@ -149,3 +149,9 @@ def test_the_kit_reads_declared_capabilities_from_the_object() -> None:
     check_augmenter(Keeps())
     with pytest.raises(ConformanceError, match="minority:majority"):
         check_augmenter(Keeps(), adds_rows=True)
+
+
+def test_a_ratio_the_table_already_meets_expects_no_added_row() -> None:
+    X, y = augbench.testing.make_mixed_table(positive_share=0.45)
+    assert (y == 1).sum() > 0.5 * (y == 0).sum()  # ratio 0.5 is already met here
+    check_augmenter(_Base(), X, y)
