@@ -21,8 +21,10 @@ if sys.version_info >= (3, 11):
 else:  # the same parser, published for older Pythons
     import tomli as tomllib
 
-# Options that say how to read or write a file rather than what to run.
-NOT_IN_FILES = ("config", "dump_config", "settings", "help")
+# Options that say how to read or write a file rather than what to run (--set is the file's
+# [params]), and --overwrite: replacing another experiment's results is decided on the command
+# line each time, never left in a file to happen again.
+NOT_IN_FILES = ("config", "dump_config", "settings", "help", "overwrite")
 
 
 def file_options(parser: argparse.ArgumentParser) -> dict[str, argparse.Action]:
