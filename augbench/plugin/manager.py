@@ -131,6 +131,7 @@ class Registry:
     pm: pluggy.PluginManager
     entries: dict[str, dict[str, Entry]] = field(default_factory=dict)
     recipe: tuple[tuple[str, ...], tuple[str, ...] | None] | None = None
+    _imported: dict[tuple[str, str], Entry] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         for kind in KINDS:
@@ -159,7 +160,11 @@ class Registry:
             return self.entries[kind][name]
         except KeyError:
             if ":" in name and kind in IMPORTABLE_KINDS:
-                return self.entries[kind].setdefault(name, _imported(kind, name))
+                # Kept apart from the registered names, which listings and messages show.
+                key = (kind, name)
+                if key not in self._imported:
+                    self._imported[key] = _imported(kind, name)
+                return self._imported[key]
             available = ", ".join(self.names(kind)) or "none"
             raise UsageError(f"unknown {kind[:-1]} '{name}'. Available: {available}; or name a "
                              "class by its import path, package.module:Class.") from None
