@@ -120,10 +120,11 @@ def run(
             store.add(result.as_row(names))
             if on_trial:
                 on_trial(result)
-        results = Results(store.trials(keys), baseline=job.experiment.baseline_augmenter,
+        trials, calibration = store.trials_and_calibration(keys)
+        results = Results(trials, baseline=job.experiment.baseline_augmenter,
                           metrics=job.metrics, shown=job.shown, config=config, versions=versions,
                           planned=len(job.trials), capabilities=capabilities,
-                          family=job.experiment.holm, calibration=store.calibration(keys))
+                          family=job.experiment.holm, calibration=calibration)
         if out is not None:
             # Stored so that 'augbench report' renders from the store without recomputing,
             # valid for exactly these stored trials.
@@ -165,7 +166,7 @@ def load_results(out: str | Path) -> Results:
         shown = tuple(json.loads(store.meta("shown_metrics") or "[]"))
         planned = int(store.meta("planned_trials") or 0) or None
         capabilities = json.loads(store.meta("capabilities") or "{}")
-        trials, calibration = store.trials(), store.calibration()
+        trials, calibration = store.trials_and_calibration()
         comparisons = None
         # Comparisons stored for other trials (an interrupted resume) are computed afresh.
         if store.meta("comparisons_digest") == store.trials_digest():

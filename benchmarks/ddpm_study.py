@@ -24,7 +24,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import torch
-from gan_study import DATA, TABLES, TRAIN, detection_auc, fit_input, load, reference_rows, split
+from gan_study import (
+    DATA,
+    TABLES,
+    TRAIN,
+    detection_auc,
+    fit_input,
+    load,
+    reference_table_rows,
+    split,
+)
 
 import augbench
 
@@ -75,12 +84,7 @@ def study(tables: list[str], seeds: list[int], settings: list[str]) -> pd.DataFr
                                   in zip(splits[table], made, seeds)])
         rows.append(row)
         print(_line(row, tables), flush=True)
-    for kind in ("smote", "copies", "independent"):
-        row = {"setting": f"[ref] {kind}", "seconds": float("nan")}
-        for table in tables:
-            row[table] = np.mean([
-                detection_auc(hold, reference_rows(kind, train, majority, len(hold), s), s)
-                for (train, hold, majority), s in zip(splits[table], seeds)])
+    for row in reference_table_rows(tables, splits, seeds, "seconds"):
         rows.append(row)
         print(_line(row, tables), flush=True)
     return pd.DataFrame(rows)

@@ -45,7 +45,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from gan_study import DATA, TABLES, detection_auc, fit_input, load, reference_rows, split
+from gan_study import DATA, TABLES, detection_auc, fit_input, load, reference_table_rows, split
 
 import augbench
 
@@ -98,12 +98,7 @@ def study(tables: list[str], seeds: list[int], settings: list[str]) -> pd.DataFr
         row["cpu s/fit"] = float(np.mean(seconds))
         rows.append(row)
         print(_line(row, tables), flush=True)
-    for kind in ("smote", "copies", "independent"):
-        row = {"setting": f"[ref] {kind}", "cpu s/fit": float("nan")}
-        for table in tables:
-            row[table] = float(np.mean([
-                detection_auc(hold, reference_rows(kind, train, majority, len(hold), s), s)
-                for (train, hold, majority), s in zip(splits[table], seeds)]))
+    for row in reference_table_rows(tables, splits, seeds, "cpu s/fit"):
         rows.append(row)
         print(_line(row, tables), flush=True)
     return pd.DataFrame(rows)

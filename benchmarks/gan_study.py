@@ -118,6 +118,24 @@ def reference_rows(kind: str, train: pd.DataFrame, majority: pd.DataFrame, n: in
                          for c in train.columns}).astype(train.dtypes.to_dict())
 
 
+REFERENCES = ("smote", "copies", "independent")
+
+
+def reference_table_rows(tables: list[str], splits: dict, seeds: list[int],
+                         time_column: str) -> list[dict[str, Any]]:
+    """One row per reference method (``[ref] smote``...): its mean detection AUC per table,
+    no time (``time_column`` NaN), as every study prints it beside the settings it tries."""
+    rows = []
+    for kind in REFERENCES:
+        row: dict[str, Any] = {"setting": f"[ref] {kind}", time_column: float("nan")}
+        for table in tables:
+            row[table] = float(np.mean([
+                detection_auc(hold, reference_rows(kind, train, majority, len(hold), s), s)
+                for (train, hold, majority), s in zip(splits[table], seeds)]))
+        rows.append(row)
+    return rows
+
+
 def study(tables: list[str], seeds: list[int]) -> pd.DataFrame:
     data = {name: load(name) for name in tables}
     splits = {name: [split(ds, s) for s in seeds] for name, ds in data.items()}
@@ -132,12 +150,7 @@ def study(tables: list[str], seeds: list[int]) -> pd.DataFrame:
                                  in zip(splits[name], made, seeds)])
         rows.append(row)
         print(_line(row, tables), flush=True)
-    for kind in ("smote", "copies", "independent"):
-        row = {"setting": f"[ref] {kind}", "seconds": float("nan")}
-        for name in tables:
-            row[name] = np.mean([
-                detection_auc(hold, reference_rows(kind, train, majority, len(hold), s), s)
-                for (train, hold, majority), s in zip(splits[name], seeds)])
+    for row in reference_table_rows(tables, splits, seeds, "seconds"):
         rows.append(row)
         print(_line(row, tables), flush=True)
     return pd.DataFrame(rows)

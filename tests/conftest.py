@@ -39,3 +39,8 @@ def mixed_table(path: Path, n: int = 300, seed: int = 42) -> Path:
     frame.loc[rng.random(n) < 0.08, "bmi"] = np.nan
     frame.to_csv(path, index=False)
     return path
+
+
+def added(X: pd.DataFrame, X_res: pd.DataFrame) -> pd.DataFrame:
+    """The synthetic rows of an augmenter's output (those after the input's)."""
+    return X_res.iloc[len(X):].reset_index(drop=True)

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from augbench_plugins.cart_model import CartAugmenter
+from conftest import added
 from sklearn.base import clone
 
 import augbench
@@ -35,10 +36,6 @@ def dependent_table(n: int = 400, seed: int = 0) -> tuple[pd.DataFrame, np.ndarr
     })
     return X, y
 
-
-def added(X: pd.DataFrame, X_res: pd.DataFrame) -> pd.DataFrame:
-    """The synthetic rows of an output."""
-    return X_res.iloc[len(X):].reset_index(drop=True)
 
 
 def test_plugin_module_is_light_and_registered(registry) -> None:

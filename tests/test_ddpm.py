@@ -8,6 +8,7 @@ import sys
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import added
 from sklearn.base import clone
 
 import augbench
@@ -47,9 +48,6 @@ def shifted_table(n: int = 400, seed: int = 0) -> tuple[pd.DataFrame, np.ndarray
     })
     return X, y
 
-
-def added(X: pd.DataFrame, X_res: pd.DataFrame) -> pd.DataFrame:
-    return X_res.iloc[len(X):].reset_index(drop=True)
 
 
 def test_plugin_module_is_light_and_registered(registry) -> None:

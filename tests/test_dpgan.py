@@ -10,6 +10,7 @@ import sys
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import added
 
 pytest.importorskip("opacus", reason="the dpgan augmenter needs the optional extra augbench[dp]")
 from augbench_plugins import dpgan  # noqa: E402 (after importorskip)
@@ -22,10 +23,6 @@ from augbench.testing import check_augmenter, make_mixed_table
 # Few epochs keep each fit well under a second; the privacy accounting holds for any count.
 FAST = {"epochs": 5}
 
-
-def added(X: pd.DataFrame, X_res: pd.DataFrame) -> pd.DataFrame:
-    """The generated rows of an output."""
-    return X_res.iloc[len(X):].reset_index(drop=True)
 
 
 def test_plugin_module_is_light_and_registers_the_augmenter_and_the_metric(registry) -> None:

@@ -8,6 +8,7 @@ import sys
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import added
 
 pytest.importorskip("ForestDiffusion", reason="the forest-diffusion augmenter needs the optional extra "
                                               "augbench[forest]")
@@ -42,10 +43,6 @@ def dependent_table(n: int = 300, seed: int = 0) -> tuple[pd.DataFrame, np.ndarr
     })
     return X, y
 
-
-def added(X: pd.DataFrame, X_res: pd.DataFrame) -> pd.DataFrame:
-    """The synthetic rows of an output."""
-    return X_res.iloc[len(X):].reset_index(drop=True)
 
 
 def test_plugin_module_is_light_and_registered(registry) -> None:

@@ -220,21 +220,19 @@ class Store:
     def trials(self, keys: Iterable[tuple] | None = None) -> pd.DataFrame:
         """Stored trials as a DataFrame (only ``keys`` when given), sorted by their key; their
         calibration bins are in :meth:`calibration`."""
-        frame = self._rows(keys)
-        return frame.drop(columns=CALIBRATION) if CALIBRATION in frame else frame
+        return self.trials_and_calibration(keys)[0]
 
     def calibration(self, keys: Iterable[tuple] | None = None) -> pd.DataFrame:
         """The calibration bins of the stored trials that have them, one row per trial and
         bin: the trial's key columns, ``bin``, ``rows``, ``proba_sum``, ``positives``."""
+        return self.trials_and_calibration(keys)[1]
+
+    def trials_and_calibration(self, keys: Iterable[tuple] | None = None
+                               ) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """:meth:`trials` and :meth:`calibration` from one read of the store."""
         frame = self._rows(keys)
-        columns = [*SORT_COLUMNS, "bin", "rows", "proba_sum", "positives"]
-        if CALIBRATION not in frame:
-            return pd.DataFrame(columns=columns)
-        frame = frame[frame[CALIBRATION].notna()]
-        records = [(*key, b, *bins) for key, table in zip(
-            frame[list(SORT_COLUMNS)].itertuples(index=False), frame[CALIBRATION])
-            for b, bins in enumerate(zip(*table))]
-        return pd.DataFrame(records, columns=columns)
+        trials = frame.drop(columns=CALIBRATION) if CALIBRATION in frame else frame
+        return trials, _calibration(frame)
 
     def _rows(self, keys: Iterable[tuple] | None = None) -> pd.DataFrame:
         wanted = None if keys is None else set(keys)
@@ -252,3 +250,15 @@ class Store:
 
     def close(self) -> None:
         self.db.close()
+
+
+def _calibration(frame: pd.DataFrame) -> pd.DataFrame:
+    """The calibration bins of stored trial rows, one row per trial and bin."""
+    columns = [*SORT_COLUMNS, "bin", "rows", "proba_sum", "positives"]
+    if CALIBRATION not in frame:
+        return pd.DataFrame(columns=columns)
+    frame = frame[frame[CALIBRATION].notna()]
+    records = [(*key, b, *bins) for key, table in zip(
+        frame[list(SORT_COLUMNS)].itertuples(index=False), frame[CALIBRATION])
+        for b, bins in enumerate(zip(*table))]
+    return pd.DataFrame(records, columns=columns)
