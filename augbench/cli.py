@@ -198,6 +198,28 @@ def _effective_toml(args: argparse.Namespace, settings: dict, run_parser: Any) -
     return to_toml(vars(args), settings, run_parser)
 
 
+def _folder_toml(args: argparse.Namespace, settings: dict, run_parser: Any) -> str:
+    """DIR/config.toml: the whole experiment the folder holds, which is more than this command
+    when the command extended one with seeds or arms, so that 'augbench run --config
+    DIR/config.toml' reruns all of it."""
+    import json
+
+    from augbench.results.store import STORE_NAME, Store
+
+    whole = {}
+    if (args.out / STORE_NAME).is_file():  # not yet when the run was interrupted early
+        store = Store(args.out / STORE_NAME)
+        try:
+            whole = json.loads(store.meta("config") or "{}")
+        finally:
+            store.close()
+    folder = argparse.Namespace(**vars(args))
+    folder.seeds = max(args.seeds, whole.get("seeds", 0))
+    for kind in ("augmenters", "classifiers"):
+        setattr(folder, kind, tuple(dict.fromkeys([*whole.get(kind, ()), *getattr(args, kind)])))
+    return _effective_toml(folder, {**whole.get("params", {}), **settings}, run_parser)
+
+
 def _run(args: argparse.Namespace, run_parser: argparse.ArgumentParser,
          argv: Sequence[str]) -> int:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -217,7 +239,7 @@ def _run(args: argparse.Namespace, run_parser: argparse.ArgumentParser,
     if args.dump_config:
         sys.stdout.write(_effective_toml(args, settings, run_parser))
         return 0
-    as_file = _effective_toml(args, settings, run_parser)
+    file_settings = {name: dict(p) for name, p in settings.items()}
     sources = args.data or [DataSpec().source]
     # --set NAME.PARAM=VALUE for a dataset of --data goes to that dataset, the rest to plugins.
     specs = data_specs(sources, target=args.target, positive=args.positive, drop=args.drop,
@@ -261,11 +283,10 @@ def _run(args: argparse.Namespace, run_parser: argparse.ArgumentParser,
             results = run(job, out=args.out, execution=execution, overwrite=args.overwrite,
                           on_trial=on_trial)
     except KeyboardInterrupt:
-        (args.out / CONFIG_NAME).write_text(as_file)
+        (args.out / CONFIG_NAME).write_text(_folder_toml(args, file_settings, run_parser))
         err.print(f"interrupted: the finished trials are in {args.out / 'trials.csv'}")
         return 130
-    # The command as a file: 'augbench run --config DIR/config.toml' runs it again.
-    (args.out / CONFIG_NAME).write_text(as_file)
+    (args.out / CONFIG_NAME).write_text(_folder_toml(args, file_settings, run_parser))
     return _finish(results, console, err, args.out, html=args.report)
 
 

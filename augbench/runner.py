@@ -106,9 +106,16 @@ def run(
     store = Store.for_experiment(out, config, versions, overwrite=overwrite)
     capabilities = {name: dataclasses.asdict(chosen.capabilities)
                     for (kind, name), chosen in job.chosen.items() if kind == "augmenters"}
+    # The store may hold more seeds and arms than this run (it extends an experiment): what it
+    # says it planned and what its augmenters can do cover them all.
+    whole = json.loads(store.meta("config"))
     store.set_meta(metrics=json.dumps({n: m.as_data() for n, m in job.metrics.items()}),
-                   shown_metrics=json.dumps(job.shown), planned_trials=str(len(job.trials)),
-                   capabilities=json.dumps(capabilities))
+                   shown_metrics=json.dumps(job.shown),
+                   planned_trials=str(_planned(job, whole)),
+                   capabilities=json.dumps({
+                       name: c for name, c in {**json.loads(store.meta("capabilities") or "{}"),
+                                               **capabilities}.items()
+                       if name in whole["augmenters"]}))
     try:
         keys = [t.key for t in job.trials]
         done = store.finished_ok()
@@ -144,6 +151,14 @@ def run(
     finally:
         store.close()
     return results
+
+
+def _planned(job: Plan, whole: dict[str, Any]) -> int:
+    """How many trials the experiment ``whole`` plans, of which ``job`` plans some: every
+    dataset, prevalence and size runs every seed, augmenter and classifier."""
+    exp = job.experiment
+    cells = len(job.trials) // (exp.seeds * len(exp.augmenters) * len(exp.classifiers))
+    return cells * whole["seeds"] * len(whole["augmenters"]) * len(whole["classifiers"])
 
 
 def load_results(out: str | Path) -> Results:

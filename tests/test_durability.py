@@ -70,26 +70,78 @@ def test_an_edited_data_file_is_another_experiment(tmp_path: Path) -> None:
 
 
 def test_more_seeds_extend_a_finished_experiment(tmp_path: Path, monkeypatch) -> None:
-    from augbench.experiment.protocol import TrialRunner
-
     grid = {**GRID, "seeds": 3}
     augbench.run(out=tmp_path / "ext", **grid)
-    executed: list[int] = []
-    original = TrialRunner.run
-
-    def spy(self, trials):
-        trials = list(trials)
-        executed.extend(t.seed for t in trials)
-        return original(self, trials)
-
-    monkeypatch.setattr(TrialRunner, "run", spy)
+    executed = _spy_on_trials(monkeypatch)
     extended = augbench.run(out=tmp_path / "ext", **{**grid, "seeds": 6})
-    assert sorted(set(executed)) == [3, 4, 5]  # only the new seeds ran
-    monkeypatch.setattr(TrialRunner, "run", original)
+    assert sorted({seed for *_, seed in executed}) == [3, 4, 5]  # only the new seeds ran
     fresh = augbench.run(out=tmp_path / "fresh", **{**grid, "seeds": 6})
     pd.testing.assert_frame_equal(extended.trials[NUMBERS], fresh.trials[NUMBERS])
     assert _stored(tmp_path / "ext") == 24
     assert load_results(tmp_path / "ext").config["seeds"] == 6
+
+
+def _spy_on_trials(monkeypatch) -> list[tuple]:
+    """The (augmenter, classifier, seed) of every trial the runs from now on execute."""
+    from augbench.experiment.protocol import TrialRunner
+
+    executed: list[tuple] = []
+    original = TrialRunner.run
+
+    def spy(self, trials):
+        trials = list(trials)
+        executed.extend((t.augmenter, t.classifier, t.seed) for t in trials)
+        return original(self, trials)
+
+    monkeypatch.setattr(TrialRunner, "run", spy)
+    return executed
+
+
+def test_more_augmenters_and_classifiers_extend_a_finished_experiment(
+        tmp_path: Path, monkeypatch) -> None:
+    grid = {**GRID, "seeds": 3, "sizes": (100,)}
+    augbench.run(out=tmp_path / "ext", **grid)
+    executed = _spy_on_trials(monkeypatch)
+    bigger = {**grid, "augmenters": ("none", "smote", "ros"), "classifiers": ("lr", "rf")}
+    extended = augbench.run(out=tmp_path / "ext", **bigger)
+    # Only the trials of the new arms ran: ros with both classifiers, every augmenter with rf.
+    assert sorted(set(executed)) == sorted(
+        {("ros", c, s) for c in ("lr", "rf") for s in range(3)}
+        | {(a, "rf", s) for a in ("none", "smote") for s in range(3)})
+    fresh = augbench.run(out=tmp_path / "fresh", **bigger)
+    executed.clear()
+    pd.testing.assert_frame_equal(extended.trials[NUMBERS], fresh.trials[NUMBERS])
+    pd.testing.assert_frame_equal(extended.comparisons, fresh.comparisons)
+    whole = load_results(tmp_path / "ext")
+    assert whole.config["augmenters"] == ["none", "smote", "ros"]
+    assert whole.config["classifiers"] == ["lr", "rf"] and whole.planned == 18
+    # A run of some of the arms reuses their trials and reports them alone; the store keeps all.
+    part = augbench.run(out=tmp_path / "ext", **{**grid, "augmenters": ("none", "ros")})
+    assert not executed and set(part.trials["augmenter"]) == {"none", "ros"}
+    assert _stored(tmp_path / "ext") == 18
+    assert load_results(tmp_path / "ext").config["augmenters"] == ["none", "smote", "ros"]
+
+
+def test_a_new_arm_brings_its_parameters_a_shared_arm_keeps_its_own(tmp_path: Path) -> None:
+    augbench.run(out=tmp_path, **{**GRID, "seeds": 2, "sizes": (100,)})
+    with_ros = {**GRID, "seeds": 2, "sizes": (100,), "augmenters": ("none", "smote", "ros"),
+                "params": {"ros": {"shrinkage": 0.5}}}
+    augbench.run(out=tmp_path, **with_ros)
+    assert load_results(tmp_path).config["params"] == {"ros": {"shrinkage": 0.5}}
+    changed = {**with_ros, "params": {"ros": {"shrinkage": 1.0}}}
+    with pytest.raises(UsageError, match="another experiment \\(changed: params\\)"):
+        augbench.run(out=tmp_path, **changed)
+
+
+def test_a_store_is_recognised_by_its_configuration_not_its_stored_hash(tmp_path: Path,
+                                                                         monkeypatch) -> None:
+    augbench.run(out=tmp_path, **GRID)
+    with sqlite3.connect(tmp_path / "results.sqlite") as db:  # as a store from an older release
+        db.execute("UPDATE meta SET value = 'written-by-another-definition' "
+                   "WHERE key = 'config_hash'")
+    executed = _spy_on_trials(monkeypatch)
+    augbench.run(out=tmp_path, **GRID)
+    assert not executed
 
 
 def test_report_rerenders_from_the_store(tmp_path: Path) -> None:

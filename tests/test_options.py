@@ -73,6 +73,20 @@ def test_a_run_stores_its_options_as_a_file_that_runs_it_again(tmp_path: Path, c
     assert len(after) == 4 and after["fit_seconds"].tolist() == before["fit_seconds"].tolist()
 
 
+def test_the_folders_file_names_every_arm_of_an_extended_experiment(tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    assert main(["run", *SMALL, "--out", str(out)]) == 0
+    # A second command adds an augmenter, a classifier (with a parameter) and a seed.
+    assert main(["run", "--augmenters", "ros", "--classifiers", "rf", "--seeds", "3", "--sizes",
+                 "100", "--set", "rf.n_estimators=20", "--quiet", "--out", str(out)]) == 0
+    table = tomllib.loads((out / "config.toml").read_text())
+    assert table["augmenters"] == ["none", "smote", "ros"] and table["classifiers"] == ["lr", "rf"]
+    assert table["seeds"] == 3 and table["params"] == {"rf": {"n_estimators": 20}}
+    # Running the file resumes the whole experiment: 3 seeds x 3 augmenters x 2 classifiers.
+    assert main(["run", "--config", str(out / "config.toml")]) == 0
+    assert len(pd.read_csv(out / "trials.csv")) == 18
+
+
 def test_every_run_option_is_a_keyword_of_the_python_api() -> None:
     keywords = set(inspect.signature(augbench.run).parameters)
     keywords |= {f.name for f in __import__("dataclasses").fields(augbench.Experiment)}

@@ -35,6 +35,10 @@ def experiment_config(experiment: Any) -> dict[str, Any]:
 # Seeds are independent: a run with more seeds extends an experiment rather than replacing it.
 # Holm's family changes how results are read, not a trial's number.
 EXTENSIBLE = ("seeds", "holm")
+# So are the arms: a trial's seeds derive from its seed, size and classifier, never from the
+# other augmenters or classifiers of the run, so a run with more of them extends an experiment
+# too. Their parameters belong to them: only those of the arms both runs share must agree.
+ARMS = ("augmenters", "classifiers")
 # Fields added after stores were first written: left out of the identity while unset, so that
 # those stores keep theirs.
 ABSENT_WHEN_UNSET = ("prevalence",)
@@ -42,17 +46,45 @@ ABSENT_WHEN_UNSET = ("prevalence",)
 DESCRIPTIVE_TABLE_FIELDS = ("positive_chosen", "positive_share")
 
 
-def config_hash(config: dict[str, Any]) -> str:
-    """A short, stable digest of what an experiment's numbers depend on: its configuration
-    (the fingerprints of its tables included) less the number of seeds."""
+def _identity(config: dict[str, Any]) -> dict[str, Any]:
+    """What every trial of an experiment depends on: its configuration (the fingerprints of its
+    tables included) less its seeds, its arms and their parameters."""
     identity = {k: v for k, v in config.items()
-                if k not in EXTENSIBLE and not (k in ABSENT_WHEN_UNSET and v is None)}
+                if k not in (*EXTENSIBLE, *ARMS, "params")
+                and not (k in ABSENT_WHEN_UNSET and v is None)}
     if isinstance(identity.get("tables"), dict):
         identity["tables"] = {name: {k: v for k, v in table.items()
                                      if k not in DESCRIPTIVE_TABLE_FIELDS}
                               for name, table in identity["tables"].items()}
-    canonical = json.dumps(identity, sort_keys=True, separators=(",", ":"))
+    return identity
+
+
+def config_hash(config: dict[str, Any]) -> str:
+    """A short, stable digest of what every trial of an experiment depends on
+    (:func:`_identity`)."""
+    canonical = json.dumps(_identity(config), sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()[:16]
+
+
+def _arms(config: dict[str, Any]) -> list[str]:
+    return [name for kind in ARMS for name in config.get(kind) or ()]
+
+
+def _shared_params_differ(before: dict[str, Any], after: dict[str, Any]) -> bool:
+    """Whether an arm both configurations run has other parameters in one than in the other."""
+    shared = set(_arms(before)) & set(_arms(after))
+    params = [config.get("params") or {} for config in (before, after)]
+    return any(params[0].get(name, {}) != params[1].get(name, {}) for name in shared)
+
+
+def extended(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+    """The experiment that holds both ``before``'s trials and ``after``'s: the union of their
+    arms (the stored ones first), the larger number of seeds, the parameters of every arm."""
+    merged = {**after, "seeds": max(after.get("seeds", 0), before.get("seeds", 0)),
+              "params": {**(before.get("params") or {}), **(after.get("params") or {})}}
+    for kind in ARMS:
+        merged[kind] = list(dict.fromkeys([*(before.get(kind) or ()), *(after.get(kind) or ())]))
+    return merged
 
 
 def library_versions(plugin_versions: dict[str, str]) -> dict[str, str]:
@@ -81,11 +113,14 @@ def _writable(out: Path) -> Path:
     return out
 
 
-def _changes(before: dict[str, Any], after: dict[str, Any]) -> str:
-    """The top-level keys whose values differ, for a message."""
-    keys = sorted(k for k in set(before) | set(after)
-                  if k not in EXTENSIBLE and before.get(k) != after.get(k))
-    return ", ".join(keys) or "the configuration's format"
+def _changes(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
+    """The top-level keys that make ``after`` another experiment than ``before``; none when
+    ``after`` is the same experiment or extends it."""
+    old, new = _identity(before), _identity(after)
+    keys = {k for k in set(old) | set(new) if old.get(k) != new.get(k)}
+    if _shared_params_differ(before, after):
+        keys.add("params")
+    return sorted(keys)
 
 
 def _json_value(value: Any) -> Any:
@@ -158,20 +193,23 @@ class Store:
             store = cls(":memory:")
         else:
             store = cls(_writable(out) / STORE_NAME)
-        digest, stored = config_hash(config), store.meta("config_hash")
-        if stored is not None and stored != digest:
-            if not overwrite:
-                changed = _changes(json.loads(store.meta("config") or "{}"), config)
-                store.close()
-                raise UsageError(
-                    f"{out} holds the results of another experiment (changed: {changed}); choose "
-                    "another --out, or add --overwrite to replace them.")
-            store.db.execute("DELETE FROM trials")
-        elif stored is not None:
-            # More seeds extend the experiment; the stored configuration names them all.
-            before = json.loads(store.meta("config") or "{}").get("seeds", 0)
-            config = {**config, "seeds": max(config.get("seeds", 0), before)}
-        store.set_meta(config_hash=digest, config=json.dumps(config, sort_keys=True),
+        # Compared by content, not by the stored hash, so that a store keeps its identity when
+        # the hash's definition changes (as when arms became extensible).
+        stored = store.meta("config")
+        if stored is not None:
+            before = json.loads(stored)
+            if changed := _changes(before, config):
+                if not overwrite:
+                    store.close()
+                    raise UsageError(
+                        f"{out} holds the results of another experiment (changed: "
+                        f"{', '.join(changed)}); choose another --out, or add --overwrite to "
+                        "replace them.")
+                store.db.execute("DELETE FROM trials")
+            else:
+                # More seeds or arms extend the experiment; the stored configuration names all.
+                config = extended(before, config)
+        store.set_meta(config_hash=config_hash(config), config=json.dumps(config, sort_keys=True),
                        versions=json.dumps(versions, sort_keys=True))
         if store.meta("created") is None:
             store.set_meta(created=time.strftime("%Y-%m-%dT%H:%M:%S%z"))
