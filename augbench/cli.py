@@ -311,9 +311,13 @@ def _finish(results: Any, console: Any, err: Any, out: Path, *, plots: bool = Fa
     err.print(f"{trials - results.n_failed} of {trials} trials ok{where}", markup=False,
               highlight=False)
     if results.planned and results.planned > trials:
-        err.print(f"warning: {trials} of the {results.planned} planned trials are stored: the run "
-                  "was interrupted; run the same command again to finish it.", markup=False,
-                  highlight=False)
+        # Interrupted, or extended by a command that ran some arms or seeds only: the folder's
+        # file names the whole experiment either way (a run from Python writes none).
+        again = (f"'augbench run --config {out / CONFIG_NAME}'" if (out / CONFIG_NAME).is_file()
+                 else "the same experiment again")
+        err.print(f"warning: {trials} of the {results.planned} planned trials are stored; "
+                  f"running {again} finishes them.", markup=False, highlight=False,
+                  soft_wrap=True)  # unwrapped: the command is copied from it
     if results.n_failed:
         first = results.trials.loc[results.trials["status"] != "ok", "error"].iloc[0]
         err.print(f"[red]{results.n_failed} trials failed[/]; first error: {first}", markup=True)

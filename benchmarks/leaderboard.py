@@ -316,7 +316,8 @@ def setup_section(args, augs_by_table: dict, results_by_table: dict, datasets: d
     libs = ", ".join(f"{k} {v}" for k, v in sorted(versions.items())
                      if isinstance(v, str) and k in ("python", "numpy", "pandas", "scikit-learn",
                                                      "imbalanced-learn", "torch", "sdv",
-                                                     "opacus", "scipy"))
+                                                     "opacus", "forestdiffusion", "xgboost",
+                                                     "scipy"))
     sizes = []
     for table, r in results_by_table.items():
         pool = pool_rows(datasets[table])

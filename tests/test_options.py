@@ -114,3 +114,19 @@ def test_the_api_reads_options_as_the_command_line_does(tmp_path: Path) -> None:
         augbench.run(seed=3)
     with pytest.raises(augbench.UsageError, match="not both"):
         augbench.run(jobs=2, execution=augbench.Execution())
+
+
+def test_a_report_of_a_partly_extended_folder_names_its_file(tmp_path: Path, capsys) -> None:
+    out = tmp_path / "run"
+    assert main(["run", *SMALL, "--out", str(out)]) == 0
+    assert main(["run", "--augmenters", "ros", *SMALL[2:], "--out", str(out)]) == 0
+    capsys.readouterr()
+    # The folder now holds none, smote and ros with lr, every trial of them.
+    assert main(["report", str(out)]) == 0
+    assert "planned trials" not in capsys.readouterr().err
+    assert main(["run", "--augmenters", "ros", "--classifiers", "rf", *SMALL[2:],
+                 "--out", str(out)]) == 0
+    capsys.readouterr()
+    assert main(["report", str(out)]) == 0  # smote with rf never ran
+    assert (f"warning: 10 of the 12 planned trials are stored; running 'augbench run --config "
+            f"{out / 'config.toml'}' finishes them.") in capsys.readouterr().err

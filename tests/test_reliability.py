@@ -179,6 +179,7 @@ def test_a_report_of_an_interrupted_run_says_what_is_missing(tmp_path: Path) -> 
     assert proc.returncode == 0
     assert "4 of 4 trials ok; results in" in proc.stderr and "summary.csv" not in proc.stderr
     assert "warning: 4 of the 6 planned trials are stored" in proc.stderr
+    assert "running the same experiment again finishes them" in proc.stderr  # from Python: no file
 
 
 class BatchSpy(BaseEstimator):

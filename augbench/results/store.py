@@ -23,8 +23,9 @@ from augbench.errors import UsageError
 from augbench.results.row import CALIBRATION, KEY_COLUMNS, SORT_COLUMNS
 
 STORE_NAME = "results.sqlite"
+# The optional ones (extras dp, forest, ray) are recorded where installed.
 LIBRARIES = ("numpy", "pandas", "scikit-learn", "imbalanced-learn", "scipy", "torch", "sdv",
-             "ctgan", "pluggy")
+             "ctgan", "pluggy", "opacus", "forestdiffusion", "xgboost", "ray")
 
 
 def experiment_config(experiment: Any) -> dict[str, Any]:
