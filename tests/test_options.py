@@ -100,7 +100,7 @@ def test_every_run_option_is_a_keyword_of_the_python_api() -> None:
     assert not missing, f"run options without an augbench.run keyword: {missing}"
 
 
-def test_the_api_reads_options_as_the_command_line_does(tmp_path: Path) -> None:
+def test_the_api_reads_options_as_the_command_line_does(shared_data: Path, tmp_path: Path) -> None:
     by_api = augbench.run(data="pima-diabetes", augmenters=("smote",), seeds=2, sizes=(100,),
                           jobs=2, permutation_control=True, params={"smote": {"k_neighbors": 3}},
                           out=tmp_path / "api", report=True)
