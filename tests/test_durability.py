@@ -276,3 +276,53 @@ def test_a_timeout_never_cuts_an_import_short() -> None:
     assert module.LOADED  # the import finished although it outlasted the timeout
     # An import is a one-time cost of the library, not of the method: neither trial is cut.
     assert (res.trials["status"] == "ok").all()
+
+
+SCRIPT = '''import torch  # a parent that has loaded torch starts its workers with spawn
+import augbench
+
+{call}
+'''
+RUN = 'augbench.run(augmenters=("none", "smote"), seeds=2, sizes=(100,), jobs=2)'
+
+
+@pytest.mark.parametrize("call, line", [
+    (RUN, 4),
+    (f"def main():\n    {RUN}\n\n\nmain()", 8),
+])
+def test_an_unguarded_script_is_refused_before_any_worker_starts(tmp_path: Path, call: str,
+                                                                  line: int) -> None:
+    script = tmp_path / "study.py"
+    script.write_text(SCRIPT.format(call=call))
+    # Before, each spawned worker died re-running the script and the pool waited for ever.
+    proc = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                          timeout=120, cwd=tmp_path)
+    assert proc.returncode == 1
+    assert (f"UsageError: {script}:{line} starts a run with worker processes outside "
+            '`if __name__ == "__main__":`') in proc.stderr
+    assert "while importing" not in proc.stderr  # no worker got as far as re-running it
+
+
+def test_workers_that_die_while_starting_fail_their_trials_without_a_hang(tmp_path: Path) -> None:
+    # The guarded run starts workers, which die importing the script at its unguarded run (the
+    # parent cannot see that one until it reaches it). Before, the parent then blocked for ever
+    # writing the data to the first worker's pipe.
+    script = tmp_path / "study.py"
+    first = RUN.replace("augbench.run", "res = augbench.run")
+    script.write_text(SCRIPT.format(call=(
+        f'if __name__ == "__main__":\n    {first}\n'
+        '    print(sorted(set(res.trials["error"].str[:6])), flush=True)\n'
+        f'else:\n    pass\n{RUN}')))
+    proc = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                          timeout=240, cwd=tmp_path)
+    assert proc.stdout.strip() == "['crash:']"  # every trial of the guarded run, recorded
+    assert proc.returncode == 1 and f"UsageError: {script}:9 starts a run" in proc.stderr
+
+
+def test_a_guarded_script_runs_with_spawned_workers(tmp_path: Path) -> None:
+    script = tmp_path / "study.py"
+    script.write_text(SCRIPT.format(call=f'if "__main__" == __name__:\n    print(len({RUN}.trials))'))
+    proc = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                          timeout=300, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "4"

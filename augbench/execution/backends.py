@@ -7,10 +7,14 @@ the exceptions that mean "the worker died" (the loop then retries the chunk alon
 
 from __future__ import annotations
 
+import ast
 import os
+import pickle
 import sys
+import tempfile
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
 from typing import Any, Mapping, Protocol
 
 from augbench.errors import UsageError
@@ -58,15 +62,28 @@ class PoolBackend:
     crash_errors: tuple[type[BaseException], ...] = (BrokenProcessPool,)
 
     def __init__(self, workers: int, datasets: Mapping[str, Dataset], spec: WorkerSpec) -> None:
-        self.pool = ProcessPoolExecutor(workers, mp_context=_start_method(),
+        context = _start_method()
+        data: Mapping[str, Dataset] | str = dict(datasets)
+        self._data_file = None
+        if context.get_start_method() == "spawn":
+            # A spawned worker reads its arguments from a pipe only after importing the parent's
+            # script; one that dies there (a script that fails on import) leaves the parent
+            # blocked writing data larger than the pipe's buffer, for ever. A file's path is small.
+            with tempfile.NamedTemporaryFile(prefix="augbench-data-", suffix=".pickle",
+                                             delete=False) as file:
+                pickle.dump(data, file, protocol=pickle.HIGHEST_PROTOCOL)
+            data = self._data_file = file.name
+        self.pool = ProcessPoolExecutor(workers, mp_context=context,
                                         initializer=init_pool_worker,
-                                        initargs=(dict(datasets), spec, os.getpid()))
+                                        initargs=(data, spec, os.getpid()))
 
     def submit(self, chunk: list[Trial]) -> Future:
         return self.pool.submit(run_pool_chunk, chunk)
 
     def close(self) -> None:
         self.pool.shutdown(wait=True, cancel_futures=True)
+        if self._data_file is not None:
+            Path(self._data_file).unlink(missing_ok=True)
 
 
 def _start_method() -> Any:
@@ -80,12 +97,47 @@ def _start_method() -> Any:
     import multiprocessing
 
     forkable = "fork" in multiprocessing.get_all_start_methods() and "torch" not in sys.modules
-    if not forkable and getattr(multiprocessing.current_process(), "_inheriting", False):
+    if not forkable:
         # A spawned worker imports the parent's script; unguarded, the script starts the run
-        # again inside it, and every worker would die the same way.
-        raise UsageError("a worker process started the run again while importing your script: "
-                         "put the code that calls augbench.run under "
-                         "`if __name__ == \"__main__\":`, as multiprocessing requires, or give "
-                         "jobs=1.")
+        # again inside it, every worker dies the same way, and the pool waits on them for ever.
+        # So the parent refuses first; the worker's check is for what the parent cannot see.
+        where = _unguarded_call()
+        if where or getattr(multiprocessing.current_process(), "_inheriting", False):
+            raise UsageError(f"{where or 'your script'} starts a run with worker processes "
+                             "outside `if __name__ == \"__main__\":`; each worker imports the "
+                             "script and would start the run again. Put that code under the "
+                             "guard, as multiprocessing requires, or give jobs=1.")
     return multiprocessing.get_context("fork" if forkable else "spawn")
+
+
+def _unguarded_call() -> str | None:
+    """``path:line`` where the ``__main__`` script's top level calls into this run outside an
+    ``if __name__ == "__main__":`` block, or None (guarded, or no script: ``-c``, a notebook)."""
+    main = sys.modules.get("__main__")
+    path = getattr(main, "__file__", None)
+    frame = sys._getframe()
+    lines = []
+    while frame is not None:
+        if frame.f_globals is getattr(main, "__dict__", None) and frame.f_code.co_name == "<module>":
+            lines.append(frame.f_lineno)
+        frame = frame.f_back
+    if not path or not lines:
+        return None
+    try:
+        tree = ast.parse(Path(path).read_text(encoding="utf-8"))
+    except (OSError, SyntaxError, UnicodeDecodeError):
+        return None
+    guarded = [(node.lineno, node.end_lineno) for node in tree.body
+               if isinstance(node, ast.If) and _is_main_guard(node.test)]
+    outside = [line for line in lines if not any(a <= line <= b for a, b in guarded)]
+    return f"{path}:{outside[0]}" if outside else None
+
+
+def _is_main_guard(test: ast.expr) -> bool:
+    """``__name__ == "__main__"``, either way round."""
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1
+            and isinstance(test.ops[0], ast.Eq)):
+        return False
+    sides = [test.left, *test.comparators]
+    return ({ast.unparse(s) for s in sides} == {"__name__", "'__main__'"})
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import atexit
 import os
+import pickle
 import signal
 import sys
 import threading
@@ -64,9 +65,14 @@ def run_chunk(datasets: Mapping[str, Dataset], spec: WorkerSpec,
 _pool_state: dict[str, Any] = {}
 
 
-def init_pool_worker(datasets: Mapping[str, Dataset], spec: WorkerSpec, parent: int) -> None:
-    """Initialise a pool worker: die with ``parent``, one thread, the run's data and spec."""
+def init_pool_worker(datasets: Mapping[str, Dataset] | str, spec: WorkerSpec,
+                     parent: int) -> None:
+    """Initialise a pool worker: die with ``parent``, one thread, the run's data (or the path of
+    their pickle, which the parent wrote) and spec."""
     die_with_parent(parent)
+    if isinstance(datasets, str):
+        with open(datasets, "rb") as file:
+            datasets = pickle.load(file)
     # Before torch or another OpenMP user is imported in this worker: one thread each.
     for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
         os.environ[var] = "1"
