@@ -97,3 +97,20 @@ def test_run_with_report_flag_writes_the_page(tmp_path: Path) -> None:
 def test_report_of_a_folder_without_results_is_a_usage_error(tmp_path: Path, capsys) -> None:
     assert main(["report", str(tmp_path)]) == 2
     assert capsys.readouterr().err.startswith("error: no augbench results in")
+
+
+def test_a_run_of_one_size_draws_its_intervals_as_error_bars_side_by_side(tmp_path: Path) -> None:
+    from augbench.reporting.plots import difference_figure, metric_figure
+
+    results = augbench.run(augmenters=("none", "smote", "ros"), seeds=3, sizes=(100,))
+    spec = results.metrics["recall"]
+    figures = [metric_figure(results.summary, "breast-cancer", "recall", spec, "none"),
+               difference_figure(results.comparisons, "breast-cancer", "recall", spec, "none")]
+    for fig, series in zip(figures, (3, 2)):  # the baseline has no difference from itself
+        ax = fig.axes[0]
+        # A band at a single x has no width: each series' interval is an error bar instead.
+        bars = [c for c in ax.containers if type(c).__name__ == "ErrorbarContainer"]
+        assert len(bars) == series
+        centres = sorted(line.get_xdata()[0] for line in ax.lines if len(line.get_xdata()) == 1)
+        assert len(set(centres)) == series and centres[0] < 100 < centres[-1]
+        assert [t.get_text() for t in ax.get_xticklabels()] == ["100"]

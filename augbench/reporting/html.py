@@ -24,6 +24,7 @@ h1{font-size:1.6rem}h2{margin-top:2rem;border-bottom:1px solid #ddd;padding-bott
 table{border-collapse:collapse;margin:.5rem 0 1.5rem;font-size:.9rem}
 th,td{padding:.25rem .6rem;border-bottom:1px solid #eee;text-align:right}
 th.label,td.label{text-align:left}
+td.label{overflow-wrap:anywhere}
 caption{caption-side:bottom;text-align:left;color:#666;font-size:.8rem;padding-top:.3rem}
 .best{font-weight:bold}.warning{background:#fff3cd;padding:.5rem;border-left:4px solid #e0a800}
 .note{background:#eef5ff;padding:.5rem;border-left:4px solid #0072B2}
@@ -37,6 +38,12 @@ def _e(text: object) -> str:
     return html.escape(str(text))
 
 
+def _name(text: object) -> str:
+    """A plugin name for a table cell: an import path (``pkg.mod:Class``) may wrap after its
+    dots and colon rather than widen the table past the page."""
+    return _e(text).replace(".", ".<wbr>").replace(":", ":<wbr>")
+
+
 def _summary_html(results: Results) -> str:
     parts = []
     for block in summary_blocks(results):
@@ -46,7 +53,7 @@ def _summary_html(results: Results) -> str:
         for labels, seeds, cells in block.rows:
             tds = "".join(f'<td class="best">{_e(t)}</td>' if best else f"<td>{_e(t)}</td>"
                           for t, best in cells)
-            names = "".join(f'<td class="label">{_e(label)}</td>' for label in labels)
+            names = "".join(f'<td class="label">{_name(label)}</td>' for label in labels)
             body.append(f'<tr>{names}<td class="label">{_e(seeds)}</td>{tds}</tr>')
         parts.append(f"<h3>{_e(block.title)}</h3><table><caption>{_e(block.caption)}</caption>"
                      f"<tr>{head}</tr>{''.join(body)}</table>")
@@ -69,8 +76,8 @@ def _differences_html(results: Results) -> str:
                 strong = ' class="best"' if p < ALPHA else ""
                 cells.append(f"<td{strong}>{mean:+.3f} [{low:+.3f}, {high:+.3f}]<br>"
                              f"p={p:.2g} · {wins}/{ties}/{losses}</td>")
-            body.append(f'<tr><td class="label">{_e(row.classifier)}</td><td class="label">'
-                        f"{_e(row.augmenter)}</td>{''.join(cells)}</tr>")
+            body.append(f'<tr><td class="label">{_name(row.classifier)}</td><td class="label">'
+                        f"{_name(row.augmenter)}</td>{''.join(cells)}</tr>")
         parts.append(f"<h3>{_e(where)} · difference from "
                      f"{_e(results.baseline)}</h3><table><caption>augmenter minus baseline on the "
                      "same seeds: mean [95% CI], Holm-adjusted p, wins/ties/losses; bold where "
@@ -83,8 +90,8 @@ def _failures_html(results: Results) -> str:
     if failed.empty:
         return "<p>Every trial finished without error.</p>"
     counts = failed.groupby(["augmenter", "classifier", "error"]).size().reset_index(name="trials")
-    rows = "".join(f'<tr><td class="label">{_e(r.augmenter)}</td><td class="label">'
-                   f'{_e(r.classifier)}</td><td>{r.trials}</td><td class="label">{_e(r.error)}'
+    rows = "".join(f'<tr><td class="label">{_name(r.augmenter)}</td><td class="label">'
+                   f'{_name(r.classifier)}</td><td>{r.trials}</td><td class="label">{_e(r.error)}'
                    "</td></tr>" for r in counts.itertuples())
     return (f'<p class="failed">{len(failed)} of {len(results.trials)} trials failed; their rows '
             'are in trials.csv with the error.</p><table><tr><th class="label">augmenter</th>'

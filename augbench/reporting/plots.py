@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from augbench.plugin.metric import Metric
@@ -53,12 +54,37 @@ def _set_x(ax, x: str, values: pd.Series) -> None:
     """Label the x axis; prevalences on a log scale, ticked where they ran, as percentages."""
     if x == "size":
         ax.set_xlabel("training rows before augmentation")
+        if _single(values):
+            ax.set_xticks(values.unique())
         return
     ticks = sorted(values.unique())
     ax.set_xscale("log")
     ax.set_xticks(ticks, [f"{100 * t:.3g}%" for t in ticks])
     ax.minorticks_off()
     ax.set_xlabel("prevalence (positive share of the table)")
+
+
+def _single(values: pd.Series) -> bool:
+    """Whether a figure's x axis has one value (a run of one size): lines have no length there."""
+    return values.nunique() == 1
+
+
+def _dodged(xs: pd.Series, i: int, n: int, single: bool) -> pd.Series:
+    """The x positions of the ``i``-th of ``n`` series: side by side around a single x value,
+    where their intervals would otherwise hide each other; unchanged otherwise."""
+    return xs * (1 + 0.025 * (i - (n - 1) / 2)) if single else xs
+
+
+def _interval(ax, xs: pd.Series, mean: pd.Series, low: pd.Series, high: pd.Series,
+              colour: str) -> None:
+    """A 95% interval: a band along a line, an error bar at a lone point (a band has no width
+    there)."""
+    if len(xs) > 1:
+        ax.fill_between(xs, low, high, color=colour, alpha=0.15, linewidth=0)
+    else:
+        xs, mean, low, high = (np.asarray(v, dtype=float) for v in (xs, mean, low, high))
+        ax.errorbar(xs, mean, yerr=[mean - low, high - mean], fmt="none", ecolor=colour,
+                    capsize=3, linewidth=1.2)
 
 
 def _panels(data: pd.DataFrame, width: float = 4.2, height: float = 3.6):
@@ -95,18 +121,20 @@ def metric_figure(summary: pd.DataFrame, dataset: str, metric: str, spec: Metric
     fig, grid, x, panels = _panels(data)
     colours = augmenter_colours(augmenters, baseline)
     styles = {a: (colours[a], "--" if a == baseline else "-") for a in augmenters}
+    single = _single(data[x])
     for ax, panel, title in panels:
-        for augmenter in augmenters:
+        for i, augmenter in enumerate(augmenters):
             rows = panel[panel["augmenter"] == augmenter]
             if rows.empty:
                 continue
             rows = rows.sort_values(x)
+            xs = _dodged(rows[x], i, len(augmenters), single)
             colour, line = styles[augmenter]
             label = f"{augmenter} (baseline)" if augmenter == baseline else augmenter
-            ax.plot(rows[x], rows[f"{metric}_mean"], line, marker="o", ms=4, color=colour,
+            ax.plot(xs, rows[f"{metric}_mean"], line, marker="o", ms=4, color=colour,
                     label=label)
-            ax.fill_between(rows[x], rows[f"{metric}_ci_low"], rows[f"{metric}_ci_high"],
-                            color=colour, alpha=0.15, linewidth=0)
+            _interval(ax, xs, rows[f"{metric}_mean"], rows[f"{metric}_ci_low"],
+                      rows[f"{metric}_ci_high"], colour)
         ax.set_title(title, fontsize=10)
         _set_x(ax, x, data[x])
         ax.grid(alpha=0.3)
@@ -152,15 +180,16 @@ def difference_figure(comparisons: pd.DataFrame, dataset: str, metric: str, spec
     augmenters = sorted(data["augmenter"].unique())
     colours = augmenter_colours([baseline, *augmenters], baseline)
     fig, grid, x, panels = _panels(data)
+    single = _single(data[x])
     for ax, panel, title in panels:
-        for augmenter in augmenters:
+        for i, augmenter in enumerate(augmenters):
             rows = panel[panel["augmenter"] == augmenter].sort_values(x)
+            xs = _dodged(rows[x], i, len(augmenters), single)
             colour = colours[augmenter]
-            ax.plot(rows[x], rows["mean_diff"], "-", color=colour, label=augmenter)
-            ax.fill_between(rows[x], rows["ci_low"], rows["ci_high"], color=colour,
-                            alpha=0.15, linewidth=0)
+            ax.plot(xs, rows["mean_diff"], "-", color=colour, label=augmenter)
+            _interval(ax, xs, rows["mean_diff"], rows["ci_low"], rows["ci_high"], colour)
             significant = rows["p_adjusted"] < 0.05
-            ax.scatter(rows[x], rows["mean_diff"], s=24, zorder=3, edgecolors=colour,
+            ax.scatter(xs, rows["mean_diff"], s=24, zorder=3, edgecolors=colour,
                        facecolors=[colour if s else "white" for s in significant])
         ax.axhline(0, color="black", linewidth=0.8)
         ax.set_title(title, fontsize=10)
@@ -244,13 +273,15 @@ def synthetic_rows_figure(summary: pd.DataFrame, dataset: str, metrics: dict[str
     rows = -(-len(metrics) // columns)
     fig = _figure(3.2 * columns, 2.7 * rows + 0.6)
     axes = fig.subplots(rows, columns, squeeze=False).ravel()
+    single = _single(data[x])
     for ax, (metric, spec) in zip(axes, metrics.items()):
-        for augmenter in augmenters:
+        for i, augmenter in enumerate(augmenters):
             line = data[data["augmenter"] == augmenter].sort_values(x)
-            ax.plot(line[x], line[f"{metric}_mean"], "-", marker="o", ms=3,
+            xs = _dodged(line[x], i, len(augmenters), single)
+            ax.plot(xs, line[f"{metric}_mean"], "-", marker="o", ms=3,
                     color=colours[augmenter], label=augmenter)
-            ax.fill_between(line[x], line[f"{metric}_ci_low"], line[f"{metric}_ci_high"],
-                            color=colours[augmenter], alpha=0.15, linewidth=0)
+            _interval(ax, xs, line[f"{metric}_mean"], line[f"{metric}_ci_low"],
+                      line[f"{metric}_ci_high"], colours[augmenter])
         arrow = "↑ better" if spec.higher_is_better else "↓ better"
         ax.set_title(f"{spec.header} ({arrow})", fontsize=9)
         ax.tick_params(labelsize=7)
