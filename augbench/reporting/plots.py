@@ -341,12 +341,15 @@ def privacy_utility_figure(summary: pd.DataFrame, comparisons: pd.DataFrame, dat
         if privacy_spec.bounds == (0.0, 1.0) and not privacy_spec.higher_is_better:
             ax.axvline(0.5, color="grey", linestyle=":", linewidth=0.8)
         ax.set_title(f"classifier: {classifier}", fontsize=10)
-        ax.set_xlabel(f"{privacy_spec.label} ({privacy_spec.direction})")
         ax.grid(alpha=0.3)
+    # One label under all panels: the legend beside them leaves each too narrow for its own.
+    fig.supxlabel(f"{privacy_spec.label} ({privacy_spec.direction})", fontsize=10)
     axes[0].set_ylabel(f"{utility_spec.label} gain over {baseline}")
     labels = "training rows, prevalence" if "prevalence" in on else "training rows"
-    axes[-1].legend(title=f"augmenter (labels: {labels})", fontsize=8, title_fontsize=8,
-                    loc="best")
+    # Beside the panels: its points spread over the whole plane, where a legend would cover some.
+    handles, names = axes[-1].get_legend_handles_labels()
+    fig.legend(handles, names, title=f"augmenter (labels: {labels})", fontsize=8,
+               title_fontsize=8, loc="outside right center")
     fig.suptitle(f"{_where_title(data, dataset)}: privacy against utility, means and 95% CIs",
                  fontsize=11)
     return fig
