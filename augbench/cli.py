@@ -308,7 +308,8 @@ def _finish(results: Any, console: Any, err: Any, out: Path, *, plots: bool = Fa
     files = [name for name in ("trials.csv", "summary.csv", "comparisons.csv")
              if (out / name).is_file()]
     where = f"; results in {out}/{{{','.join(files)}}}" if files else ""
-    err.print(f"{trials - results.n_failed} of {trials} trials ok{where}", markup=False,
+    reused = f" ({results.reused} of them from the store)" if results.reused else ""
+    err.print(f"{trials - results.n_failed} of {trials} trials ok{reused}{where}", markup=False,
               highlight=False)
     if results.planned and results.planned > trials:
         # Interrupted, or extended by a command that ran some arms or seeds only: the folder's

@@ -119,8 +119,9 @@ def run(
     try:
         keys = [t.key for t in job.trials]
         done = store.finished_ok()
+        reused = done & set(keys)
         if on_trial:
-            for _, row in store.trials(done & set(keys)).iterrows():
+            for _, row in store.trials(reused).iterrows():
                 on_trial(TrialResult.from_row(row.to_dict()))
         todo = [t for t in job.trials if t.key not in done]
         for result in execute(todo, job, execution or Execution()):
@@ -131,7 +132,8 @@ def run(
         results = Results(trials, baseline=job.experiment.baseline_augmenter,
                           metrics=job.metrics, shown=job.shown, config=config, versions=versions,
                           planned=len(job.trials), capabilities=capabilities,
-                          family=job.experiment.holm, calibration=calibration)
+                          family=job.experiment.holm, calibration=calibration,
+                          reused=len(reused))
         if out is not None:
             # Stored so that 'augbench report' renders from the store without recomputing,
             # valid for exactly these stored trials.

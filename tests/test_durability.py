@@ -108,7 +108,9 @@ def test_more_augmenters_and_classifiers_extend_a_finished_experiment(
     assert sorted(set(executed)) == sorted(
         {("ros", c, s) for c in ("lr", "rf") for s in range(3)}
         | {(a, "rf", s) for a in ("none", "smote") for s in range(3)})
+    assert extended.reused == 6  # none and smote with lr, 3 seeds
     fresh = augbench.run(out=tmp_path / "fresh", **bigger)
+    assert fresh.reused == 0
     executed.clear()
     pd.testing.assert_frame_equal(extended.trials[NUMBERS], fresh.trials[NUMBERS])
     pd.testing.assert_frame_equal(extended.comparisons, fresh.comparisons)

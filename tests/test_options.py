@@ -119,8 +119,9 @@ def test_the_api_reads_options_as_the_command_line_does(shared_data: Path, tmp_p
 def test_a_report_of_a_partly_extended_folder_names_its_file(tmp_path: Path, capsys) -> None:
     out = tmp_path / "run"
     assert main(["run", *SMALL, "--out", str(out)]) == 0
-    assert main(["run", "--augmenters", "ros", *SMALL[2:], "--out", str(out)]) == 0
     capsys.readouterr()
+    assert main(["run", "--augmenters", "ros", *SMALL[2:], "--out", str(out)]) == 0
+    assert "4 of 4 trials ok (2 of them from the store)" in capsys.readouterr().err
     # The folder now holds none, smote and ros with lr, every trial of them.
     assert main(["report", str(out)]) == 0
     assert "planned trials" not in capsys.readouterr().err

@@ -65,6 +65,8 @@ class Results:
     versions: dict | None = None
     # Calibration bins of the trials' test predictions (see Store.calibration), where stored.
     calibration: pd.DataFrame | None = None
+    # Trials of the run taken from its store, finished by an earlier run (resumed or extended).
+    reused: int = 0
 
     def __post_init__(self) -> None:
         if not self.shown:
