@@ -11,6 +11,7 @@ from typing import Any, Callable
 import pandas as pd
 
 from augbench.errors import UsageError
+from augbench.execution.backends import refuse_an_unguarded_script
 from augbench.execution.loop import execute
 from augbench.execution.settings import Execution
 from augbench.experiment.plan import (
@@ -93,6 +94,10 @@ def run(
     out = Path(out) if out is not None else None
     if report and out is None:
         raise UsageError("report=True writes the figures and report.html into out=; give out.")
+    execution = execution or Execution()
+    if execution.executor == "local" and execution.jobs > 1:
+        # Before the store is touched: a refused script must leave a folder as it was.
+        refuse_an_unguarded_script()
     config, versions = experiment_config(job.experiment), job.versions()
     # Identity is content: an edited file (or another option applied to it) is another
     # experiment. The positive label is stored as it was chosen or inferred.
@@ -124,7 +129,7 @@ def run(
             for _, row in store.trials(reused).iterrows():
                 on_trial(TrialResult.from_row(row.to_dict()))
         todo = [t for t in job.trials if t.key not in done]
-        for result in execute(todo, job, execution or Execution()):
+        for result in execute(todo, job, execution):
             store.add(result.as_row(names))
             if on_trial:
                 on_trial(result)

@@ -50,7 +50,7 @@ def test_another_experiment_in_the_same_folder_is_refused_unless_overwritten(tmp
     augbench.run(out=tmp_path, **GRID)
     # A plugin parameter is part of the experiment's identity.
     other = {**GRID, "params": {"smote": {"k_neighbors": 3}}}
-    with pytest.raises(UsageError, match="another experiment \\(changed: params\\)"):
+    with pytest.raises(UsageError, match="another experiment \\(changed: params of smote\\)"):
         augbench.run(out=tmp_path, **other)
     augbench.run(out=tmp_path, overwrite=True, **other)
     assert _stored(tmp_path) == 16
@@ -131,7 +131,7 @@ def test_a_new_arm_brings_its_parameters_a_shared_arm_keeps_its_own(tmp_path: Pa
     augbench.run(out=tmp_path, **with_ros)
     assert load_results(tmp_path).config["params"] == {"ros": {"shrinkage": 0.5}}
     changed = {**with_ros, "params": {"ros": {"shrinkage": 1.0}}}
-    with pytest.raises(UsageError, match="another experiment \\(changed: params\\)"):
+    with pytest.raises(UsageError, match="another experiment \\(changed: params of ros\\)"):
         augbench.run(out=tmp_path, **changed)
 
 
@@ -285,7 +285,7 @@ import augbench
 
 {call}
 '''
-RUN = 'augbench.run(augmenters=("none", "smote"), seeds=2, sizes=(100,), jobs=2)'
+RUN = 'augbench.run(augmenters=("none", "smote"), seeds=2, sizes=(100,), jobs=2, out="res")'
 
 
 @pytest.mark.parametrize("call, line", [
@@ -302,7 +302,23 @@ def test_an_unguarded_script_is_refused_before_any_worker_starts(tmp_path: Path,
     assert proc.returncode == 1
     assert (f"UsageError: {script}:{line} starts a run with worker processes outside "
             '`if __name__ == "__main__":`') in proc.stderr
-    assert "while importing" not in proc.stderr  # no worker got as far as re-running it
+    assert "Traceback" not in proc.stderr.split("UsageError")[-1]  # no worker re-ran it
+    assert not (tmp_path / "res").exists()  # refused before the results folder was touched
+
+
+@pytest.mark.parametrize("source, guarded", [
+    ('if __name__ == "__main__":\n    run()\nrun()\n', [(2, 2)]),
+    ("if '__main__' == __name__ and ok:\n    run()\n", [(2, 2)]),
+    ('if __name__ != "__main__":\n    pass\nelse:\n    run()\n    run()\n', [(4, 5)]),
+    ('try:\n    if __name__ == "__main__":\n        run()\nexcept ValueError:\n    pass\n',
+     [(3, 3)]),
+    ('if __name__ == "__main__" or always:\n    run()\n', []),
+    ('if name == "__main__":\n    run()\n', []),
+])
+def test_the_blocks_only_a_main_script_runs(source: str, guarded: list) -> None:
+    from augbench.execution.backends import guarded_lines
+
+    assert guarded_lines(source) == guarded
 
 
 def test_workers_that_die_while_starting_fail_their_trials_without_a_hang(tmp_path: Path) -> None:
@@ -324,7 +340,10 @@ def test_workers_that_die_while_starting_fail_their_trials_without_a_hang(tmp_pa
 def test_a_guarded_script_runs_with_spawned_workers(tmp_path: Path) -> None:
     script = tmp_path / "study.py"
     script.write_text(SCRIPT.format(call=f'if "__main__" == __name__:\n    print(len({RUN}.trials))'))
+    temp = tmp_path / "temp"
+    temp.mkdir()
     proc = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
-                          timeout=300, cwd=tmp_path)
+                          timeout=300, cwd=tmp_path, env={**os.environ, "TMPDIR": str(temp)})
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "4"
+    assert not list(temp.glob("augbench-data-*"))  # the workers' copy of the data is removed

@@ -12,6 +12,8 @@ import os
 import pickle
 import sys
 import tempfile
+import weakref
+from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -64,7 +66,7 @@ class PoolBackend:
     def __init__(self, workers: int, datasets: Mapping[str, Dataset], spec: WorkerSpec) -> None:
         context = _start_method()
         data: Mapping[str, Dataset] | str = dict(datasets)
-        self._data_file = None
+        self._remove_data: Callable[[], Any] = lambda: None
         if context.get_start_method() == "spawn":
             # A spawned worker reads its arguments from a pipe only after importing the parent's
             # script; one that dies there (a script that fails on import) leaves the parent
@@ -72,7 +74,10 @@ class PoolBackend:
             with tempfile.NamedTemporaryFile(prefix="augbench-data-", suffix=".pickle",
                                              delete=False) as file:
                 pickle.dump(data, file, protocol=pickle.HIGHEST_PROTOCOL)
-            data = self._data_file = file.name
+            data = file.name
+            # The file holds the patients' rows: removed when the pool closes, and at the
+            # latest when this object is collected or the interpreter exits.
+            self._remove_data = weakref.finalize(self, _remove, file.name)
         self.pool = ProcessPoolExecutor(workers, mp_context=context,
                                         initializer=init_pool_worker,
                                         initargs=(data, spec, os.getpid()))
@@ -81,9 +86,14 @@ class PoolBackend:
         return self.pool.submit(run_pool_chunk, chunk)
 
     def close(self) -> None:
-        self.pool.shutdown(wait=True, cancel_futures=True)
-        if self._data_file is not None:
-            Path(self._data_file).unlink(missing_ok=True)
+        try:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+        finally:
+            self._remove_data()
+
+
+def _remove(path: str) -> None:
+    Path(path).unlink(missing_ok=True)
 
 
 def _start_method() -> Any:
@@ -96,18 +106,35 @@ def _start_method() -> Any:
     """
     import multiprocessing
 
-    forkable = "fork" in multiprocessing.get_all_start_methods() and "torch" not in sys.modules
+    forkable = _forkable()
     if not forkable:
-        # A spawned worker imports the parent's script; unguarded, the script starts the run
-        # again inside it, every worker dies the same way, and the pool waits on them for ever.
-        # So the parent refuses first; the worker's check is for what the parent cannot see.
-        where = _unguarded_call()
-        if where or getattr(multiprocessing.current_process(), "_inheriting", False):
-            raise UsageError(f"{where or 'your script'} starts a run with worker processes "
-                             "outside `if __name__ == \"__main__\":`; each worker imports the "
-                             "script and would start the run again. Put that code under the "
-                             "guard, as multiprocessing requires, or give jobs=1.")
+        refuse_an_unguarded_script()
     return multiprocessing.get_context("fork" if forkable else "spawn")
+
+
+def _forkable() -> bool:
+    import multiprocessing
+
+    return "fork" in multiprocessing.get_all_start_methods() and "torch" not in sys.modules
+
+
+def refuse_an_unguarded_script() -> None:
+    """Refuse a run with spawned workers started from the top level of an unguarded script.
+
+    A spawned worker imports the parent's script; unguarded, the script starts the run again
+    inside it and every worker dies the same way. The parent refuses first (the runner asks
+    before it touches the store); the worker's own check is for what the parent cannot see.
+    """
+    import multiprocessing
+
+    if _forkable():
+        return
+    where = _unguarded_call()
+    if where or getattr(multiprocessing.current_process(), "_inheriting", False):
+        raise UsageError(f"{where or 'your script'} starts a run with worker processes "
+                         "outside `if __name__ == \"__main__\":`; each worker imports the "
+                         "script and would start the run again. Put that code under the "
+                         "guard, as multiprocessing requires, or give jobs=1.")
 
 
 def _unguarded_call() -> str | None:
@@ -124,20 +151,37 @@ def _unguarded_call() -> str | None:
     if not path or not lines:
         return None
     try:
-        tree = ast.parse(Path(path).read_text(encoding="utf-8"))
+        guarded = guarded_lines(Path(path).read_text(encoding="utf-8"))
     except (OSError, SyntaxError, UnicodeDecodeError):
         return None
-    guarded = [(node.lineno, node.end_lineno) for node in tree.body
-               if isinstance(node, ast.If) and _is_main_guard(node.test)]
     outside = [line for line in lines if not any(a <= line <= b for a, b in guarded)]
     return f"{path}:{outside[0]}" if outside else None
 
 
-def _is_main_guard(test: ast.expr) -> bool:
-    """``__name__ == "__main__"``, either way round."""
-    if not (isinstance(test, ast.Compare) and len(test.ops) == 1
-            and isinstance(test.ops[0], ast.Eq)):
+def guarded_lines(source: str) -> list[tuple[int, int]]:
+    """The (first, last) lines of the blocks of a script that only run as ``__main__``."""
+    return [_lines(block) for node in ast.walk(ast.parse(source)) if isinstance(node, ast.If)
+            for block in _guarded_blocks(node) if block]
+
+
+def _guarded_blocks(node: ast.If) -> list[list[ast.stmt]]:
+    """The statements of ``node`` that a spawned worker never runs: the body of
+    ``if __name__ == "__main__"`` (alone or in an ``and``), the else of ``!=``."""
+    test = node.test
+    if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And):
+        return [node.body] if any(_compares_name(t, ast.Eq) for t in test.values) else []
+    if _compares_name(test, ast.Eq):
+        return [node.body]
+    return [node.orelse] if _compares_name(test, ast.NotEq) else []
+
+
+def _compares_name(test: ast.expr, op: type) -> bool:
+    """``__name__ <op> "__main__"``, either way round."""
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], op)):
         return False
-    sides = [test.left, *test.comparators]
-    return ({ast.unparse(s) for s in sides} == {"__name__", "'__main__'"})
+    return {ast.unparse(s) for s in (test.left, *test.comparators)} == {"__name__", "'__main__'"}
+
+
+def _lines(block: list[ast.stmt]) -> tuple[int, int]:
+    return block[0].lineno, block[-1].end_lineno
 

@@ -71,11 +71,11 @@ def _arms(config: dict[str, Any]) -> list[str]:
     return [name for kind in ARMS for name in config.get(kind) or ()]
 
 
-def _shared_params_differ(before: dict[str, Any], after: dict[str, Any]) -> bool:
-    """Whether an arm both configurations run has other parameters in one than in the other."""
+def _arms_with_other_params(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
+    """The arms both configurations run with other parameters in one than in the other."""
     shared = set(_arms(before)) & set(_arms(after))
     params = [config.get("params") or {} for config in (before, after)]
-    return any(params[0].get(name, {}) != params[1].get(name, {}) for name in shared)
+    return sorted(name for name in shared if params[0].get(name, {}) != params[1].get(name, {}))
 
 
 def extended(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
@@ -118,10 +118,10 @@ def _changes(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
     """The top-level keys that make ``after`` another experiment than ``before``; none when
     ``after`` is the same experiment or extends it."""
     old, new = _identity(before), _identity(after)
-    keys = {k for k in set(old) | set(new) if old.get(k) != new.get(k)}
-    if _shared_params_differ(before, after):
-        keys.add("params")
-    return sorted(keys)
+    keys = sorted(k for k in set(old) | set(new) if old.get(k) != new.get(k))
+    if arms := _arms_with_other_params(before, after):
+        keys.append(f"params of {', '.join(arms)}")
+    return keys
 
 
 def _json_value(value: Any) -> Any:
@@ -194,27 +194,42 @@ class Store:
             store = cls(":memory:")
         else:
             store = cls(_writable(out) / STORE_NAME)
+        # One write transaction from reading the stored configuration to writing the merged
+        # one: two commands extending one folder at once must not drop each other's arms.
+        store.db.execute("BEGIN IMMEDIATE")
+        try:
+            config = store._adopt(out, config, versions, overwrite)
+        except BaseException:
+            store.db.execute("ROLLBACK")
+            store.close()
+            raise
+        store.db.execute("COMMIT")
+        return store
+
+    def _adopt(self, out: Path | None, config: dict[str, Any], versions: dict[str, str],
+               overwrite: bool) -> dict[str, Any]:
+        """Make ``config`` this store's experiment, or extend the stored one with it; returns
+        the experiment the store now holds."""
         # Compared by content, not by the stored hash, so that a store keeps its identity when
         # the hash's definition changes (as when arms became extensible).
-        stored = store.meta("config")
+        stored = self.meta("config")
         if stored is not None:
             before = json.loads(stored)
             if changed := _changes(before, config):
                 if not overwrite:
-                    store.close()
                     raise UsageError(
                         f"{out} holds the results of another experiment (changed: "
                         f"{', '.join(changed)}); choose another --out, or add --overwrite to "
                         "replace them.")
-                store.db.execute("DELETE FROM trials")
+                self.db.execute("DELETE FROM trials")
             else:
                 # More seeds or arms extend the experiment; the stored configuration names all.
                 config = extended(before, config)
-        store.set_meta(config_hash=config_hash(config), config=json.dumps(config, sort_keys=True),
-                       versions=json.dumps(versions, sort_keys=True))
-        if store.meta("created") is None:
-            store.set_meta(created=time.strftime("%Y-%m-%dT%H:%M:%S%z"))
-        return store
+        self.set_meta(config_hash=config_hash(config), config=json.dumps(config, sort_keys=True),
+                      versions=json.dumps(versions, sort_keys=True))
+        if self.meta("created") is None:
+            self.set_meta(created=time.strftime("%Y-%m-%dT%H:%M:%S%z"))
+        return config
 
     @classmethod
     def open_existing(cls, out: Path) -> "Store":
