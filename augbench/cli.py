@@ -287,7 +287,14 @@ def _run(args: argparse.Namespace, run_parser: argparse.ArgumentParser,
         err.print(f"interrupted: the finished trials are in {args.out / 'trials.csv'}")
         return 130
     (args.out / CONFIG_NAME).write_text(_folder_toml(args, file_settings, run_parser))
-    return _finish(results, console, err, args.out, html=args.report)
+    code = _finish(results, console, err, args.out, html=args.report)
+    held, planned = results.folder
+    if held < planned:
+        err.print(f"note: {args.out} holds {held} of the {planned} trials of its experiment "
+                  "(earlier commands added augmenters, classifiers or seeds that this one did "
+                  f"not run); 'augbench run --config {args.out / CONFIG_NAME}' runs the rest.",
+                  markup=False, highlight=False, soft_wrap=True)
+    return code
 
 
 def _finish(results: Any, console: Any, err: Any, out: Path, *, plots: bool = False,

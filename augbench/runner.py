@@ -138,7 +138,8 @@ def run(
                           metrics=job.metrics, shown=job.shown, config=config, versions=versions,
                           planned=len(job.trials), capabilities=capabilities,
                           family=job.experiment.holm, calibration=calibration,
-                          reused=len(reused))
+                          reused=len(reused),
+                          folder=None if out is None else (store.count(), _planned(job, whole)))
         if out is not None:
             # Stored so that 'augbench report' renders from the store without recomputing,
             # valid for exactly these stored trials.

@@ -252,6 +252,10 @@ class Store:
         rows = self.db.execute(f"SELECT {', '.join(KEY_COLUMNS)} FROM trials WHERE status = 'ok'")
         return {_python_key(r) for r in rows}
 
+    def count(self) -> int:
+        """How many trials are stored, whatever their status."""
+        return self.db.execute("SELECT COUNT(*) FROM trials").fetchone()[0]
+
     def add(self, row: dict[str, Any]) -> None:
         """Record one finished trial, replacing an earlier attempt at the same trial."""
         self.db.execute(

@@ -67,6 +67,9 @@ class Results:
     calibration: pd.DataFrame | None = None
     # Trials of the run taken from its store, finished by an earlier run (resumed or extended).
     reused: int = 0
+    # After a run into a folder: (trials the folder holds, trials its experiment plans). More
+    # are planned than held when commands extended it with arms or seeds they did not all run.
+    folder: tuple[int, int] | None = None
 
     def __post_init__(self) -> None:
         if not self.shown:
