@@ -290,9 +290,9 @@ def _run(args: argparse.Namespace, run_parser: argparse.ArgumentParser,
     code = _finish(results, console, err, args.out, html=args.report)
     held, planned = results.folder
     if held < planned:
-        err.print(f"note: {args.out} holds {held} of the {planned} trials of its experiment "
-                  "(earlier commands added augmenters, classifiers or seeds that this one did "
-                  f"not run); 'augbench run --config {args.out / CONFIG_NAME}' runs the rest.",
+        err.print(f"note: {args.out} holds {held} of the {planned} trials of its experiment, "
+                  "whose augmenters, classifiers and seeds come from several commands; "
+                  f"'augbench run --config {args.out / CONFIG_NAME}' runs the rest.",
                   markup=False, highlight=False, soft_wrap=True)
     return code
 

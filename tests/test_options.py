@@ -127,9 +127,9 @@ def test_a_report_of_a_partly_extended_folder_names_its_file(tmp_path: Path, cap
     assert "planned trials" not in capsys.readouterr().err
     assert main(["run", "--augmenters", "ros", "--classifiers", "rf", *SMALL[2:],
                  "--out", str(out)]) == 0
-    assert (f"note: {out} holds 10 of the 12 trials of its experiment (earlier commands added "
-            "augmenters, classifiers or seeds that this one did not run); 'augbench run "
-            f"--config {out / 'config.toml'}' runs the rest.") in capsys.readouterr().err
+    assert (f"note: {out} holds 10 of the 12 trials of its experiment, whose augmenters, "
+            "classifiers and seeds come from several commands; 'augbench run --config "
+            f"{out / 'config.toml'}' runs the rest.") in capsys.readouterr().err
     assert main(["report", str(out)]) == 0  # smote with rf never ran
     assert (f"warning: 10 of the 12 planned trials are stored; running 'augbench run --config "
             f"{out / 'config.toml'}' finishes them.") in capsys.readouterr().err
