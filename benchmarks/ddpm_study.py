@@ -28,11 +28,12 @@ from gan_study import (
     DATA,
     TABLES,
     TRAIN,
+    Columns,
     detection_auc,
     fit_input,
     load,
-    reference_table_rows,
     split,
+    with_references,
 )
 
 import augbench
@@ -63,10 +64,7 @@ def generated(name: str, params: dict[str, Any], splits: list, seeds: list[int])
     return [X_res.iloc[len(X):] for (X, _), (X_res, _) in zip(inputs, outputs)]
 
 
-def _line(row: dict[str, Any], tables: list[str]) -> str:
-    mean = np.mean([row[t] for t in tables])
-    cells = "".join(f"{row[t]:>11.3f}" for t in tables)
-    return f"{row['setting']:<24}{cells}{mean:>9.3f}{row['seconds']:>9.1f}"
+COLUMNS = Columns(24, "seconds", "train s")
 
 
 def study(tables: list[str], seeds: list[int], settings: list[str]) -> pd.DataFrame:
@@ -83,11 +81,8 @@ def study(tables: list[str], seeds: list[int], settings: list[str]) -> pd.DataFr
             row[table] = np.mean([detection_auc(hold, syn, s) for (_, hold, _), syn, s
                                   in zip(splits[table], made, seeds)])
         rows.append(row)
-        print(_line(row, tables), flush=True)
-    for row in reference_table_rows(tables, splits, seeds, "seconds"):
-        rows.append(row)
-        print(_line(row, tables), flush=True)
-    return pd.DataFrame(rows)
+        print(COLUMNS.line(row, tables), flush=True)
+    return with_references(rows, tables, splits, seeds, COLUMNS)
 
 
 def main() -> None:
@@ -104,7 +99,7 @@ def main() -> None:
     tables = args.tables.split(",")
     print(f"Detection ROC-AUC, real held-out minority vs synthetic (0.5 = indistinguishable); "
           f"{TRAIN} training minority rows, {args.seeds} seeds per table")
-    print(f"{'setting':<24}" + "".join(f"{t:>11}" for t in tables) + f"{'mean':>9}{'train s':>9}")
+    print(COLUMNS.header(tables))
     study(tables, list(range(args.seeds)), args.settings.split(";"))
 
 

@@ -45,7 +45,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from gan_study import DATA, TABLES, detection_auc, fit_input, load, reference_table_rows, split
+from gan_study import DATA, TABLES, Columns, detection_auc, fit_input, load, split, with_references
 
 import augbench
 
@@ -74,10 +74,7 @@ def generated(name: str, params: dict[str, Any], train: pd.DataFrame, majority: 
     return X_res.iloc[len(X):], time.process_time() - start
 
 
-def _line(row: dict[str, Any], tables: list[str]) -> str:
-    mean = np.mean([row[t] for t in tables])
-    cells = "".join(f"{row[t]:>11.3f}" for t in tables)
-    return f"{row['setting']:<22}{cells}{mean:>9.3f}{row['cpu s/fit']:>11.2f}"
+COLUMNS = Columns(22, "cpu s/fit", "cpu s/fit", cost_width=11, cost_digits=2)
 
 
 def study(tables: list[str], seeds: list[int], settings: list[str]) -> pd.DataFrame:
@@ -97,11 +94,8 @@ def study(tables: list[str], seeds: list[int], settings: list[str]) -> pd.DataFr
             row[table] = float(np.mean(aucs))
         row["cpu s/fit"] = float(np.mean(seconds))
         rows.append(row)
-        print(_line(row, tables), flush=True)
-    for row in reference_table_rows(tables, splits, seeds, "cpu s/fit"):
-        rows.append(row)
-        print(_line(row, tables), flush=True)
-    return pd.DataFrame(rows)
+        print(COLUMNS.line(row, tables), flush=True)
+    return with_references(rows, tables, splits, seeds, COLUMNS)
 
 
 def main() -> None:
@@ -122,7 +116,7 @@ def main() -> None:
         raise SystemExit(f"unknown settings {unknown}; choose from {list(SETTINGS)}")
     print("Detection ROC-AUC, real held-out minority vs synthetic (0.5 = indistinguishable); "
           f"up to 120 training minority rows, {args.seeds} seeds per table")
-    print(f"{'setting':<22}" + "".join(f"{t:>11}" for t in tables) + f"{'mean':>9}{'cpu s/fit':>11}")
+    print(COLUMNS.header(tables))
     study(tables, list(range(args.seeds)), settings)
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -136,6 +137,40 @@ def reference_table_rows(tables: list[str], splits: dict, seeds: list[int],
     return rows
 
 
+@dataclass(frozen=True)
+class Columns:
+    """How a study prints its rows: the setting, one detection AUC per table, their mean, and
+    the cost of a fit (row key ``cost``, headed ``cost_header``)."""
+
+    width: int
+    cost: str
+    cost_header: str
+    cost_width: int = 9
+    cost_digits: int = 1
+
+    def header(self, tables: list[str]) -> str:
+        return (f"{'setting':<{self.width}}" + "".join(f"{t:>11}" for t in tables)
+                + f"{'mean':>9}{self.cost_header:>{self.cost_width}}")
+
+    def line(self, row: dict[str, Any], tables: list[str]) -> str:
+        mean = np.mean([row[t] for t in tables])
+        cells = "".join(f"{row[t]:>11.3f}" for t in tables)
+        return (f"{row['setting']:<{self.width}}{cells}{mean:>9.3f}"
+                f"{row[self.cost]:>{self.cost_width}.{self.cost_digits}f}")
+
+
+def with_references(rows: list[dict[str, Any]], tables: list[str], splits: dict,
+                    seeds: list[int], columns: Columns) -> pd.DataFrame:
+    """``rows`` and the reference methods' rows, printed as they come, as one frame."""
+    for row in reference_table_rows(tables, splits, seeds, columns.cost):
+        rows.append(row)
+        print(columns.line(row, tables), flush=True)
+    return pd.DataFrame(rows)
+
+
+COLUMNS = Columns(28, "seconds", "train s")
+
+
 def study(tables: list[str], seeds: list[int]) -> pd.DataFrame:
     data = {name: load(name) for name in tables}
     splits = {name: [split(ds, s) for s in seeds] for name, ds in data.items()}
@@ -149,17 +184,8 @@ def study(tables: list[str], seeds: list[int]) -> pd.DataFrame:
             row[name] = np.mean([detection_auc(hold, syn, s) for (_, hold, _), syn, s
                                  in zip(splits[name], made, seeds)])
         rows.append(row)
-        print(_line(row, tables), flush=True)
-    for row in reference_table_rows(tables, splits, seeds, "seconds"):
-        rows.append(row)
-        print(_line(row, tables), flush=True)
-    return pd.DataFrame(rows)
-
-
-def _line(row: dict[str, Any], tables: list[str]) -> str:
-    mean = np.mean([row[t] for t in tables])
-    cells = "".join(f"{row[t]:>11.3f}" for t in tables)
-    return f"{row['setting']:<28}{cells}{mean:>9.3f}{row['seconds']:>9.1f}"
+        print(COLUMNS.line(row, tables), flush=True)
+    return with_references(rows, tables, splits, seeds, COLUMNS)
 
 
 def downstream(tables: list[str], seeds: int) -> pd.DataFrame:
@@ -189,7 +215,7 @@ def main() -> None:
     tables = list(TABLES)
     print(f"Detection ROC-AUC, real held-out minority vs synthetic (0.5 = indistinguishable); "
           f"{TRAIN} training minority rows, {args.seeds} seeds per table")
-    print(f"{'setting':<28}" + "".join(f"{t:>11}" for t in tables) + f"{'mean':>9}{'train s':>9}")
+    print(COLUMNS.header(tables))
     study(tables, list(range(args.seeds)))
     if not args.no_downstream:
         pd.set_option("display.width", 120)

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -9,6 +11,20 @@ import pytest
 from augbench.plugin.manager import Registry, make_plugin_manager
 
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+
+
+def assert_light_plugin(module: str, heavy: set[str], augmenters: set[str],
+                        metrics: set[str] | None = None) -> None:
+    """In a fresh interpreter, importing plugin ``module`` and calling its hooks loads none of
+    the ``heavy`` packages (so ``augbench plugins`` and start-up stay fast), and the hooks give
+    these names."""
+    hooks = f"assert set(p.augbench_augmenters()) == {augmenters!r}; "
+    if metrics is not None:
+        hooks += f"assert set(p.augbench_metrics()) == {metrics!r}; "
+    loaded = (f"loaded = {heavy!r} & {{m.split('.')[0] for m in sys.modules}}; "
+              "assert not loaded, loaded; ")
+    code = f"import importlib, sys; p = importlib.import_module({module!r}); {loaded}{hooks}{loaded}"
+    subprocess.run([sys.executable, "-c", code], check=True)
 
 
 @pytest.fixture

@@ -4,13 +4,12 @@ budget spent against its target, and a run that records it."""
 from __future__ import annotations
 
 import math
-import subprocess
 import sys
 
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import added
+from conftest import added, assert_light_plugin
 
 pytest.importorskip("opacus", reason="the dpgan augmenter needs the optional extra augbench[dp]")
 from augbench_plugins import dpgan  # noqa: E402 (after importorskip)
@@ -26,11 +25,7 @@ FAST = {"epochs": 5}
 
 
 def test_plugin_module_is_light_and_registers_the_augmenter_and_the_metric(registry) -> None:
-    code = ("import sys, augbench_plugins.dpgan as d; "
-            "assert 'torch' not in sys.modules and 'opacus' not in sys.modules; "
-            "assert set(d.augbench_augmenters()) == {'dpgan'}; "
-            "assert set(d.augbench_metrics()) == {'dp_epsilon'}")
-    subprocess.run([sys.executable, "-c", code], check=True)
+    assert_light_plugin("augbench_plugins.dpgan", {"torch", "opacus"}, {"dpgan"}, {"dp_epsilon"})
     made = registry.create("augmenters", "dpgan", epsilon=2.0)
     assert isinstance(made, DpGanAugmenter) and made.epsilon == 2.0
     capabilities = registry.capabilities("augmenters", "dpgan", made)

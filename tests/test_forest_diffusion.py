@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import added
+from conftest import added, assert_light_plugin
 
 pytest.importorskip("ForestDiffusion", reason="the forest-diffusion augmenter needs the optional extra "
                                               "augbench[forest]")
@@ -46,10 +43,8 @@ def dependent_table(n: int = 300, seed: int = 0) -> tuple[pd.DataFrame, np.ndarr
 
 
 def test_plugin_module_is_light_and_registered(registry) -> None:
-    code = ("import sys, augbench_plugins.forest_diffusion as f; "
-            "assert 'xgboost' not in sys.modules and 'ForestDiffusion' not in sys.modules; "
-            "assert set(f.augbench_augmenters()) == {'forest-diffusion'}")
-    subprocess.run([sys.executable, "-c", code], check=True)
+    assert_light_plugin("augbench_plugins.forest_diffusion", {"xgboost", "ForestDiffusion"},
+                        {"forest-diffusion"})
     assert registry.get("augmenters", "forest-diffusion").plugin == "forest-diffusion"
     made = registry.create("augmenters", "forest-diffusion", random_state=0, n_t=7)
     assert isinstance(made, ForestDiffusionAugmenter) and made.n_t == 7
