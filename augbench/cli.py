@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import errno
 import sys
 from pathlib import Path
 from typing import Any, NoReturn, Sequence
@@ -12,6 +13,8 @@ from augbench.defaults import DEFAULT_NA_VALUES, DEFAULT_OUT, DEFAULT_SEEDS, DEF
 from augbench.errors import UsageError
 
 CONFIG_NAME = "config.toml"
+# Errors of writing a file that are the machine's, not augbench's: said in one line.
+WRITE_ERRORS = (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -261,6 +264,13 @@ def _run(args: argparse.Namespace, run_parser: argparse.ArgumentParser,
     if exp.prevalence:
         shares = ", ".join(f"{100 * p:.3g}%" for p in exp.prevalence)
         thinned = f"; thinned per seed to prevalence {shares}"
+    for note in job.notes:
+        err.print(note, markup=False, highlight=False, soft_wrap=True)
+    if execution.executor == "local" and jobs > available_cores():
+        err.print(f"warning: --jobs {jobs} is more than the {available_cores()} cores this "
+                  "process may use: the workers share them, which is no faster, and each holds "
+                  f"its own copy of the data and models in memory; --jobs {available_cores()} "
+                  "uses every core.", markup=False, highlight=False, soft_wrap=True)
     for ds in job.datasets.values():
         if not args.quiet:
             err.print(f"data: {ds.describe()}{thinned}", markup=False, highlight=False,
@@ -372,6 +382,8 @@ def _plugins() -> int:
         dist, version = registry.provider(name)
         provides = "\n".join(f"{kind}: {', '.join(names)}" for kind, names in by_plugin[name].items())
         table.add_row(name, provides, dist, version)
+    for name, reason in sorted(registry.skipped.items()):
+        table.add_row(name, f"left out: {reason}", "-", "-")
     Console().print(table)
     return 0
 
@@ -392,17 +404,41 @@ def _datasets() -> int:
     return 0
 
 
+def _say_skipped_plugins() -> None:
+    """A ``warning:`` line for each installed plugin left out as broken; the commands go on
+    without it."""
+    import warnings
+
+    from augbench.plugin.manager import default_registry, skipped_plugin_lines
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # said here, once, as a line of its own
+        registry = default_registry()
+    for line in skipped_plugin_lines(registry.skipped):
+        print(line, file=sys.stderr)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     try:
         argv = list(sys.argv[1:] if argv is None else argv)
         parser = build_parser()
         args = parser.parse_args(argv)
+        if args.command != "report":  # a report reads its metric specs from the store
+            _say_skipped_plugins()
         after = argv[argv.index("run") + 1:] if "run" in argv else []
         command = {"run": lambda: _run(args, parser.run_parser, after), "report": lambda: _report(args),
                    "plugins": _plugins, "datasets": _datasets}
         return command[args.command]()
     except UsageError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        if exc.errno not in WRITE_ERRORS:
+            raise
+        # A file augbench writes beside the store (config.toml, an export): the store keeps
+        # every finished trial.
+        print(f"error: cannot write {exc.filename or 'a results file'}: {exc.strerror}; make "
+              "room or fix the permissions, then run the command again.", file=sys.stderr)
         return 2
 
 

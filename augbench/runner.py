@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import io
 import json
@@ -25,7 +26,7 @@ from augbench.experiment.plan import (
 from augbench.plugin.manager import Registry
 from augbench.plugin.metric import Metric
 from augbench.results.row import TrialResult
-from augbench.results.store import Store, experiment_config
+from augbench.results.store import STORE_NAME, Store, experiment_config
 from augbench.results.tables import Results
 
 # Keywords of run() named as the command line's options, beside the Experiment's own fields.
@@ -145,16 +146,25 @@ def run(
             # valid for exactly these stored trials.
             store.set_meta(comparisons=results.comparisons.to_json(orient="split"),
                            comparisons_digest=store.trials_digest(keys))
-            results.write(out)
-            if report:
-                from augbench.reporting.html import write_html
-                from augbench.reporting.plots import write_plots
+            try:
+                results.write(out)
+                if report:
+                    from augbench.reporting.html import write_html
+                    from augbench.reporting.plots import write_plots
 
-                write_html(results, out / "report.html", write_plots(results, out / "plots"))
+                    write_html(results, out / "report.html", write_plots(results, out / "plots"))
+            except OSError as exc:  # a full disk, a folder made read-only meanwhile
+                raise UsageError(f"cannot write {exc.filename or out}: {exc.strerror or exc}. "
+                                 f"Every trial is stored in {out / STORE_NAME}: make room (or "
+                                 f"fix the permissions), then 'augbench report {out}' writes the "
+                                 "tables.") from None
     except BaseException:
-        if out is not None and len(partial := store.trials()):
-            # An interrupted or failed run still exports whatever finished.
-            partial.to_csv(out / "trials.csv", index=False)
+        if out is not None:
+            # An interrupted or failed run still exports whatever finished, where it can: the
+            # store keeps every finished trial either way.
+            with contextlib.suppress(OSError, UsageError):
+                if len(partial := store.trials()):
+                    partial.to_csv(out / "trials.csv", index=False)
         raise
     finally:
         store.close()

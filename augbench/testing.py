@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from augbench.plugin.capabilities import Capabilities, read_capabilities
+from augbench.plugin.contract import ContractViolation, check_rows
 
 
 def make_mixed_table(n: int = 120, positive_share: float = 0.25,
@@ -77,29 +78,14 @@ def _expect(condition: bool, expected: str, got: str, fix: str) -> None:
 def check_output(X: pd.DataFrame, y: np.ndarray, X_res: Any, y_res: Any, ratio: float | None,
                  name: str = "augmenter", approximate: bool = False) -> None:
     """The rules every augmenter output follows; ``ratio=None`` for one that adds no rows."""
-    fix_rows = "return the input rows first, unchanged, then the added rows"
-    _expect(isinstance(X_res, pd.DataFrame), "X_res to be a DataFrame",
-            type(X_res).__name__, "return a DataFrame when given one")
-    _expect(list(X_res.columns) == list(X.columns), f"the input's columns {list(X.columns)}",
-            f"{list(X_res.columns)}", "keep every column, in order")
+    try:
+        # The rules the runner checks on every trial, then those only a conformance test checks.
+        X_res, y_res = check_rows(X, y, X_res, y_res, name)
+    except ContractViolation as exc:
+        raise CheckFailed(exc.expected, exc.got, exc.fix) from None
     changed = {c: str(t) for c, t in X_res.dtypes.items() if c in X and X[c].dtype != t}
     _expect(not changed, "the input's dtypes", f"changed dtypes {changed}",
             "cast the output back with X_res.astype(X.dtypes.to_dict())")
-    y_res = np.asarray(y_res).ravel()
-    _expect(len(X_res) == len(y_res), "as many labels as rows",
-            f"{len(X_res)} rows and {len(y_res)} labels", "return one label per row")
-    _expect(len(X_res) >= len(X), f"at least the {len(X)} input rows", f"{len(X_res)} rows",
-            "only add rows; never drop one")
-    head = X_res.iloc[: len(X)].reset_index(drop=True)
-    try:
-        pd.testing.assert_frame_equal(head, X.reset_index(drop=True), check_dtype=False)
-    except AssertionError as exc:
-        raise CheckFailed("the first len(X) rows to be the input, unchanged",
-                          " ".join(str(exc).split())[:200], fix_rows) from None
-    _expect(np.array_equal(y_res[: len(y)], y), "the first len(y) labels unchanged",
-            "changed labels", fix_rows)
-    _expect(bool(np.all(y_res[len(y):] == 1)), "added rows of the minority class (1) only",
-            f"labels {sorted(set(y_res[len(y):].tolist()))}", "label every added row 1")
     _expect(not X_res.isna().any().any(), "no missing values",
             f"missing values in {list(X_res.columns[X_res.isna().any()])}",
             "generate complete rows")

@@ -50,4 +50,11 @@ class SmoteAugmenter(TableOverSampler):
             sampler = SMOTEN(**common)
         else:
             sampler = SMOTENC(categorical_features=categorical, **common)
-        return sampler.fit_resample(X, y)
+        # imbalanced-learn casts an interpolated value back to an integer column's dtype, which
+        # truncates towards zero (a 0/1 flag interpolated to 0.9 becomes 0): integer columns are
+        # interpolated as floats and rounded to the nearest whole number instead.
+        whole = {c: X[c].dtype for c in X.columns if X[c].dtype.kind in "iu"}
+        X_res, y_res = sampler.fit_resample(X.astype({c: float for c in whole}), y)
+        if whole:
+            X_res = X_res.astype({c: float for c in whole}).round().astype(whole)
+        return X_res, y_res

@@ -1,5 +1,6 @@
-"""An augbench plugin whose augmenters misbehave on purpose: one kills its worker process, one
-sleeps. Tests load it by module name, so worker processes can load it too."""
+"""An augbench plugin whose augmenters misbehave on purpose: they kill or crash their worker
+process, sleep, fail now and then, or break the contract. Tests load it by module name, so
+worker processes can load it too."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import os
 import time
 
 import numpy as np
+import pandas as pd
 from sklearn.base import BaseEstimator
 
 import augbench
@@ -26,6 +28,33 @@ class Crash(BaseEstimator):
         if self.random_state == derive_seed(self.crash_seed, "augment", self.crash_size):
             os._exit(9)  # as an out-of-memory kill or a segfault would end it
         return X, np.asarray(y)
+
+
+class Segfault(BaseEstimator):
+    """Crashes its process with a segmentation fault, as a bug in native code does."""
+
+    def __init__(self, sampling_strategy=1.0, random_state=None):
+        self.sampling_strategy = sampling_strategy
+        self.random_state = random_state
+
+    def fit_resample(self, X, y):
+        import ctypes
+
+        ctypes.string_at(0)  # reads address 0: SIGSEGV
+        return X, np.asarray(y)
+
+
+class NegativeRows(BaseEstimator):
+    """Adds copies of the majority rows, labelled 0: against the contract."""
+
+    def __init__(self, sampling_strategy=1.0, random_state=None):
+        self.sampling_strategy = sampling_strategy
+        self.random_state = random_state
+
+    def fit_resample(self, X, y):
+        y = np.asarray(y)
+        extra = X[y == 0].iloc[:5]
+        return pd.concat([X, extra], ignore_index=True), np.r_[y, np.zeros(len(extra), int)]
 
 
 class Sleep(BaseEstimator):
@@ -73,4 +102,5 @@ class Flaky(BaseEstimator):
 
 @augbench.hookimpl
 def augbench_augmenters() -> dict:
-    return {"crash": Crash, "sleep": Sleep, "slow-import": SlowImport, "flaky": Flaky}
+    return {"crash": Crash, "sleep": Sleep, "slow-import": SlowImport, "flaky": Flaky,
+            "segfault": Segfault, "negative-rows": NegativeRows}

@@ -35,9 +35,10 @@ def test_score_matches_scikit_learn() -> None:
     assert got["brier"] == pytest.approx(skm.brier_score_loss(y, p))
 
 
-def test_no_positive_prediction_scores_zero_precision() -> None:
+def test_precision_is_undefined_when_no_patient_is_flagged_positive() -> None:
     got = score(np.array([0, 1, 0, 1]), np.array([0.1, 0.2, 0.3, 0.4]))
-    assert got["precision"] == 0.0 and got["recall"] == 0.0 and got["roc_auc"] == 0.75
+    assert np.isnan(got["precision"]) and got["recall"] == 0.0 and got["roc_auc"] == 0.75
+    assert got["f1"] == 0.0  # 2tp / (2tp + fp + fn) with positives to find: defined, and 0
 
 
 def test_t_interval_by_hand() -> None:

@@ -12,8 +12,10 @@ from augbench.plugin.metric import Metric, MetricInput, calibration_bins
 
 
 def _ratio(num: float, den: float) -> float:
-    # scikit-learn's zero_division=0 convention: an undefined ratio scores 0.
-    return float(num / den) if den else 0.0
+    # Undefined is not zero: precision when no patient is flagged positive is no number, and a
+    # 0 there would rank a classifier that flags nobody below one that flags some (scikit-learn's
+    # zero_division=0). Summaries average the defined values and count the others.
+    return float(num / den) if den else float("nan")
 
 
 def _confusion(inp: MetricInput) -> tuple[float, float, float, float]:

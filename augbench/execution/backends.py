@@ -67,7 +67,7 @@ class PoolBackend:
         context = _start_method()
         data: Mapping[str, Dataset] | str = dict(datasets)
         self._remove_data: Callable[[], Any] = lambda: None
-        if context.get_start_method() == "spawn":
+        if context.get_start_method() != "fork":
             # A spawned worker reads its arguments from a pipe only after importing the parent's
             # script; one that dies there (a script that fails on import) leaves the parent
             # blocked writing data larger than the pipe's buffer, for ever. A file's path is small.
@@ -80,7 +80,7 @@ class PoolBackend:
             self._remove_data = weakref.finalize(self, _remove, file.name)
         self.pool = ProcessPoolExecutor(workers, mp_context=context,
                                         initializer=init_pool_worker,
-                                        initargs=(data, spec, os.getpid()))
+                                        initargs=(data, spec, os.getpid(), dict(os.environ)))
 
     def submit(self, chunk: list[Trial]) -> Future:
         return self.pool.submit(run_pool_chunk, chunk)
@@ -96,19 +96,28 @@ def _remove(path: str) -> None:
     Path(path).unlink(missing_ok=True)
 
 
+# Imported once by the fork server, so that each worker it forks starts with them loaded.
+FORKSERVER_PRELOAD = ["augbench.execution.worker"]
+
+
 def _start_method() -> Any:
-    """fork where it is safe, else spawn.
+    """fork where it is safe, else a fork server, else spawn.
 
     A forked worker starts at once with the parent's imports, where a spawned one spends seconds
     importing pandas and scikit-learn again: on a 2-core machine that start-up is a fifth of a
     typical run. A parent that has loaded torch may hold OpenMP threads, which a forked child can
-    deadlock on, so such a parent spawns.
+    deadlock on; it starts its workers from a fork server instead, a clean process started once
+    (importing augbench's worker modules) that forks each worker in milliseconds.
     """
     import multiprocessing
 
     forkable = _forkable()
     if not forkable:
         refuse_an_unguarded_script()
+        if "forkserver" in multiprocessing.get_all_start_methods():
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(FORKSERVER_PRELOAD)
+            return context
     return multiprocessing.get_context("fork" if forkable else "spawn")
 
 
@@ -116,6 +125,24 @@ def _forkable() -> bool:
     import multiprocessing
 
     return "fork" in multiprocessing.get_all_start_methods() and "torch" not in sys.modules
+
+
+def can_start_workers() -> bool:
+    """Whether worker processes can start here: forked, or spawned from a script that keeps its
+    run under ``if __name__ == "__main__":`` (or from no script: ``-c``, a notebook)."""
+    import multiprocessing
+
+    if _forkable():
+        return True
+    return not _main_unreadable() and not _unguarded_call() and not getattr(
+        multiprocessing.current_process(), "_inheriting", False)
+
+
+def _main_unreadable() -> bool:
+    """A ``__main__`` with a file name but no file (a script piped to ``python -``): a spawned
+    worker would fail to import it."""
+    path = getattr(sys.modules.get("__main__"), "__file__", None)
+    return path is not None and not Path(path).is_file()
 
 
 def refuse_an_unguarded_script() -> None:
@@ -129,6 +156,10 @@ def refuse_an_unguarded_script() -> None:
 
     if _forkable():
         return
+    if _main_unreadable():
+        raise UsageError("a script read from standard input cannot start worker processes: "
+                         "each worker imports the script from its file. Save it to a file and "
+                         "run that, or give jobs=1.")
     where = _unguarded_call()
     if where or getattr(multiprocessing.current_process(), "_inheriting", False):
         raise UsageError(f"{where or 'your script'} starts a run with worker processes "

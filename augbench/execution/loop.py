@@ -4,7 +4,9 @@ Backends (this process, a process pool, Ray) only submit chunks; everything that
 a run records lives here, so every backend behaves the same:
 
 - a chunk whose worker dies (out of memory, a segfault, a kill) is retried alone in a fresh
-  backend; if it dies again its trials are recorded as failed with ``crash: ...``;
+  backend; if it dies again it is split, the trials of each augmenter apart and then each trial
+  alone, so that only the trials whose worker dies are recorded as failed (``crash: ...``) and
+  one broken augmenter never fails the others' trials of the same seeds;
 - a chunk that raises (a bug outside any one trial) has its trials recorded as failed with the
   error, and the run goes on (``--fail-fast`` re-raises it instead);
 - at most two chunks per job are in flight, so workers never wait and memory stays bounded.
@@ -17,7 +19,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, wait
 from contextlib import contextmanager
 
 from augbench.errors import UsageError
-from augbench.execution.backends import Backend, InProcessBackend, PoolBackend
+from augbench.execution.backends import Backend, InProcessBackend, PoolBackend, can_start_workers
 from augbench.execution.settings import Execution
 from augbench.execution.worker import WorkerSpec
 from augbench.experiment.plan import Plan
@@ -59,16 +61,25 @@ def execute(trials: Sequence[Trial], plan: Plan, execution: Execution) -> Iterat
 @contextmanager
 def _backends(plan: Plan, execution: Execution,
               work: list[list[Trial]]) -> Iterator[Callable[[int], Backend]]:
-    """A maker of backends with ``n`` workers for this run's executor."""
-    if execution.executor == "local" and (execution.jobs == 1 or len(work) == 1):
+    """A maker of backends with ``n`` workers for this run's executor.
+
+    One local job runs in a worker process too, so that a trial that kills its process (a
+    segfault in a plugin's native code) becomes a crash row instead of ending the run; it runs
+    in this process only where a worker cannot: ``--fail-fast`` (which shows the traceback
+    here), plugins registered by hand, or a script that cannot spawn workers (see
+    :func:`~augbench.execution.backends.can_start_workers`).
+    """
+    local = execution.executor == "local"
+    if local and (execution.fail_fast or (execution.jobs == 1 and (
+            plan.registry.recipe is None or not can_start_workers()))):
         runner = TrialRunner(plan.datasets, plan.registry, fail_fast=execution.fail_fast,
                              timeout=execution.trial_timeout, metrics=plan.metrics)
         yield lambda workers: InProcessBackend(runner)
         return
     if plan.registry.recipe is None:
         raise UsageError("plugins registered by hand in this process cannot reach worker "
-                         "processes; build the registry with augbench.plugins.make_registry, "
-                         "or use one job.")
+                         "processes; build the registry with "
+                         "augbench.plugin.manager.make_registry, or use one job.")
     spec = WorkerSpec(plan.registry.recipe, execution.trial_timeout, tuple(plan.metrics),
                       execution.fail_fast)
     if execution.executor == "ray":
@@ -129,19 +140,36 @@ def _loop(work: list[list[Trial]], open_backend: Callable[[int], Backend], jobs:
 
 def _alone(chunk: list[Trial], open_backend: Callable[[int], Backend],
            fail_fast: bool) -> Iterator[TrialResult]:
-    """Retry one chunk in a fresh backend of one worker; if its worker dies too, fail it."""
+    """Retry one chunk in a fresh backend of one worker; if its worker dies too, retry its parts
+    (:func:`_parts`) the same way, down to single trials, which fail as crashes."""
     backend = open_backend(1)
+    results = None
     try:
         results = backend.submit(chunk).result()
     except backend.crash_errors:
-        results = [failed_result(t, CRASH) for t in chunk]
+        pass
     except Exception as exc:
         if fail_fast:
             raise
         results = _failed(chunk, exc)
     finally:
         backend.close()
-    yield from results
+    if results is not None:
+        yield from results
+    elif len(chunk) == 1:
+        yield failed_result(chunk[0], CRASH)
+    else:
+        for part in _parts(chunk):
+            yield from _alone(part, open_backend, fail_fast)
+
+
+def _parts(chunk: list[Trial]) -> list[list[Trial]]:
+    """A chunk whose worker died, split for another try: the trials of each augmenter apart
+    (an augmenter that batches seeds keeps its batch), or, for one augmenter, each trial alone."""
+    by_augmenter: dict[str, list[Trial]] = {}
+    for t in chunk:
+        by_augmenter.setdefault(t.augmenter, []).append(t)
+    return list(by_augmenter.values()) if len(by_augmenter) > 1 else [[t] for t in chunk]
 
 
 def _failed(chunk: list[Trial], exc: BaseException) -> list[TrialResult]:

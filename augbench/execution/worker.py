@@ -66,10 +66,14 @@ _pool_state: dict[str, Any] = {}
 
 
 def init_pool_worker(datasets: Mapping[str, Dataset] | str, spec: WorkerSpec,
-                     parent: int) -> None:
+                     parent: int, environment: Mapping[str, str] | None = None) -> None:
     """Initialise a pool worker: die with ``parent``, one thread, the run's data (or the path of
-    their pickle, which the parent wrote) and spec."""
+    their pickle, which the parent wrote) and spec, and the parent's ``environment`` (a worker
+    forked from a fork server has the server's, from when it started)."""
     die_with_parent(parent)
+    if environment is not None:
+        os.environ.clear()
+        os.environ.update(environment)
     if isinstance(datasets, str):
         with open(datasets, "rb") as file:
             datasets = pickle.load(file)
@@ -91,10 +95,12 @@ def run_pool_chunk(chunk: list[Trial]) -> list[TrialResult]:
 
 
 def die_with_parent(parent: int) -> None:
-    """End this process soon after its parent (process id ``parent``) dies, even by SIGKILL.
+    """End this process soon after the run's process (process id ``parent``) dies, even by
+    SIGKILL.
 
-    Linux delivers SIGKILL at once through PR_SET_PDEATHSIG; elsewhere (and as a second line)
-    a daemon thread notices that the parent changed and exits within a second.
+    Linux delivers SIGKILL at once through PR_SET_PDEATHSIG when the process that started this
+    one dies: the run's process, or the fork server, which ends with it. Elsewhere (and as a
+    second line) a daemon thread notices within a second that ``parent`` is gone.
     """
     if sys.platform.startswith("linux"):
         try:
@@ -105,12 +111,26 @@ def die_with_parent(parent: int) -> None:
             libc.prctl(pr_set_pdeathsig, signal.SIGKILL)
         except (OSError, AttributeError):
             pass
-    if os.getppid() != parent:  # the parent died before the signal was armed
+    if not _alive(parent):  # the parent died before the signal was armed
         os._exit(1)
 
     def watch() -> None:
-        while os.getppid() == parent:
+        while _alive(parent):
             time.sleep(1.0)
         os._exit(1)
 
     threading.Thread(target=watch, name="augbench-parent-watch", daemon=True).start()
+
+
+def _alive(pid: int) -> bool:
+    """Whether process ``pid`` exists (a forked worker's parent, or the run behind a fork
+    server)."""
+    if os.getppid() == pid:
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # it exists, owned by another user
+        return True
+    return True

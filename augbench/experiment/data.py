@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import re
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -88,17 +89,60 @@ MAX_TEXT_SHARE = 0.05
 MIN_ROWS_FOR_IDENTIFIER = 20
 
 
-def _mostly_numeric(column: pd.Series) -> tuple[pd.Series, list[str]] | None:
-    """The column as numbers and its non-numeric cells, when those are few; else None."""
-    filled = column.dropna()
+# Numbers as spreadsheets export them: a decimal comma (0,1257), thousands separated by commas
+# (1,234,567.5) or, with a decimal comma, by dots (1.234,5).
+DECIMAL_COMMA = re.compile(r"[+-]?(\d{1,3}(\.\d{3})+|\d*),\d+")
+THOUSANDS_COMMA = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?")
+
+
+@dataclass(frozen=True)
+class _Numbers:
+    """A text column read as numbers: the values, the text cells read as missing, and the
+    notation its numbers are written in (empty for plain ones)."""
+
+    values: pd.Series
+    text: list[str]
+    notation: str = ""
+
+
+def _comma_notation(cells: pd.Series, comma: str | None) -> str:
+    """How the cells that hold a comma write numbers: "decimal commas", "thousands separators",
+    or "" (they are no numbers). "1,234" fits both: ``comma`` ("decimal" in a file separated by
+    semicolons, tabs or bars; "thousands" in one separated by commas) decides, and without it
+    the thousands reading does, as in English-language exports."""
+    decimal = bool(cells.str.fullmatch(DECIMAL_COMMA).all())
+    thousands = bool(cells.str.fullmatch(THOUSANDS_COMMA).all())
+    if decimal and (not thousands or comma == "decimal"):
+        return "decimal commas"
+    return "thousands separators" if thousands else ""
+
+
+def _mostly_numeric(column: pd.Series, comma: str | None = None) -> _Numbers | None:
+    """The column as numbers, when all but a few of its cells are numbers (plain, or in one of
+    the notations spreadsheets export); else None."""
+    filled = column.dropna().astype(str).str.strip()
     if not len(filled):
         return None
-    numbers = pd.to_numeric(filled.astype(str).str.strip(), errors="coerce")
-    text = filled[numbers.isna()]
-    if text.empty or len(text) > MAX_TEXT_SHARE * len(filled):
+    cells = column.astype("string").str.strip()
+    with_comma = filled[filled.str.contains(",", regex=False)]
+    notation = _comma_notation(with_comma, comma) if len(with_comma) else ""
+    if notation == "decimal commas":
+        cells = cells.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+    elif notation == "thousands separators":
+        cells = cells.str.replace(",", "", regex=False)
+    numbers = pd.to_numeric(cells, errors="coerce")
+    text = column[numbers.isna() & column.notna()]
+    if len(text) > MAX_TEXT_SHARE * len(filled) or (text.empty and not notation):
         return None
-    return pd.to_numeric(column.astype("string").str.strip(), errors="coerce"), \
-        sorted(set(map(str, text)))[:5]
+    return _Numbers(_plain_dtype(numbers), sorted(set(map(str, text)))[:5], notation)
+
+
+def _plain_dtype(numbers: pd.Series) -> pd.Series:
+    """Numbers in the numpy dtype pandas gives a numeric column it reads itself: int64 when
+    every cell is a whole number, float64 (missing as NaN) otherwise."""
+    values = numbers.to_numpy(dtype=float, na_value=np.nan)
+    whole = not np.isnan(values).any() and bool((values == np.round(values)).all())
+    return pd.Series(values.astype(np.int64) if whole else values, index=numbers.index)
 
 
 def _identifier_like(column: pd.Series) -> bool:
@@ -114,9 +158,14 @@ def _identifier_like(column: pd.Series) -> bool:
 def prepare_table(
     frame: pd.DataFrame, *, target: str, name: str, positive: str | Sequence[str] | None = None,
     drop: str | Sequence[str] | None = None, categorical: str | Sequence[str] | None = None,
-    source: str = "",
+    source: str = "", comma: str | None = None,
 ) -> Dataset:
-    """Turn a raw table into a Dataset: binary target, dropped columns, categorical dtypes."""
+    """Turn a raw table into a Dataset: binary target, dropped columns, categorical dtypes.
+
+    Text columns of numbers are read as numbers, with a note, when written with a decimal comma
+    or thousands separators; ``comma`` ("decimal" or "thousands") says what a comma means where
+    a cell such as "1,234" could be either (a semicolon-separated export uses decimal commas).
+    """
     where = f"in {source or name}"
     if target not in frame.columns:
         raise UsageError(f"target column '{target}' not found {where}. "
@@ -126,14 +175,16 @@ def prepare_table(
             raise UsageError(f"column '{col}' (from --drop/--categorical) not found {where}. "
                              f"Columns: {', '.join(map(str, frame.columns))}.")
     missing_target = frame[target].isna()
+    notes: list[str] = []
     if missing_target.any():
         frame = frame.loc[~missing_target]
+        notes.append(f"note: {int(missing_target.sum())} of the {len(missing_target)} rows {where} "
+                     f"have no value in the target '{target}' and are left out.")
     column = frame[target]
     if column.dtype.kind == "f" and (column == column.round()).all():
         # A target with a missing cell is read as floats: 1.0 is the label 1.
         column = column.astype("int64")
     labels = column.astype(str).str.strip()
-    notes: list[str] = []
     chosen = "given" if positive is not None else "the rarer value"
     if positive is None:
         counts = labels.value_counts()
@@ -169,11 +220,17 @@ def prepare_table(
                          f"identifier: it can let a classifier recognise rows rather than learn; "
                          f"leave it out with --drop {col}.")
         kind = X[col].dtype.kind
-        if col not in as_categories and kind == "O" and (found := _mostly_numeric(X[col])):
-            X[col], text = found
-            notes.append(f"warning: column '{col}' {where} is numeric but for cells such as "
-                         f"{', '.join(map(repr, text))}, read as missing.")
-            kind = "f"
+        if col not in as_categories and kind == "O" and (found := _mostly_numeric(X[col], comma)):
+            raw, X[col] = X[col], found.values
+            if found.notation:
+                first = raw.astype(str).str.contains(",", regex=False).idxmax()
+                notes.append(f"note: column '{col}' {where} writes numbers with "
+                             f"{found.notation} (such as '{str(raw[first]).strip()}' = "
+                             f"{found.values[first]:g}), read as numbers.")
+            if found.text:
+                notes.append(f"warning: column '{col}' {where} is numeric but for cells such as "
+                             f"{', '.join(map(repr, found.text))}, read as missing.")
+            kind = X[col].dtype.kind
         if kind == "f" and np.isinf(X[col].to_numpy(dtype=float, na_value=np.nan)).any():
             count = int(np.isinf(X[col].to_numpy(dtype=float, na_value=np.nan)).sum())
             X[col] = X[col].replace([np.inf, -np.inf], np.nan)
@@ -259,14 +316,49 @@ def read_table(
         raise UsageError(f"cannot read '{path}' as CSV: {' '.join(str(exc).split())}") from None
     if frame.empty:
         raise UsageError(f"'{path}' has a header but no data rows; give a file with patients in it.")
-    dataset = prepare_table(frame, target=target, name=name or path.stem, positive=positive,
-                            drop=drop, categorical=categorical, source=str(path))
     read = []
+    if sep != ",":
+        frame, read = _dots_as_thousands(frame, text, sep, na_values, path)
+    # A file separated by semicolons, tabs or bars comes from a locale that writes decimal commas.
+    dataset = prepare_table(frame, target=target, name=name or path.stem, positive=positive,
+                            drop=drop, categorical=categorical, source=str(path),
+                            comma="thousands" if sep == "," else "decimal")
     if encoding != "utf-8":
         read.append(f"note: '{path}' is not UTF-8; read as {encoding}.")
     if sep != ",":
         read.append(f"note: '{path}' is separated by {'a tab' if sep == chr(9) else repr(sep)}.")
     return dataclasses.replace(dataset, notes=(*read, *dataset.notes))
+
+
+DOT_THOUSANDS = re.compile(r"[+-]?\d{1,3}(\.\d{3})*")
+
+
+def _dots_as_thousands(frame: pd.DataFrame, text: str, sep: str, na_values: Sequence[str],
+                       path: Path) -> tuple[pd.DataFrame, list[str]]:
+    """In a file whose numbers have decimal commas, a dot cannot be a decimal mark: a column
+    that pandas read as decimals such as 3.651 holds thousands (3651). The columns read so are
+    read again, with a note each."""
+    import io
+
+    texts = [c for c in frame.columns if frame[c].dtype.kind == "O"]
+    if not any(frame[c].dropna().astype(str).str.strip().str.fullmatch(DECIMAL_COMMA).any()
+               for c in texts):
+        return frame, []
+    raw = pd.read_csv(io.StringIO(text), sep=sep, na_values=list(na_values), dtype=str,
+                      keep_default_na=False, skipinitialspace=True)
+    notes = []
+    for col in frame.columns:
+        if frame[col].dtype.kind != "f":
+            continue
+        cells = raw[col].dropna().str.strip()
+        dotted = cells.str.contains(".", regex=False)
+        if dotted.any() and cells.str.fullmatch(DOT_THOUSANDS).all():
+            frame[col] = _plain_dtype(pd.to_numeric(raw[col].str.replace(".", "", regex=False)))
+            example = cells[dotted].iloc[0]
+            notes.append(f"note: column '{col}' in {path} writes thousands with dots (such as "
+                         f"'{example}' = {example.replace('.', '')}) in a file with decimal "
+                         "commas, read so.")
+    return frame, notes
 
 
 def breast_cancer() -> Dataset:

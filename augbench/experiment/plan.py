@@ -336,6 +336,8 @@ class Plan:
     chosen: dict[tuple[str, str], Chosen]
     # Metrics the tables and figures show: those asked for, else the headline ones.
     shown: tuple[str, ...] = ()
+    # What planning decided that a user must hear of, one "note:" line each.
+    notes: tuple[str, ...] = ()
 
     @property
     def seeds_per_chunk(self) -> int:
@@ -378,8 +380,22 @@ def make_plan(experiment: Experiment, registry: Registry | None = None) -> Plan:
         # Every augmenter is compared with the original data unless --baseline says otherwise.
         experiment = dataclasses.replace(experiment,
                                          augmenters=(REFERENCE, *experiment.augmenters))
+    experiment, notes = _without_repeats(experiment)
     chosen = _validate(experiment, registry)
     datasets = load_datasets(experiment, registry)
     _check_tables(experiment, chosen, datasets, registry)
     return Plan(experiment, registry, datasets, list_trials(experiment, datasets), metrics, chosen,
-                shown or tuple(metrics))
+                shown or tuple(metrics), notes)
+
+
+def _without_repeats(experiment: Experiment) -> tuple[Experiment, tuple[str, ...]]:
+    """The experiment with each augmenter and classifier once, and a note for each repeated."""
+    notes, once = [], {}
+    for kind in ("augmenters", "classifiers"):
+        names = getattr(experiment, kind)
+        once[kind] = tuple(dict.fromkeys(names))
+        repeated = sorted({n for n in names if names.count(n) > 1})
+        if repeated:
+            notes.append(f"note: --{kind} names {', '.join(repeated)} more than once; each runs "
+                         "once.")
+    return dataclasses.replace(experiment, **once), tuple(notes)

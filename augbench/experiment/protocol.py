@@ -25,6 +25,7 @@ from augbench.experiment.data import Dataset
 from augbench.experiment.preprocess import TrainImputer, classifier_pipeline
 from augbench.experiment.seeding import derive_rng, derive_seed
 from augbench.plugin.capabilities import Capabilities
+from augbench.plugin.contract import check_rows
 from augbench.plugin.kit import quiet, rows_to_add
 from augbench.plugin.manager import Registry, default_registry
 from augbench.plugin.metric import Metric, MetricInput, calibration_bins
@@ -32,6 +33,11 @@ from augbench.results.row import TrialKey, TrialResult
 
 Params = tuple[tuple[str, Any], ...]
 MIN_PER_CLASS = 2
+# Probabilities are rounded to this many decimals before any metric reads them. Rank metrics
+# (ROC-AUC, PR-AUC) and calibration bins read ties, and two patients whose probabilities are
+# equal in exact arithmetic (identical rows, say) can differ in the last bit with the CPU's
+# BLAS kernel: rounded far above that noise (1e-16), they tie on every machine.
+PROBA_DECIMALS = 12
 
 
 @dataclass(frozen=True)
@@ -339,6 +345,7 @@ class TrialRunner:
                     model.fit(aug.X, aug.y)
                 result.fit_seconds = time.perf_counter() - start
                 proba = model.predict_proba(data.X_test)[:, list(model.classes_).index(1)]
+                proba = np.round(proba, PROBA_DECIMALS)
                 # The classifier's own decision: 0.5 for most, a tuned threshold for some; a
                 # classifier with predict_proba alone decides at 0.5.
                 decided = model.predict(data.X_test) == 1 if hasattr(model, "predict") \
@@ -415,19 +422,9 @@ def time_limit(seconds: float | None) -> Iterator[None]:
 
 def _checked(out: Any, X: pd.DataFrame, y: np.ndarray, name: str,
              relabels: bool = False) -> tuple[pd.DataFrame, np.ndarray]:
-    """The augmenter's output, after checking the parts of the contract that are cheap to check
-    (a control that declares ``relabels`` keeps the rows and may change their labels only)."""
+    """The augmenter's output, if it keeps the contract's rules about rows and labels."""
     X_res, y_res = out
-    y_res = np.asarray(y_res)
-    if not isinstance(X_res, pd.DataFrame) or list(X_res.columns) != list(X.columns):
-        raise TypeError(f"augmenter '{name}' must return a DataFrame with the input's columns")
-    if relabels:
-        if len(X_res) != len(X) or len(y_res) != len(y):
-            raise ValueError(f"augmenter '{name}' relabels rows and must keep exactly them")
-        return X_res, y_res
-    if len(X_res) != len(y_res) or len(X_res) < len(X) or not np.array_equal(y_res[: len(y)], y):
-        raise ValueError(f"augmenter '{name}' must keep the input rows first and only add rows")
-    return X_res, y_res
+    return check_rows(X, y, X_res, y_res, name, relabels)
 
 
 def run_trial(trial: Trial, datasets: Mapping[str, Dataset],

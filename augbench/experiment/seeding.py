@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numbers
 import zlib
 
 import numpy as np
@@ -11,7 +12,12 @@ def _as_int(part: int | str) -> int:
     if isinstance(part, str):
         # crc32 is stable across processes and machines, unlike hash().
         return zlib.crc32(part.encode("utf-8"))
-    return int(part)
+    if isinstance(part, numbers.Integral) and not isinstance(part, bool) and part >= 0:
+        return int(part)
+    # int() would truncate: 0.05 and 0.1 would give one seed.
+    raise TypeError(f"a seed is derived from whole numbers (0 or more) and strings, got {part!r} "
+                    f"({type(part).__name__}); give a float coordinate as text, e.g. "
+                    "str(prevalence), so that every value gets its own seed.")
 
 
 def derive_seed(*key: int | str) -> int:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import importlib
+import inspect
 import os
+import warnings
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import metadata
@@ -48,15 +50,28 @@ def installed_plugin_names() -> list[str]:
                    if ep.group == hookspecs.PROJECT})
 
 
+class PluginManager(pluggy.PluginManager):
+    """pluggy's manager, remembering which plugins came through entry points and which of those
+    were skipped as broken (plugin name -> why)."""
+
+    def __init__(self, project_name: str) -> None:
+        super().__init__(project_name)
+        self.from_entry_points: set[str] = set()
+        self.skipped: dict[str, str] = {}
+
+
 def make_plugin_manager(
     *, entry_points: bool = True, extra_plugins: Iterable[ModuleType | object] = (),
     disabled: Iterable[str] | None = None,
-) -> pluggy.PluginManager:
+) -> PluginManager:
     """Build a plugin manager: core built-ins, installed entry points, then ``extra_plugins``.
 
     ``disabled`` names plugins to block (default: the ``AUGBENCH_DISABLE_PLUGINS`` variable).
+    An installed plugin that fails to import, or implements a hook that does not exist (a
+    misspelt name), is skipped and named in ``skipped``, so that commands that do not need it
+    still work; a broken plugin in ``extra_plugins``, which the caller asked for, is an error.
     """
-    pm = pluggy.PluginManager(hookspecs.PROJECT)
+    pm = PluginManager(hookspecs.PROJECT)
     pm.add_hookspecs(hookspecs)
     pm.register(builtin, name=CORE_PLUGIN)
     if disabled is None:
@@ -72,27 +87,48 @@ def make_plugin_manager(
         pm.set_blocked(name)
     if entry_points:
         for name in installed_plugin_names():
+            if pm.is_blocked(name):
+                continue
+            pm.from_entry_points.add(name)
             try:  # one by one, so that a plugin that fails to import is named
                 pm.load_setuptools_entrypoints(hookspecs.PROJECT, name=name)
-            except pluggy.PluginValidationError as exc:
-                raise UsageError(f"plugin '{name}' is broken: {exc}. Fix it, or disable it with "
-                                 f"{DISABLE_ENV}={name}.") from exc
             except Exception as exc:
-                text = " ".join(str(exc).split())[:300]
-                raise UsageError(f"plugin '{name}' failed to load: {type(exc).__name__}: {text}. "
-                                 f"Reinstall it, or disable it with {DISABLE_ENV}={name}.") from exc
+                _skip(pm, name, f"it failed to load: {_describe(exc)}")
     try:
         for plugin in extra_plugins:
             pm.register(plugin, name=getattr(plugin, "__name__", None))
-        # A misspelt hook name would otherwise be silently ignored.
-        pm.check_pending()
     except pluggy.PluginValidationError as exc:
         raise UsageError(f"plugin '{pm.get_name(exc.plugin)}' is broken: {exc}. Fix it, or "
                          f"disable it with {DISABLE_ENV}={pm.get_name(exc.plugin)}.") from exc
-    except Exception as exc:
-        raise UsageError(f"loading the augbench plugins failed: {type(exc).__name__}: {exc}. "
-                         f"Reinstall the broken plugin or disable it with {DISABLE_ENV}.") from exc
+    # A misspelt hook name would otherwise be silently ignored.
+    while True:
+        try:
+            pm.check_pending()
+            break
+        except pluggy.PluginValidationError as exc:
+            name = pm.get_name(exc.plugin)
+            if name not in pm.from_entry_points:
+                raise UsageError(f"plugin '{name}' is broken: {exc}. Fix it, or disable it "
+                                 f"with {DISABLE_ENV}={name}.") from exc
+            _skip(pm, name, f"it is broken: {exc}")
     return pm
+
+
+def _describe(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {' '.join(str(exc).split())[:300]}"
+
+
+def _skip(pm: PluginManager, name: str, reason: str) -> None:
+    """Leave an installed plugin out, saying why."""
+    if pm.has_plugin(name) or pm.get_plugin(name) is not None:
+        pm.unregister(name=name)
+    pm.skipped.setdefault(name, reason)
+
+
+def skipped_plugin_lines(skipped: dict[str, str]) -> list[str]:
+    """One ``warning:`` line per plugin left out as broken, saying how to fix or silence it."""
+    return [f"warning: plugin '{name}' is left out: {reason}. Reinstall or fix it, or disable it "
+            f"with {DISABLE_ENV}={name}." for name, reason in sorted(skipped.items())]
 
 
 def _imported(kind: str, path: str) -> Entry:
@@ -111,13 +147,26 @@ def _imported(kind: str, path: str) -> Entry:
     if not isinstance(cls, type) or not callable(getattr(cls, method, None)):
         raise UsageError(f"{kind[:-1]} '{path}' is not a class with {method}(); an "
                          f"{kind[:-1]} must have one (see 'Write your own augmenter' in the README).")
-    accepted = set(getattr(cls, "_get_param_names", lambda: [])())
-    missing = [p for p in params if p not in accepted]
+    missing = [p for p in params if p not in _constructor_parameters(cls)]
     if missing:
         raise UsageError(f"{kind[:-1]} '{path}' takes no {', '.join(missing)} parameter, which "
                          "augbench sets for every trial; give its class these constructor "
                          "parameters (scikit-learn's rules).")
     return Entry(path, kind, cls, plugin=f"import {module_name}")
+
+
+def _constructor_parameters(cls: type) -> set[str]:
+    """The keyword parameters ``cls(...)`` takes: scikit-learn's own list where the class is an
+    estimator, else its ``__init__`` signature (a plain class with the right constructor)."""
+    names = getattr(cls, "_get_param_names", None)
+    if callable(names):
+        return set(names())
+    try:
+        signature = inspect.signature(cls)
+    except (TypeError, ValueError):
+        return set()
+    return {name for name, p in signature.parameters.items()
+            if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)}
 
 
 @dataclass
@@ -133,20 +182,45 @@ class Registry:
     recipe: tuple[tuple[str, ...], tuple[str, ...] | None] | None = None
     _imported: dict[tuple[str, str], Entry] = field(default_factory=dict, repr=False)
 
+    # Installed plugins left out as broken: plugin name -> why (see skipped_plugin_lines).
+    skipped: dict[str, str] = field(default_factory=dict)
+
     def __post_init__(self) -> None:
+        self.skipped = dict(getattr(self.pm, "skipped", {}))
+        tolerated = getattr(self.pm, "from_entry_points", set())
+        provided: dict[str, list[tuple[str, dict[str, Entry]]]] = {kind: [] for kind in KINDS}
         for kind in KINDS:
-            found: dict[str, Entry] = {}
             hook = getattr(self.pm.hook, f"augbench_{kind}")
             # Hook implementations are called one by one so that each name keeps its provider.
             for impl in hook.get_hookimpls():
-                provided = impl.function() or {}
-                for name, factory in provided.items():
+                plugin = impl.plugin_name
+                try:
+                    entries = {name: _entry(name, kind, factory, plugin)
+                               for name, factory in (impl.function() or {}).items()}
+                except Exception as exc:
+                    if plugin not in tolerated:
+                        if isinstance(exc, UsageError):
+                            raise
+                        raise UsageError(f"plugin '{plugin}': its augbench_{kind} hook raised "
+                                         f"{_describe(exc)}. Fix it, or disable it with "
+                                         f"{DISABLE_ENV}={plugin}.") from exc
+                    self.skipped.setdefault(plugin, f"its augbench_{kind} hook raised "
+                                                    f"{_describe(exc)}")
+                    continue
+                provided[kind].append((plugin, entries))
+        for kind in KINDS:
+            found: dict[str, Entry] = {}
+            # A plugin with one broken hook is left out whole: half a plugin misleads.
+            for plugin, entries in provided[kind]:
+                if plugin in self.skipped:
+                    continue
+                for name, entry in entries.items():
                     if name in found:
                         raise UsageError(
                             f"two plugins provide the {kind[:-1]} '{name}': "
-                            f"'{found[name].plugin}' and '{impl.plugin_name}'. Disable one with "
-                            f"{DISABLE_ENV}={impl.plugin_name}.")
-                    found[name] = _entry(name, kind, factory, impl.plugin_name)
+                            f"'{found[name].plugin}' and '{plugin}'. Disable one with "
+                            f"{DISABLE_ENV}={plugin}.")
+                    found[name] = entry
             self.entries[kind] = found
 
     def names(self, kind: str) -> list[str]:
@@ -166,8 +240,12 @@ class Registry:
                     self._imported[key] = _imported(kind, name)
                 return self._imported[key]
             available = ", ".join(self.names(kind)) or "none"
-            raise UsageError(f"unknown {kind[:-1]} '{name}'. Available: {available}; or name a "
-                             "class by its import path, package.module:Class.") from None
+            left_out = "".join(f" Plugin '{p}', which may provide it, is left out: {why}."
+                               for p, why in sorted(self.skipped.items()))
+            by_path = "; or name a class by its import path, package.module:Class" \
+                if kind in IMPORTABLE_KINDS else ""
+            raise UsageError(f"unknown {kind[:-1]} '{name}'. Available: {available}{by_path}."
+                             f"{left_out}") from None
 
     def metrics(self, names: Iterable[str] | None = None) -> dict[str, Metric]:
         """The metric specs called ``names`` (default: every registered metric), in that order."""
@@ -191,7 +269,7 @@ class Registry:
     def provider(self, plugin_name: str) -> tuple[str, str]:
         """(distribution, version) that installed a plugin, or augbench's own for built-ins."""
         plugin = self.pm.get_plugin(plugin_name)
-        for registered, dist in self.pm.list_plugin_distinfo():
+        for registered, dist in self.pm.list_plugin_distributions():
             if registered is plugin:
                 return dist.metadata["name"], dist.version
         if plugin_name == CORE_PLUGIN:
@@ -230,5 +308,9 @@ def make_registry(plugins: Iterable[str] = (), disabled: Iterable[str] | None = 
 
 @lru_cache(maxsize=1)
 def default_registry() -> Registry:
-    """The registry of every installed plugin, built once per process."""
-    return make_registry()
+    """The registry of every installed plugin, built once per process; a warning names each
+    installed plugin left out as broken."""
+    registry = make_registry()
+    for line in skipped_plugin_lines(registry.skipped):
+        warnings.warn(line.removeprefix("warning: "), stacklevel=2)
+    return registry

@@ -46,16 +46,17 @@ def findings(results: Results) -> list[str]:
     ranking = _label(results, RANKING_METRIC)
     controlled, control_lines = _against_permuted_labels(results)
     lines += control_lines
-    for _, r in no_signal(results.summary, results.baseline, RANKING_METRIC, CHANCE).iterrows():
+    for _, r in no_signal(results.trials, results.baseline, RANKING_METRIC, CHANCE).iterrows():
         prevalence = r.get("prevalence")
         if (r["dataset"], prevalence, r["classifier"]) in controlled:
             continue  # judged against the permuted-labels control instead of a fixed 0.5
-        low, high = r[f"{RANKING_METRIC}_ci_low"], r[f"{RANKING_METRIC}_ci_high"]
         lines.append(
             f"warning: no detectable signal in dataset '{r['dataset']}'{_at(prevalence)} with "
             f"classifier '{r['classifier']}': the {ranking} of '{results.baseline}' at "
-            f"{int(r['size'])} training rows has a 95% CI of {low:.3f}-{high:.3f}, which includes "
-            f"{CHANCE}; differences in accuracy and recall then reflect threshold shifts only.")
+            f"{int(r['size'])} training rows, {r[f'{RANKING_METRIC}_mean']:.3f} (one-sided 95% "
+            f"lower bound {r[f'{RANKING_METRIC}_lower']:.3f}), is not significantly above "
+            f"{CHANCE} (p {r['p_above_chance']:.2g}); differences in accuracy and recall then "
+            "reflect threshold shifts only.")
     for r in idle_augmenters(results).itertuples():
         lines.append(
             f"warning: '{r.augmenter}' added no row in any trial on '{r.dataset}': the positive "
@@ -88,7 +89,10 @@ def _against_permuted_labels(results: Results) -> tuple[set[tuple], list[str]]:
         judged.add((dataset, prevalence, classifier))
         r = group.sort_values("size").iloc[-1]
         # mean_diff is the control minus the baseline: the baseline is better when it is below 0.
-        if r["p_adjusted"] < ALPHA and r["mean_diff"] < 0:
+        # The question is one-sided (is the baseline above the control?): half the two-sided p
+        # where the difference points that way.
+        p = r["p_adjusted"] / 2 if r["mean_diff"] < 0 else 1 - r["p_adjusted"] / 2
+        if p < ALPHA:
             continue
         lines.append(
             f"warning: no detectable signal in dataset '{dataset}'{_at(prevalence)} with "
@@ -96,7 +100,7 @@ def _against_permuted_labels(results: Results) -> tuple[set[tuple], list[str]]:
             f"{_label(results, RANKING_METRIC)} of '{results.baseline}' is indistinguishable "
             "from that of the same classifier fitted on shuffled labels (difference "
             f"{-r['mean_diff']:+.3f} [{-r['ci_high']:+.3f}, "
-            f"{-r['ci_low']:+.3f}], Holm p {r['p_adjusted']:.2g}); differences in accuracy and "
+            f"{-r['ci_low']:+.3f}], one-sided Holm p {p:.2g}); differences in accuracy and "
             "recall then reflect threshold shifts only.")
     return judged, lines
 
@@ -123,14 +127,17 @@ def finding_sentences(results: Results) -> list[str]:
                 continue
             r = significant.iloc[-1]
             verb = "raised" if r["mean_diff"] > 0 else "lowered"
-            low, high = sorted((abs(r["ci_low"]), abs(r["ci_high"])))
             where = "at every size" if len(significant) == len(rows) else \
                 "at " + ", ".join(str(int(s)) for s in significant["size"]) + " training rows"
-            worse = not higher_is_better(results, metric) and verb == "raised"
-            better = not higher_is_better(results, metric) and verb == "lowered"
-            judged = " (worse)" if worse else " (better)" if better else ""
-            changed.append(f"{verb} {label}{judged} by {abs(r['mean_diff']):.3f} [{low:.3f}, "
-                           f"{high:.3f}] {where}")
+            judged = ""
+            if not higher_is_better(results, metric):  # lower is better: say which way it went
+                judged = " (worse)" if verb == "raised" else " (better)"
+            # The interval as it is, signed: the ranks of the per-seed differences can be
+            # consistently on one side while a few large ones put the mean's interval across 0.
+            crossing = (", an interval that crosses zero: the paired rank test finds a shift "
+                        "the mean does not establish") if r["ci_low"] < 0 < r["ci_high"] else ""
+            changed.append(f"{verb} {label}{judged} by {r['mean_diff']:+.3f} "
+                           f"[{r['ci_low']:+.3f}, {r['ci_high']:+.3f}{crossing}] {where}")
         on = f"on '{dataset}'{_at(prevalence)}"
         if not changed:
             lines.append(f"finding: '{augmenter}' with '{classifier}' {on} changed "

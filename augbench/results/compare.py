@@ -65,6 +65,11 @@ def _wilcoxon(diffs: np.ndarray) -> float:
 
     if len(diffs) < 2:
         return float("nan")  # no test of one pair
+    if np.count_nonzero(diffs) < 2:
+        # All pairs tied but one at most: the exact test's p-value, 1.0, at any number of seeds.
+        # scipy gives it up to 13 pairs and NaN beyond (its normal approximation divides by
+        # zero), which would take the comparison out of Holm's family as seeds are added.
+        return 1.0
     ties = len(np.unique(np.abs(diffs))) < len(diffs)
     if len(diffs) <= SIGN_FLIP_LIMIT and (ties or np.any(diffs == 0)):
         return _sign_flip_p(diffs)
@@ -180,25 +185,40 @@ def threshold_shifts(comparisons: pd.DataFrame, rising: str = "recall",
                          f"{ranking}_diff": picked[("mean_diff", ranking)]}).reset_index()
 
 
-def no_signal(summary: pd.DataFrame, baseline: str = "none", metric: str = "roc_auc",
+def no_signal(trials: pd.DataFrame, baseline: str = "none", metric: str = "roc_auc",
               chance: float = 0.5) -> pd.DataFrame:
-    """(dataset, (prevalence,) classifier, size, ``<metric>_ci_low``, ``<metric>_ci_high``) where
-    the baseline's interval of ``metric`` at the largest size includes its ``chance`` level.
+    """(dataset, (prevalence,) classifier, size, ``<metric>_mean``, ``<metric>_lower``,
+    ``p_above_chance``) where the baseline's ``metric`` at the largest size is not significantly
+    above its ``chance`` level: a one-sided Student-t test of its seeds' values, and the
+    one-sided 95% lower bound of their mean.
 
-    A classifier whose value is exactly chance with a zero-width interval ranks nothing (it
-    predicts a constant, as ``dummy`` does); it says nothing about the table and is left out.
+    Asking whether a two-sided interval includes chance misses a mean below chance, which a
+    table with no signal gives (its split anti-correlates training and test rows). A classifier
+    whose value is exactly chance in every seed ranks nothing (it predicts a constant, as
+    ``dummy`` does); it says nothing about the table and is left out, as is a size of one seed.
     """
-    low_col, high_col = f"{metric}_ci_low", f"{metric}_ci_high"
-    tables = axes(summary)[:-1]  # a table: a dataset, at a prevalence where set
-    columns = [*tables, "classifier", "size", low_col, high_col]
-    if low_col not in summary:
-        return pd.DataFrame(columns=columns)
-    base = summary[summary["augmenter"] == baseline]
-    largest = base.loc[base.groupby([*tables, "classifier"])["size"].idxmax()]
-    low, high = largest[low_col], largest[high_col]
-    constant = low == high
-    hit = largest[(low <= chance) & (high >= chance) & ~constant]
-    return hit[columns]
+    from scipy import stats
+
+    mean_col, lower_col = f"{metric}_mean", f"{metric}_lower"
+    tables = axes(trials)[:-1]  # a table: a dataset, at a prevalence where set
+    columns = [*tables, "classifier", "size", mean_col, lower_col, "p_above_chance"]
+    ok = trials[(trials["status"] == "ok") & (trials["augmenter"] == baseline)] \
+        if metric in trials else trials.iloc[:0]
+    rows = []
+    for keys, group in ok.groupby([*tables, "classifier"], sort=True, dropna=False):
+        values = group.loc[group["size"] == group["size"].max(), metric].dropna().to_numpy()
+        n = len(values)
+        if n < 2 or (values == chance).all():
+            continue
+        mean, se = float(values.mean()), float(values.std(ddof=1)) / np.sqrt(n)
+        if se > 0:
+            p = float(stats.t.sf((mean - chance) / se, n - 1))
+        else:
+            p = 0.0 if mean > chance else 1.0
+        if p >= ALPHA:
+            lower = mean - float(stats.t.ppf(1 - ALPHA, n - 1)) * se
+            rows.append([*keys, int(group["size"].max()), mean, lower, p])
+    return pd.DataFrame(rows, columns=columns)
 
 
 def average_ranks(summary: pd.DataFrame, metric: str = "roc_auc",

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import os
 import platform
 import sqlite3
 import time
@@ -89,14 +90,40 @@ def extended(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
 
 
 def library_versions(plugin_versions: dict[str, str]) -> dict[str, str]:
-    """Versions of Python, augbench's dependencies and the plugins in use."""
+    """Versions of Python, augbench's dependencies and the plugins in use, and the machine's
+    CPU and BLAS (their kernels can move a number's last bits)."""
     versions = {"python": platform.python_version()}
     for name in ("augbench", *LIBRARIES):
         try:
             versions[name] = metadata.version(name)
         except metadata.PackageNotFoundError:
             pass
-    return {**versions, **{f"plugin {k}": v for k, v in plugin_versions.items()}}
+    return {**versions, **machine(), **{f"plugin {k}": v for k, v in plugin_versions.items()}}
+
+
+def machine() -> dict[str, str]:
+    """The CPU's model and each BLAS library loaded, with the kernel it chose for this CPU
+    (threadpoolctl's report: "openblas 0.3.30 SkylakeX")."""
+    from threadpoolctl import threadpool_info
+
+    blas = sorted({" ".join(str(info[k]) for k in ("internal_api", "version", "architecture")
+                            if info.get(k)) for info in threadpool_info()
+                   if info.get("user_api") == "blas"})
+    found = {"cpu": _cpu_model()}
+    if blas:
+        found["blas"] = "; ".join(blas)
+    return found
+
+
+def _cpu_model() -> str:
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as info:
+            for line in info:
+                if line.startswith("model name"):
+                    return line.partition(":")[2].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
 
 
 def _writable(out: Path) -> Path:
@@ -149,24 +176,84 @@ def _python_key(key: tuple) -> tuple:
     return (*rest, None if prevalence == AS_IS else prevalence)
 
 
+class StoreError(UsageError):
+    """The store cannot be read or written: a full disk, a damaged file, a read-only folder."""
+
+
+def _store_error(path: Path | str, exc: sqlite3.DatabaseError) -> StoreError:
+    """One line saying what went wrong with the store at ``path`` and what to do."""
+    text = " ".join(str(exc).split())
+    if "full" in text:
+        return StoreError(f"cannot write to {path}: the disk is full ({text}). Every trial stored "
+                          "so far is kept: free some space and run the same command again to "
+                          "go on from them.")
+    if "readonly" in text or "read-only" in text:
+        return StoreError(f"cannot write to {path}: it is read-only ({text}); give a writable "
+                          "--out, or copy the folder somewhere writable.")
+    if any(word in text for word in ("malformed", "not a database", "corrupt")):
+        return StoreError(f"{path} is damaged ({text}); its trials cannot be read. Move it away "
+                          "and run again, or restore it from a copy.")
+    return StoreError(f"{path} cannot be used as an augbench store ({text}); move it away, or "
+                      "choose another --out.")
+
+
+class _Rows(list):
+    """A query's rows, all fetched while errors are still translated."""
+
+    def fetchone(self) -> Any:
+        return self[0] if self else None
+
+
+class _Connection:
+    """An SQLite connection whose errors, at any statement, become one :class:`StoreError`."""
+
+    def __init__(self, path: Path | str, readonly: bool) -> None:
+        self.path = path
+        target = f"file:{path}?immutable=1" if readonly else str(path)
+        try:
+            # isolation_level=None: each statement commits on its own.
+            self._db = sqlite3.connect(target, isolation_level=None, uri=readonly)
+        except sqlite3.DatabaseError as exc:
+            raise _store_error(path, exc) from None
+
+    def execute(self, sql: str, parameters: Any = ()) -> _Rows:
+        try:
+            return _Rows(self._db.execute(sql, parameters).fetchall())
+        except sqlite3.DatabaseError as exc:
+            raise _store_error(self.path, exc) from None
+
+    def executemany(self, sql: str, rows: list) -> None:
+        try:
+            self._db.executemany(sql, rows)
+        except sqlite3.DatabaseError as exc:
+            raise _store_error(self.path, exc) from None
+
+    def close(self) -> None:
+        self._db.close()
+
+
 class Store:
     """Finished trials of one experiment, keyed by (dataset, size, seed, augmenter, classifier,
-    prevalence)."""
+    prevalence).
 
-    def __init__(self, path: Path | str) -> None:
+    ``readonly`` opens a store in a folder this process cannot write (a report of results on a
+    read-only share): nothing is created or changed.
+    """
+
+    def __init__(self, path: Path | str, readonly: bool = False) -> None:
         self.path = path
-        # isolation_level=None: each statement commits on its own; WAL keeps readers and a
-        # killed writer safe.
-        self.db = sqlite3.connect(str(path), isolation_level=None)
+        self.db = _Connection(path, readonly)
+        if readonly:
+            return
         try:
+            # WAL keeps readers and a killed writer safe.
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
             self._upgrade()
             self.db.execute(TRIALS_TABLE)
-        except sqlite3.DatabaseError as exc:
+        except StoreError:
             self.db.close()
-            raise UsageError(f"{path} is not a readable augbench store ({exc}); move it away, or "
-                             "choose another --out.") from None
+            raise
 
     def _upgrade(self) -> None:
         """Give a store written before trials had a prevalence that key column; its trials
@@ -238,7 +325,9 @@ class Store:
         if not path.is_file():
             raise UsageError(f"no augbench results in {out} (no {STORE_NAME}); give the folder "
                              "that 'augbench run --out' wrote.")
-        return cls(path)
+        # In a folder this process cannot write, SQLite cannot make the files a reader of a
+        # WAL store needs; nobody else can be writing there either, so it is read as it is.
+        return cls(path, readonly=not os.access(path.parent, os.W_OK))
 
     def meta(self, key: str) -> str | None:
         row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
