@@ -56,5 +56,6 @@ class SmoteAugmenter(TableOverSampler):
         whole = {c: X[c].dtype for c in X.columns if X[c].dtype.kind in "iu"}
         X_res, y_res = sampler.fit_resample(X.astype({c: float for c in whole}), y)
         if whole:
-            X_res = X_res.astype({c: float for c in whole}).round().astype(whole)
+            X_res = X_res.assign(**{c: X_res[c].astype(float).round() for c in whole})
+            X_res = X_res.astype(whole)
         return X_res, y_res

@@ -9,7 +9,7 @@ import time
 
 import numpy as np
 import pandas as pd
-from sklearn.base import BaseEstimator
+from sklearn.base import BaseEstimator, ClassifierMixin
 
 import augbench
 from augbench.experiment.seeding import derive_seed
@@ -104,3 +104,22 @@ class Flaky(BaseEstimator):
 def augbench_augmenters() -> dict:
     return {"crash": Crash, "sleep": Sleep, "slow-import": SlowImport, "flaky": Flaky,
             "segfault": Segfault, "negative-rows": NegativeRows}
+
+
+class SleepyClassifier(BaseEstimator, ClassifierMixin):
+    """A logistic regression that sleeps ``seconds`` in ``fit`` (a classifier past its time)."""
+
+    def __init__(self, seconds=5.0, random_state=None):
+        self.seconds = seconds
+        self.random_state = random_state
+
+    def fit(self, X, y):
+        from sklearn.linear_model import LogisticRegression
+
+        time.sleep(self.seconds)
+        self.model_ = LogisticRegression().fit(X, y)
+        self.classes_ = self.model_.classes_
+        return self
+
+    def predict_proba(self, X):
+        return self.model_.predict_proba(X)

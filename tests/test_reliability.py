@@ -369,3 +369,80 @@ def test_a_target_read_as_floats_keeps_its_labels(tmp_path: Path) -> None:
     lines = ["x,y"] + [f"{i},{'' if i == 5 else int(i % 3 == 0)}" for i in range(30)]
     ds = read_table(_write(tmp_path / "f.csv", "\n".join(lines)), target="y", positive="1")
     assert len(ds.y) == 29 and int(ds.y.sum()) == 10
+
+
+def _locale_table(n: int = 300) -> pd.DataFrame:
+    rng = np.random.default_rng(0)
+    y = (rng.random(n) < 0.3).astype(int)
+    return pd.DataFrame({"ratio": rng.normal(0.10 + 0.05 * y, 0.02).round(4),
+                         "count": rng.integers(1000, 5000, n) + 900 * y, "y": y})
+
+
+def test_decimal_commas_and_thousands_separators_are_read_as_numbers(tmp_path: Path) -> None:
+    frame = _locale_table()
+    european = "ratio;count;y\n" + "\n".join(
+        f"{r:.4f}".replace(".", ",") + f";{c:,};{y}".replace(",", ".")
+        for r, c, y in frame.itertuples(index=False))
+    english = "ratio,count,y\n" + "\n".join(f'{r:.4f},"{c:,}",{y}'
+                                            for r, c, y in frame.itertuples(index=False))
+    for name, text in (("eu", european), ("en", english)):
+        ds = read_table(_write(tmp_path / f"{name}.csv", text), target="y")
+        np.testing.assert_allclose(ds.X["ratio"], frame["ratio"])
+        np.testing.assert_array_equal(ds.X["count"], frame["count"])
+        assert ds.X["ratio"].dtype.kind == "f" and ds.X["count"].dtype.kind == "i"
+    notes = " ".join(read_table(tmp_path / "eu.csv", target="y").notes)
+    assert "column 'ratio'" in notes and "decimal commas (such as '0,1" in notes
+    assert "column 'count'" in notes and "thousands with dots" in notes
+    assert "thousands separators" in " ".join(read_table(tmp_path / "en.csv", target="y").notes)
+
+
+def test_a_decimal_comma_table_scores_as_its_plain_twin(tmp_path: Path) -> None:
+    frame = _locale_table()
+    frame.to_csv(tmp_path / "plain.csv", index=False)
+    (tmp_path / "comma.csv").write_text(frame.to_csv(index=False, sep=";", decimal=","))
+    scores = [augbench.run(data=(augbench.DataSpec(str(tmp_path / f"{name}.csv"), target="y"),),
+                           seeds=3, sizes=(100,), metrics=("roc_auc",)).trials["roc_auc"]
+              for name in ("plain", "comma")]
+    np.testing.assert_array_equal(scores[0], scores[1])
+    assert scores[0].mean() > 0.8
+
+
+def test_rows_without_a_target_are_counted_in_a_note(tmp_path: Path) -> None:
+    lines = ["x,y"] + [f"{i},{'' if i % 15 == 0 else int(i % 3 == 1)}" for i in range(300)]
+    ds = read_table(_write(tmp_path / "t.csv", "\n".join(lines)), target="y")
+    assert len(ds.y) == 280
+    assert any("20 of the 300 rows" in n and "no value in the target 'y'" in n for n in ds.notes)
+
+
+def test_smote_rounds_integer_columns_instead_of_truncating() -> None:
+    rng = np.random.default_rng(0)
+    y = (rng.random(400) < 0.2).astype(int)
+    X = pd.DataFrame({"flag": (rng.random(400) < np.where(y == 1, 0.45, 0.2)).astype(int),
+                      "x": rng.normal(size=400)})
+    X_res, _ = augbench.get_augmenter("smote", random_state=0).fit_resample(X, y)
+    added = X_res.iloc[len(X):]
+    assert added["flag"].dtype == X["flag"].dtype
+    assert not (added["x"] == added["x"].round()).all()  # other columns are not rounded
+    # Interpolating between flags keeps their share roughly; truncation would halve it.
+    assert abs(added["flag"].mean() - X.loc[y == 1, "flag"].mean()) < 0.1
+
+
+def test_a_run_records_the_cpu_and_the_blas_kernel(tmp_path: Path) -> None:
+    augbench.run(seeds=1, sizes=(100,), out=tmp_path)
+    with sqlite3.connect(tmp_path / "results.sqlite") as db:
+        versions = json.loads(db.execute("SELECT value FROM meta WHERE key='versions'")
+                              .fetchone()[0])
+    from threadpoolctl import threadpool_info
+
+    kernel = next(i["architecture"] for i in threadpool_info() if i["user_api"] == "blas")
+    assert versions["cpu"] and kernel in versions["blas"]
+
+
+def test_repeated_arms_run_once_and_too_many_jobs_are_warned(tmp_path: Path) -> None:
+    proc = _augbench("run", "--augmenters", "none,smote,smote", "--seeds", "2", "--sizes", "100",
+                     "--jobs", "64", "--out", str(tmp_path), "--quiet")
+    assert proc.returncode == 0, proc.stderr
+    assert "note: --augmenters names smote more than once; each runs once." in proc.stderr
+    assert "warning: --jobs 64 is more than the" in proc.stderr
+    assert len(pd.read_csv(tmp_path / "trials.csv")) == 4
+    assert "planned trials are stored" not in proc.stderr
