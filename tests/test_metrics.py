@@ -93,3 +93,28 @@ def test_a_synthetic_metric_reads_what_the_fitted_augmenter_reports() -> None:
     expected = [derive_seed(seed, "augment", 80) % 1000 for seed in range(3)]
     assert trials.loc["reports", "budget"].tolist() == expected
     assert trials.loc["none", "budget"].isna().all()  # no row added, nothing to read
+
+
+def test_undefined_values_are_left_out_of_means_and_counted_where_means_are() -> None:
+    from augbench.reporting.blocks import summary_blocks
+
+    nan = float("nan")
+    precision = {"none": [0.5, nan, 0.3, nan], "smote": [0.2, 0.4, 0.3, 0.1]}
+    trials = pd.DataFrame([{"dataset": "d", "size": 100, "seed": s, "augmenter": a,
+                            "classifier": "lr", "status": "ok", "precision": v,
+                            "n_synthetic": 0 if a == "none" else 5, "augment_seconds": 0.0,
+                            "fit_seconds": 0.0}
+                           for a, values in precision.items() for s, v in enumerate(values)])
+    results = augbench.Results(trials, metrics={"precision": augbench.Metric(
+        None, "precision", headline=True)})
+    summary = results.summary.set_index("augmenter")
+    assert summary.loc["none", "precision_mean"] == pytest.approx(0.4)
+    assert summary.loc["none", "precision_undefined"] == 2
+    assert summary.loc["smote", "precision_undefined"] == 0
+    comparison = results.comparisons.iloc[0]
+    assert comparison["n_pairs"] == 2  # only the seeds where both are defined pair up
+    block = summary_blocks(results)[0]
+    cells = {labels[1]: row[0][0] for labels, _, row in block.rows}
+    assert cells["none"].startswith("0.400±") and "†" in cells["none"]
+    assert "†" not in cells["smote"]
+    assert "precision of none/lr in 2 of 4" in block.caption

@@ -114,3 +114,64 @@ def test_a_run_of_one_size_draws_its_intervals_as_error_bars_side_by_side(tmp_pa
         centres = sorted(line.get_xdata()[0] for line in ax.lines if len(line.get_xdata()) == 1)
         assert len(set(centres)) == series and centres[0] < 100 < centres[-1]
         assert [t.get_text() for t in ax.get_xticklabels()] == ["100"]
+
+
+def _drawn(monkeypatch, results) -> list:
+    """The figures write_plots draws, in order."""
+    from matplotlib.figure import Figure
+
+    from augbench.reporting.plots import write_plots
+
+    drawn = []
+    monkeypatch.setattr(Figure, "savefig", lambda fig, path, **k: drawn.append(fig))
+    write_plots(results, Path("unused"))
+    return drawn
+
+
+def test_an_augmenter_has_one_colour_in_every_figure_and_controls_keep_off_the_scale(
+        tmp_path: Path, monkeypatch) -> None:
+    results = augbench.run(augmenters=("none", "smote", "ros"), permutation_control=True,
+                           seeds=4, sizes=(100, 200), out=tmp_path)
+    results = load_results(tmp_path)
+    from matplotlib.colors import to_hex
+
+    def colour(handle) -> str:
+        if hasattr(handle, "lines"):  # an error bar's container
+            handle = handle.lines[0]
+        if hasattr(handle, "get_color"):
+            return to_hex(handle.get_color())
+        return to_hex(handle.get_facecolor()[0])  # a scatter's points
+
+    colours: dict[str, set] = {}
+    figures = _drawn(monkeypatch, results)
+    for fig in figures:
+        legends = [ax.get_legend_handles_labels() for ax in fig.axes]
+        legends += [(legend.legend_handles, [t.get_text() for t in legend.texts])
+                    for legend in fig.legends]
+        for handles, labels in legends:
+            for handle, label in zip(handles, labels):
+                colours.setdefault(label, set()).add(colour(handle))
+    assert {name: len(colours[name]) for name in ("ros", "smote", "permuted-labels")} == \
+        {"ros": 1, "smote": 1, "permuted-labels": 1}, colours
+    roc = next(f for f in figures if "paired difference in ROC-AUC" in f._suptitle.get_text())
+    ax = roc.axes[0]
+    bottom, top = ax.get_ylim()
+    control = results.comparisons.query("augmenter == 'permuted-labels' and metric == 'roc_auc'")
+    assert (control["mean_diff"] < bottom).all()  # drawn off the scale the others set
+    others = results.comparisons.query("augmenter != 'permuted-labels' and metric == 'roc_auc'")
+    assert bottom <= others["ci_low"].min() and others["ci_high"].max() <= top
+    marked = [t.get_text() for t in ax.texts if t.get_text().startswith("permuted-labels: ")]
+    assert len(marked) == 2  # one per size, with its value
+
+
+def test_the_tables_read_whole_in_an_80_column_terminal(finished_run: Path) -> None:
+    from rich.console import Console
+
+    from augbench.reporting.terminal import print_report
+
+    console = Console(width=80, record=True, force_terminal=False)
+    print_report(load_results(finished_run), console)
+    text = console.export_text()
+    assert "…" not in text and max(len(line) for line in text.splitlines()
+                                   if not line.startswith(("warning", "finding", "note"))) <= 80
+    assert "0.9" in text and "±." in text  # means and half-widths, on lines of their own

@@ -83,6 +83,10 @@ def higher_is_better(results: Results, metric: str) -> bool:
     return results.metrics[metric].higher_is_better if metric in results.metrics else True
 
 
+# Marks a mean taken over fewer seeds than ran: the metric was undefined in the others.
+UNDEFINED_MARK = "†"
+
+
 def _cells(results: Results, group: pd.DataFrame, r: pd.Series, metrics: list[str],
            marks: dict[tuple, str]) -> list[tuple[str, bool]]:
     cells = []
@@ -90,10 +94,37 @@ def _cells(results: Results, group: pd.DataFrame, r: pd.Series, metrics: list[st
         column = group[f"{metric}_mean"]
         best = column.max() if higher_is_better(results, metric) else column.min()
         text = _cell(r[f"{metric}_mean"], r[f"{metric}_ci_low"], r[f"{metric}_ci_high"])
+        if r.get(f"{metric}_undefined", 0) > 0:
+            text += UNDEFINED_MARK
         key = (*(r[c] for c in axes(group)), r["augmenter"], r["classifier"], metric)
         text += marks.get(key, " ")
         cells.append((text, column.notna().sum() > 1 and r[f"{metric}_mean"] == best))
     return cells
+
+
+def _undefined_words(results: Results, block: pd.DataFrame, metrics: list[str],
+                     labels: list[str]) -> str:
+    """The caption's note on means over fewer seeds: which metric, of which rows, in how many."""
+    counts = []
+    for metric in metrics:
+        column = f"{metric}_undefined"
+        if column not in block:
+            continue
+        for _, r in block[block[column] > 0].iterrows():
+            name = "/".join(str(r[c]) for c in labels)
+            counts.append(f"{_label(results, metric)} of {name} in {int(r[column])} of "
+                          f"{int(r['n_seeds'])}")
+    if not counts:
+        return ""
+    shown = "; ".join(counts[:4]) + (f"; {len(counts) - 4} more" if len(counts) > 4 else "")
+    return (f". {UNDEFINED_MARK} undefined in some seeds (as precision is where no patient is "
+            f"flagged positive), the mean of the others: {shown} (summary.csv: "
+            "<metric>_undefined)")
+
+
+def _label(results: Results, metric: str) -> str:
+    spec = results.metrics.get(metric)
+    return spec.label if spec else metric
 
 
 def _seeds(r: pd.Series) -> str:
@@ -133,7 +164,7 @@ def summary_blocks(results: Results) -> list[Block]:
             blocks.append(Block(
                 **where, title=title, caption=f"▲/▼ better/worse than {results.baseline} on the same "
                 f"seeds (paired Wilcoxon, Holm p < {ALPHA} {family_words(results)}); best mean "
-                "in bold",
+                "in bold" + _undefined_words(results, block, scored, ["augmenter", "classifier"]),
                 label_names=["classifier", "augmenter"], headers=_headers(results, scored),
                 rows=rows, uniform_seeds=uniform))
         if synthetic:
@@ -146,7 +177,8 @@ def summary_blocks(results: Results) -> list[Block]:
                 blocks.append(Block(
                     **where, title=f"{title} · privacy and fidelity of the synthetic rows",
                     caption="per augmented training set, whatever the classifier; best mean in "
-                    "bold (lower copies, MIA and detection AUC and KS/TV; higher distances)",
+                    "bold (lower copies, MIA and detection AUC and KS/TV; higher distances)"
+                    + _undefined_words(results, added, synthetic, ["augmenter"]),
                     label_names=["augmenter"], headers=_headers(results, synthetic), rows=rows,
                     uniform_seeds=uniform))
     return blocks

@@ -16,6 +16,7 @@ import pandas as pd
 
 from augbench.plugin.metric import Metric
 from augbench.reporting.blocks import prevalence_words
+from augbench.results.compare import ALPHA
 from augbench.results.row import axes as axes_of
 
 OKABE_ITO = ["#E69F00", "#56B4E9", "#009E73", "#0072B2", "#D55E00", "#CC79A7", "#F0E442",
@@ -107,19 +108,55 @@ def _panels(data: pd.DataFrame, width: float = 4.2, height: float = 3.6):
     return fig, grid, x, panels
 
 
+def _scale_without(grid, data: pd.DataFrame, controls: frozenset[str], mean: str, low: str,
+                   high: str, zero: bool = False) -> None:
+    """Fit the shared y axis to every augmenter but the ``controls``, whose values (chance, for
+    a classifier fitted on shuffled labels) can lie far from the others' and would flatten
+    their differences onto one line; a control beyond the axis is marked at its edge with its
+    value. ``zero`` keeps 0 in view (a difference figure's reference)."""
+    drawn = data[~data["augmenter"].isin(controls)]
+    if not controls or drawn.empty or drawn.equals(data):
+        return
+    values = pd.concat([drawn[mean], drawn[low], drawn[high]]).dropna()
+    if values.empty:
+        return
+    bottom, top = float(values.min()), float(values.max())
+    if zero:
+        bottom, top = min(bottom, 0.0), max(top, 0.0)
+    pad = 0.08 * (top - bottom or abs(top) or 1.0)
+    bottom, top = bottom - pad, top + pad
+    grid[0][0].set_ylim(bottom, top)  # shared by every panel
+    for ax in (ax for row in grid for ax in row):
+        for line in ax.get_lines():
+            if line.get_label() not in controls:
+                continue
+            for x, y in zip(line.get_xdata(), line.get_ydata()):
+                if bottom <= y <= top:
+                    continue
+                edge = top if y > top else bottom
+                ax.annotate(f"{line.get_label()}: {y:+.2f}" if zero else
+                            f"{line.get_label()}: {y:.2f}", (x, edge),
+                            xytext=(0, -10 if y > top else 10), textcoords="offset points",
+                            ha="center", va="top" if y > top else "bottom", fontsize=7,
+                            color=line.get_color(),
+                            arrowprops={"arrowstyle": "->", "color": line.get_color()})
+
+
 def _where_title(data: pd.DataFrame, dataset: str) -> str:
     """The dataset, and the one prevalence all the figure's rows share, if any."""
     shares = data["prevalence"].dropna().unique() if "prevalence" in data else []
     return f"{dataset} at {prevalence_words(shares[0])}" if len(shares) == 1 else dataset
 
 
-def metric_figure(summary: pd.DataFrame, dataset: str, metric: str, spec: Metric, baseline: str):
+def metric_figure(summary: pd.DataFrame, dataset: str, metric: str, spec: Metric, baseline: str,
+                  colours: dict[str, str] | None = None, controls: frozenset[str] = frozenset()):
     """``metric`` against size (or prevalence) for one dataset: a panel per classifier, a line
-    per augmenter."""
+    per augmenter. ``colours`` are the run's (one per augmenter in every figure); ``controls``
+    (arms that relabel rows) are drawn without setting the scale."""
     data = summary[summary["dataset"] == dataset]
     augmenters = [baseline] + sorted(a for a in data["augmenter"].unique() if a != baseline)
     fig, grid, x, panels = _panels(data)
-    colours = augmenter_colours(augmenters, baseline)
+    colours = colours or augmenter_colours(augmenters, baseline)
     styles = {a: (colours[a], "--" if a == baseline else "-") for a in augmenters}
     single = _single(data[x])
     for ax, panel, title in panels:
@@ -138,6 +175,8 @@ def metric_figure(summary: pd.DataFrame, dataset: str, metric: str, spec: Metric
         ax.set_title(title, fontsize=10)
         _set_x(ax, x, data[x])
         ax.grid(alpha=0.3)
+    _scale_without(grid, data, controls, f"{metric}_mean", f"{metric}_ci_low",
+                   f"{metric}_ci_high")
     for row in grid:
         row[0].set_ylabel(f"{spec.label} ({spec.direction})")
     grid[0][-1].legend(title="augmenter", fontsize=8, title_fontsize=8, loc="best")
@@ -148,10 +187,10 @@ def metric_figure(summary: pd.DataFrame, dataset: str, metric: str, spec: Metric
 
 
 
-def rank_figure(ranks: pd.DataFrame, baseline: str):
+def rank_figure(ranks: pd.DataFrame, baseline: str, colours: dict[str, str] | None = None):
     """Average rank per augmenter across datasets (1 = best), a row of dots per classifier."""
     augmenters = [c for c in ranks.columns if c not in ("n_datasets", "friedman_p")]
-    colours = augmenter_colours(augmenters, baseline)
+    colours = colours or augmenter_colours(augmenters, baseline)
     fig = _figure(7.0, 1.2 + 0.6 * len(ranks))
     ax = fig.subplots()
     for i, (_classifier, row) in enumerate(ranks.iterrows()):
@@ -172,13 +211,14 @@ def rank_figure(ranks: pd.DataFrame, baseline: str):
 
 
 def difference_figure(comparisons: pd.DataFrame, dataset: str, metric: str, spec: Metric,
-                      baseline: str):
+                      baseline: str, colours: dict[str, str] | None = None,
+                      controls: frozenset[str] = frozenset()):
     """The paired difference from the baseline against size (or prevalence), with its 95%
     interval and the zero line: a panel per classifier, a line per augmenter; filled where
-    Holm-significant."""
+    Holm-significant. ``controls`` are drawn without setting the scale."""
     data = comparisons[(comparisons["dataset"] == dataset) & (comparisons["metric"] == metric)]
     augmenters = sorted(data["augmenter"].unique())
-    colours = augmenter_colours([baseline, *augmenters], baseline)
+    colours = colours or augmenter_colours([baseline, *augmenters], baseline)
     fig, grid, x, panels = _panels(data)
     single = _single(data[x])
     for ax, panel, title in panels:
@@ -188,23 +228,25 @@ def difference_figure(comparisons: pd.DataFrame, dataset: str, metric: str, spec
             colour = colours[augmenter]
             ax.plot(xs, rows["mean_diff"], "-", color=colour, label=augmenter)
             _interval(ax, xs, rows["mean_diff"], rows["ci_low"], rows["ci_high"], colour)
-            significant = rows["p_adjusted"] < 0.05
+            significant = rows["p_adjusted"] < ALPHA
             ax.scatter(xs, rows["mean_diff"], s=24, zorder=3, edgecolors=colour,
                        facecolors=[colour if s else "white" for s in significant])
         ax.axhline(0, color="black", linewidth=0.8)
         ax.set_title(title, fontsize=10)
         _set_x(ax, x, data[x])
         ax.grid(alpha=0.3)
+    _scale_without(grid, data, controls, "mean_diff", "ci_low", "ci_high", zero=True)
     for row in grid:
         row[0].set_ylabel(f"{spec.label}: augmenter − {baseline}")
-    grid[0][-1].legend(title="augmenter (filled: Holm p < 0.05)", fontsize=8, title_fontsize=8,
-                       loc="best")
+    grid[0][-1].legend(title=f"augmenter (filled: rank test, Holm p < {ALPHA})", fontsize=8,
+                       title_fontsize=8, loc="best")
     fig.suptitle(f"{_where_title(data, dataset)}: paired difference in {spec.label} from "
                  f"{baseline}, mean and 95% CI", fontsize=11)
     return fig
 
 
-def reliability_figure(calibration: pd.DataFrame, dataset: str, baseline: str):
+def reliability_figure(calibration: pd.DataFrame, dataset: str, baseline: str,
+                       colours: dict[str, str] | None = None):
     """Reliability diagrams at the largest training size: observed positive share against mean
     predicted probability per bin, test rows of every seed pooled; a panel per classifier (a row
     of panels per prevalence), a line per augmenter, point areas by rows in the bin."""
@@ -217,7 +259,7 @@ def reliability_figure(calibration: pd.DataFrame, dataset: str, baseline: str):
         ["rows", "proba_sum", "positives"]].sum()
     pooled = pooled[pooled["rows"] > 0]
     augmenters = [baseline] + sorted(a for a in pooled["augmenter"].unique() if a != baseline)
-    colours = augmenter_colours(augmenters, baseline)
+    colours = colours or augmenter_colours(augmenters, baseline)
     classifiers = sorted(pooled["classifier"].unique())
     rows_of = sorted(pooled["size"].unique())
     fig = _figure(max(6.0, 4.0 * len(classifiers)), 3.9 * len(rows_of))
@@ -255,7 +297,7 @@ def reliability_figure(calibration: pd.DataFrame, dataset: str, baseline: str):
 
 
 def synthetic_rows_figure(summary: pd.DataFrame, dataset: str, metrics: dict[str, Metric],
-                          baseline: str):
+                          baseline: str, colours: dict[str, str] | None = None):
     """Metrics of the synthetic rows against size (or prevalence, at the largest size) for one
     dataset: a panel per metric, a line per augmenter that added rows. They do not depend on the
     classifier: the first one's rows stand for all."""
@@ -268,7 +310,7 @@ def synthetic_rows_figure(summary: pd.DataFrame, dataset: str, metrics: dict[str
     augmenters = sorted(a for a in data["augmenter"].unique()
                         if data.loc[data["augmenter"] == a,
                                     [f"{m}_mean" for m in metrics]].notna().any().any())
-    colours = augmenter_colours([baseline, *augmenters], baseline)
+    colours = colours or augmenter_colours([baseline, *augmenters], baseline)
     columns = min(4, len(metrics))
     rows = -(-len(metrics) // columns)
     fig = _figure(3.2 * columns, 2.7 * rows + 0.6)
@@ -302,7 +344,7 @@ def synthetic_rows_figure(summary: pd.DataFrame, dataset: str, metrics: dict[str
 
 def privacy_utility_figure(summary: pd.DataFrame, comparisons: pd.DataFrame, dataset: str,
                            privacy: str, privacy_spec: Metric, utility: str, utility_spec: Metric,
-                           baseline: str):
+                           baseline: str, colours: dict[str, str] | None = None):
     """One point per augmenter and training size: a privacy metric of its synthetic rows (x)
     against its paired gain in a utility metric over the baseline (y), both with 95% intervals;
     a panel per classifier."""
@@ -310,7 +352,7 @@ def privacy_utility_figure(summary: pd.DataFrame, comparisons: pd.DataFrame, dat
     gains = comparisons[(comparisons["dataset"] == dataset) & (comparisons["metric"] == utility)]
     classifiers = sorted(data["classifier"].unique())
     augmenters = sorted(data["augmenter"].unique())
-    colours = augmenter_colours([baseline, *augmenters], baseline)
+    colours = colours or augmenter_colours([baseline, *augmenters], baseline)
     on = [c for c in axes_of(summary) if c != "dataset"]
 
     def point_label(r: pd.Series) -> str:
@@ -355,6 +397,15 @@ def privacy_utility_figure(summary: pd.DataFrame, comparisons: pd.DataFrame, dat
     return fig
 
 
+def _off_scale(controls: frozenset[str]) -> str:
+    """The caption's word on controls, which are drawn without setting the scale."""
+    if not controls:
+        return ""
+    return (f" The control{'s' if len(controls) > 1 else ''} ({', '.join(sorted(controls))}) "
+            "do not set the scale: where one lies beyond it, an arrow at the edge gives its "
+            "value.")
+
+
 @dataclass(frozen=True)
 class Written:
     """A figure written to ``path``, with the one sentence that tells a reader how to read it."""
@@ -376,6 +427,10 @@ def write_plots(results, folder: Path) -> list[Written]:
     folder.mkdir(parents=True, exist_ok=True)
     summary = results.summary
     written = []
+    # One colour per augmenter in every figure of the run, whichever augmenters a figure shows.
+    colours = augmenter_colours(sorted(set(results.trials["augmenter"])), results.baseline)
+    controls = frozenset(name for name, can in results.capabilities.items()
+                         if can.get("relabels"))
 
     def spec_of(metric: str) -> Metric:
         return results.metrics.get(metric) or Metric(None, metric, bounds=None)
@@ -386,27 +441,33 @@ def write_plots(results, folder: Path) -> list[Written]:
         for metric in shown_metrics(results, "predictions"):
             spec = spec_of(metric)
             path = folder / f"{dataset}_{metric}.png"
-            metric_figure(summary, dataset, metric, spec, results.baseline).savefig(path)
+            metric_figure(summary, dataset, metric, spec, results.baseline, colours,
+                          controls).savefig(path)
             about = f" ({spec.description})" if spec.description else ""
             grows = "as the training set grows" if _x_axis(here_rows)[0] == "size" else \
                 "as the disease gets less rare (a row of panels per training size)"
             written.append(Written(path, f"{dataset}, {spec.label}{about}: each line is one "
-                                         f"method {grows}, the shaded band its 95% interval; "
-                                         f"{spec.direction}."))
+                                         f"method {grows}, the shaded band (or bar) its 95% "
+                                         f"interval; {spec.direction}.{_off_scale(controls)}"))
             compared = results.comparisons
             if ((compared["dataset"] == dataset) & (compared["metric"] == metric)).any():
                 path = folder / f"{dataset}_{metric}_difference.png"
-                difference_figure(compared, dataset, metric, spec, results.baseline).savefig(path)
+                difference_figure(compared, dataset, metric, spec, results.baseline, colours,
+                                  controls).savefig(path)
                 written.append(Written(path, (
                     f"{dataset}, {spec.label}: the change each method brings compared with "
                     f"'{results.baseline}' on the same patients; above the black line it is "
-                    f"higher ({'better' if spec.higher_is_better else 'worse'}), a shaded band "
-                    "that crosses the line means no clear change, and filled points are "
-                    "significant.")))
+                    f"higher ({'better' if spec.higher_is_better else 'worse'}). The shaded "
+                    "band (or bar) is the 95% interval of the mean change; a filled point is "
+                    "significant by the paired rank test after Holm's adjustment. The two "
+                    "answer different questions and can disagree: a filled point whose band "
+                    "crosses the line moved most seeds one way while a few moved far the "
+                    f"other.{_off_scale(controls)}")))
         if synthetic and summary.loc[summary["dataset"] == dataset,
                                      [f"{m}_mean" for m in synthetic]].notna().any().any():
             path = folder / f"{dataset}_synthetic_rows.png"
-            synthetic_rows_figure(summary, dataset, synthetic, results.baseline).savefig(path)
+            synthetic_rows_figure(summary, dataset, synthetic, results.baseline,
+                                  colours).savefig(path)
             written.append(Written(path, (
                 f"{dataset}, the synthetic patients each method adds: copies and small "
                 "distances mean real patients repeated or nearly so, an attack or detection AUC "
@@ -416,7 +477,7 @@ def write_plots(results, folder: Path) -> list[Written]:
         calibration = results.calibration
         if calibration is not None and (calibration["dataset"] == dataset).any():
             path = folder / f"{dataset}_reliability.png"
-            reliability_figure(calibration, dataset, results.baseline).savefig(path)
+            reliability_figure(calibration, dataset, results.baseline, colours).savefig(path)
             written.append(Written(path, (
                 f"{dataset}, how far predicted risks can be trusted: each point is a band of "
                 "predicted probability, placed at the share of those patients who were "
@@ -429,7 +490,8 @@ def write_plots(results, folder: Path) -> list[Written]:
             path = folder / f"{dataset}_privacy_utility.png"
             privacy_utility_figure(summary, results.comparisons, dataset, PRIVACY_METRIC,
                                    spec_of(PRIVACY_METRIC), RANKING_METRIC,
-                                   spec_of(RANKING_METRIC), results.baseline).savefig(path)
+                                   spec_of(RANKING_METRIC), results.baseline,
+                                   colours).savefig(path)
             written.append(Written(path, (
                 f"{dataset}: each point is one method at one training size; the further right, "
                 "the better an attacker holding its synthetic patients tells who was in the "
@@ -438,7 +500,8 @@ def write_plots(results, folder: Path) -> list[Written]:
                 "gain); the best methods sit high and close to the dotted line.")))
     if summary["dataset"].nunique() > 1 and f"{RANKING_METRIC}_mean" in summary:
         path = folder / "average_ranks.png"
-        rank_figure(average_ranks(summary, RANKING_METRIC), results.baseline).savefig(path)
+        rank_figure(average_ranks(summary, RANKING_METRIC), results.baseline,
+                    colours).savefig(path)
         written.append(Written(path, "Each dot is a method's average rank across the datasets "
                                      "(1 = best); dots close together mean that no method "
                                      "stands out, and the Friedman p-value says how sure that is."))

@@ -28,7 +28,17 @@ def _difference_cell(cell: tuple | None, higher_is_better: bool) -> str:
     half = "" if math.isnan(low) else f"±{(high - low) / 2:.3f}".replace("±0.", "±.")
     better = mean > 0 if higher_is_better else mean < 0
     mark = ("▲" if better else "▼") if p < ALPHA else " "
-    return f"{mean:+.3f}{half}{mark}".replace("+0.", "+.").replace("-0.", "-.")
+    return _breakable(f"{mean:+.3f}{half}{mark}".replace("+0.", "+.").replace("-0.", "-."))
+
+
+def _breakable(text: str) -> str:
+    """A cell that a narrow terminal breaks before its ± half-width (two short lines) instead of
+    cutting both with an ellipsis; on one line where the table fits."""
+    return text.replace("±", " ±", 1)
+
+
+def _metric_column(table: Table, header: str) -> None:
+    table.add_column(header, justify="right", overflow="fold", min_width=6)
 
 
 def difference_tables(results: Results) -> list[Table]:
@@ -45,7 +55,7 @@ def difference_tables(results: Results) -> list[Table]:
         table.add_column("classifier", no_wrap=True)
         table.add_column("augmenter", no_wrap=True)
         for label in headers:
-            table.add_column(label, justify="right", no_wrap=True)
+            _metric_column(table, label)
         for i, row in enumerate(rows):
             if i and row.classifier != rows[i - 1].classifier:
                 table.add_section()
@@ -68,12 +78,13 @@ def summary_tables(results: Results) -> list[Table]:
         if not block.uniform_seeds:
             table.add_column("seeds", justify="right", no_wrap=True)
         for label in block.headers:
-            table.add_column(label, justify="right", no_wrap=True)
+            _metric_column(table, label)
         for i, (labels, seeds, cells) in enumerate(block.rows):
             if i and len(labels) > 1 and labels[0] != block.rows[i - 1][0][0]:
                 table.add_section()
             extra = [] if block.uniform_seeds else [seeds]
-            table.add_row(*labels, *extra, *(f"[bold green]{t}[/]" if best else t for t, best in cells))
+            table.add_row(*labels, *extra, *(f"[bold green]{_breakable(t)}[/]" if best
+                                             else _breakable(t) for t, best in cells))
         tables.append(table)
     return tables
 

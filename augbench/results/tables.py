@@ -38,9 +38,20 @@ def summarize(trials: pd.DataFrame, metrics: dict[str, Metric]) -> pd.DataFrame:
         columns[f"{metric}_mean"] = mean
         columns[f"{metric}_ci_low"] = pd.Series(low, index=mean.index)
         columns[f"{metric}_ci_high"] = pd.Series(high, index=mean.index)
+        undefined = _undefined(ok, group_by, metric, spec).reindex(mean.index, fill_value=0)
+        if undefined.any():
+            columns[f"{metric}_undefined"] = undefined
     for name in TIMINGS:
         columns[f"{name}_mean"] = grouped[name].mean()
     return counts.join(pd.DataFrame(columns)).reset_index()
+
+
+def _undefined(ok: pd.DataFrame, group_by: list[str], metric: str, spec: Metric) -> pd.Series:
+    """Per group, the finished trials whose ``metric`` is undefined (precision where no patient
+    is flagged positive): means are taken over the others, and this count says how many. A
+    metric of the synthetic rows is not undefined where no row was added: it does not apply."""
+    applies = ok if spec.needs == "predictions" else ok[ok["n_synthetic"] > 0]
+    return applies[metric].isna().groupby([applies[c] for c in group_by], sort=True).sum()
 
 
 @dataclass
