@@ -76,6 +76,19 @@ def test_run_commands_parse(args: list[str], capsys) -> None:
     assert main(["run", *args, "--dump-config"]) == 0, capsys.readouterr().err
 
 
+def test_the_readme_examples_write_into_folders_of_their_own(capsys) -> None:
+    """Followed in order, no example stops because an earlier one's results hold its folder."""
+    outs = []
+    for args in run_commands():
+        assert main(["run", *args, "--dump-config"]) == 0
+        outs.append(tomllib.loads(capsys.readouterr().out)["out"])
+    outs += [tomllib.loads(text).get("out", "augbench-results") for text in blocks("toml")
+             if "project" not in tomllib.loads(text)]
+    outs += re.findall(r'out="([^"]+)"', "".join(blocks("python")))
+    normalised = [str(Path(out)) for out in outs]
+    assert len(normalised) >= 6 and len(set(normalised)) == len(normalised), normalised
+
+
 def test_the_readme_has_code_to_check() -> None:
     assert len(blocks("python")) >= 3 and len(blocks("toml")) >= 2 and len(run_commands()) >= 4
 
