@@ -247,3 +247,13 @@ def test_the_permutation_control_judges_the_signal(shared_data, tmp_path) -> Non
     assert len(lines) == 1 and "indistinguishable" in lines[0]
     assert main(["run", "--data", "heart-attack-risk", "--sizes", "500", *common, "--out",
                  str(tmp_path)]) == 0
+
+
+@pytest.mark.parametrize("seeds", [10, 13, 14, 20, 50])
+def test_an_all_tie_comparison_has_p_1_at_any_number_of_seeds(seeds: int) -> None:
+    from augbench.results.compare import _wilcoxon
+
+    assert _wilcoxon(np.zeros(seeds)) == 1.0
+    one_apart = np.zeros(seeds)
+    one_apart[3] = 0.01
+    assert _wilcoxon(one_apart) == 1.0
