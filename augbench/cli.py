@@ -370,7 +370,7 @@ def _plugins() -> int:
     from rich.console import Console
     from rich.table import Table
 
-    from augbench.plugin.manager import KINDS, default_registry
+    from augbench.registry import KINDS, default_registry
 
     registry = default_registry()
     table = Table("plugin", "provides", "distribution", "version")
@@ -392,7 +392,7 @@ def _datasets() -> int:
     from rich.console import Console
     from rich.table import Table
 
-    from augbench.plugin.manager import default_registry
+    from augbench.registry import default_registry
 
     registry = default_registry()
     table = Table("dataset", "plugin", "description")
@@ -409,7 +409,7 @@ def _say_skipped_plugins() -> None:
     without it."""
     import warnings
 
-    from augbench.plugin.manager import default_registry, skipped_plugin_lines
+    from augbench.registry import default_registry, skipped_plugin_lines
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # said here, once, as a line of its own

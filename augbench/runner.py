@@ -23,8 +23,8 @@ from augbench.experiment.plan import (
     make_plan,
     with_permutation_control,
 )
-from augbench.plugin.manager import Registry
 from augbench.plugin.metric import Metric
+from augbench.registry import Registry
 from augbench.results.row import TrialResult
 from augbench.results.store import STORE_NAME, Store, experiment_config
 from augbench.results.tables import Results
@@ -191,7 +191,7 @@ def load_results(out: str | Path) -> Results:
         metrics = {name: Metric.from_data(data)
                    for name, data in json.loads(store.meta("metrics") or "{}").items()}
         if not metrics:  # written before runs stored their metric specs: the registered ones
-            from augbench.plugin.manager import default_registry
+            from augbench.registry import default_registry
 
             stored = set(json.loads(store.meta("config") or "{}").get("metrics") or []) or None
             metrics = {n: m for n, m in default_registry().metrics().items()

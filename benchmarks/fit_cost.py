@@ -27,7 +27,7 @@ import warnings
 import augbench
 from augbench.experiment.protocol import prepare
 from augbench.experiment.seeding import derive_seed
-from augbench.plugin.manager import default_registry
+from augbench.registry import default_registry
 
 TEST_SIZE = 0.3  # augbench run's default, so that the training pool is the run's
 

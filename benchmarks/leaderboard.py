@@ -452,7 +452,7 @@ def estimate_section(results_by_table: dict, datasets: dict, quick_wall: float, 
 
 def main() -> None:
     from augbench.plugin.kit import available_cores
-    from augbench.plugin.manager import make_registry
+    from augbench.registry import make_registry
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seeds", type=int, default=20)

@@ -302,7 +302,7 @@ def augbench_metrics() -> dict:
         "mia_auc": _metric(
             mia_auc, "membership-inference attack ROC-AUC", "MIA AUC",
             "how well an attacker holding the synthetic rows tells who was in the training set "
-            "(0.5: not at all)", higher_is_better=False),
+            "(0.5: not at all)", higher_is_better=False, role="membership", chance=0.5),
         "detection_auc": _metric(
             detection_auc, "synthetic-row detection ROC-AUC", "detect AUC",
             "how easily synthetic patients are told apart from real ones (0.5: not at all)",

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from augbench.plugin.manager import Registry, make_plugin_manager
+from augbench.registry import Registry, make_plugin_manager
 
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 

@@ -61,7 +61,7 @@ def test_threshold_shift_is_recall_up_without_auc_gain() -> None:
         "dataset": "d", "size": [50, 50, 100, 100], "augmenter": "smote", "classifier": "lr",
         "metric": ["recall", "roc_auc"] * 2, "mean_diff": [0.2, 0.0, 0.2, 0.05],
         "p_adjusted": [0.001, 0.9, 0.001, 0.001]})
-    shifts = threshold_shifts(comparisons)
+    shifts = threshold_shifts(comparisons, "recall", "roc_auc")
     assert shifts["size"].tolist() == [50] and shifts["recall_diff"].tolist() == [0.2]
 
 
@@ -78,7 +78,7 @@ def test_no_signal_is_the_baseline_not_significantly_above_chance_at_the_largest
         ("dummy", 200): [0.5] * 4, ("rf", 200): [0.61, 0.64, 0.66, 0.70],
         # Below chance in every seed, its two-sided interval clear of 0.5: no signal either.
         ("knn", 200): [0.45, 0.46, 0.47, 0.46]})
-    hit = no_signal(trials)
+    hit = no_signal(trials, "none", "roc_auc", 0.5)
     assert hit[["classifier", "size"]].values.tolist() == [["knn", 200], ["lr", 200]]
     lr = hit.set_index("classifier").loc["lr"]
     values = np.array([0.49, 0.53, 0.51, 0.50])
@@ -107,7 +107,7 @@ def test_average_ranks_and_friedman_by_hand() -> None:
            ("c", "none"): 0.80, ("c", "smote"): 0.79, ("c", "gan"): 0.81}
     summary = pd.DataFrame([{"dataset": d, "augmenter": a, "classifier": "lr", "size": 100,
                              "roc_auc_mean": v} for (d, a), v in auc.items()])
-    ranks = average_ranks(summary).loc["lr"]
+    ranks = average_ranks(summary, "roc_auc").loc["lr"]
     assert ranks["smote"] == pytest.approx((1 + 1 + 3) / 3)
     assert ranks["none"] == pytest.approx((3 + 3 + 2) / 3)
     expected = stats.friedmanchisquare([0.70, 0.60, 0.80], [0.72, 0.65, 0.79], [0.71, 0.61, 0.81])
@@ -239,11 +239,11 @@ def test_the_permutation_control_judges_the_signal(shared_data, tmp_path) -> Non
     embedded = augbench.run(augmenters=("none", "permuted-labels"), seeds=10, sizes=(100,),
                             metrics=("recall", "roc_auc"))
     assert "permuted-labels" in set(embedded.trials["augmenter"])
-    assert not [line for line in findings(embedded) if "shuffled labels" in line]
+    assert not [line for line in findings(embedded) if "under the control 'permuted-labels'" in line]
     heart = augbench.run(data=(augbench.DataSpec("heart-attack-risk"),),
                          augmenters=("none", "permuted-labels"), seeds=10, sizes=(500,),
                          metrics=("recall", "roc_auc"))
-    lines = [line for line in findings(heart) if "shuffled labels" in line]
+    lines = [line for line in findings(heart) if "under the control 'permuted-labels'" in line]
     assert len(lines) == 1 and "indistinguishable" in lines[0]
     assert main(["run", "--data", "heart-attack-risk", "--sizes", "500", *common, "--out",
                  str(tmp_path)]) == 0

@@ -8,7 +8,7 @@ import pytest
 from sklearn.base import BaseEstimator
 
 import augbench
-from augbench.plugin.manager import Registry, make_plugin_manager
+from augbench.registry import Registry, make_plugin_manager
 from augbench.testing import ConformanceError, check_augmenter, parametrize_with_checks
 
 # Small settings keep the suite fast; the contract does not depend on them.

@@ -18,7 +18,7 @@ import augbench
 from augbench.builtin.classification import CLASSIFICATION_METRICS
 from augbench.errors import UsageError
 from augbench.execution.settings import Execution
-from augbench.plugin.manager import make_registry
+from augbench.registry import make_registry
 from augbench.runner import load_results
 
 METRICS = tuple(CLASSIFICATION_METRICS)

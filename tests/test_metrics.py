@@ -14,7 +14,7 @@ from sklearn.base import BaseEstimator
 import augbench
 from augbench.builtin.classification import score
 from augbench.experiment.seeding import derive_seed
-from augbench.plugin.manager import Registry, make_plugin_manager
+from augbench.registry import Registry, make_plugin_manager
 from augbench.results.stats import t_interval
 
 

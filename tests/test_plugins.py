@@ -8,7 +8,7 @@ import pytest
 
 import augbench
 from augbench.errors import UsageError
-from augbench.plugin.manager import Registry, make_plugin_manager
+from augbench.registry import Registry, make_plugin_manager
 
 
 def _plugin(name: str, **hooks) -> types.ModuleType:

@@ -12,7 +12,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 import augbench
 from augbench.experiment.data import Dataset
 from augbench.experiment.protocol import Trial, TrialRunner, draw_indices, prepare, run_trial, split_indices
-from augbench.plugin.manager import Registry, make_plugin_manager
+from augbench.registry import Registry, make_plugin_manager
 
 SENTINEL = 1e6  # the row_id of synthetic rows: far above every real row_id
 

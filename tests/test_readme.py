@@ -13,7 +13,7 @@ import pytest
 import augbench
 from augbench.cli import main
 from augbench.config_file import tomllib
-from augbench.plugin.manager import Registry, make_plugin_manager
+from augbench.registry import Registry, make_plugin_manager
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 FENCE = re.compile(r"^```(\w*)\n(.*?)^```", re.S | re.M)

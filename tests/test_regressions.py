@@ -16,7 +16,7 @@ import augbench
 from augbench.cli import main
 from augbench.experiment.seeding import derive_seed
 from augbench.plugin.capabilities import GPU_REQUIRED
-from augbench.plugin.manager import Registry, make_plugin_manager
+from augbench.registry import Registry, make_plugin_manager
 from augbench.reporting.blocks import difference_blocks, summary_blocks
 from augbench.reporting.findings import findings
 from augbench.reporting.terminal import difference_tables

@@ -24,7 +24,7 @@ from augbench.cli import _sizes, main, parse_settings
 from augbench.errors import UsageError
 from augbench.experiment.data import Dataset, read_table
 from augbench.experiment.protocol import Trial, TrialRunner, prepare
-from augbench.plugin.manager import Registry, make_plugin_manager, make_registry
+from augbench.registry import Registry, make_plugin_manager, make_registry
 from augbench.results.compare import paired_comparisons
 from augbench.runner import load_results
 

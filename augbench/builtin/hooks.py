@@ -29,9 +29,17 @@ def _permuted_labels(**params: Any) -> Any:
 
 def _breast_cancer() -> Any:
     """Wisconsin breast cancer (scikit-learn, embedded): 569 rows, 30 numeric, 212 malignant."""
-    from augbench.experiment.data import breast_cancer
+    import numpy as np
+    from sklearn.datasets import load_breast_cancer
 
-    return breast_cancer()
+    import augbench
+
+    raw = load_breast_cancer(as_frame=True)
+    # scikit-learn codes malignant as 0; augbench's positive class is malignant.
+    frame = raw.frame.assign(diagnosis=np.where(raw.target == 0, "malignant", "benign"))
+    return augbench.prepare_table(frame.drop(columns="target"), target="diagnosis",
+                                  name=DEFAULT_DATASET, positive="malignant",
+                                  source="sklearn.datasets.load_breast_cancer")
 
 
 @hookimpl

@@ -79,7 +79,7 @@ def _backends(plan: Plan, execution: Execution,
     if plan.registry.recipe is None:
         raise UsageError("plugins registered by hand in this process cannot reach worker "
                          "processes; build the registry with "
-                         "augbench.plugin.manager.make_registry, or use one job.")
+                         "augbench.registry.make_registry, or use one job.")
     spec = WorkerSpec(plan.registry.recipe, execution.trial_timeout, tuple(plan.metrics),
                       execution.fail_fast)
     if execution.executor == "ray":

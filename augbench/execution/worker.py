@@ -21,7 +21,7 @@ from typing import Any
 from augbench.experiment.data import Dataset
 from augbench.experiment.protocol import Trial, TrialRunner
 from augbench.plugin.kit import single_threaded
-from augbench.plugin.manager import make_registry
+from augbench.registry import make_registry
 from augbench.results.row import TrialResult
 
 # A Ray worker may serve many runs; a few runners are plenty.

@@ -359,14 +359,3 @@ def _dots_as_thousands(frame: pd.DataFrame, text: str, sep: str, na_values: Sequ
                          f"'{example}' = {example.replace('.', '')}) in a file with decimal "
                          "commas, read so.")
     return frame, notes
-
-
-def breast_cancer() -> Dataset:
-    """scikit-learn's Wisconsin breast-cancer table; positive = malignant (212 of 569, the minority)."""
-    from sklearn.datasets import load_breast_cancer
-
-    raw = load_breast_cancer(as_frame=True)
-    # scikit-learn codes malignant as 0; augbench's positive class is malignant.
-    frame = raw.frame.assign(diagnosis=np.where(raw.target == 0, "malignant", "benign"))
-    return prepare_table(frame.drop(columns="target"), target="diagnosis", name="breast-cancer",
-                         positive="malignant", source="sklearn.datasets.load_breast_cancer")

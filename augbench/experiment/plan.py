@@ -8,14 +8,14 @@ from typing import Any, Mapping, Sequence
 
 import numpy as np
 
-from augbench.api import load_dataset
 from augbench.defaults import DEFAULT_DATASET, DEFAULT_NA_VALUES, DEFAULT_SEEDS, DEFAULT_SIZES
 from augbench.errors import UsageError
 from augbench.experiment.data import Dataset, split_names
+from augbench.experiment.datasets import load_dataset
 from augbench.experiment.protocol import Trial, positives_kept, split_rows
 from augbench.plugin.capabilities import GPU_REQUIRED, Capabilities
-from augbench.plugin.manager import Registry, default_registry
 from augbench.plugin.metric import Metric
+from augbench.registry import Registry, default_registry
 
 # The reference every run includes unless --baseline names another: the original data.
 REFERENCE = "none"

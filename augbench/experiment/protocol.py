@@ -27,8 +27,8 @@ from augbench.experiment.seeding import derive_rng, derive_seed
 from augbench.plugin.capabilities import Capabilities
 from augbench.plugin.contract import check_rows
 from augbench.plugin.kit import quiet, rows_to_add
-from augbench.plugin.manager import Registry, default_registry
 from augbench.plugin.metric import Metric, MetricInput, calibration_bins
+from augbench.registry import Registry, default_registry
 from augbench.results.row import TrialKey, TrialResult
 
 Params = tuple[tuple[str, Any], ...]

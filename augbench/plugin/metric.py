@@ -13,6 +13,8 @@ from typing import Any, Callable
 import numpy as np
 
 NEEDS = ("predictions", "synthetic")
+# What findings and figures ask a metric for, instead of its name (see Metric.role).
+ROLES = ("", "ranking", "threshold", "membership")
 
 
 @dataclass
@@ -59,6 +61,15 @@ class Metric:
     ``"synthetic"``; ``headline`` metrics appear in the terminal table and the figures of a run
     that does not choose ``--metrics``; ``description`` is one sentence for reports; ``short``
     heads a narrow table column (default: the label).
+
+    ``role`` says what findings and figures may ask of it, so that they never pick a metric by
+    name: ``"ranking"``, how well the classifier orders patients (ROC-AUC), with ``chance`` its
+    value for a classifier that ranks at random (the no-signal warning, the ranks across
+    datasets, the utility axis of the privacy figure); ``"threshold"``, the share of positive
+    patients found at the classifier's decision (recall), which a moved threshold raises without
+    better ranking (the threshold-shift note); ``"membership"``, a membership attack's success,
+    with ``chance`` its level when nothing leaks (the privacy axis of the privacy figure). The
+    first metric of a role that a run computed is the one used.
     """
 
     function: Callable[[MetricInput], float] | None
@@ -70,10 +81,15 @@ class Metric:
     description: str = ""
     # A column header for narrow tables; the label when empty.
     short: str = ""
+    role: str = ""
+    chance: float | None = None
 
     def __post_init__(self) -> None:
         if self.needs not in NEEDS:
             raise ValueError(f"Metric.needs must be one of {', '.join(NEEDS)}, got {self.needs!r}")
+        if self.role not in ROLES:
+            raise ValueError(f"Metric.role must be one of {', '.join(map(repr, ROLES))}, got "
+                             f"{self.role!r}")
         if self.bounds is not None:
             object.__setattr__(self, "bounds", (float(self.bounds[0]), float(self.bounds[1])))
 

@@ -117,9 +117,19 @@ def _undefined_words(results: Results, block: pd.DataFrame, metrics: list[str],
     if not counts:
         return ""
     shown = "; ".join(counts[:4]) + (f"; {len(counts) - 4} more" if len(counts) > 4 else "")
-    return (f". {UNDEFINED_MARK} undefined in some seeds (as precision is where no patient is "
-            f"flagged positive), the mean of the others: {shown} (summary.csv: "
+    return (f". {UNDEFINED_MARK} undefined in some seeds (a share of patients where there were "
+            f"none to count), the mean of the others: {shown} (summary.csv: "
             "<metric>_undefined)")
+
+
+def _directions(results: Results, metrics: list[str]) -> str:
+    """Which way is better, for each metric of a table: "lower: A, B; higher: C"."""
+    words = []
+    for better, side in ((False, "lower"), (True, "higher")):
+        names = [_headers(results, [m])[0] for m in metrics if higher_is_better(results, m) == better]
+        if names:
+            words.append(f"{side}: {', '.join(names)}")
+    return "; ".join(words)
 
 
 def _label(results: Results, metric: str) -> str:
@@ -177,7 +187,7 @@ def summary_blocks(results: Results) -> list[Block]:
                 blocks.append(Block(
                     **where, title=f"{title} · privacy and fidelity of the synthetic rows",
                     caption="per augmented training set, whatever the classifier; best mean in "
-                    "bold (lower copies, MIA and detection AUC and KS/TV; higher distances)"
+                    f"bold ({_directions(results, synthetic)})"
                     + _undefined_words(results, added, synthetic, ["augmenter"]),
                     label_names=["augmenter"], headers=_headers(results, synthetic), rows=rows,
                     uniform_seeds=uniform))

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pandas as pd
 
-from augbench.experiment.plan import PERMUTATION_CONTROL
 from augbench.reporting.blocks import family_words, higher_is_better, prevalence_words, shown_metrics
 from augbench.results.compare import (
     ALPHA,
@@ -17,10 +16,10 @@ from augbench.results.compare import (
 )
 from augbench.results.tables import Results
 
-# The findings read these metrics where a run has them: a threshold metric that rises without
-# the ranking metric rising is a threshold shift, and the ranking metric at its chance level
-# means the table carries no signal.
-THRESHOLD_METRIC, RANKING_METRIC, CHANCE = "recall", "roc_auc", 0.5
+# The findings ask for metrics by role (see augbench.Metric): the threshold metric rising
+# without the ranking metric is a threshold shift, and the ranking metric not above its chance
+# level means the table carries no signal.
+THRESHOLD_SHIFTS_ONLY = "differences at the decision threshold then reflect threshold shifts only."
 
 
 def too_few_seeds(results: Results) -> str | None:
@@ -43,46 +42,50 @@ def too_few_seeds(results: Results) -> str | None:
 def findings(results: Results) -> list[str]:
     """Plain-text warnings and notes a reader must not miss."""
     lines = [line for line in [too_few_seeds(results)] if line]
-    ranking = _label(results, RANKING_METRIC)
-    controlled, control_lines = _against_permuted_labels(results)
+    ranking, threshold = results.metric_of_role("ranking"), results.metric_of_role("threshold")
+    controlled, control_lines = _against_controls(results, ranking)
     lines += control_lines
-    for _, r in no_signal(results.trials, results.baseline, RANKING_METRIC, CHANCE).iterrows():
-        prevalence = r.get("prevalence")
-        if (r["dataset"], prevalence, r["classifier"]) in controlled:
-            continue  # judged against the permuted-labels control instead of a fixed 0.5
-        lines.append(
-            f"warning: no detectable signal in dataset '{r['dataset']}'{_at(prevalence)} with "
-            f"classifier '{r['classifier']}': the {ranking} of '{results.baseline}' at "
-            f"{int(r['size'])} training rows, {r[f'{RANKING_METRIC}_mean']:.3f} (one-sided 95% "
-            f"lower bound {r[f'{RANKING_METRIC}_lower']:.3f}), is not significantly above "
-            f"{CHANCE} (p {r['p_above_chance']:.2g}); differences in accuracy and recall then "
-            "reflect threshold shifts only.")
+    chance = results.metrics[ranking].chance if ranking else None
+    if ranking and chance is not None:
+        for _, r in no_signal(results.trials, results.baseline, ranking, chance).iterrows():
+            prevalence = r.get("prevalence")
+            if (r["dataset"], prevalence, r["classifier"]) in controlled:
+                continue  # judged against the control instead of a fixed chance level
+            lines.append(
+                f"warning: no detectable signal in dataset '{r['dataset']}'{_at(prevalence)} "
+                f"with classifier '{r['classifier']}': the {_label(results, ranking)} of "
+                f"'{results.baseline}' at {int(r['size'])} training rows, "
+                f"{r[f'{ranking}_mean']:.3f} (one-sided 95% lower bound "
+                f"{r[f'{ranking}_lower']:.3f}), is not significantly above {chance:g} (p "
+                f"{r['p_above_chance']:.2g}); {THRESHOLD_SHIFTS_ONLY}")
     for r in idle_augmenters(results).itertuples():
         lines.append(
             f"warning: '{r.augmenter}' added no row in any trial on '{r.dataset}': the positive "
             "class is not the rarer one there, or --ratio is already met, so its numbers are "
             "those of the training rows alone; check --positive and --ratio.")
-    shifts = threshold_shifts(results.comparisons, THRESHOLD_METRIC, RANKING_METRIC)
-    rising = _label(results, THRESHOLD_METRIC)
-    for (dataset, prevalence, augmenter, classifier), g in _by(
-            shifts, ["dataset", "prevalence", "augmenter", "classifier"]):
-        sizes = ", ".join(str(s) for s in g["size"])
-        lines.append(
-            f"note: '{augmenter}' raises {rising} with '{classifier}' on '{dataset}'"
-            f"{_at(prevalence)} (at {sizes} "
-            f"training rows, by {g[f'{THRESHOLD_METRIC}_diff'].mean():+.3f} on average) without a "
-            f"significant {ranking} gain ({g[f'{RANKING_METRIC}_diff'].mean():+.3f}): a threshold "
-            "shift, not better ranking.")
+    if ranking and threshold:
+        shifts = threshold_shifts(results.comparisons, threshold, ranking)
+        for (dataset, prevalence, augmenter, classifier), g in _by(
+                shifts, ["dataset", "prevalence", "augmenter", "classifier"]):
+            sizes = ", ".join(str(s) for s in g["size"])
+            lines.append(
+                f"note: '{augmenter}' raises {_label(results, threshold)} with '{classifier}' on "
+                f"'{dataset}'{_at(prevalence)} (at {sizes} training rows, by "
+                f"{g[f'{threshold}_diff'].mean():+.3f} on average) without a significant "
+                f"{_label(results, ranking)} gain ({g[f'{ranking}_diff'].mean():+.3f}): a "
+                "threshold shift, not better ranking.")
     return lines + finding_sentences(results)
 
 
-def _against_permuted_labels(results: Results) -> tuple[set[tuple], list[str]]:
-    """Where the permuted-labels control ran: the (dataset, classifier) pairs it judges, and a
-    warning for each whose baseline does not rank patients better than the control does."""
+def _against_controls(results: Results, ranking: str | None) -> tuple[set[tuple], list[str]]:
+    """Where a control ran (an arm that relabels rows: the classifier fitted on shuffled labels),
+    the (dataset, prevalence, classifier) it judges, and a warning for each whose baseline does
+    not rank patients better than the control does."""
     comparisons = results.comparisons
-    rows = comparisons[(comparisons["augmenter"] == PERMUTATION_CONTROL)
-                       & (comparisons["metric"] == RANKING_METRIC)] if len(comparisons) else \
-        comparisons
+    if not ranking or not len(comparisons):
+        return set(), []
+    rows = comparisons[comparisons["augmenter"].isin(results.controls)
+                       & (comparisons["metric"] == ranking)]
     judged, lines = set(), []
     for (dataset, prevalence, classifier), group in _by(
             rows, ["dataset", "prevalence", "classifier"]):
@@ -97,11 +100,11 @@ def _against_permuted_labels(results: Results) -> tuple[set[tuple], list[str]]:
         lines.append(
             f"warning: no detectable signal in dataset '{dataset}'{_at(prevalence)} with "
             f"classifier '{classifier}': at {int(r['size'])} training rows the "
-            f"{_label(results, RANKING_METRIC)} of '{results.baseline}' is indistinguishable "
-            "from that of the same classifier fitted on shuffled labels (difference "
-            f"{-r['mean_diff']:+.3f} [{-r['ci_high']:+.3f}, "
-            f"{-r['ci_low']:+.3f}], one-sided Holm p {p:.2g}); differences in accuracy and "
-            "recall then reflect threshold shifts only.")
+            f"{_label(results, ranking)} of '{results.baseline}' is indistinguishable "
+            f"from that of the same classifier under the control '{r['augmenter']}', whose "
+            "training labels carry no signal (difference "
+            f"{-r['mean_diff']:+.3f} [{-r['ci_high']:+.3f}, {-r['ci_low']:+.3f}], one-sided "
+            f"Holm p {p:.2g}); {THRESHOLD_SHIFTS_ONLY}")
     return judged, lines
 
 
@@ -113,9 +116,10 @@ def finding_sentences(results: Results) -> list[str]:
     if comparisons.empty or not metrics:
         return []
     lines = []
+    ranking, threshold = results.metric_of_role("ranking"), results.metric_of_role("threshold")
     for (dataset, prevalence, classifier, augmenter), group in _by(
             comparisons, ["dataset", "prevalence", "classifier", "augmenter"]):
-        changed, unchanged = [], []
+        changed, unchanged, moved = [], [], set()
         for metric in metrics:
             rows = group[group["metric"] == metric].sort_values("size")
             if rows.empty:
@@ -125,6 +129,7 @@ def finding_sentences(results: Results) -> list[str]:
             if significant.empty:
                 unchanged.append(label)
                 continue
+            moved.add(metric)
             r = significant.iloc[-1]
             verb = "raised" if r["mean_diff"] > 0 else "lowered"
             where = "at every size" if len(significant) == len(rows) else \
@@ -144,8 +149,8 @@ def finding_sentences(results: Results) -> list[str]:
                          f"nothing significantly against '{results.baseline}'.")
             continue
         rest = f", and left {', '.join(unchanged)} unchanged" if unchanged else ""
-        shift = (": a threshold shift" if _label(results, THRESHOLD_METRIC) in " ".join(changed)
-                 and _label(results, RANKING_METRIC) in unchanged else "")
+        shift = (": a threshold shift" if threshold in moved and ranking
+                 and _label(results, ranking) in unchanged else "")
         lines.append(f"finding: '{augmenter}' with '{classifier}' {on} "
                      f"{'; '.join(changed)}{rest}{shift}.")
     return lines

@@ -187,8 +187,10 @@ def metric_figure(summary: pd.DataFrame, dataset: str, metric: str, spec: Metric
 
 
 
-def rank_figure(ranks: pd.DataFrame, baseline: str, colours: dict[str, str] | None = None):
-    """Average rank per augmenter across datasets (1 = best), a row of dots per classifier."""
+def rank_figure(ranks: pd.DataFrame, baseline: str, colours: dict[str, str] | None = None,
+                by: str = "the ranking metric"):
+    """Average rank per augmenter across datasets (1 = best) by the metric labelled ``by``, a
+    row of dots per classifier."""
     augmenters = [c for c in ranks.columns if c not in ("n_datasets", "friedman_p")]
     colours = colours or augmenter_colours(augmenters, baseline)
     fig = _figure(7.0, 1.2 + 0.6 * len(ranks))
@@ -202,7 +204,7 @@ def rank_figure(ranks: pd.DataFrame, baseline: str, colours: dict[str, str] | No
         ax.axhline(i, color="#dddddd", linewidth=0.8, zorder=1)
     ax.set_yticks(range(len(ranks)), [f"{c} (Friedman p={r['friedman_p']:.3g})"
                                       for c, r in ranks.iterrows()])
-    ax.set_xlabel("average rank by ROC-AUC across datasets (1 = best)")
+    ax.set_xlabel(f"average rank by {by} across datasets (1 = best)")
     ax.set_xlim(0.5, len(augmenters) + 0.5)
     ax.invert_yaxis()
     ax.legend(title="augmenter", fontsize=8, title_fontsize=8, loc="center left",
@@ -380,8 +382,8 @@ def privacy_utility_figure(summary: pd.DataFrame, comparisons: pd.DataFrame, dat
                 ax.annotate(point_label(r), (r[f"{privacy}_mean"], r["mean_diff"]),
                             textcoords="offset points", xytext=(4, 4), fontsize=7, color="#555555")
         ax.axhline(0, color="black", linestyle="--", linewidth=0.8)
-        if privacy_spec.bounds == (0.0, 1.0) and not privacy_spec.higher_is_better:
-            ax.axvline(0.5, color="grey", linestyle=":", linewidth=0.8)
+        if privacy_spec.chance is not None:
+            ax.axvline(privacy_spec.chance, color="grey", linestyle=":", linewidth=0.8)
         ax.set_title(f"classifier: {classifier}", fontsize=10)
         ax.grid(alpha=0.3)
     # One label under all panels: the legend beside them leaves each too narrow for its own.
@@ -414,14 +416,9 @@ class Written:
     caption: str
 
 
-# The privacy-versus-utility figure plots these where a run has them.
-PRIVACY_METRIC = "mia_auc"
-
-
 def write_plots(results, folder: Path) -> list[Written]:
     """Write every figure of ``results`` as PNG into ``folder``, each with its reading."""
     from augbench.reporting.blocks import shown_metrics
-    from augbench.reporting.findings import RANKING_METRIC
     from augbench.results.compare import average_ranks
 
     folder.mkdir(parents=True, exist_ok=True)
@@ -429,8 +426,9 @@ def write_plots(results, folder: Path) -> list[Written]:
     written = []
     # One colour per augmenter in every figure of the run, whichever augmenters a figure shows.
     colours = augmenter_colours(sorted(set(results.trials["augmenter"])), results.baseline)
-    controls = frozenset(name for name, can in results.capabilities.items()
-                         if can.get("relabels"))
+    controls = frozenset(results.controls)
+    # The privacy figure sets an attack's success against the ranking gain, where a run has both.
+    membership, ranking = results.metric_of_role("membership"), results.metric_of_role("ranking")
 
     def spec_of(metric: str) -> Metric:
         return results.metrics.get(metric) or Metric(None, metric, bounds=None)
@@ -469,11 +467,9 @@ def write_plots(results, folder: Path) -> list[Written]:
             synthetic_rows_figure(summary, dataset, synthetic, results.baseline,
                                   colours).savefig(path)
             written.append(Written(path, (
-                f"{dataset}, the synthetic patients each method adds: copies and small "
-                "distances mean real patients repeated or nearly so, an attack or detection AUC "
-                "above 0.5 means the synthetic rows give away who was in the training set or "
-                "that they are synthetic, and KS/TV measures how far their columns' "
-                "distributions are from the real patients'.")))
+                f"{dataset}, the synthetic patients each method adds, measured against the real "
+                "ones: each panel is one measure, its title saying which way is better; chance "
+                "levels and definitions are in the README's privacy section.")))
         calibration = results.calibration
         if calibration is not None and (calibration["dataset"] == dataset).any():
             path = folder / f"{dataset}_reliability.png"
@@ -484,24 +480,23 @@ def write_plots(results, folder: Path) -> list[Written]:
                 "positive; on the dotted diagonal the predictions are calibrated, below it the "
                 "classifier over-states the risk (as balancing the training rows to 1:1 tends "
                 "to make it), above it under-states it; bigger points hold more patients.")))
-        has = {m for m in (PRIVACY_METRIC, RANKING_METRIC) if f"{m}_mean" in summary}
         here = summary["dataset"] == dataset
-        if len(has) == 2 and summary.loc[here, f"{PRIVACY_METRIC}_mean"].notna().any():
+        if membership and ranking and summary.loc[here, f"{membership}_mean"].notna().any():
             path = folder / f"{dataset}_privacy_utility.png"
-            privacy_utility_figure(summary, results.comparisons, dataset, PRIVACY_METRIC,
-                                   spec_of(PRIVACY_METRIC), RANKING_METRIC,
-                                   spec_of(RANKING_METRIC), results.baseline,
-                                   colours).savefig(path)
+            privacy_utility_figure(summary, results.comparisons, dataset, membership,
+                                   spec_of(membership), ranking, spec_of(ranking),
+                                   results.baseline, colours).savefig(path)
             written.append(Written(path, (
                 f"{dataset}: each point is one method at one training size; the further right, "
                 "the better an attacker holding its synthetic patients tells who was in the "
                 "training set (dotted line: no better than chance), and the higher, the better "
                 f"the classifier ranks patients than with '{results.baseline}' (dashed line: no "
                 "gain); the best methods sit high and close to the dotted line.")))
-    if summary["dataset"].nunique() > 1 and f"{RANKING_METRIC}_mean" in summary:
+    if summary["dataset"].nunique() > 1 and ranking:
         path = folder / "average_ranks.png"
-        rank_figure(average_ranks(summary, RANKING_METRIC), results.baseline,
-                    colours).savefig(path)
+        spec = spec_of(ranking)
+        rank_figure(average_ranks(summary, ranking, spec.higher_is_better), results.baseline,
+                    colours, spec.label).savefig(path)
         written.append(Written(path, "Each dot is a method's average rank across the datasets "
                                      "(1 = best); dots close together mean that no method "
                                      "stands out, and the Friedman p-value says how sure that is."))

@@ -16,7 +16,7 @@ from augbench.reporting.blocks import (
     shown_metrics,
     summary_blocks,
 )
-from augbench.reporting.findings import RANKING_METRIC, findings
+from augbench.reporting.findings import findings
 from augbench.results.compare import ALPHA, average_ranks
 from augbench.results.tables import Results
 
@@ -90,12 +90,15 @@ def summary_tables(results: Results) -> list[Table]:
 
 
 def rank_table(results: Results) -> Table | None:
-    """Average ROC-AUC ranks of the augmenters across datasets, when there are several."""
-    if results.summary["dataset"].nunique() < 2 or f"{RANKING_METRIC}_mean" not in results.summary:
+    """Average ranks of the augmenters across datasets by the ranking metric, when there are
+    several datasets."""
+    ranking = results.metric_of_role("ranking")
+    if results.summary["dataset"].nunique() < 2 or ranking is None:
         return None
-    ranks = average_ranks(results.summary, RANKING_METRIC)
-    table = Table(title="average rank by ROC-AUC across datasets (1 = best; largest size each)",
-                  title_justify="left")
+    spec = results.metrics[ranking]
+    ranks = average_ranks(results.summary, ranking, spec.higher_is_better)
+    table = Table(title=f"average rank by {spec.label} across datasets (1 = best; largest size "
+                  "each)", title_justify="left")
     augmenters = [c for c in ranks.columns if c not in ("n_datasets", "friedman_p")]
     for name in ["classifier", *augmenters, "datasets", "Friedman p"]:
         table.add_column(name, justify="left" if name == "classifier" else "right")

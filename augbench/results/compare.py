@@ -164,8 +164,7 @@ def significant(comparisons: pd.DataFrame) -> pd.Series:
     return comparisons["p_adjusted"] < ALPHA
 
 
-def threshold_shifts(comparisons: pd.DataFrame, rising: str = "recall",
-                     ranking: str = "roc_auc") -> pd.DataFrame:
+def threshold_shifts(comparisons: pd.DataFrame, rising: str, ranking: str) -> pd.DataFrame:
     """Cases where the threshold metric ``rising`` rises significantly while the ranking metric
     ``ranking`` does not: a moved threshold, not better ranking.
 
@@ -185,8 +184,7 @@ def threshold_shifts(comparisons: pd.DataFrame, rising: str = "recall",
                          f"{ranking}_diff": picked[("mean_diff", ranking)]}).reset_index()
 
 
-def no_signal(trials: pd.DataFrame, baseline: str = "none", metric: str = "roc_auc",
-              chance: float = 0.5) -> pd.DataFrame:
+def no_signal(trials: pd.DataFrame, baseline: str, metric: str, chance: float) -> pd.DataFrame:
     """(dataset, (prevalence,) classifier, size, ``<metric>_mean``, ``<metric>_lower``,
     ``p_above_chance``) where the baseline's ``metric`` at the largest size is not significantly
     above its ``chance`` level: a one-sided Student-t test of its seeds' values, and the
@@ -221,7 +219,7 @@ def no_signal(trials: pd.DataFrame, baseline: str = "none", metric: str = "roc_a
     return pd.DataFrame(rows, columns=columns)
 
 
-def average_ranks(summary: pd.DataFrame, metric: str = "roc_auc",
+def average_ranks(summary: pd.DataFrame, metric: str,
                   higher_is_better: bool = True) -> pd.DataFrame:
     """Average rank of each augmenter across datasets (1 = best ``metric`` at each dataset's
     largest size; each prevalence of a dataset counts as a table of its own), one row per

@@ -101,6 +101,17 @@ class Results:
             return self.precomputed_comparisons
         return paired_comparisons(self.trials, self.metrics, self.baseline, self.family)
 
+    def metric_of_role(self, role: str) -> str | None:
+        """The first metric of ``role`` (see :class:`augbench.Metric`) that the run computed."""
+        return next((name for name, spec in self.metrics.items()
+                     if spec.role == role and f"{name}_mean" in self.summary), None)
+
+    @property
+    def controls(self) -> set[str]:
+        """The arms that relabel rows instead of adding them (what chance gives), by their
+        declared capabilities."""
+        return {name for name, can in self.capabilities.items() if can.get("relabels")}
+
     @property
     def n_failed(self) -> int:
         return int((self.trials["status"] != "ok").sum())
