@@ -30,6 +30,7 @@ _LAZY = {
     "rows_to_add": "augbench.plugin.kit", "seed_sequence": "augbench.plugin.kit",
     "check_labels": "augbench.plugin.kit", "quiet": "augbench.plugin.kit",
     "single_threaded": "augbench.plugin.kit", "TableOverSampler": "augbench.plugin.sampler",
+    "RowRequest": "augbench.plugin.sampler",
 }
 
 __all__ = sorted([*_LAZY, "hookimpl", "__version__"])

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from augbench.plugin.sampler import TableOverSampler
+from augbench import TableOverSampler
 
 
 class CartAugmenter(TableOverSampler):

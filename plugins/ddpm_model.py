@@ -9,21 +9,22 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from augbench_plugins.gan_encoding import Layout, TableEncoder
-from sklearn.base import BaseEstimator
+from augbench_plugins.torch_helpers import check_device, torch_device, torch_seed
 
 import augbench
+from augbench import RowRequest
 
-DEVICES = ("auto", "cpu", "cuda")
 
-
-class DdpmAugmenter(BaseEstimator):
+class DdpmAugmenter(augbench.TableOverSampler):
     """TabDDPM (Kotelnikov et al. 2023) for minority rows: Gaussian diffusion on numeric
     columns, multinomial diffusion on categorical ones, one MLP denoiser for both.
 
-    It learns the minority rows (``y == 1``) only and adds generated rows until the classes reach
-    ``sampling_strategy``. Numeric columns are modelled on a quantile-normal scale learnt from
-    those rows (ties spread at random, so flags and counts look continuous), rounded back when
-    all their values are whole numbers, and kept within their range (sampling clips predicted
+    An imbalanced-learn over-sampler (:class:`augbench.TableOverSampler`): it learns the rows of
+    each class it tops up (in augbench, the minority rows, ``y == 1``), one model per class, and
+    adds generated rows until the classes reach ``sampling_strategy``. Numeric columns are
+    modelled on a quantile-normal scale learnt from those rows (ties spread at random, so flags
+    and counts look continuous), rounded back when all their values are whole numbers, and kept
+    within their range (sampling clips predicted
     rows to the scale's range, as image diffusion clips to [-1, 1]); categorical columns are
     drawn only among the categories those rows contain (the multinomial noise is uniform over
     them, so an unseen category has probability zero at every step).
@@ -31,11 +32,11 @@ class DdpmAugmenter(BaseEstimator):
     Parameters (defaults chosen by ``benchmarks/ddpm_study.py``: on its small minorities the
     settings below scored alike, within seed noise, so the defaults lean to the cheap side)
     ----------
-    sampling_strategy : float or "auto", default "auto"
-        Minority:majority ratio after augmentation, in (0, 1]; "auto" is 1.0. As in
-        imbalanced-learn, ``int(ratio * n_majority - n_minority)`` rows are added (none if that
-        is not positive).
-    random_state : int or None, default None
+    sampling_strategy : float, str, dict or callable, default "auto"
+        imbalanced-learn's: a minority:majority ratio in (0, 1] ("auto" is 1.0), "minority",
+        ``{label: rows wanted}``... As in imbalanced-learn, ``int(ratio * n_majority -
+        n_minority)`` rows are added (none if that is not positive).
+    random_state : int, numpy Generator or RandomState, or None, default None
         Seeds a private torch.Generator: weights, minibatches, timesteps, noise and sampling all
         come from it, so a seed gives the same rows on the same device every time. None draws
         fresh entropy.
@@ -75,66 +76,48 @@ class DdpmAugmenter(BaseEstimator):
         self.hidden_dims = hidden_dims
         self.time_dim = time_dim
 
-    def fit_resample(self, X: pd.DataFrame, y: Any) -> tuple[pd.DataFrame, np.ndarray]:
-        """Train on the minority rows of ``X`` and return ``X`` then the generated rows."""
-        return self.fit_resample_many([X], [y], [self.random_state])[0]
-
-    def fit_resample_many(self, Xs: Sequence[pd.DataFrame], ys: Sequence[Any],
-                          random_states: Sequence[Any]) -> list[tuple[pd.DataFrame, np.ndarray]]:
+    def fit_resample_many(self, Xs: Sequence[Any], ys: Sequence[Any],
+                          random_states: Sequence[Any]) -> list[tuple[Any, Any]]:
         """``fit_resample`` for many tables and seeds at once, each as if it were alone.
 
         Tables with the same columns and dtypes train together as one batched model.
         """
-        self._validate_params()
-        if not len(Xs) == len(ys) == len(random_states):
-            raise ValueError(f"ddpm: got {len(Xs)} tables, {len(ys)} label arrays and "
-                             f"{len(random_states)} random states; give one of each per table.")
-        for X in Xs:
-            if not isinstance(X, pd.DataFrame):
-                raise TypeError(f"ddpm: X must be a pandas DataFrame, got {type(X).__name__}")
-        ys = [augbench.check_labels(X, y, "ddpm") for X, y in zip(Xs, ys)]
-        seeds = [_torch_seed(r) for r in random_states]
+        return self._fit_resample_many(Xs, ys, random_states)
+
+    def _generate_many(self, requests: list[RowRequest]) -> list[pd.DataFrame]:
+        """Train one model per request, those of one layout as one batch; decode each one's rows."""
         groups: dict[Layout, list[int]] = {}
-        for i, X in enumerate(Xs):
-            groups.setdefault(_layout(X), []).append(i)
-        results: list[Any] = [None] * len(Xs)
+        for i, request in enumerate(requests):
+            groups.setdefault(_layout(request.X), []).append(i)
+        results: list[Any] = [None] * len(requests)
         for layout, members in groups.items():
-            counts = [self._rows_to_add(ys[i]) for i in members]
-            todo = [i for i, n in zip(members, counts) if n > 0]
-            made = dict(zip(todo, self._generate(layout, [Xs[i] for i in todo],
-                                                 [ys[i] for i in todo], [seeds[i] for i in todo],
-                                                 [n for n in counts if n > 0]))) if todo else {}
-            for i, n in zip(members, counts):
-                X, y = Xs[i], ys[i]
-                if i not in made:
-                    results[i] = (X.reset_index(drop=True), y.copy())
-                else:
-                    results[i] = (pd.concat([X, made[i]], ignore_index=True),
-                                  np.concatenate([y, np.ones(n, dtype=y.dtype)]))
+            for i, rows in zip(members, self._generate_group(layout, [requests[i] for i in members])):
+                results[i] = rows
         return results
 
-    def _generate(self, layout: Layout, Xs: list[pd.DataFrame], ys: list[np.ndarray],
-                  seeds: list[int], counts: list[int]) -> list[pd.DataFrame]:
-        """Fit one encoder per table, train the batch, decode each model's rows."""
+    def _generate_group(self, layout: Layout, requests: list[RowRequest]) -> list[pd.DataFrame]:
+        """Fit one encoder per request, train the batch, decode each model's rows."""
         from augbench_plugins.ddpm_network import train_and_sample
 
-        encoders, numeric, codes = [], [], []
+        encoders, numeric, codes, seeds = [], [], [], []
         n_numeric = len(layout.numeric)
-        for X, y, seed in zip(Xs, ys, seeds):
-            minority = X.loc[y == 1]
-            if minority.isna().any().any():
-                raise ValueError("ddpm: the minority rows have missing values; impute them first "
-                                 "(augbench's protocol does so before augmenting).")
-            encoder = TableEncoder(layout, "quantile").fit(minority)
+        for request in requests:
+            rows = request.rows
+            if rows.isna().any().any():
+                raise ValueError("ddpm: the rows to imitate have missing values; impute them "
+                                 "first (augbench's protocol does so before augmenting).")
+            seed = torch_seed(request.random_state)
+            encoder = TableEncoder(layout, "quantile").fit(rows)
             encoders.append(encoder)
             # Ties break at random on the quantile scale, from a generator of this seed only.
-            numeric.append(encoder.transform(minority, np.random.default_rng(seed))[:, :n_numeric])
-            codes.append(np.stack([minority[c].cat.codes.to_numpy(np.int64)
+            numeric.append(encoder.transform(rows, np.random.default_rng(seed))[:, :n_numeric])
+            codes.append(np.stack([rows[c].cat.codes.to_numpy(np.int64)
                                    for c in layout.categorical], axis=1)
-                         if layout.categorical else np.zeros((len(minority), 0), np.int64))
+                         if layout.categorical else np.zeros((len(rows), 0), np.int64))
+            seeds.append(seed)
         generated = train_and_sample(self._config(), layout.category_counts, numeric, codes,
-                                     [e.present for e in encoders], counts, seeds,
-                                     _device(self.device))
+                                     [e.present for e in encoders], [r.n_new for r in requests],
+                                     seeds, torch_device(self.device))
         return [e.inverse(num, cat) for e, (num, cat) in zip(encoders, generated)]
 
     def _config(self) -> Any:
@@ -145,14 +128,7 @@ class DdpmAugmenter(BaseEstimator):
                           hidden_dims=tuple(int(d) for d in self.hidden_dims),
                           time_dim=int(self.time_dim))
 
-    def _rows_to_add(self, y: np.ndarray) -> int:
-        """imbalanced-learn's count for ``sampling_strategy``, none when the ratio is met."""
-        n_new = augbench.rows_to_add(y, self.sampling_strategy)
-        if n_new and not np.any(y == 1):
-            raise ValueError("ddpm: no minority rows (y == 1) to learn from")
-        return n_new
-
-    def _validate_params(self) -> None:
+    def _check_params(self) -> None:
         """Raise ValueError for a parameter no fit could use (augbench calls it before a run)."""
         for name in ("steps", "timesteps", "batch_size", "time_dim"):
             value = getattr(self, name)
@@ -165,29 +141,7 @@ class DdpmAugmenter(BaseEstimator):
         if not isinstance(self.lr, numbers.Real) or isinstance(self.lr, bool):
             raise ValueError(f"ddpm: lr must be a positive float, got {self.lr!r}")
         self._config().check()
-        if self.device not in DEVICES and not str(self.device).startswith("cuda:"):
-            raise ValueError(f"ddpm: device must be 'auto', 'cpu', 'cuda' or 'cuda:N', got "
-                             f"{self.device!r}")
-
-    def __sklearn_tags__(self) -> Any:
-        tags = super().__sklearn_tags__()
-        tags.input_tags.string = True  # categorical columns through multinomial diffusion
-        return tags
-
-
-def _torch_seed(random_state: Any) -> int:
-    """A 63-bit torch seed from ``random_state``, by augbench's one rule for it (seed_sequence)."""
-    state = augbench.seed_sequence(random_state).generate_state(1, np.uint64)[0]
-    return int(state >> np.uint64(1))
-
-
-def _device(device: str) -> Any:
-    """The torch device for "auto" (CUDA if available, else the CPU), "cpu" or "cuda[:N]"."""
-    import torch
-
-    if device == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    return torch.device(device)
+        check_device(self.device, "ddpm")
 
 
 def _layout(X: pd.DataFrame) -> Layout:

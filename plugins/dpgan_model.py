@@ -18,11 +18,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from augbench_plugins.gan_encoding import NUMERIC_SCALINGS, Layout, TableEncoder
-from sklearn.base import BaseEstimator
+from augbench_plugins.torch_helpers import check_device, is_int, torch_device, torch_seeds
 
 import augbench
 
-DEVICES = ("auto", "cpu", "cuda")
 ACCOUNTANTS = ("rdp", "prv")
 # Generated rows per forward pass when sampling: bounded memory whatever the count asked for.
 SAMPLE_BLOCK = 1024
@@ -30,15 +29,17 @@ SAMPLE_BLOCK = 1024
 LEAKY_SLOPE = 0.2
 
 
-class DpGanAugmenter(BaseEstimator):
+class DpGanAugmenter(augbench.TableOverSampler):
     """A GAN (MLP generator and discriminator) for minority rows with a differentially private
     discriminator, trained with DP-SGD through Opacus.
 
-    It learns the minority rows (``y == 1``) only and adds generated rows until the classes reach
-    ``sampling_strategy``. Rows go through the ``gan`` augmenter's encoding: numeric columns
-    on a min-max (or quantile-normal) scale, rounded back when all their values are whole
-    numbers, and kept within their range; categorical columns as one-hot blocks generated through
-    a Gumbel-softmax and drawn only among the categories the minority rows contain.
+    An imbalanced-learn over-sampler (:class:`augbench.TableOverSampler`): it learns the rows of
+    each class it tops up (in augbench, the minority rows, ``y == 1``), one private model per
+    class, and adds generated rows until the classes reach ``sampling_strategy``. Rows go
+    through the ``gan`` augmenter's encoding: numeric columns on a min-max (or quantile-normal)
+    scale, rounded back when all their values are whole numbers, and kept within their range;
+    categorical columns as one-hot blocks generated through a Gumbel-softmax and drawn only among
+    the categories the minority rows contain.
 
     Privacy. Each discriminator step sees a Poisson sample of the minority rows (each row with
     probability ``1 / ceil(n_minority / batch_size)``) plus a fixed number of generated rows;
@@ -61,10 +62,10 @@ class DpGanAugmenter(BaseEstimator):
 
     Parameters
     ----------
-    sampling_strategy : float or "auto", default "auto"
-        Minority:majority ratio after augmentation, in (0, 1]; "auto" is 1.0. As in
-        imbalanced-learn, ``int(ratio * n_majority - n_minority)`` rows are added (none if that
-        is not positive).
+    sampling_strategy : float, str, dict or callable, default "auto"
+        imbalanced-learn's: a minority:majority ratio in (0, 1] ("auto" is 1.0), "minority",
+        ``{label: rows wanted}``... As in imbalanced-learn, ``int(ratio * n_majority -
+        n_minority)`` rows are added (none if that is not positive).
     random_state : int, numpy Generator or RandomState, or None, default None
         Seeds private torch.Generators: weights, Poisson sampling, the DP noise, latent noise and
         Gumbel noise all come from them, so a seed gives the same rows on the same device every
@@ -129,46 +130,47 @@ class DpGanAugmenter(BaseEstimator):
         self.gumbel_tau = gumbel_tau
         self.accountant = accountant
 
-    def fit_resample(self, X: pd.DataFrame, y: Any) -> tuple[pd.DataFrame, np.ndarray]:
-        """Train on the minority rows of ``X`` and return ``X`` then the generated rows."""
-        self._validate_params()
-        if not isinstance(X, pd.DataFrame):
-            raise TypeError(f"dpgan: X must be a pandas DataFrame, got {type(X).__name__}")
-        y = augbench.check_labels(X, y, "dpgan")
-        layout = _layout(X)
-        n_new = augbench.rows_to_add(y, self.sampling_strategy)
-        if n_new == 0:
-            # Nothing generated, nothing learnt: no privacy spent.
-            self.epsilon_, self.delta_, self.noise_multiplier_ = 0.0, 0.0, float("nan")
-            return X.reset_index(drop=True), y.copy()
-        minority = X.loc[y == 1]
-        if minority.empty:
-            raise ValueError("dpgan: no minority rows (y == 1) to learn from")
-        if minority.isna().any().any():
-            raise ValueError("dpgan: the minority rows have missing values; impute them first "
+    def _fit_resample(self, X: pd.DataFrame, y: np.ndarray) -> tuple[pd.DataFrame, np.ndarray]:
+        """The rows ``sampling_strategy_`` asks for, one private model per class topped up."""
+        # Nothing generated, nothing learnt: no privacy spent, unless a class is trained below.
+        self.epsilon_, self.delta_, self.noise_multiplier_ = 0.0, 0.0, float("nan")
+        self._spent: list[tuple[float, float, float]] = []
+        X_res, y_res = super()._fit_resample(X, y)
+        if self._spent:
+            # Each class's model reads its own rows only: the classes compose in parallel, and
+            # the release spends what the most expensive of them spent.
+            self.epsilon_, self.delta_, self.noise_multiplier_ = max(self._spent)
+        return X_res, y_res
+
+    def _generate(self, X_class: pd.DataFrame, n_new: int,
+                  random_state: np.random.SeedSequence) -> pd.DataFrame:
+        """``n_new`` rows from a private GAN trained on ``X_class``."""
+        layout = _layout(X_class)
+        if X_class.isna().any().any():
+            raise ValueError("dpgan: the rows to imitate have missing values; impute them first "
                              "(augbench's protocol does so before augmenting).")
-        seeds = augbench.seed_sequence(self.random_state).generate_state(5, np.uint64) >> 1
-        encoder = TableEncoder(layout, self.numeric_scaling).fit(minority)
-        data = encoder.transform(minority, np.random.default_rng(int(seeds[4])))
-        self.delta_ = float(self.delta) if self.delta is not None else 1.0 / (10 * len(minority))
+        seeds = torch_seeds(random_state, 5)
+        encoder = TableEncoder(layout, self.numeric_scaling).fit(X_class)
+        data = encoder.transform(X_class, np.random.default_rng(seeds[4]))
+        delta = float(self.delta) if self.delta is not None else 1.0 / (10 * len(X_class))
         with augbench.quiet("opacus"), augbench.single_threaded():
-            numeric, codes = self._train_and_sample(layout, encoder.present, data, n_new,
-                                                    [int(s) for s in seeds[:4]])
-        new_rows = encoder.inverse(numeric, codes)
-        X_res = pd.concat([X, new_rows], ignore_index=True)
-        return X_res, np.concatenate([y, np.ones(n_new, dtype=y.dtype)])
+            numeric, codes, spent = self._train_and_sample(layout, encoder.present, data, n_new,
+                                                           seeds[:4], delta)
+        self._spent.append(spent)
+        return encoder.inverse(numeric, codes)
 
     def _train_and_sample(self, layout: Layout, present: np.ndarray, data: np.ndarray,
-                          n_new: int, seeds: list[int]) -> tuple[np.ndarray, np.ndarray]:
+                          n_new: int, seeds: list[int], delta: float
+                          ) -> tuple[np.ndarray, np.ndarray, tuple[float, float, float]]:
         """Train the GAN with a DP discriminator on ``data``; return ``n_new`` rows' numeric
-        codes and category codes, and record the privacy spent."""
+        codes and category codes, and the privacy spent: (epsilon, delta, noise multiplier)."""
         import torch
         from augbench_plugins.gan_network import CategoryHead
         from opacus import PrivacyEngine
         from torch.nn import functional as F
         from torch.utils.data import DataLoader, TensorDataset
 
-        device = _device(self.device)
+        device = torch_device(self.device)
         # One stream per purpose, so that changing one (say the epochs) leaves the others alone.
         # All on the CPU except the DP noise, which Opacus draws on the parameters' device.
         init, sampling, latent = (torch.Generator().manual_seed(s) for s in seeds[:3])
@@ -196,7 +198,7 @@ class DpGanAugmenter(BaseEstimator):
         # _noise_multiplier).
         d_private, d_opt, loader = engine.make_private(
             module=discriminator, optimizer=d_opt, data_loader=loader,
-            noise_multiplier=_noise_multiplier(float(self.epsilon), self.delta_, sample_rate,
+            noise_multiplier=_noise_multiplier(float(self.epsilon), delta, sample_rate,
                                                int(self.epochs), self.accountant),
             max_grad_norm=float(self.max_grad_norm), noise_generator=dp_noise)
         tau = float(self.gumbel_tau)
@@ -228,24 +230,17 @@ class DpGanAugmenter(BaseEstimator):
                 g_opt.step()
                 d_private.enable_hooks()
                 done += 1
-        self.epsilon_ = float(engine.get_epsilon(self.delta_))
-        self.noise_multiplier_ = float(d_opt.noise_multiplier)
+        spent = (float(engine.get_epsilon(delta)), delta, float(d_opt.noise_multiplier))
         numeric, codes = [], []
         with torch.no_grad():
             for start in range(0, n_new, SAMPLE_BLOCK):
                 out, gumbel = generate(min(SAMPLE_BLOCK, n_new - start))
                 numeric.append(out[0, :, :n_numeric].cpu().numpy())
                 codes.append(head.sample(out, gumbel)[0].cpu().numpy())
-        return np.concatenate(numeric), np.concatenate(codes)
+        return np.concatenate(numeric), np.concatenate(codes), spent
 
-    def _validate_params(self) -> None:
+    def _check_params(self) -> None:
         """Raise ValueError for a parameter no fit could use (augbench calls it before a run)."""
-        state = self.random_state
-        if not (state is None or isinstance(state, (np.random.Generator, np.random.RandomState))
-                or (_is_int(state) and state >= 0)):
-            raise ValueError(f"dpgan: random_state must be None, a non-negative int, or a numpy "
-                             f"Generator or RandomState, got {state!r}")
-        _check_strategy(self.sampling_strategy)
         _positive("epsilon", self.epsilon)
         if self.delta is not None and not (_is_real(self.delta) and 0 < self.delta < 1):
             raise ValueError(f"dpgan: delta must be None or a number in (0, 1), got {self.delta!r}")
@@ -255,33 +250,21 @@ class DpGanAugmenter(BaseEstimator):
         _positive("gumbel_tau", self.gumbel_tau)
         for name in ("epochs", "batch_size", "noise_dim"):
             value = getattr(self, name)
-            if not (_is_int(value) and value >= 1):
+            if not (is_int(value) and value >= 1):
                 raise ValueError(f"dpgan: {name} must be an int >= 1, got {value!r}")
         for name in ("generator_dims", "discriminator_dims"):
             dims = getattr(self, name)
             if isinstance(dims, (str, bytes)) or not hasattr(dims, "__len__") or not dims or not all(
-                    _is_int(d) and d >= 1 for d in dims):
+                    is_int(d) and d >= 1 for d in dims):
                 raise ValueError(f"dpgan: {name} must be a non-empty tuple of ints >= 1, "
                                  f"got {dims!r}")
-        if self.device not in DEVICES and not str(self.device).startswith("cuda:"):
-            raise ValueError(f"dpgan: device must be one of {DEVICES} or 'cuda:N', "
-                             f"got {self.device!r}")
+        check_device(self.device, "dpgan")
         if self.numeric_scaling not in NUMERIC_SCALINGS:
             raise ValueError(f"dpgan: numeric_scaling must be one of {NUMERIC_SCALINGS}, got "
                              f"{self.numeric_scaling!r}")
         if self.accountant not in ACCOUNTANTS:
             raise ValueError(f"dpgan: accountant must be one of {ACCOUNTANTS}, got "
                              f"{self.accountant!r}")
-
-    def __sklearn_tags__(self) -> Any:
-        tags = super().__sklearn_tags__()
-        tags.input_tags.string = True  # categorical columns through a Gumbel-softmax
-        return tags
-
-
-def _is_int(value: Any) -> bool:
-    """An integer that is not a bool."""
-    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
 
 
 def _is_real(value: Any) -> bool:
@@ -295,29 +278,12 @@ def _positive(name: str, value: Any) -> None:
         raise ValueError(f"dpgan: {name} must be a finite number > 0, got {value!r}")
 
 
-def _check_strategy(strategy: Any) -> None:
-    """Raise ValueError for a ``sampling_strategy`` that is neither a ratio in (0, 1] nor "auto"."""
-    if not (strategy == "auto" if isinstance(strategy, str)
-            else _is_real(strategy) and 0 < strategy <= 1):
-        raise ValueError(f"dpgan: sampling_strategy must be a ratio in (0, 1] or 'auto', "
-                         f"got {strategy!r}")
-
-
 def _layout(X: pd.DataFrame) -> Layout:
     """The ``gan`` encoding's layout of ``X``, its dtype error naming this augmenter."""
     try:
         return Layout.of(X)
     except TypeError as exc:
         raise TypeError("dpgan: " + str(exc).removeprefix("gan: ")) from None
-
-
-def _device(device: str) -> Any:
-    """The torch device for "auto" (CUDA if available, else CPU), "cpu" or "cuda"."""
-    import torch
-
-    if device == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    return torch.device(device)
 
 
 @functools.lru_cache(maxsize=256)

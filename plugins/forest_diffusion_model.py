@@ -44,7 +44,7 @@ import numpy as np
 import pandas as pd
 
 import augbench
-from augbench.plugin.sampler import TableOverSampler
+from augbench import TableOverSampler
 
 _DIFFUSION_TYPES = ("flow", "vp")
 # Array indexes with one decimal digit: up to this many multi-level categorical columns placed at

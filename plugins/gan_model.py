@@ -9,8 +9,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from augbench_plugins.gan_encoding import Layout, TableEncoder
+from augbench_plugins.torch_helpers import check_device, torch_device, torch_seed
 
-from augbench.plugin.sampler import RowRequest, TableOverSampler
+from augbench import RowRequest, TableOverSampler
 
 
 class GanAugmenter(TableOverSampler):
@@ -118,7 +119,7 @@ class GanAugmenter(TableOverSampler):
             if rows.isna().any().any():
                 raise ValueError("gan: the rows to imitate have missing values; impute them first "
                                  "(augbench's protocol does so before augmenting).")
-            seed = _seed(request.random_state)
+            seed = torch_seed(request.random_state)
             encoder = TableEncoder(layout, self.numeric_scaling).fit(rows)
             encoders.append(encoder)
             data.append(encoder.transform(rows, np.random.default_rng(seed)))
@@ -131,7 +132,7 @@ class GanAugmenter(TableOverSampler):
         generated = train_and_sample(
             config, len(layout.numeric), layout.category_counts, data,
             [e.present for e in encoders], [r.n_new for r in requests], seeds, steps,
-            _device(self.device))
+            torch_device(self.device))
         return [e.inverse(numeric, codes) for e, (numeric, codes) in zip(encoders, generated)]
 
     def _config(self) -> Any:
@@ -150,27 +151,9 @@ class GanAugmenter(TableOverSampler):
         from augbench_plugins.gan_encoding import NUMERIC_SCALINGS
 
         self._config().check()
-        if self.device not in ("auto", "cpu", "cuda") and not str(self.device).startswith("cuda:"):
-            raise ValueError(f"gan: device must be 'auto', 'cpu' or 'cuda', got {self.device!r}")
+        check_device(self.device, "gan")
         if self.numeric_scaling not in NUMERIC_SCALINGS:
             raise ValueError(f"gan: numeric_scaling must be one of {NUMERIC_SCALINGS}, got "
                              f"{self.numeric_scaling!r}")
         if self.epochs is not None and int(self.epochs) < 0:
             raise ValueError(f"gan: epochs must be None or non-negative, got {self.epochs!r}")
-
-
-def _seed(seeds: np.random.SeedSequence) -> int:
-    """A 63-bit torch seed from a request's seed sequence."""
-    state = seeds.generate_state(1, np.uint64)[0]
-    return int(state >> np.uint64(1))
-
-
-def _device(device: str) -> Any:
-    """The torch device for "auto" (CUDA if available, else CPU), "cpu" or "cuda"."""
-    import torch
-
-    if device == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    if device not in ("cpu", "cuda") and not str(device).startswith("cuda:"):
-        raise ValueError(f"gan: device must be 'auto', 'cpu' or 'cuda', got {device!r}")
-    return torch.device(device)

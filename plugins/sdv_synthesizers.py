@@ -35,7 +35,7 @@ import pandas as pd
 from augbench_plugins.sdv_table import LABEL, TABLE, TableCodec
 
 import augbench
-from augbench.plugin.sampler import RowRequest, TableOverSampler
+from augbench import RowRequest, TableOverSampler
 
 _CHATTY_LOGGERS = ("sdv", "rdt", "ctgan", "copulas", "SingleTableSynthesizer",
                    "MultiTableSynthesizer")

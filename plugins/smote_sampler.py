@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 from imblearn.over_sampling import SMOTE, SMOTEN, SMOTENC
 
-from augbench.plugin.sampler import TableOverSampler
+from augbench import TableOverSampler
 
 
 class SmoteAugmenter(TableOverSampler):

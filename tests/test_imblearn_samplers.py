@@ -4,6 +4,8 @@ random_state and sampling_strategy with imbalanced-learn's meaning."""
 
 from __future__ import annotations
 
+import importlib.util
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -15,6 +17,8 @@ from augbench.testing import make_mixed_table
 
 pytest.importorskip("torch")
 from augbench_plugins.cart_model import CartAugmenter  # noqa: E402 (after importorskip)
+from augbench_plugins.ddpm_model import DdpmAugmenter  # noqa: E402
+from augbench_plugins.dpgan_model import DpGanAugmenter  # noqa: E402
 from augbench_plugins.gan_model import GanAugmenter  # noqa: E402
 from augbench_plugins.sdv_synthesizers import (  # noqa: E402
     CopulaAugmenter,
@@ -35,7 +39,12 @@ class Bootstrap(augbench.TableOverSampler):  # the example of augbench.plugin.sa
 SAMPLERS = [GanAugmenter(epochs=3, random_state=0), SmoteAugmenter(random_state=0),
             CTGANAugmenter(epochs=2, random_state=0), TVAEAugmenter(epochs=2, random_state=0),
             CopulaAugmenter(random_state=0), CartAugmenter(random_state=0),
+            DdpmAugmenter(steps=20, timesteps=10, random_state=0),
             Bootstrap(random_state=0)]
+# dpgan's training needs Opacus (the optional extra augbench[dp]).
+DP = importlib.util.find_spec("opacus") is not None
+if DP:
+    SAMPLERS.append(DpGanAugmenter(epochs=1, random_state=0))
 
 # Checks whose input is a 1000-row, three-class table (imbalanced-learn's
 # sample_dataset_generator): outside augbench's binary tables. The samplers take it (one model per

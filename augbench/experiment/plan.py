@@ -177,21 +177,17 @@ def _validate(exp: Experiment, registry: Registry) -> dict[tuple[str, str], "Cho
 
 
 def _check_parameters(kind: str, name: str, obj: Any) -> None:
-    """Validate an object's parameters once, before any trial, with its own declared
-    constraints: scikit-learn's ``_parameter_constraints`` (imbalanced-learn's samplers and
-    scikit-learn's classifiers have them), or a ``_validate_params`` of its own."""
-    from sklearn.base import BaseEstimator
-
-    # An estimator inside another (a tuned threshold's, a pipeline step) is checked too.
+    """Validate an object's parameters once, before any trial, with the constraints it declares
+    in scikit-learn's style (``_parameter_constraints``, which imbalanced-learn's samplers,
+    scikit-learn's classifiers and augbench.TableOverSampler, with its ``_check_params``, have).
+    An estimator inside another (a tuned threshold's, a pipeline step) is checked too."""
     get_params = getattr(obj, "get_params", None)
     nested = get_params(deep=False).values() if callable(get_params) else ()
     for inner in nested:
         if hasattr(inner, "get_params") and not isinstance(inner, type):
             _check_parameters(kind, name, inner)
     validate = getattr(obj, "_validate_params", None)
-    declares = getattr(obj, "_parameter_constraints", None) is not None or (
-        callable(validate) and type(obj)._validate_params is not BaseEstimator._validate_params)
-    if not callable(validate) or not declares:
+    if not callable(validate) or getattr(obj, "_parameter_constraints", None) is None:
         return
     try:
         validate()
