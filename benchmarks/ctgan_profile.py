@@ -10,7 +10,7 @@ balance of the whole table needs. Variants, run alternately in this one process:
   their default thread teams. The first run also starts that pool (shown as ``before, cold``).
 - ``sequential``: the same, with joblib kept in this process.
 - ``after``: the ``ctgan`` augmenter itself (``fit_resample``), which also runs on one torch
-  and one BLAS thread (``augbench_plugins.sdv_synthesizers.one_core``).
+  and one BLAS thread (``augbench_plugins.sdv.synthesizers.one_core``).
 
 Stages come from timers wrapped around ctgan's and SDV's methods (for measuring only):
 SDV preprocessing (validation, rounding and min/max formatters, its own transformers) =
@@ -103,8 +103,8 @@ def load_heart() -> tuple[Any, np.ndarray]:
 def run_sdv(X: Any, y: np.ndarray, epochs: int, sequential: bool) -> None:
     """SDV used directly: the augmenter's metadata and encoded minority rows, SDV's defaults."""
     import joblib
-    from augbench_plugins.sdv_synthesizers import n_new_rows, quiet
-    from augbench_plugins.sdv_table import TABLE, TableCodec
+    from augbench_plugins.sdv.synthesizers import n_new_rows, quiet
+    from augbench_plugins.sdv.table import TABLE, TableCodec
     from sdv.single_table import CTGANSynthesizer
 
     codec = TableCodec.of(X)

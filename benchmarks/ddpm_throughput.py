@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import torch
-from augbench_plugins.ddpm_model import DdpmAugmenter
+from augbench_plugins.diffusion.ddpm_model import DdpmAugmenter
 
 import augbench
 from augbench.testing import make_mixed_table

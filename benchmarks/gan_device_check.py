@@ -16,7 +16,7 @@ import time
 
 import numpy as np
 import torch
-from augbench_plugins.gan_model import GanAugmenter
+from augbench_plugins.gan.model import GanAugmenter
 
 from augbench.testing import make_mixed_table
 

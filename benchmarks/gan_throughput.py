@@ -19,9 +19,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import torch
-from augbench_plugins.gan_encoding import Layout, TableEncoder
-from augbench_plugins.gan_model import GanAugmenter, _device
-from augbench_plugins.gan_network import GanBatch
+from augbench_plugins.gan.model import GanAugmenter, _device
+from augbench_plugins.gan.network import GanBatch
+from augbench_plugins.neural.encoding import Layout, TableEncoder
 
 HEART = Path(__file__).resolve().parents[2] / "shared" / "data" / "heart_attack_risk.csv"
 ROWS = 2000

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from augbench_plugins.cart_model import CartAugmenter
+from augbench_plugins.cart.model import CartAugmenter
 from conftest import added, assert_light_plugin
 from sklearn.base import clone
 

@@ -12,7 +12,7 @@ import augbench
 from augbench.testing import check_augmenter, make_mixed_table
 
 torch = pytest.importorskip("torch")
-from augbench_plugins.ddpm_model import DdpmAugmenter  # noqa: E402 (after importorskip)
+from augbench_plugins.diffusion.ddpm_model import DdpmAugmenter  # noqa: E402 (after importorskip)
 
 # Few steps and a short chain: the contract does not depend on how well the model has learnt.
 QUICK = dict(steps=30, timesteps=20)
@@ -48,7 +48,7 @@ def shifted_table(n: int = 400, seed: int = 0) -> tuple[pd.DataFrame, np.ndarray
 
 
 def test_plugin_module_is_light_and_registered(registry) -> None:
-    assert_light_plugin("augbench_plugins.ddpm", {"torch", "sklearn"}, {"ddpm"})
+    assert_light_plugin("augbench_plugins.diffusion.ddpm", {"torch", "sklearn"}, {"ddpm"})
     assert isinstance(registry.create("augmenters", "ddpm", random_state=0), DdpmAugmenter)
     augmenter = registry.create("augmenters", "ddpm")
     capabilities = registry.capabilities("augmenters", "ddpm", augmenter)
@@ -181,7 +181,7 @@ def test_it_learns_the_minority_and_its_correlation() -> None:
 def test_multinomial_posterior_is_bayes_rule_over_seen_categories() -> None:
     """q(x_{t-1} = c | x_t = j, x_0 = i) ∝ Qbar_{t-1}[i, c] Q_t[c, j], with noise uniform over
     the three seen categories of four (the fourth, unseen, must get probability zero)."""
-    from augbench_plugins.ddpm_diffusion import posterior
+    from augbench_plugins.diffusion.ddpm_schedule import posterior
 
     u = np.array([1 / 3, 1 / 3, 1 / 3, 0.0])
     alpha, bar_prev = 0.8, 0.3

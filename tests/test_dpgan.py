@@ -13,7 +13,7 @@ from conftest import added, assert_light_plugin
 
 pytest.importorskip("opacus", reason="the dpgan augmenter needs the optional extra augbench[dp]")
 from augbench_plugins import dpgan  # noqa: E402 (after importorskip)
-from augbench_plugins.dpgan_model import DpGanAugmenter  # noqa: E402
+from augbench_plugins.dpgan.model import DpGanAugmenter  # noqa: E402
 from sklearn.base import clone  # noqa: E402
 
 import augbench

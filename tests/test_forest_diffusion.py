@@ -10,7 +10,7 @@ from conftest import added, assert_light_plugin
 pytest.importorskip("ForestDiffusion", reason="the forest-diffusion augmenter needs the optional extra "
                                               "augbench[forest]")
 
-from augbench_plugins.forest_diffusion_model import ForestDiffusionAugmenter  # noqa: E402
+from augbench_plugins.diffusion.forest_model import ForestDiffusionAugmenter  # noqa: E402
 from sklearn.base import clone  # noqa: E402
 
 from augbench.testing import check_augmenter, make_mixed_table  # noqa: E402
@@ -43,7 +43,7 @@ def dependent_table(n: int = 300, seed: int = 0) -> tuple[pd.DataFrame, np.ndarr
 
 
 def test_plugin_module_is_light_and_registered(registry) -> None:
-    assert_light_plugin("augbench_plugins.forest_diffusion", {"xgboost", "ForestDiffusion"},
+    assert_light_plugin("augbench_plugins.diffusion.forest", {"xgboost", "ForestDiffusion"},
                         {"forest-diffusion"})
     assert registry.get("augmenters", "forest-diffusion").plugin == "forest-diffusion"
     made = registry.create("augmenters", "forest-diffusion", random_state=0, n_t=7)

@@ -12,7 +12,7 @@ import augbench
 from augbench.testing import check_augmenter, make_mixed_table
 
 torch = pytest.importorskip("torch")
-from augbench_plugins.gan_model import GanAugmenter  # noqa: E402 (after importorskip)
+from augbench_plugins.gan.model import GanAugmenter  # noqa: E402 (after importorskip)
 
 # Few steps: the contract does not depend on how well the GAN has learnt.
 QUICK = dict(steps=40)

@@ -16,16 +16,16 @@ import augbench
 from augbench.testing import make_mixed_table
 
 pytest.importorskip("torch")
-from augbench_plugins.cart_model import CartAugmenter  # noqa: E402 (after importorskip)
-from augbench_plugins.ddpm_model import DdpmAugmenter  # noqa: E402
-from augbench_plugins.dpgan_model import DpGanAugmenter  # noqa: E402
-from augbench_plugins.gan_model import GanAugmenter  # noqa: E402
-from augbench_plugins.sdv_synthesizers import (  # noqa: E402
+from augbench_plugins.cart.model import CartAugmenter  # noqa: E402 (after importorskip)
+from augbench_plugins.diffusion.ddpm_model import DdpmAugmenter  # noqa: E402
+from augbench_plugins.dpgan.model import DpGanAugmenter  # noqa: E402
+from augbench_plugins.gan.model import GanAugmenter  # noqa: E402
+from augbench_plugins.sdv.synthesizers import (  # noqa: E402
     CopulaAugmenter,
     CTGANAugmenter,
     TVAEAugmenter,
 )
-from augbench_plugins.smote_sampler import SmoteAugmenter  # noqa: E402
+from augbench_plugins.smote.sampler import SmoteAugmenter  # noqa: E402
 
 
 class Bootstrap(augbench.TableOverSampler):  # the example of augbench.plugin.sampler's docstring

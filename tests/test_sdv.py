@@ -83,7 +83,7 @@ def test_numeric_code_marked_categorical_stays_categorical(name: str, table) -> 
 
 
 def test_metadata_comes_from_dtypes_not_from_sdv_guesses(table) -> None:
-    from augbench_plugins.sdv_table import TableCodec
+    from augbench_plugins.sdv.table import TableCodec
 
     X, _ = table
     X = X.assign(code=pd.Categorical([7, 8] * (len(X) // 2)), flag=np.arange(len(X)) % 2)

@@ -17,8 +17,9 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from augbench_plugins.gan_encoding import NUMERIC_SCALINGS, Layout, TableEncoder
-from augbench_plugins.torch_helpers import check_device, is_int, torch_device, torch_seeds
+from augbench_plugins.checks import is_int
+from augbench_plugins.neural.encoding import NUMERIC_SCALINGS, Layout, TableEncoder
+from augbench_plugins.neural.helpers import check_device, torch_device, torch_seeds
 
 import augbench
 
@@ -165,7 +166,7 @@ class DpGanAugmenter(augbench.TableOverSampler):
         """Train the GAN with a DP discriminator on ``data``; return ``n_new`` rows' numeric
         codes and category codes, and the privacy spent: (epsilon, delta, noise multiplier)."""
         import torch
-        from augbench_plugins.gan_network import CategoryHead
+        from augbench_plugins.gan.network import CategoryHead
         from opacus import PrivacyEngine
         from torch.nn import functional as F
         from torch.utils.data import DataLoader, TensorDataset

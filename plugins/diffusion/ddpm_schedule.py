@@ -19,13 +19,13 @@ from dataclasses import dataclass
 
 import numpy as np
 import torch
-from augbench_plugins.gan_encoding import MAX_QUANTILES
+from augbench_plugins.neural.encoding import MAX_QUANTILES
 from scipy.special import ndtri
 
 # Probabilities are clamped to this before a log: an exact zero (an unseen category) then
 # contributes 0 * finite = 0 to a KL term and gets a zero, not a NaN, gradient.
 TINY = 1e-30
-ALIGN = 16  # as in gan_network: per-model blocks of 16 floats keep batched numbers exact
+ALIGN = 16  # as in gan.network: per-model blocks of 16 floats keep batched numbers exact
 # The largest |value| the quantile-normal encoder gives (its most extreme level, (n - 1/2) / n).
 # Sampling clips predicted x_0 to it ("clip_denoised"): the last steps of the cosine schedule
 # divide by sqrt(alpha_t) ~ 0.03, so an imperfect noise estimate there would otherwise throw

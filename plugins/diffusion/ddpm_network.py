@@ -1,10 +1,10 @@
 """K small TabDDPM models trained as one, each exactly as it would train alone.
 
-The batching follows ``gan_network`` and reuses its parts: weights with a leading model axis
+The batching follows ``gan.network`` and reuses its parts: weights with a leading model axis
 (``BatchedMLP``), an elementwise Adam (``BatchedAdam``), per-model category masks
 (``CategoryHead``), a spare copy for a lone model (``pad_models``), batch sizes in multiples of
 16, losses summed over models, and random numbers drawn per model from its own torch.Generator
-in blocks whose size does not depend on K. See gan_network's module docstring for why each
+in blocks whose size does not depend on K. See gan.network's module docstring for why each
 choice keeps the batched numbers bit-identical to a solo fit.
 
 The denoiser is TabDDPM's MLPDiffusion: a sinusoidal timestep embedding through a small SiLU
@@ -20,7 +20,7 @@ from collections.abc import Sequence
 
 import numpy as np
 import torch
-from augbench_plugins.ddpm_diffusion import (
+from augbench_plugins.diffusion.ddpm_schedule import (
     X0_BOUND,
     DdpmConfig,
     Schedule,
@@ -29,13 +29,14 @@ from augbench_plugins.ddpm_diffusion import (
     posterior,
     q_sample_categories,
 )
-from augbench_plugins.gan_network import (
+from augbench_plugins.gan.network import (
     BatchedAdam,
     BatchedMLP,
     CategoryHead,
     pad_models,
     sample_in_blocks,
 )
+from augbench_plugins.neural.helpers import gumbel
 from torch.nn import functional as F
 
 STEPS_PER_DRAW = 50  # training steps whose random numbers are drawn at once per model
@@ -115,8 +116,7 @@ class Streams:
         self.timesteps, self.device = timesteps, device
 
     def gumbel(self, shape: tuple[int, ...], g: torch.Generator) -> torch.Tensor:
-        """Standard Gumbel noise -log(-log(U)); the clamp keeps U = 0 from giving an infinity."""
-        return -torch.log(-torch.log(torch.rand(shape, generator=g).clamp_(min=1e-20)))
+        return gumbel(shape, g)
 
     def training(self, steps: int, batch: int) -> dict[str, torch.Tensor]:
         """Rows, timesteps, Gaussian and Gumbel noise for ``steps`` steps, as (steps, K, ...)."""

@@ -1,4 +1,4 @@
-"""The ``ddpm`` augmenter: a TabDDPM-style diffusion model of the minority rows, seeds batched as one."""
+"""The ``gan`` augmenter: a vanilla GAN fitted on the minority rows, many seeds batched as one."""
 
 from __future__ import annotations
 
@@ -7,14 +7,14 @@ from typing import Any
 import augbench
 
 
-def _ddpm(**params: Any) -> Any:
+def _gan(**params: Any) -> Any:
     # Imported on use, so that listing plugins (``augbench --help``) never loads torch.
-    from augbench_plugins.ddpm_model import DdpmAugmenter
+    from augbench_plugins.gan.model import GanAugmenter
 
-    return DdpmAugmenter(**params)
+    return GanAugmenter(**params)
 
 
 @augbench.hookimpl
 def augbench_augmenters() -> dict:
     # "device" puts it on a GPU: "auto" uses one where there is one, "cuda" needs one.
-    return {"ddpm": augbench.declare(_ddpm, gpu_param="device")}
+    return {"gan": augbench.declare(_gan, gpu_param="device")}

@@ -17,7 +17,7 @@ import augbench
 
 def smote(**params: Any) -> Any:
     """SMOTE for numeric tables, SMOTENC for mixed ones, SMOTEN for all-categorical ones."""
-    from augbench_plugins.smote_sampler import SmoteAugmenter
+    from augbench_plugins.smote.sampler import SmoteAugmenter
 
     return SmoteAugmenter(**params)
 

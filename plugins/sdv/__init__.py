@@ -14,21 +14,21 @@ import augbench
 def _ctgan(**params: Any) -> Any:
     """CTGAN (conditional tabular GAN) through SDV's CTGANSynthesizer."""
     # Imported on use, so that listing plugins (``augbench --help``) never loads sdv or torch.
-    from augbench_plugins.sdv_synthesizers import CTGANAugmenter
+    from augbench_plugins.sdv.synthesizers import CTGANAugmenter
 
     return CTGANAugmenter(**params)
 
 
 def _tvae(**params: Any) -> Any:
     """TVAE (tabular variational autoencoder) through SDV's TVAESynthesizer."""
-    from augbench_plugins.sdv_synthesizers import TVAEAugmenter
+    from augbench_plugins.sdv.synthesizers import TVAEAugmenter
 
     return TVAEAugmenter(**params)
 
 
 def _copula(**params: Any) -> Any:
     """A Gaussian copula through SDV's GaussianCopulaSynthesizer."""
-    from augbench_plugins.sdv_synthesizers import CopulaAugmenter
+    from augbench_plugins.sdv.synthesizers import CopulaAugmenter
 
     return CopulaAugmenter(**params)
 

@@ -15,7 +15,7 @@ def _dpgan(**params: Any) -> Any:
     except ImportError:
         raise augbench.UsageError("augmenter 'dpgan' needs opacus, which is not installed; "
                                   "install it with: pip install 'augbench[dp]'") from None
-    from augbench_plugins.dpgan_model import DpGanAugmenter
+    from augbench_plugins.dpgan.model import DpGanAugmenter
 
     return DpGanAugmenter(**params)
 

@@ -11,7 +11,7 @@ What they share:
 * imbalanced-learn's sampler interface (:class:`augbench.TableOverSampler`): arrays or
   DataFrames, ``sampling_strategy`` with its meaning (a ratio above 1 is refused), one
   synthesizer per class to top up;
-* metadata from the DataFrame's dtypes (:mod:`augbench_plugins.sdv_table`), never SDV's guess;
+* metadata from the DataFrame's dtypes (:mod:`augbench_plugins.sdv.table`), never SDV's guess;
 * ``random_state`` decides the rows: fit and sample run with numpy's, Python's and torch's global
   generators seeded inside and restored after, and SDV's sampler (which otherwise reseeds with
   one fixed constant, so that every seed would share its noise) is given a seed of its own;
@@ -32,7 +32,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
-from augbench_plugins.sdv_table import LABEL, TABLE, TableCodec
+from augbench_plugins.sdv.table import LABEL, TABLE, TableCodec
 
 import augbench
 from augbench import RowRequest, TableOverSampler

@@ -9,7 +9,7 @@ import augbench
 
 def _cart(**params: Any) -> Any:
     # Imported on use, so that listing plugins (``augbench --help``) never loads scikit-learn.
-    from augbench_plugins.cart_model import CartAugmenter
+    from augbench_plugins.cart.model import CartAugmenter
 
     return CartAugmenter(**params)
 

@@ -21,7 +21,7 @@ def _forest_diffusion(**params: Any) -> Any:
     if importlib.util.find_spec("ForestDiffusion") is None:
         raise augbench.UsageError("augmenter 'forest-diffusion' needs the forestdiffusion package: "
                                   "pip install 'augbench[forest]'")
-    from augbench_plugins.forest_diffusion_model import ForestDiffusionAugmenter
+    from augbench_plugins.diffusion.forest_model import ForestDiffusionAugmenter
 
     return ForestDiffusionAugmenter(**params)
 

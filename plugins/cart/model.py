@@ -10,12 +10,12 @@ the trees capture it.
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Hashable, Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
+from augbench_plugins.checks import is_int
 
 from augbench import TableOverSampler
 
@@ -113,10 +113,10 @@ class CartAugmenter(TableOverSampler):
 
     def _check_params(self) -> None:
         """Raise ValueError for a parameter no fit could use (augbench calls it before a run)."""
-        if not (_is_int(self.min_samples_leaf) and self.min_samples_leaf >= 1):
+        if not (is_int(self.min_samples_leaf) and self.min_samples_leaf >= 1):
             raise ValueError(f"cart: min_samples_leaf must be an int >= 1, got "
                              f"{self.min_samples_leaf!r}")
-        if not (self.max_depth is None or (_is_int(self.max_depth) and self.max_depth >= 1)):
+        if not (self.max_depth is None or (is_int(self.max_depth) and self.max_depth >= 1)):
             raise ValueError(f"cart: max_depth must be None or an int >= 1, got {self.max_depth!r}")
         order = self.visit_order
         if order is not None and (isinstance(order, str) or not isinstance(order, Sequence)
@@ -124,10 +124,6 @@ class CartAugmenter(TableOverSampler):
             raise ValueError(f"cart: visit_order must be None or a list of distinct column "
                              f"names, got {order!r}")
 
-
-def _is_int(value: Any) -> bool:
-    """An integer that is not a bool."""
-    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
 
 
 def _encode(column: pd.Series) -> tuple[bool, np.ndarray, np.ndarray]:

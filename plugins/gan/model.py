@@ -8,8 +8,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from augbench_plugins.gan_encoding import Layout, TableEncoder
-from augbench_plugins.torch_helpers import check_device, torch_device, torch_seed
+from augbench_plugins.neural.encoding import Layout, TableEncoder
+from augbench_plugins.neural.helpers import check_device, torch_device, torch_seed
 
 from augbench import RowRequest, TableOverSampler
 
@@ -111,7 +111,7 @@ class GanAugmenter(TableOverSampler):
 
     def _generate_group(self, layout: Layout, requests: list[RowRequest]) -> list[pd.DataFrame]:
         """Fit one encoder per request, train the batch, decode each model's rows."""
-        from augbench_plugins.gan_network import train_and_sample
+        from augbench_plugins.gan.network import train_and_sample
 
         encoders, data, seeds = [], [], []
         for request in requests:
@@ -136,7 +136,7 @@ class GanAugmenter(TableOverSampler):
         return [e.inverse(numeric, codes) for e, (numeric, codes) in zip(encoders, generated)]
 
     def _config(self) -> Any:
-        from augbench_plugins.gan_network import GanConfig
+        from augbench_plugins.gan.network import GanConfig
 
         return GanConfig(
             noise_dim=int(self.noise_dim), generator_dims=tuple(self.generator_dims),
@@ -148,7 +148,7 @@ class GanAugmenter(TableOverSampler):
 
     def _check_params(self) -> None:
         """Raise ValueError for a parameter no fit could use (augbench calls it before a run)."""
-        from augbench_plugins.gan_encoding import NUMERIC_SCALINGS
+        from augbench_plugins.neural.encoding import NUMERIC_SCALINGS
 
         self._config().check()
         check_device(self.device, "gan")

@@ -26,6 +26,7 @@ from itertools import pairwise
 
 import numpy as np
 import torch
+from augbench_plugins.neural.helpers import gumbel
 from torch.nn import functional as F
 
 ALIGN = 16
@@ -220,9 +221,7 @@ class ModelStreams:
         self.training_categories = categories if soft_categories else 0
 
     def gumbel(self, shape: tuple[int, ...], g: torch.Generator) -> torch.Tensor:
-        """Standard Gumbel noise -log(-log(U)); the clamp keeps U = 0 from giving an infinity."""
-        u = torch.rand(shape, generator=g).clamp_(min=1e-20)
-        return -torch.log(-torch.log(u))
+        return gumbel(shape, g)
 
     def training(self, steps: int, batch: int, active: Sequence[int]) -> dict[str, torch.Tensor]:
         """Minibatch rows, noise and Gumbel noise for ``steps`` steps, stacked as (steps, K, ...).

@@ -8,8 +8,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from augbench_plugins.gan_encoding import Layout, TableEncoder
-from augbench_plugins.torch_helpers import check_device, torch_device, torch_seed
+from augbench_plugins.neural.encoding import Layout, TableEncoder
+from augbench_plugins.neural.helpers import check_device, torch_device, torch_seed
 
 import augbench
 from augbench import RowRequest
@@ -97,7 +97,7 @@ class DdpmAugmenter(augbench.TableOverSampler):
 
     def _generate_group(self, layout: Layout, requests: list[RowRequest]) -> list[pd.DataFrame]:
         """Fit one encoder per request, train the batch, decode each model's rows."""
-        from augbench_plugins.ddpm_network import train_and_sample
+        from augbench_plugins.diffusion.ddpm_network import train_and_sample
 
         encoders, numeric, codes, seeds = [], [], [], []
         n_numeric = len(layout.numeric)
@@ -121,7 +121,7 @@ class DdpmAugmenter(augbench.TableOverSampler):
         return [e.inverse(num, cat) for e, (num, cat) in zip(encoders, generated)]
 
     def _config(self) -> Any:
-        from augbench_plugins.ddpm_diffusion import DdpmConfig
+        from augbench_plugins.diffusion.ddpm_schedule import DdpmConfig
 
         return DdpmConfig(steps=int(self.steps), timesteps=int(self.timesteps),
                           lr=float(self.lr), batch_size=int(self.batch_size),

@@ -34,7 +34,6 @@ With the defaults, about 5-10 s per fit on 70-120 minority rows of 8-16 such col
 from __future__ import annotations
 
 import contextlib
-import numbers
 import random
 from collections.abc import Hashable, Iterator
 from dataclasses import dataclass
@@ -42,6 +41,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from augbench_plugins.checks import is_int
 
 import augbench
 from augbench import TableOverSampler
@@ -100,7 +100,7 @@ class ForestDiffusionAugmenter(TableOverSampler):
         """Raise ValueError for a parameter no fit could use (augbench calls it before a run)."""
         for name, least in (("n_t", 2), ("duplicate_K", 1), ("max_depth", 1), ("n_estimators", 1)):
             value = getattr(self, name)
-            if not (_is_int(value) and value >= least):
+            if not (is_int(value) and value >= least):
                 raise ValueError(f"forest-diffusion: {name} must be an int >= {least}, got {value!r}")
         if self.diffusion_type not in _DIFFUSION_TYPES:
             raise ValueError(f"forest-diffusion: diffusion_type must be one of {list(_DIFFUSION_TYPES)}, "
@@ -227,7 +227,3 @@ def _integral(values: np.ndarray) -> bool:
     left continuous, a made 0.37 in a 0/1 column gives every synthetic row away."""
     return bool(np.all(values == np.round(values)))
 
-
-def _is_int(value: Any) -> bool:
-    """An integer that is not a bool."""
-    return isinstance(value, numbers.Integral) and not isinstance(value, bool)

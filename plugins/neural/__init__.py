@@ -1,0 +1,2 @@
+"""What the neural augmenters (``gan``, ``dpgan``, ``ddpm``) share: the table encoding their
+networks read and write, and torch seeds and devices."""
