@@ -232,3 +232,44 @@ def test_every_package_of_the_tree_is_in_the_distribution() -> None:
     found = {".".join(p.parent.relative_to(ROOT).parts) for p in (ROOT / "augbench").rglob("__init__.py")}
     assert found <= listed, f"add {sorted(found - listed)} to [tool.setuptools] packages"
     assert "augbench_plugins" in listed and config["package-dir"]["augbench_plugins"] == "plugins"
+
+
+def test_reports_ask_metrics_for_their_role_never_for_their_name() -> None:
+    from augbench.registry import default_registry
+
+    metrics = default_registry().metrics()
+    names = {name for name in metrics} | {spec.label for spec in metrics.values()}
+    for path in sorted((ROOT / "augbench" / "reporting").glob("*.py")):
+        strings = {node.value for node in ast.walk(ast.parse(path.read_text()))
+                   if isinstance(node, ast.Constant) and isinstance(node.value, str)}
+        named = sorted(n for n in names if any(n in s for s in strings if len(n) > 3))
+        assert not named, f"{path.name} names {named}"
+
+
+def test_a_metric_with_the_ranking_role_drives_the_no_signal_finding(tmp_path: Path) -> None:
+    import types
+
+    import numpy as np
+
+    import augbench
+    from augbench.registry import Registry, make_plugin_manager
+    from augbench.reporting.findings import findings
+
+    def concordance(inp):  # the ranking quality under another name
+        from sklearn.metrics import roc_auc_score
+
+        return float(roc_auc_score(inp.y_true, inp.proba))
+
+    module = types.ModuleType("renamed_ranking_plugin")
+    module.augbench_metrics = augbench.hookimpl(lambda: {"concordance": augbench.Metric(
+        concordance, "concordance index", role="ranking", chance=0.5)})
+    registry = Registry(make_plugin_manager(extra_plugins=[module], disabled=()))
+    rng = np.random.default_rng(0)
+    noise = pd.DataFrame(rng.normal(size=(300, 3)), columns=list("abc"))
+    noise.assign(y=(rng.random(300) < 0.3).astype(int)).to_csv(tmp_path / "noise.csv",
+                                                               index=False)
+    results = augbench.run(data=(augbench.DataSpec(str(tmp_path / "noise.csv"), target="y"),),
+                           metrics=("concordance", "recall"), seeds=8, sizes=(150,),
+                           registry=registry)
+    assert any(line.startswith("warning: no detectable signal") and "concordance index" in line
+               for line in findings(results)), findings(results)
