@@ -1,6 +1,8 @@
 """Defaults shared by the API and the CLI (kept import-free so that ``--help`` stays fast)."""
 
 DEFAULT_DATASET = "breast-cancer"
+# What every augmenter is compared with unless --baseline says otherwise: the original data.
+DEFAULT_BASELINE = "none"
 DEFAULT_SIZES = (100, 200, 400, "full")
 DEFAULT_SEEDS = 100
 DEFAULT_NA_VALUES = ("", "?", "NA", "N/A")

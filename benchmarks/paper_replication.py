@@ -27,6 +27,7 @@ from augbench.experiment.protocol import Trial, TrialRunner
 from augbench.experiment.seeding import derive_seed
 from augbench.plugin.kit import available_cores
 from augbench.reporting.plots import write_plots
+from augbench.results.record import RunRecord
 from augbench.results.tables import Results, summarize
 
 SIZES = (500, 1000, 2000, 4000, "full")
@@ -129,7 +130,8 @@ def main() -> None:
     table = replication_table(trials)
     table.to_csv(args.out / "replication.csv", index=False)
     results = Results(trials.sort_values(["dataset", "size", "seed", "augmenter", "classifier"],
-                                         ignore_index=True), metrics=CLASSIFICATION_METRICS)
+                                         ignore_index=True),
+                      RunRecord(metrics=dict(CLASSIFICATION_METRICS)))
     results.summary.to_csv(args.out / "summary.csv", index=False)
     results.comparisons.to_csv(args.out / "comparisons.csv", index=False)
     write_plots(results, args.out / "plots")

@@ -105,8 +105,8 @@ def test_undefined_values_are_left_out_of_means_and_counted_where_means_are() ->
                             "n_synthetic": 0 if a == "none" else 5, "augment_seconds": 0.0,
                             "fit_seconds": 0.0}
                            for a, values in precision.items() for s, v in enumerate(values)])
-    results = augbench.Results(trials, metrics={"precision": augbench.Metric(
-        None, "precision", headline=True)})
+    spec = augbench.Metric(None, "precision", headline=True)
+    results = augbench.Results(trials, augbench.RunRecord(metrics={"precision": spec}))
     summary = results.summary.set_index("augmenter")
     assert summary.loc["none", "precision_mean"] == pytest.approx(0.4)
     assert summary.loc["none", "precision_undefined"] == 2

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import inspect
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 import augbench
-from augbench.cli import build_parser, main
-from augbench.config_file import file_options, tomllib
+from augbench.cli import main
+from augbench.options import OPTIONS, tomllib
 
 SMALL = ["--augmenters", "smote", "--seeds", "2", "--sizes", "100", "--quiet"]
 
@@ -88,16 +87,29 @@ def test_the_folders_file_names_every_arm_of_an_extended_experiment(tmp_path: Pa
 
 
 def test_every_run_option_is_a_keyword_of_the_python_api() -> None:
-    keywords = set(inspect.signature(augbench.run).parameters)
-    keywords |= {f.name for f in __import__("dataclasses").fields(augbench.Experiment)}
-    from augbench.runner import DATA_OPTIONS, EXECUTION_OPTIONS
+    # Terminal-only switches and how files are read have no meaning for a function; --set is
+    # its params= keyword.
+    not_in_api = {o.name for o in OPTIONS if not o.in_api}
+    assert not_in_api == {"set", "quiet", "config", "dump-config"}
+    for option in OPTIONS:
+        if option.in_api and option.dest != "data":
+            with pytest.raises(augbench.UsageError, match=f"run\\(\\): {option.dest}"):
+                augbench.run(**{option.dest: {"not": "a value"}})
 
-    keywords |= {*DATA_OPTIONS, *EXECUTION_OPTIONS, "permutation_control"}
-    # Terminal-only switches have no meaning for a function that prints nothing.
-    terminal_only = {"quiet"}
-    options = {a.dest for a in file_options(build_parser().run_parser).values()}
-    missing = options - keywords - terminal_only
-    assert not missing, f"run options without an augbench.run keyword: {missing}"
+
+def test_the_api_takes_comma_texts_and_numbers_as_the_command_line_does() -> None:
+    from augbench.options import from_keywords, request
+
+    asked = request(from_keywords({"augmenters": "none, smote", "sizes": 100, "seeds": "3",
+                                   "prevalence": "5%", "classifiers": ["lr", "rf"]}))
+    assert asked.experiment.augmenters == ("none", "smote")
+    assert asked.experiment.sizes == (100,) and asked.experiment.seeds == 3
+    assert asked.experiment.prevalence == (0.05,)
+    assert asked.experiment.classifiers == ("lr", "rf")
+    with pytest.raises(augbench.UsageError, match="run\\(\\): seeds: 'two' is not a valid value"):
+        from_keywords({"seeds": "two"})
+    with pytest.raises(augbench.UsageError, match="run\\(\\): report is true or false"):
+        from_keywords({"report": "yes"})
 
 
 def test_the_api_reads_options_as_the_command_line_does(shared_data: Path, tmp_path: Path) -> None:

@@ -12,7 +12,7 @@ import pytest
 
 import augbench
 from augbench.cli import main
-from augbench.config_file import tomllib
+from augbench.options import tomllib
 from augbench.registry import Registry, make_plugin_manager
 
 README = Path(__file__).resolve().parents[1] / "README.md"

@@ -105,7 +105,7 @@ def _lower_is_better_results() -> augbench.Results:
                                         headline=True),
                "recall": augbench.Metric(None, "recall", headline=True)}
     return augbench.Results(pd.DataFrame(rows).assign(augment_seconds=0.0, fit_seconds=0.0),
-                            metrics=metrics)
+                            augbench.RunRecord(metrics=metrics))
 
 
 def test_lower_is_better_metrics_are_judged_in_their_direction() -> None:
@@ -189,8 +189,8 @@ def test_the_leaderboard_ranks_the_best_augmenter_first(monkeypatch) -> None:
                                 "classifier": "lr", "status": "ok", "roc_auc": v + 0.001 * s,
                                 "n_synthetic": 0, "augment_seconds": 0.0, "fit_seconds": 0.0}
                                for a, v in values.items() for s in range(3)])
-        by_table[table] = augbench.Results(trials, metrics={
-            "roc_auc": augbench.Metric(None, "ROC-AUC")})
+        by_table[table] = augbench.Results(trials, augbench.RunRecord(metrics={
+            "roc_auc": augbench.Metric(None, "ROC-AUC")}))
     text = leaderboard.ranks_section(by_table, [100])
     ranked = [line.split("|")[1].strip() for line in text.splitlines()
               if line.startswith("| ") and line.split("|")[1].strip() in auc["t1"]]

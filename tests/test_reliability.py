@@ -20,10 +20,12 @@ from hypothesis import strategies as st
 from sklearn.base import BaseEstimator
 
 import augbench
-from augbench.cli import _sizes, main, parse_settings
+from augbench.cli import main
 from augbench.errors import UsageError
 from augbench.experiment.data import Dataset, read_table
 from augbench.experiment.protocol import Trial, TrialRunner, prepare
+from augbench.options import parse_settings
+from augbench.options import sizes as _sizes
 from augbench.registry import Registry, make_plugin_manager, make_registry
 from augbench.results.compare import paired_comparisons
 from augbench.runner import load_results
@@ -179,7 +181,11 @@ def test_a_report_of_an_interrupted_run_says_what_is_missing(tmp_path: Path) -> 
     assert proc.returncode == 0
     assert "4 of 4 trials ok; results in" in proc.stderr and "summary.csv" not in proc.stderr
     assert "warning: 4 of the 6 planned trials are stored" in proc.stderr
-    assert "running the same experiment again finishes them" in proc.stderr  # from Python: no file
+    # A run from Python writes the folder's experiment file as the command line does.
+    assert f"running 'augbench run --config {tmp_path / 'config.toml'}' finishes them" in \
+        proc.stderr.replace("\n", " ")
+    assert main(["run", "--config", str(tmp_path / "config.toml"), "--quiet"]) == 0
+    assert len(load_results(tmp_path).trials) == 6
 
 
 class BatchSpy(BaseEstimator):

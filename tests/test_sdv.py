@@ -12,8 +12,8 @@ import torch
 from conftest import assert_light_plugin
 
 import augbench
-from augbench.cli import parse_settings
 from augbench.errors import UsageError
+from augbench.options import parse_settings
 from augbench.testing import check_augmenter, check_output, make_mixed_table
 
 # Few epochs and small networks keep the file fast; the contract does not depend on them.

@@ -8,7 +8,13 @@ from typing import Any, Mapping, Sequence
 
 import numpy as np
 
-from augbench.defaults import DEFAULT_DATASET, DEFAULT_NA_VALUES, DEFAULT_SEEDS, DEFAULT_SIZES
+from augbench.defaults import (
+    DEFAULT_BASELINE,
+    DEFAULT_DATASET,
+    DEFAULT_NA_VALUES,
+    DEFAULT_SEEDS,
+    DEFAULT_SIZES,
+)
 from augbench.errors import UsageError
 from augbench.experiment.data import Dataset, split_names
 from augbench.experiment.datasets import load_dataset
@@ -18,7 +24,7 @@ from augbench.plugin.metric import Metric
 from augbench.registry import Registry, default_registry
 
 # The reference every run includes unless --baseline names another: the original data.
-REFERENCE = "none"
+REFERENCE = DEFAULT_BASELINE
 # The control --permutation-control adds: the classifier fitted on shuffled training labels.
 PERMUTATION_CONTROL = "permuted-labels"
 # Set by the protocol for every trial; a user value would break the pairing of seeds.

@@ -12,6 +12,7 @@ import pandas as pd
 from augbench.errors import UsageError
 from augbench.plugin.metric import Metric
 from augbench.results.compare import paired_comparisons
+from augbench.results.record import RunRecord
 from augbench.results.row import group_columns
 from augbench.results.stats import t_interval
 
@@ -56,43 +57,63 @@ def _undefined(ok: pd.DataFrame, group_by: list[str], metric: str, spec: Metric)
 
 @dataclass
 class Results:
-    """The trials of a run (one row each), the baseline augmenter, the metric specs, and where
-    they were written."""
+    """The trials of a run (one row each), its record (configuration, metric specs, versions,
+    what its augmenters can do: see :class:`RunRecord`), its calibration bins, and the summary
+    and paired comparisons computed from them."""
 
     trials: pd.DataFrame
-    baseline: str = "none"
-    metrics: dict[str, Metric] = field(default_factory=dict)
-    # The metrics tables and figures show (default: the headline ones among ``metrics``).
-    shown: tuple[str, ...] = ()
-    # Trials the experiment planned (fewer are stored when a run was interrupted), and what each
-    # augmenter declared it can do ({"adds_rows": ...}), where known.
-    planned: int | None = None
-    capabilities: dict[str, dict] = field(default_factory=dict)
-    # Holm's family (see augbench.results.compare.FAMILIES).
-    family: str = "comparison"
-    out: Path | None = None
-    # The experiment's configuration and the library and plugin versions, where known.
-    config: dict | None = None
-    versions: dict | None = None
-    # Calibration bins of the trials' test predictions (see Store.calibration), where stored.
+    record: RunRecord = field(default_factory=RunRecord)
+    # Calibration bins of the trials' test predictions (see Store.trials_and_calibration).
     calibration: pd.DataFrame | None = None
-    # Trials of the run taken from its store, finished by an earlier run (resumed or extended).
+    # Where the tables were written, once they are.
+    out: Path | None = None
+    # Trials of the run taken from its store, finished by an earlier command.
     reused: int = 0
-    # After a run into a folder: (trials the folder holds, trials its experiment plans). More
-    # are planned than held when commands extended it with arms or seeds they did not all run.
-    folder: tuple[int, int] | None = None
+    # After a run into a folder: the trials the folder holds and those its experiment plans
+    # (more are planned than held when commands extended it with arms or seeds they did not
+    # all run).
+    folder_trials: int | None = None
+    folder_planned: int | None = None
+    # Paired comparisons computed earlier (a stored run); computed on first use otherwise.
+    precomputed_comparisons: pd.DataFrame | None = None
 
-    def __post_init__(self) -> None:
-        if not self.shown:
-            headline = tuple(n for n, m in self.metrics.items() if m.headline)
-            self.shown = headline or tuple(self.metrics)
+    @property
+    def metrics(self) -> dict[str, Metric]:
+        return self.record.metrics
+
+    @property
+    def shown(self) -> tuple[str, ...]:
+        """The metrics tables and figures show."""
+        return self.record.shown
+
+    @property
+    def baseline(self) -> str:
+        return self.record.baseline
+
+    @property
+    def family(self) -> str:
+        """Holm's family (see augbench.results.compare.family_columns)."""
+        return self.record.family
+
+    @property
+    def capabilities(self) -> dict[str, dict]:
+        return self.record.capabilities
+
+    @property
+    def config(self) -> dict:
+        return self.record.config
+
+    @property
+    def versions(self) -> dict:
+        return self.record.versions
+
+    @property
+    def planned(self) -> int | None:
+        return self.record.planned
 
     @cached_property
     def summary(self) -> pd.DataFrame:
         return summarize(self.trials, self.metrics)
-
-    # Paired comparisons computed earlier (a stored run); computed on first use otherwise.
-    precomputed_comparisons: pd.DataFrame | None = None
 
     @cached_property
     def comparisons(self) -> pd.DataFrame:

@@ -1,0 +1,421 @@
+"""The options of ``augbench run``, as one table that the command line, experiment files and
+:func:`augbench.run` all read.
+
+Each :class:`Option` names itself once (``--test-size`` on the command line, ``test-size`` in a
+file, ``test_size=`` in Python), parses a value's text once, and says what it sets. The command
+line's argparse parser, the keys a file may hold, the keywords ``augbench.run`` takes and the
+files ``--dump-config`` and a run's ``DIR/config.toml`` write are all derived from the table, so
+a value means the same thing, and is refused with the same words, wherever it is given.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import dataclasses
+import json
+import numbers
+import sys
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, NoReturn
+
+from augbench.defaults import DEFAULT_NA_VALUES, DEFAULT_OUT, DEFAULT_SEEDS, DEFAULT_SIZES
+from augbench.errors import UsageError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # the same parser, published for older Pythons
+    import tomli as tomllib
+
+# --- parsers of a value's text --------------------------------------------------------------
+
+
+def names(text: str) -> tuple[str, ...]:
+    """Names from "a,b" (spaces around a name are not part of it)."""
+    return tuple(n.strip() for n in text.split(",") if n.strip())
+
+
+def sizes(text: str) -> tuple[int | str, ...]:
+    """Training sizes from "100,200,full"."""
+    found: list[int | str] = []
+    for part in names(text):
+        if part != "full" and not (part.isascii() and part.isdigit()):
+            raise UsageError(f"--sizes: '{part}' is neither a whole number nor 'full' "
+                             "(for example --sizes 100,200,full).")
+        found.append(part if part == "full" else int(part))
+    return tuple(found)
+
+
+def shares(text: str) -> tuple[float, ...]:
+    """Positive shares from "0.02,0.05" or "2%,5%", in rising order."""
+    found = []
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        try:
+            share = float(part.rstrip("%")) / (100 if part.endswith("%") else 1)
+        except ValueError:
+            raise UsageError(f"--prevalence: '{part}' is not a number (for example --prevalence "
+                             "0.02,0.05 or 2%,5%).") from None
+        found.append(share)
+    if not found:
+        raise UsageError("--prevalence names no share; give one or more, e.g. --prevalence 0.05.")
+    return tuple(sorted(found))
+
+
+def cell_texts(text: str) -> tuple[str, ...]:
+    """Cell texts read as missing, from "NA,?,": an empty one is the empty cell."""
+    return tuple(text.split(","))
+
+
+def setting_value(text: str) -> Any:
+    """A plugin parameter's value: a Python literal where it is one ("3", "(32, 32)",
+    "true"), else the text."""
+    lowered = text.strip().lower()
+    if lowered in ("true", "false", "none", "null"):
+        return {"true": True, "false": False}.get(lowered)
+    try:
+        return ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        return text
+
+
+def parse_settings(items: Sequence[str]) -> dict[str, dict[str, Any]]:
+    """``["smote.k_neighbors=3"]`` -> ``{"smote": {"k_neighbors": 3}}``."""
+    params: dict[str, dict[str, Any]] = {}
+    for item in items:
+        name, dot, rest = item.partition(".")
+        param, eq, value = rest.partition("=")
+        if not (name and dot and param and eq):
+            raise UsageError(f"--set {item!r} is not of the form NAME.PARAM=VALUE "
+                             "(for example --set smote.k_neighbors=3).")
+        params.setdefault(name, {})[param.strip()] = setting_value(value)
+    return params
+
+
+# --- the table -------------------------------------------------------------------------------
+
+# What an option sets: the data read, the experiment (its numbers), how trials run, where
+# results go, or the command itself.
+TARGETS = ("data", "experiment", "execution", "output", "command")
+
+
+@dataclass(frozen=True)
+class Option:
+    """One option of ``augbench run``."""
+
+    name: str
+    target: str
+    help: str
+    parse: Callable[[str], Any] | None = None
+    default: Any = None
+    metavar: str | None = None
+    switch: bool = False  # a flag without a value; true or false in a file or a keyword
+    repeat: bool = False  # given once per value (--data, --set)
+    choices: tuple[str, ...] | None = None
+    # Read from and written to experiment files (not: how to read or write a file, --set,
+    # which a file's [params] tables hold, and --overwrite, decided on the command line).
+    in_files: bool = True
+    # A keyword of augbench.run (not: terminal-only switches and what files are made of).
+    in_api: bool = True
+
+    @property
+    def dest(self) -> str:
+        """The Python name: ``test_size`` for ``--test-size``."""
+        return self.name.replace("-", "_")
+
+    def read(self, value: Any, where: str) -> Any:
+        """A value from a file or a keyword of ``augbench.run`` as the command line would parse
+        its text; a comma-separated text where the option takes several, or a list."""
+        if self.switch:
+            if not isinstance(value, bool):
+                raise UsageError(f"{where} is true or false, got {value!r}.")
+            return value
+        if isinstance(value, Path):
+            value = str(value)
+        if isinstance(value, (list, tuple)):
+            if any(isinstance(v, (list, tuple, dict)) for v in value):
+                raise UsageError(f"{where} must be a value or a list of values, got {value!r}.")
+            if self.repeat:
+                return [self._one(v, where) for v in value]
+            value = ",".join(str(v) for v in value)
+        elif isinstance(value, dict):
+            raise UsageError(f"{where} must be a value or a list of values, got {value!r}.")
+        elif isinstance(value, bool) or not isinstance(value, (str, numbers.Real)):
+            raise UsageError(f"{where}: {value!r} is not a valid value.")
+        return [self._one(value, where)] if self.repeat else self._one(value, where)
+
+    def _one(self, value: Any, where: str) -> Any:
+        text = str(value)
+        try:
+            converted = self.parse(text) if self.parse else text
+        except UsageError as exc:
+            raise UsageError(f"{where}: {exc}") from None
+        except (TypeError, ValueError):
+            raise UsageError(f"{where}: {value!r} is not a valid value.") from None
+        if self.choices is not None and converted not in self.choices:
+            raise UsageError(f"{where} is one of {', '.join(self.choices)}, got {value!r}.")
+        return converted
+
+
+OPTIONS: tuple[Option, ...] = (
+    Option("data", "data", "a dataset name (see 'augbench datasets') or a CSV path; repeatable "
+           "(default: breast-cancer, embedded)", metavar="NAME|PATH", repeat=True),
+    Option("target", "data", "target column of a CSV file"),
+    Option("positive", "data", "target values that count as positive (default: the rarest "
+           "value)", names, metavar="LABEL[,LABEL...]"),
+    Option("drop", "data", "columns to leave out, such as identifiers", names, (),
+           "COL[,COL...]"),
+    Option("categorical", "data", "numeric columns to treat as categories (text columns always "
+           "are)", names, (), "COL[,COL...]"),
+    Option("na-values", "data", "cell texts read as missing (default: empty, ?, NA, N/A)",
+           cell_texts, DEFAULT_NA_VALUES, "TOKEN[,...]"),
+    Option("augmenters", "experiment", "augmenters to compare (default: none,smote)", names,
+           ("none", "smote"), "A[,A...]"),
+    Option("classifiers", "experiment", "classifiers to fit (default: lr)", names, ("lr",),
+           "C[,C...]"),
+    Option("sizes", "experiment", "training-set sizes drawn from the training pool "
+           "(default: 100,200,400,full, keeping those that fit)", sizes, DEFAULT_SIZES,
+           "N[,N...|full]"),
+    Option("seeds", "experiment", f"number of seeds, 0..N-1 (default {DEFAULT_SEEDS})", int,
+           DEFAULT_SEEDS),
+    Option("ratio", "experiment", "minority:majority ratio after augmentation (default 1.0, "
+           "i.e. 1:1)", float, 1.0),
+    Option("test-size", "experiment", "fraction of each seed's rows held out for testing "
+           "(default 0.3)", float, 0.3),
+    Option("prevalence", "experiment", "thin every table to these positive shares (a random "
+           "subset of its positive rows per seed, train and test alike), e.g. 0.02,0.05,0.1; "
+           "results are reported per prevalence (default: the tables as they are)", shares,
+           metavar="P[,P...]"),
+    Option("metrics", "experiment", "metrics to compute, and show in tables and figures "
+           "(default: every registered metric, showing the headline ones; see 'augbench "
+           "plugins')", names, metavar="M[,M...]"),
+    Option("baseline", "experiment", "what every augmenter is compared with, seed by seed "
+           "(default: none, the original data, which then always runs)", metavar="AUGMENTER"),
+    Option("permutation-control", "experiment", "also fit each classifier on shuffled "
+           "training labels (the 'permuted-labels' arm): what chance gives, for the no-signal "
+           "alarm", switch=True),
+    Option("holm", "experiment", "Holm's family: the augmenters compared with the baseline on "
+           "one dataset, prevalence, size, classifier and metric (default), or the whole run",
+           default="comparison", choices=("comparison", "run")),
+    Option("set", "experiment", "a parameter of an augmenter or classifier; repeatable",
+           metavar="NAME.PARAM=VALUE", repeat=True, in_files=False, in_api=False),
+    Option("jobs", "execution", "trials run in N processes, one thread each (default: all "
+           "cores)", int, metavar="N"),
+    Option("executor", "execution", "local processes, or Ray tasks (pip install "
+           "'augbench[ray]')", default="local", choices=("local", "ray")),
+    Option("address", "execution", "address of an existing Ray cluster (default: start one "
+           "here)", metavar="ADDR"),
+    Option("trial-timeout", "execution", "fail a trial whose augmentation (per seed) or fit "
+           "takes longer", float, metavar="SECONDS"),
+    Option("fail-fast", "execution", "stop at the first failing trial and show its traceback "
+           "(one job)", switch=True),
+    Option("out", "output", f"results folder: store, CSV exports, report (default: "
+           f"{DEFAULT_OUT})", Path, Path(DEFAULT_OUT)),
+    Option("report", "output", "also write the figures (DIR/plots/) and DIR/report.html",
+           switch=True),
+    Option("overwrite", "output", "replace another experiment's results in --out", switch=True,
+           in_files=False),
+    Option("quiet", "command", "no progress bar", switch=True, in_api=False),
+    Option("config", "command", "read options from a TOML file: long option names as keys, "
+           "[params.<plugin>] tables for plugin parameters; flags override it", Path,
+           metavar="FILE", in_files=False, in_api=False),
+    Option("dump-config", "command", "print the effective options as such a file, and run "
+           "nothing", switch=True, in_files=False, in_api=False),
+)
+BY_DEST = {o.dest: o for o in OPTIONS}
+FILE_KEYS = {o.name: o for o in OPTIONS if o.in_files}
+GROUPS = {"data": "data", "experiment": "experiment", "execution": "execution",
+          "output": "output", "command": "experiment files"}
+
+
+def add_run_options(parser: argparse.ArgumentParser,
+                    default: Callable[[Option], Any] | None = None) -> None:
+    """Every option, in its group, on ``parser`` (``default`` overrides each option's default:
+    argparse.SUPPRESS tells which options a command line gave)."""
+    groups: dict[str, Any] = {}
+    for option in OPTIONS:
+        title = GROUPS[option.target]
+        if title not in groups:
+            groups[title] = parser.add_argument_group(title)
+        kwargs: dict[str, Any] = {"help": option.help,
+                                  "default": default(option) if default else option.default}
+        if option.switch:
+            kwargs["action"] = "store_true"
+        else:
+            kwargs.update(type=option.parse, metavar=option.metavar, choices=option.choices)
+            if option.repeat:
+                kwargs["action"] = "append"
+        groups[title].add_argument("--" + option.name, dest="settings" if option.name == "set"
+                                   else option.dest, **kwargs)
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse's parser, whose errors are one ``error:`` line as every other bad input's."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{message} (see '{self.prog} --help')")
+
+
+def given_options(argv: Iterable[str]) -> set[str]:
+    """The ``dest`` of every option a command line gave (a file's value must not win over it)."""
+    parser = Parser(prog="augbench run", add_help=False)
+    add_run_options(parser, default=lambda option: argparse.SUPPRESS)
+    given, _ = parser.parse_known_args(list(argv))
+    return set(vars(given))
+
+
+# --- experiment files -------------------------------------------------------------------------
+
+
+def read_file(path: Path) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+    """The option values (by ``dest``) and the plugin parameters an experiment file sets,
+    checked and converted as their flags would be."""
+    try:
+        table = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise UsageError(f"--config {path}: no such file.") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise UsageError(f"--config {path} is not valid TOML: {exc}.") from None
+    params = table.pop("params", {})
+    if not isinstance(params, dict) or not all(isinstance(v, dict) for v in params.values()):
+        raise UsageError(f"--config {path}: 'params' must hold one table per plugin, e.g. "
+                         "[params.smote] with k_neighbors = 3.")
+    values = {}
+    for key, value in table.items():
+        option = FILE_KEYS.get(key.replace("_", "-"))
+        if option is None:
+            raise UsageError(f"--config {path}: unknown key '{key}'. Valid keys: "
+                             f"{', '.join(sorted(FILE_KEYS))}, and [params.<plugin>] tables.")
+        values[option.dest] = option.read(value, f"--config {path}: {key}")
+    return values, params
+
+
+def to_toml(values: Mapping[str, Any], params: Mapping[str, Mapping[str, Any]]) -> str:
+    """Option values (by ``dest``) and plugin parameters as an experiment file."""
+    lines = []
+    for key, option in FILE_KEYS.items():
+        value = values.get(option.dest)
+        if value is None or (option.repeat and not value):
+            continue  # unset: the option's own default applies
+        lines.append(f"{key} = {_toml_value(value, key)}")
+    for plugin, settings in sorted(params.items()):
+        if settings:
+            lines += ["", f"[params.{_toml_key(plugin)}]"]
+            lines += [f"{_toml_key(k)} = {_toml_value(v, f'{plugin}.{k}')}"
+                      for k, v in settings.items()]
+    return "\n".join(lines) + "\n"
+
+
+def _toml_key(key: str) -> str:
+    bare = key.replace("-", "").replace("_", "").isalnum() and key.isascii()
+    return key if bare else json.dumps(key)
+
+
+def _toml_value(value: Any, where: str) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, (str, Path)):
+        return json.dumps(str(value))  # a JSON string is a TOML basic string
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_toml_value(v, where) for v in value) + "]"
+    raise UsageError(f"{where}: {value!r} cannot be written to a TOML file.")
+
+
+# --- from options to what runs ----------------------------------------------------------------
+
+
+def from_keywords(fields: Mapping[str, Any]) -> dict[str, Any]:
+    """Keywords of ``augbench.run`` read as the command line reads its options: a comma text
+    where a list is taken, a number where a number is; an unknown keyword or a bad value is one
+    UsageError naming it."""
+    values = {}
+    for key, value in fields.items():
+        option = BY_DEST.get(key)
+        if option is None or not option.in_api:
+            valid = sorted({o.dest for o in OPTIONS if o.in_api} | {"params", "registry",
+                                                                   "execution", "on_trial"})
+            raise UsageError(f"run() got unknown option(s) {key}. Valid: {', '.join(valid)}.")
+        if key == "data" or value is None:
+            values[key] = value  # names, paths or DataSpecs: read by data_specs below
+            continue
+        values[key] = option.read(value, f"run(): {key}")
+    return values
+
+
+@dataclass(frozen=True)
+class Request:
+    """What a set of options asks for: an experiment, how to run it, and where its results go."""
+
+    experiment: Any
+    execution: Any
+    out: Path | None = None
+    overwrite: bool = False
+    report: bool = False
+
+
+def request(values: Mapping[str, Any], params: Mapping[str, Mapping[str, Any]] | None = None,
+            registry: Any = None) -> Request:
+    """The experiment, execution and output that option values (by ``dest``, parsed) and plugin
+    parameters describe; options left out take their defaults."""
+    from augbench.execution.settings import Execution
+    from augbench.experiment.plan import DataSpec, Experiment, data_specs, with_permutation_control
+
+    params = {name: dict(p) for name, p in (params or {}).items()}
+    given = {k: v for k, v in values.items() if v is not None}
+    data = given.pop("data", None)
+    if isinstance(data, (str, Path, DataSpec)):
+        data = [data]
+    labels = {o.dest: given.pop(o.dest) for o in OPTIONS if o.target == "data" and o.dest in given}
+    if data is not None and all(isinstance(d, DataSpec) for d in data):
+        if labels:
+            raise UsageError(f"{', '.join(labels)} apply to data given as names or paths; "
+                             "with DataSpecs, set them on each DataSpec.")
+        specs = tuple(data)
+    elif data is not None and any(isinstance(d, DataSpec) for d in data):
+        raise UsageError("data takes dataset names and paths, or DataSpecs, not a mix.")
+    else:
+        sources = [str(d) for d in data] if data else [DataSpec().source]
+        # --set NAME.PARAM=VALUE for a dataset of --data goes to that dataset, the rest to plugins.
+        specs = data_specs(sources, options={s: params.pop(s) for s in sources if s in params},
+                           registry=registry, **labels)
+    if given.pop("permutation_control", False):
+        given["augmenters"] = with_permutation_control(given.get("augmenters",
+                                                                 Experiment.augmenters))
+    fields = {f.name for f in dataclasses.fields(Experiment)}
+    experiment = Experiment(data=specs, params=params,
+                            **{k: v for k, v in given.items() if k in fields})
+    how = {o.dest: given[o.dest] for o in OPTIONS if o.target == "execution" and o.dest in given}
+    return Request(experiment, Execution(**how), given.get("out"),
+                   bool(given.get("overwrite")), bool(given.get("report")))
+
+
+def experiment_options(config: Mapping[str, Any], shown: Sequence[str],
+                       out: Path | None) -> tuple[dict[str, Any], dict[str, dict[str, Any]]] | None:
+    """The option values and plugin parameters that run the experiment a folder holds (its
+    stored configuration) into ``out`` again: what ``DIR/config.toml`` says. None where the
+    options cannot say it: datasets read with different targets or labels (a Python run's
+    DataSpecs)."""
+    specs = config.get("data") or []
+    reading = ("target", "positive", "drop", "categorical", "na_values")
+    common = {key: {json.dumps(spec.get(key)) for spec in specs} for key in reading}
+    if any(len(v) > 1 for v in common.values()):
+        return None
+    values: dict[str, Any] = {"data": [spec["source"] for spec in specs]}
+    if specs:
+        values.update({key: specs[0].get(key) for key in reading})
+    for key in ("augmenters", "classifiers", "sizes", "seeds", "ratio", "test_size",
+                "prevalence", "baseline", "holm"):
+        values[key] = config.get(key)
+    # The metrics asked for are the ones shown; a run that asked for none shows the headline ones.
+    computed = list(config.get("metrics") or [])
+    if list(shown) == computed:
+        values["metrics"] = computed
+    values["out"] = None if out is None else str(out)
+    params = {name: dict(p) for name, p in (config.get("params") or {}).items()}
+    for spec in specs:
+        if spec.get("options"):
+            params.setdefault(spec["source"], {}).update(spec["options"])
+    return values, params
