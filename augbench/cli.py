@@ -85,10 +85,10 @@ def _run(args: argparse.Namespace, argv: Sequence[str]) -> int:
     if values["jobs"] is None:
         values["jobs"] = 1 if values["fail_fast"] else available_cores()
     asked = request(values, params)
-    job = make_plan(asked.experiment)
+    plan = make_plan(asked.experiment)
     console, err = _consoles()
     jobs = asked.execution.jobs
-    for note in job.notes:
+    for note in plan.notes:
         err.print(note, markup=False, highlight=False, soft_wrap=True)
     if asked.execution.executor == "local" and jobs > available_cores():
         err.print(f"warning: --jobs {jobs} is more than the {available_cores()} cores this "
@@ -100,7 +100,7 @@ def _run(args: argparse.Namespace, argv: Sequence[str]) -> int:
     if prevalence:
         thinned = "; thinned per seed to prevalence " + ", ".join(f"{100 * p:.3g}%"
                                                                for p in prevalence)
-    for ds in job.datasets.values():
+    for ds in plan.datasets.values():
         if not values["quiet"]:
             err.print(f"data: {ds.describe()}{thinned}", markup=False, highlight=False,
                       soft_wrap=True)
@@ -109,7 +109,7 @@ def _run(args: argparse.Namespace, argv: Sequence[str]) -> int:
     progress = Progress(TextColumn("trials"), BarColumn(), MofNCompleteColumn(),
                         TextColumn("[red]{task.fields[failed]} failed"), TimeRemainingColumn(),
                         console=err, disable=values["quiet"], transient=False)
-    task = progress.add_task("trials", total=len(job.trials), failed=0)
+    task = progress.add_task("trials", total=len(plan.trials), failed=0)
     failed = 0
 
     def on_trial(result: Any) -> None:
@@ -119,7 +119,7 @@ def _run(args: argparse.Namespace, argv: Sequence[str]) -> int:
 
     try:
         with progress:
-            results = run(job, out=asked.out, execution=asked.execution,
+            results = run(plan, out=asked.out, execution=asked.execution,
                           overwrite=asked.overwrite, on_trial=on_trial)
     except KeyboardInterrupt:
         err.print(f"interrupted: the finished trials are in {asked.out / 'trials.csv'}")
@@ -140,7 +140,7 @@ def _finish(results: Any, console: Any, err: Any, out: Path, *, plots: bool = Fa
 
     print_report(results, console)
     if plots or html:
-        from augbench.reporting.plots import write_plots
+        from augbench.reporting.figures import write_plots
 
         figures = write_plots(results, out / "plots")
         err.print(f"wrote {len(figures)} figures to {out / 'plots'}", markup=False)
@@ -225,7 +225,7 @@ def _datasets() -> int:
     table = Table("dataset", "plugin", "description")
     for name in registry.names("datasets"):
         entry = registry.get("datasets", name)
-        doc = (entry.factory.__doc__ or "").strip().splitlines()
+        doc = (entry.provided.__doc__ or "").strip().splitlines()
         table.add_row(name, entry.plugin, doc[0] if doc else "")
     Console().print(table)
     return 0

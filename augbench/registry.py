@@ -32,12 +32,12 @@ KINDS = ("augmenters", "classifiers", "datasets", "metrics")
 
 @dataclass(frozen=True)
 class Entry:
-    """A named factory (for a metric: its :class:`Metric` spec), the plugin that provides it,
-    and the capabilities that plugin declared for it."""
+    """What a plugin provides under a name, the plugin, and the capabilities it declared: for
+    an augmenter, classifier or dataset a factory of the objects, for a metric its spec."""
 
     name: str
     kind: str
-    factory: Callable[..., Any]
+    provided: Callable[..., Any] | Metric
     plugin: str
     declared: dict[str, Any] = field(default_factory=dict)
 
@@ -250,7 +250,7 @@ class Registry:
     def metrics(self, names: Iterable[str] | None = None) -> dict[str, Metric]:
         """The metric specs called ``names`` (default: every registered metric), in that order."""
         chosen = list(self.entries["metrics"]) if names is None else list(names)
-        return {name: self.get("metrics", name).factory for name in chosen}
+        return {name: self.get("metrics", name).provided for name in chosen}
 
     def capabilities(self, kind: str, name: str, obj: Any) -> Capabilities:
         """What ``obj``, built by the factory called ``name``, can do: declared, else read."""
@@ -260,7 +260,7 @@ class Registry:
         """Call the factory of ``name`` with ``params``, turning a bad parameter into a UsageError."""
         entry = self.get(kind, name)
         try:
-            return entry.factory(**params)
+            return entry.provided(**params)
         except TypeError as exc:
             # Constructors following scikit-learn's rules only raise TypeError for unknown names.
             raise UsageError(f"{kind[:-1]} '{name}' rejected its parameters: {exc}. "

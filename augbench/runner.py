@@ -62,13 +62,13 @@ def run(
         raise UsageError(f"run() got an experiment and options ({', '.join(sorted(what))}); "
                          "give one or the other.")
     asked = request(values, params, registry)
-    job = experiment if isinstance(experiment, Plan) else make_plan(
+    plan = experiment if isinstance(experiment, Plan) else make_plan(
         experiment or asked.experiment, registry)
-    return run_plan(job, execution or asked.execution, out=asked.out,
+    return run_plan(plan, execution or asked.execution, out=asked.out,
                     overwrite=asked.overwrite, report=asked.report, on_trial=on_trial)
 
 
-def run_plan(job: Plan, execution: Execution, *, out: Path | None = None,
+def run_plan(plan: Plan, execution: Execution, *, out: Path | None = None,
              overwrite: bool = False, report: bool = False,
              on_trial: Callable[[TrialResult], None] | None = None) -> Results:
     """Run a checked plan: its trials not yet stored go through the execution loop into the
@@ -79,22 +79,22 @@ def run_plan(job: Plan, execution: Execution, *, out: Path | None = None,
     if execution.executor == "local" and execution.jobs > 1:
         # Before the store is touched: a refused script must leave a folder as it was.
         refuse_an_unguarded_script()
-    config = _config(job)
-    store = Store.for_experiment(out, config, job.versions(), overwrite=overwrite)
+    config = _config(plan)
+    store = Store.for_experiment(out, config, plan.versions(), overwrite=overwrite)
     try:
-        record = _record(job, store)
+        record = _record(plan, store)
         record.write(store)
-        keys = [t.key for t in job.trials]
+        keys = [t.key for t in plan.trials]
         reused = _stored_trials(store, keys, on_trial)
-        todo = [t for t in job.trials if t.key not in reused]
-        names = tuple(job.metrics)
-        for result in execute(todo, job, execution):
+        todo = [t for t in plan.trials if t.key not in reused]
+        names = tuple(plan.metrics)
+        for result in execute(todo, plan, execution):
             store.add(result.as_row(names))
             if on_trial:
                 on_trial(result)
         trials, calibration = store.trials_and_calibration(keys)
         results = Results(trials, dataclasses.replace(record, config=config,
-                                                      planned=len(job.trials)),
+                                                      planned=len(plan.trials)),
                           calibration=calibration, reused=len(reused),
                           folder_trials=None if out is None else store.count(),
                           folder_planned=None if out is None else record.planned)
@@ -117,36 +117,36 @@ def run_plan(job: Plan, execution: Execution, *, out: Path | None = None,
     return results
 
 
-def _config(job: Plan) -> dict[str, Any]:
+def _config(plan: Plan) -> dict[str, Any]:
     """The experiment's configuration as the store keeps it: identity is content, so an edited
     file (or another option applied to it) is another experiment; each table's positive label
     is stored as it was chosen or inferred."""
-    config = experiment_config(job.experiment)
+    config = experiment_config(plan.experiment)
     config["tables"] = {name: {"fingerprint": ds.fingerprint, "positive": ds.positive,
                                "positive_chosen": ds.positive_chosen,
                                "positive_share": round(float(ds.y.mean()), 4),
                                "rows": len(ds.y), "source": ds.source,
                                "notes": list(ds.notes)}
-                        for name, ds in job.datasets.items()}
+                        for name, ds in plan.datasets.items()}
     return config
 
 
-def _record(job: Plan, store: Store) -> RunRecord:
+def _record(plan: Plan, store: Store) -> RunRecord:
     """The record of the experiment the store holds after this run: it may hold more seeds and
     arms than this run (which then extended it), so what it plans and what its augmenters can
     do cover them all."""
     stored = RunRecord.read(store)
-    whole = stored.config
-    capabilities = {name: dataclasses.asdict(chosen.capabilities)
-                    for (kind, name), chosen in job.chosen.items() if kind == "augmenters"}
-    exp = job.experiment
-    cells = len(job.trials) // (exp.seeds * len(exp.augmenters) * len(exp.classifiers))
-    planned = cells * whole["seeds"] * len(whole["augmenters"]) * len(whole["classifiers"])
-    return RunRecord(config=whole, versions=stored.versions, metrics=job.metrics,
-                     shown=job.shown, planned=planned,
+    folder = stored.config  # the experiment the folder holds, this run's and earlier ones
+    capabilities = {name: dataclasses.asdict(arm.capabilities)
+                    for (kind, name), arm in plan.arms.items() if kind == "augmenters"}
+    exp = plan.experiment
+    cells = len(plan.trials) // (exp.seeds * len(exp.augmenters) * len(exp.classifiers))
+    planned = cells * folder["seeds"] * len(folder["augmenters"]) * len(folder["classifiers"])
+    return RunRecord(config=folder, versions=stored.versions, metrics=plan.metrics,
+                     shown=plan.shown, planned=planned,
                      capabilities={name: c for name, c in {**stored.capabilities,
                                                            **capabilities}.items()
-                                   if name in whole["augmenters"]})
+                                   if name in folder["augmenters"]})
 
 
 def _stored_trials(store: Store, keys: list[tuple],
@@ -166,8 +166,8 @@ def _write_folder(results: Results, record: RunRecord, out: Path, report: bool) 
         results.write(out)
         _write_config(record, out)
         if report:
+            from augbench.reporting.figures import write_plots
             from augbench.reporting.html import write_html
-            from augbench.reporting.plots import write_plots
 
             write_html(results, out / "report.html", write_plots(results, out / "plots"))
     except OSError as exc:  # a full disk, a folder made read-only meanwhile

@@ -26,7 +26,7 @@ from augbench.experiment.plan import SEEDS_PER_BATCH
 from augbench.experiment.protocol import Trial, TrialRunner
 from augbench.experiment.seeding import derive_seed
 from augbench.plugin.kit import available_cores
-from augbench.reporting.plots import write_plots
+from augbench.reporting.figures import write_plots
 from augbench.results.record import RunRecord
 from augbench.results.tables import Results, summarize
 

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 import augbench
+from augbench.reporting.figures import write_plots
 from augbench.reporting.html import write_html
-from augbench.reporting.plots import write_plots
 
 
 def test_bins_pool_to_scikit_learns_calibration_curve() -> None:

@@ -69,7 +69,7 @@ def test_third_party_plugin_extends_every_kind() -> None:
                     augbench_augmenters={"copy": object})
     registry = Registry(make_plugin_manager(extra_plugins=[extra], disabled=()))
     assert registry.get("classifiers", "mine").plugin == "extra"
-    assert registry.get("augmenters", "copy").factory is object
+    assert registry.get("augmenters", "copy").provided is object
 
 
 def test_an_augmenter_or_classifier_by_import_path_runs_and_is_checked() -> None:

@@ -120,7 +120,7 @@ def _drawn(monkeypatch, results) -> list:
     """The figures write_plots draws, in order."""
     from matplotlib.figure import Figure
 
-    from augbench.reporting.plots import write_plots
+    from augbench.reporting.figures import write_plots
 
     drawn = []
     monkeypatch.setattr(Figure, "savefig", lambda fig, path, **k: drawn.append(fig))

@@ -180,7 +180,18 @@ def prepare_table(
         frame = frame.loc[~missing_target]
         notes.append(f"note: {int(missing_target.sum())} of the {len(missing_target)} rows {where} "
                      f"have no value in the target '{target}' and are left out.")
-    column = frame[target]
+    y, positive_labels, chosen = _target(frame[target], name, where, positive, notes)
+    X = frame.drop(columns=[target, *split_names(drop)]).reset_index(drop=True)
+    X = _features(X, set(split_names(categorical)), where, comma, notes)
+    return Dataset(name=name, X=X, y=y, positive=",".join(positive_labels), source=source,
+                   notes=tuple(notes), positive_chosen=chosen)
+
+
+def _target(column: pd.Series, name: str, where: str, positive: str | Sequence[str] | None,
+            notes: list[str]) -> tuple[np.ndarray, list[str], str]:
+    """The labels (1: positive), the target values that count as positive, and how they were
+    chosen: given, or the rarer of two values (said in a note)."""
+    target = column.name
     if column.dtype.kind == "f" and (column == column.round()).all():
         # A target with a missing cell is read as floats: 1.0 is the label 1.
         column = column.astype("int64")
@@ -212,8 +223,14 @@ def prepare_table(
                      f"{', '.join(positive_labels)}) is the majority ({y.mean():.1%} of rows): "
                      "augmenters top up the positive class only while it is the rarer one, so "
                      "they will add nothing; check --positive.")
-    X = frame.drop(columns=[target, *split_names(drop)]).reset_index(drop=True)
-    as_categories = set(split_names(categorical))
+    return y, positive_labels, chosen
+
+
+def _features(X: pd.DataFrame, as_categories: set[str], where: str, comma: str | None,
+              notes: list[str]) -> pd.DataFrame:
+    """The feature columns as augbench reads them: numbers (from text where a column holds
+    numbers as exported), missing cells for infinities, categories for text, each decision that
+    a reader must hear of in a note."""
     for col in X.columns:
         if _identifier_like(X[col]) and col not in as_categories:
             notes.append(f"warning: column '{col}' {where} has a different value in every row, like an "
@@ -242,8 +259,7 @@ def prepare_table(
                              "cannot use; drop it with --drop or convert it.")
     if X.shape[1] == 0:
         raise UsageError(f"no feature column is left {where} after dropping the target and --drop.")
-    return Dataset(name=name, X=X, y=y, positive=",".join(positive_labels), source=source,
-                   notes=tuple(notes), positive_chosen=chosen)
+    return X
 
 
 def with_columns(dataset: Dataset, drop: str | Sequence[str] | None = None,

@@ -43,7 +43,7 @@ def _named(registry: Registry, key: str, labels: dict[str, Any], drop: Any, cate
     if labels["na_values"] == DEFAULT_NA_VALUES:
         del labels["na_values"]
     given = {k: v for k, v in labels.items() if v}
-    accepted = inspect.signature(registry.get("datasets", key).factory).parameters
+    accepted = inspect.signature(registry.get("datasets", key).provided).parameters
     takes_any = any(p.kind is p.VAR_KEYWORD for p in accepted.values())
     refused = sorted(k for k in given if not takes_any and k not in accepted)
     if refused:

@@ -136,7 +136,7 @@ def resolve_sizes(sizes: Sequence[int | str], pool: int, name: str, defaults: bo
     return sorted(out)
 
 
-def _validate(exp: Experiment, registry: Registry) -> dict[tuple[str, str], "Chosen"]:
+def _validate(exp: Experiment, registry: Registry) -> dict[tuple[str, str], "Arm"]:
     """Check the experiment before any trial runs; the capabilities of each augmenter and
     classifier, keyed by (kind, name), with the GPU wish of its parameters."""
     for name, values in (("--augmenters", exp.augmenters), ("--classifiers", exp.classifiers),
@@ -172,13 +172,13 @@ def _validate(exp: Experiment, registry: Registry) -> dict[tuple[str, str], "Cho
                                  f"{RESERVED_PARAMS[name]}; remove it.")
     # Building each object once turns an unknown name or parameter into a usage error now,
     # not into thousands of failed trials later, and tells what each one can do.
-    found: dict[tuple[str, str], Chosen] = {}
+    found: dict[tuple[str, str], Arm] = {}
     for kind, names in (("augmenters", exp.augmenters), ("classifiers", exp.classifiers)):
         for name in names:
             obj = registry.create(kind, name, **exp.params.get(name, {}))
             _check_parameters(kind, name, obj)
             capabilities = registry.capabilities(kind, name, obj)
-            found[(kind, name)] = Chosen(capabilities, capabilities.gpu(_params(obj)))
+            found[(kind, name)] = Arm(capabilities, capabilities.gpu(_params(obj)))
     return found
 
 
@@ -204,7 +204,7 @@ def _check_parameters(kind: str, name: str, obj: Any) -> None:
 
 
 @dataclass(frozen=True)
-class Chosen:
+class Arm:
     """What an augmenter or classifier of the experiment can do, and whether its parameters
     ask for a GPU (``GPU_REQUIRED``, ``GPU_PREFERRED`` or None)."""
 
@@ -217,11 +217,11 @@ def _params(obj: Any) -> dict[str, Any]:
     return dict(get(deep=False)) if callable(get) else {}
 
 
-def _check_tables(exp: Experiment, chosen: dict[tuple[str, str], Chosen],
+def _check_tables(exp: Experiment, arms: dict[tuple[str, str], Arm],
                   datasets: Mapping[str, Dataset], registry: Registry) -> None:
     """Refuse an augmenter that cannot take a table's categorical columns, before any trial."""
     for name in exp.augmenters:
-        if chosen[("augmenters", name)].capabilities.categorical:
+        if arms[("augmenters", name)].capabilities.categorical:
             continue
         for ds in datasets.values():
             if ds.categorical_columns:
@@ -335,7 +335,7 @@ class Plan:
     datasets: dict[str, Dataset]
     trials: list[Trial]
     metrics: dict[str, Metric]
-    chosen: dict[tuple[str, str], Chosen]
+    arms: dict[tuple[str, str], Arm]
     # Metrics the tables and figures show: those asked for, else the headline ones.
     shown: tuple[str, ...] = ()
     # What planning decided that a user must hear of, one "note:" line each.
@@ -343,14 +343,14 @@ class Plan:
 
     @property
     def seeds_per_chunk(self) -> int:
-        batches = any(c.capabilities.batches_seeds for (kind, _), c in self.chosen.items()
+        batches = any(c.capabilities.batches_seeds for (kind, _), c in self.arms.items()
                       if kind == "augmenters")
         return SEEDS_PER_BATCH if batches else 1
 
     def gpu(self, trial: Trial) -> str | None:
         """The strongest GPU wish of a trial's augmenter and classifier."""
-        wishes = {self.chosen[("augmenters", trial.augmenter)].gpu,
-                  self.chosen[("classifiers", trial.classifier)].gpu}
+        wishes = {self.arms[("augmenters", trial.augmenter)].gpu,
+                  self.arms[("classifiers", trial.classifier)].gpu}
         return GPU_REQUIRED if GPU_REQUIRED in wishes else next(filter(None, wishes), None)
 
     def versions(self) -> dict[str, str]:
@@ -383,10 +383,10 @@ def make_plan(experiment: Experiment, registry: Registry | None = None) -> Plan:
         experiment = dataclasses.replace(experiment,
                                          augmenters=(REFERENCE, *experiment.augmenters))
     experiment, notes = _without_repeats(experiment)
-    chosen = _validate(experiment, registry)
+    arms = _validate(experiment, registry)
     datasets = load_datasets(experiment, registry)
-    _check_tables(experiment, chosen, datasets, registry)
-    return Plan(experiment, registry, datasets, list_trials(experiment, datasets), metrics, chosen,
+    _check_tables(experiment, arms, datasets, registry)
+    return Plan(experiment, registry, datasets, list_trials(experiment, datasets), metrics, arms,
                 shown or tuple(metrics), notes)
 
 

@@ -13,8 +13,8 @@ import time
 from pathlib import Path
 
 from augbench.reporting.blocks import difference_blocks, summary_blocks
+from augbench.reporting.figures import Written
 from augbench.reporting.findings import ALPHA, findings
-from augbench.reporting.plots import Written
 from augbench.results.tables import Results
 
 STYLE = """

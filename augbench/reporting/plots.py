@@ -8,9 +8,6 @@ can tell apart; the baseline is drawn dashed in black.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 
@@ -43,7 +40,7 @@ def _classifier_panels(classifiers: list[str], width: float = 4.2, height: float
     return fig, fig.subplots(1, len(classifiers), sharey=True, squeeze=False)[0]
 
 
-def _x_axis(data: pd.DataFrame) -> tuple[str, str | None]:
+def x_axis(data: pd.DataFrame) -> tuple[str, str | None]:
     """The x axis of a run's figures and what splits their panels into rows: size (and no rows),
     or, in a run with several prevalences, prevalence (a row of panels per size)."""
     if "prevalence" in data and data["prevalence"].nunique() > 1:
@@ -90,8 +87,8 @@ def _interval(ax, xs: pd.Series, mean: pd.Series, low: pd.Series, high: pd.Serie
 
 def _panels(data: pd.DataFrame, width: float = 4.2, height: float = 3.6):
     """A grid of panels sharing the y axis: a column per classifier, a row per value of the
-    row variable (see :func:`_x_axis`). Yields (axes grid, [(ax, rows of that panel, title)])."""
-    x, row_by = _x_axis(data)
+    row variable (see :func:`x_axis`). Yields (axes grid, [(ax, rows of that panel, title)])."""
+    x, row_by = x_axis(data)
     classifiers = sorted(data["classifier"].unique())
     row_values = sorted(data[row_by].unique()) if row_by else [None]
     fig = _figure(max(6.0, width * len(classifiers)), height * len(row_values))
@@ -305,7 +302,7 @@ def synthetic_rows_figure(summary: pd.DataFrame, dataset: str, metrics: dict[str
     classifier: the first one's rows stand for all."""
     data = summary[summary["dataset"] == dataset]
     data = data[data["classifier"] == data["classifier"].min()]
-    x, row_by = _x_axis(data)
+    x, row_by = x_axis(data)
     largest = f" at {int(data['size'].max())} training rows" if row_by else ""
     if row_by:
         data = data[data["size"] == data["size"].max()]
@@ -397,107 +394,3 @@ def privacy_utility_figure(summary: pd.DataFrame, comparisons: pd.DataFrame, dat
     fig.suptitle(f"{_where_title(data, dataset)}: privacy against utility, means and 95% CIs",
                  fontsize=11)
     return fig
-
-
-def _off_scale(controls: frozenset[str]) -> str:
-    """The caption's word on controls, which are drawn without setting the scale."""
-    if not controls:
-        return ""
-    return (f" The control{'s' if len(controls) > 1 else ''} ({', '.join(sorted(controls))}) "
-            "do not set the scale: where one lies beyond it, an arrow at the edge gives its "
-            "value.")
-
-
-@dataclass(frozen=True)
-class Written:
-    """A figure written to ``path``, with the one sentence that tells a reader how to read it."""
-
-    path: Path
-    caption: str
-
-
-def write_plots(results, folder: Path) -> list[Written]:
-    """Write every figure of ``results`` as PNG into ``folder``, each with its reading."""
-    from augbench.reporting.blocks import shown_metrics
-    from augbench.results.compare import average_ranks
-
-    folder.mkdir(parents=True, exist_ok=True)
-    summary = results.summary
-    written = []
-    # One colour per augmenter in every figure of the run, whichever augmenters a figure shows.
-    colours = augmenter_colours(sorted(set(results.trials["augmenter"])), results.baseline)
-    controls = frozenset(results.controls)
-    # The privacy figure sets an attack's success against the ranking gain, where a run has both.
-    membership, ranking = results.metric_of_role("membership"), results.metric_of_role("ranking")
-
-    def spec_of(metric: str) -> Metric:
-        return results.metrics.get(metric) or Metric(None, metric, bounds=None)
-
-    synthetic = {m: spec_of(m) for m in shown_metrics(results, "synthetic")}
-    for dataset in sorted(summary["dataset"].unique()):
-        here_rows = summary[summary["dataset"] == dataset]
-        for metric in shown_metrics(results, "predictions"):
-            spec = spec_of(metric)
-            path = folder / f"{dataset}_{metric}.png"
-            metric_figure(summary, dataset, metric, spec, results.baseline, colours,
-                          controls).savefig(path)
-            about = f" ({spec.description})" if spec.description else ""
-            grows = "as the training set grows" if _x_axis(here_rows)[0] == "size" else \
-                "as the disease gets less rare (a row of panels per training size)"
-            written.append(Written(path, f"{dataset}, {spec.label}{about}: each line is one "
-                                         f"method {grows}, the shaded band (or bar) its 95% "
-                                         f"interval; {spec.direction}.{_off_scale(controls)}"))
-            compared = results.comparisons
-            if ((compared["dataset"] == dataset) & (compared["metric"] == metric)).any():
-                path = folder / f"{dataset}_{metric}_difference.png"
-                difference_figure(compared, dataset, metric, spec, results.baseline, colours,
-                                  controls).savefig(path)
-                written.append(Written(path, (
-                    f"{dataset}, {spec.label}: the change each method brings compared with "
-                    f"'{results.baseline}' on the same patients; above the black line it is "
-                    f"higher ({'better' if spec.higher_is_better else 'worse'}). The shaded "
-                    "band (or bar) is the 95% interval of the mean change; a filled point is "
-                    "significant by the paired rank test after Holm's adjustment. The two "
-                    "answer different questions and can disagree: a filled point whose band "
-                    "crosses the line moved most seeds one way while a few moved far the "
-                    f"other.{_off_scale(controls)}")))
-        if synthetic and summary.loc[summary["dataset"] == dataset,
-                                     [f"{m}_mean" for m in synthetic]].notna().any().any():
-            path = folder / f"{dataset}_synthetic_rows.png"
-            synthetic_rows_figure(summary, dataset, synthetic, results.baseline,
-                                  colours).savefig(path)
-            written.append(Written(path, (
-                f"{dataset}, the synthetic patients each method adds, measured against the real "
-                "ones: each panel is one measure, its title saying which way is better; chance "
-                "levels and definitions are in the README's privacy section.")))
-        calibration = results.calibration
-        if calibration is not None and (calibration["dataset"] == dataset).any():
-            path = folder / f"{dataset}_reliability.png"
-            reliability_figure(calibration, dataset, results.baseline, colours).savefig(path)
-            written.append(Written(path, (
-                f"{dataset}, how far predicted risks can be trusted: each point is a band of "
-                "predicted probability, placed at the share of those patients who were "
-                "positive; on the dotted diagonal the predictions are calibrated, below it the "
-                "classifier over-states the risk (as balancing the training rows to 1:1 tends "
-                "to make it), above it under-states it; bigger points hold more patients.")))
-        here = summary["dataset"] == dataset
-        if membership and ranking and summary.loc[here, f"{membership}_mean"].notna().any():
-            path = folder / f"{dataset}_privacy_utility.png"
-            privacy_utility_figure(summary, results.comparisons, dataset, membership,
-                                   spec_of(membership), ranking, spec_of(ranking),
-                                   results.baseline, colours).savefig(path)
-            written.append(Written(path, (
-                f"{dataset}: each point is one method at one training size; the further right, "
-                "the better an attacker holding its synthetic patients tells who was in the "
-                "training set (dotted line: no better than chance), and the higher, the better "
-                f"the classifier ranks patients than with '{results.baseline}' (dashed line: no "
-                "gain); the best methods sit high and close to the dotted line.")))
-    if summary["dataset"].nunique() > 1 and ranking:
-        path = folder / "average_ranks.png"
-        spec = spec_of(ranking)
-        rank_figure(average_ranks(summary, ranking, spec.higher_is_better), results.baseline,
-                    colours, spec.label).savefig(path)
-        written.append(Written(path, "Each dot is a method's average rank across the datasets "
-                                     "(1 = best); dots close together mean that no method "
-                                     "stands out, and the Friedman p-value says how sure that is."))
-    return written

@@ -82,13 +82,10 @@ def _wilcoxon(diffs: np.ndarray) -> float:
             return float("nan")
 
 
-# Holm's families: the augmenters compared with the baseline on one dataset, prevalence, size,
-# classifier and metric (many-to-one comparisons with a control), or every comparison of the run.
-FAMILIES = ("comparison", "run")
-
-
 def family_columns(family: str, table: pd.DataFrame) -> list[str]:
-    """The columns whose values name one Holm family of ``table`` (none: the whole run)."""
+    """The columns whose values name one Holm family of ``table``: for "comparison", the
+    augmenters compared with the baseline on one dataset, prevalence, size, classifier and
+    metric (many-to-one comparisons with a control); for "run", none (every comparison)."""
     return [*axes(table), "classifier", "metric"] if family == "comparison" else []
 
 
@@ -157,11 +154,6 @@ def seeds_needed(family_size: int, alpha: float = ALPHA) -> int:
     while family_size * smallest_p(n) >= alpha:
         n += 1
     return n
-
-
-def significant(comparisons: pd.DataFrame) -> pd.Series:
-    """Rows whose Holm-adjusted p-value is below 0.05."""
-    return comparisons["p_adjusted"] < ALPHA
 
 
 def threshold_shifts(comparisons: pd.DataFrame, rising: str, ranking: str) -> pd.DataFrame:

@@ -365,18 +365,14 @@ class Store:
         return digest.hexdigest()[:16]
 
     def trials(self, keys: Iterable[tuple] | None = None) -> pd.DataFrame:
-        """Stored trials as a DataFrame (only ``keys`` when given), sorted by their key; their
-        calibration bins are in :meth:`calibration`."""
+        """Stored trials as a DataFrame (only ``keys`` when given), sorted by their key (their
+        calibration bins come with :meth:`trials_and_calibration`)."""
         return self.trials_and_calibration(keys)[0]
-
-    def calibration(self, keys: Iterable[tuple] | None = None) -> pd.DataFrame:
-        """The calibration bins of the stored trials that have them, one row per trial and
-        bin: the trial's key columns, ``bin``, ``rows``, ``proba_sum``, ``positives``."""
-        return self.trials_and_calibration(keys)[1]
 
     def trials_and_calibration(self, keys: Iterable[tuple] | None = None
                                ) -> tuple[pd.DataFrame, pd.DataFrame]:
-        """:meth:`trials` and :meth:`calibration` from one read of the store."""
+        """:meth:`trials` and their calibration bins, one row per trial and bin (the trial's
+        key columns, ``bin``, ``rows``, ``proba_sum``, ``positives``), from one read."""
         frame = self._rows(keys)
         trials = frame.drop(columns=CALIBRATION) if CALIBRATION in frame else frame
         return trials, _calibration(frame)

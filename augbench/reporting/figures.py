@@ -1,0 +1,154 @@
+"""Which figures a run gets, where they are written, and the one sentence that tells a reader
+how to read each (the drawing itself is in reporting.plots)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from augbench.plugin.metric import Metric
+from augbench.reporting.blocks import shown_metrics
+from augbench.reporting.plots import (
+    augmenter_colours,
+    difference_figure,
+    metric_figure,
+    privacy_utility_figure,
+    rank_figure,
+    reliability_figure,
+    synthetic_rows_figure,
+    x_axis,
+)
+from augbench.results.compare import average_ranks
+from augbench.results.tables import Results
+
+
+@dataclass(frozen=True)
+class Written:
+    """A figure written to ``path``, with the one sentence that tells a reader how to read it."""
+
+    path: Path
+    caption: str
+
+
+class _Figures:
+    """The figures of one run, drawn in one colour per augmenter, controls off the scale."""
+
+    def __init__(self, results: Results, folder: Path) -> None:
+        self.results, self.folder = results, folder
+        self.summary = results.summary
+        self.baseline = results.baseline
+        # One colour per augmenter in every figure, whichever augmenters a figure shows.
+        self.colours = augmenter_colours(sorted(set(results.trials["augmenter"])), self.baseline)
+        self.controls = frozenset(results.controls)
+        self.written: list[Written] = []
+
+    def spec(self, metric: str) -> Metric:
+        return self.results.metrics.get(metric) or Metric(None, metric, bounds=None)
+
+    def save(self, figure, name: str, caption: str) -> None:
+        path = self.folder / name
+        figure.savefig(path)
+        self.written.append(Written(path, caption))
+
+    def off_scale(self) -> str:
+        """The caption's word on controls, which are drawn without setting the scale."""
+        if not self.controls:
+            return ""
+        names = ", ".join(sorted(self.controls))
+        return (f" The control{'s' if len(self.controls) > 1 else ''} ({names}) do not set the "
+                "scale: where one lies beyond it, an arrow at the edge gives its value.")
+
+    def metrics(self, dataset: str) -> None:
+        """Each shown metric against size (or prevalence), and its paired difference."""
+        rows = self.summary[self.summary["dataset"] == dataset]
+        grows = "as the training set grows" if x_axis(rows)[0] == "size" else \
+            "as the disease gets less rare (a row of panels per training size)"
+        compared = self.results.comparisons
+        for metric in shown_metrics(self.results, "predictions"):
+            spec = self.spec(metric)
+            about = f" ({spec.description})" if spec.description else ""
+            self.save(metric_figure(self.summary, dataset, metric, spec, self.baseline,
+                                    self.colours, self.controls), f"{dataset}_{metric}.png",
+                      f"{dataset}, {spec.label}{about}: each line is one method {grows}, the "
+                      f"shaded band (or bar) its 95% interval; {spec.direction}.{self.off_scale()}")
+            if not ((compared["dataset"] == dataset) & (compared["metric"] == metric)).any():
+                continue
+            self.save(difference_figure(compared, dataset, metric, spec, self.baseline,
+                                        self.colours, self.controls),
+                      f"{dataset}_{metric}_difference.png",
+                      f"{dataset}, {spec.label}: the change each method brings compared with "
+                      f"'{self.baseline}' on the same patients; above the black line it is higher "
+                      f"({'better' if spec.higher_is_better else 'worse'}). The shaded band (or "
+                      "bar) is the 95% interval of the mean change; a filled point is "
+                      "significant by the paired rank test after Holm's adjustment. The two "
+                      "answer different questions and can disagree: a filled point whose band "
+                      "crosses the line moved most seeds one way while a few moved far the "
+                      f"other.{self.off_scale()}")
+
+    def synthetic_rows(self, dataset: str) -> None:
+        """The metrics of the synthetic rows, where augmenters added rows."""
+        specs = {m: self.spec(m) for m in shown_metrics(self.results, "synthetic")}
+        here = self.summary["dataset"] == dataset
+        if not specs or not self.summary.loc[here, [f"{m}_mean" for m in specs]].notna().any().any():
+            return
+        self.save(synthetic_rows_figure(self.summary, dataset, specs, self.baseline, self.colours),
+                  f"{dataset}_synthetic_rows.png",
+                  f"{dataset}, the synthetic patients each method adds, measured against the "
+                  "real ones: each panel is one measure, its title saying which way is better; "
+                  "chance levels and definitions are in the README's privacy section.")
+
+    def reliability(self, dataset: str) -> None:
+        """Reliability diagrams at the largest size, where calibration bins are stored."""
+        calibration = self.results.calibration
+        if calibration is None or not (calibration["dataset"] == dataset).any():
+            return
+        self.save(reliability_figure(calibration, dataset, self.baseline, self.colours),
+                  f"{dataset}_reliability.png",
+                  f"{dataset}, how far predicted risks can be trusted: each point is a band of "
+                  "predicted probability, placed at the share of those patients who were "
+                  "positive; on the dotted diagonal the predictions are calibrated, below it the "
+                  "classifier over-states the risk (as balancing the training rows to 1:1 tends "
+                  "to make it), above it under-states it; bigger points hold more patients.")
+
+    def privacy_utility(self, dataset: str) -> None:
+        """A membership attack's success against the ranking gain, where a run has both."""
+        membership = self.results.metric_of_role("membership")
+        ranking = self.results.metric_of_role("ranking")
+        here = self.summary["dataset"] == dataset
+        if not (membership and ranking and self.summary.loc[here, f"{membership}_mean"]
+                .notna().any()):
+            return
+        self.save(privacy_utility_figure(self.summary, self.results.comparisons, dataset,
+                                         membership, self.spec(membership), ranking,
+                                         self.spec(ranking), self.baseline, self.colours),
+                  f"{dataset}_privacy_utility.png",
+                  f"{dataset}: each point is one method at one training size; the further "
+                  "right, the better an attacker holding its synthetic patients tells who was in "
+                  "the training set (dotted line: no better than chance), and the higher, the "
+                  f"better the classifier ranks patients than with '{self.baseline}' (dashed "
+                  "line: no gain); the best methods sit high and close to the dotted line.")
+
+    def ranks(self) -> None:
+        """Average ranks across datasets by the ranking metric, where there are several."""
+        ranking = self.results.metric_of_role("ranking")
+        if self.summary["dataset"].nunique() < 2 or not ranking:
+            return
+        spec = self.spec(ranking)
+        self.save(rank_figure(average_ranks(self.summary, ranking, spec.higher_is_better),
+                              self.baseline, self.colours, spec.label), "average_ranks.png",
+                  "Each dot is a method's average rank across the datasets (1 = best); dots "
+                  "close together mean that no method stands out, and the Friedman p-value says "
+                  "how sure that is.")
+
+
+def write_plots(results: Results, folder: Path) -> list[Written]:
+    """Write every figure of ``results`` as PNG into ``folder``, each with its reading."""
+    folder.mkdir(parents=True, exist_ok=True)
+    figures = _Figures(results, folder)
+    for dataset in sorted(results.summary["dataset"].unique()):
+        figures.metrics(dataset)
+        figures.synthetic_rows(dataset)
+        figures.reliability(dataset)
+        figures.privacy_utility(dataset)
+    figures.ranks()
+    return figures.written
