@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import numbers
-from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
+from augbench_plugins.neural.batched import BatchedByLayout
 from augbench_plugins.neural.encoding import Layout, TableEncoder
 from augbench_plugins.neural.helpers import check_device, torch_device, torch_seed
 
-import augbench
 from augbench import RowRequest
 
 
-class DdpmAugmenter(augbench.TableOverSampler):
+class DdpmAugmenter(BatchedByLayout):
     """TabDDPM (Kotelnikov et al. 2023) for minority rows: Gaussian diffusion on numeric
     columns, multinomial diffusion on categorical ones, one MLP denoiser for both.
 
@@ -76,25 +75,6 @@ class DdpmAugmenter(augbench.TableOverSampler):
         self.hidden_dims = hidden_dims
         self.time_dim = time_dim
 
-    def fit_resample_many(self, Xs: Sequence[Any], ys: Sequence[Any],
-                          random_states: Sequence[Any]) -> list[tuple[Any, Any]]:
-        """``fit_resample`` for many tables and seeds at once, each as if it were alone.
-
-        Tables with the same columns and dtypes train together as one batched model.
-        """
-        return self._fit_resample_many(Xs, ys, random_states)
-
-    def _generate_many(self, requests: list[RowRequest]) -> list[pd.DataFrame]:
-        """Train one model per request, those of one layout as one batch; decode each one's rows."""
-        groups: dict[Layout, list[int]] = {}
-        for i, request in enumerate(requests):
-            groups.setdefault(_layout(request.X), []).append(i)
-        results: list[Any] = [None] * len(requests)
-        for layout, members in groups.items():
-            for i, rows in zip(members, self._generate_group(layout, [requests[i] for i in members])):
-                results[i] = rows
-        return results
-
     def _generate_group(self, layout: Layout, requests: list[RowRequest]) -> list[pd.DataFrame]:
         """Fit one encoder per request, train the batch, decode each model's rows."""
         from augbench_plugins.diffusion.ddpm_network import train_and_sample
@@ -143,12 +123,12 @@ class DdpmAugmenter(augbench.TableOverSampler):
         self._config().check()
         check_device(self.device, "ddpm")
 
-
-def _layout(X: pd.DataFrame) -> Layout:
-    """The table's Layout, or a TypeError naming a column the diffusion model cannot take."""
-    for col in X.columns:
-        dtype = X[col].dtype
-        if not isinstance(dtype, pd.CategoricalDtype) and dtype.kind not in "iuf":
-            raise TypeError(f"ddpm: column {col!r} has dtype {dtype}; the diffusion model takes "
-                            "numeric columns and columns of 'category' dtype. Convert it first.")
-    return Layout(tuple(X.columns), tuple(X.dtypes))
+    def _layout(self, X: pd.DataFrame) -> Layout:
+        """The table's Layout, or a TypeError naming a column the diffusion model cannot take."""
+        for col in X.columns:
+            dtype = X[col].dtype
+            if not isinstance(dtype, pd.CategoricalDtype) and dtype.kind not in "iuf":
+                raise TypeError(f"ddpm: column {col!r} has dtype {dtype}; the diffusion model "
+                                "takes numeric columns and columns of 'category' dtype. Convert "
+                                "it first.")
+        return Layout(tuple(X.columns), tuple(X.dtypes))

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
+from augbench_plugins.neural.batched import BatchedByLayout
 from augbench_plugins.neural.encoding import Layout, TableEncoder
 from augbench_plugins.neural.helpers import check_device, torch_device, torch_seed
 
-from augbench import RowRequest, TableOverSampler
+from augbench import RowRequest
 
 
-class GanAugmenter(TableOverSampler):
+class GanAugmenter(BatchedByLayout):
     """A vanilla GAN (MLP generator and discriminator, non-saturating loss) for minority rows.
 
     An imbalanced-learn over-sampler (:class:`augbench.TableOverSampler`): it learns the rows of
@@ -88,26 +88,6 @@ class GanAugmenter(TableOverSampler):
         self.epochs = epochs
         self.numeric_scaling = numeric_scaling
         self.gumbel_tau = gumbel_tau
-
-    def fit_resample_many(self, Xs: Sequence[Any], ys: Sequence[Any],
-                          random_states: Sequence[Any]) -> list[tuple[Any, Any]]:
-        """``fit_resample`` for many tables and seeds at once, each as if it were alone.
-
-        Tables with the same columns and dtypes train together as one batched model.
-        """
-        return self._fit_resample_many(Xs, ys, random_states)
-
-    def _generate_many(self, requests: list[RowRequest]) -> list[pd.DataFrame]:
-        """Train one model per request, those of one layout as one batch; decode each one's rows."""
-        groups: dict[Layout, list[int]] = {}
-        for i, request in enumerate(requests):
-            groups.setdefault(Layout.of(request.X), []).append(i)
-        results: list[Any] = [None] * len(requests)
-        for layout, members in groups.items():
-            chosen = [requests[i] for i in members]
-            for i, rows in zip(members, self._generate_group(layout, chosen)):
-                results[i] = rows
-        return results
 
     def _generate_group(self, layout: Layout, requests: list[RowRequest]) -> list[pd.DataFrame]:
         """Fit one encoder per request, train the batch, decode each model's rows."""
