@@ -273,3 +273,11 @@ def test_a_metric_with_the_ranking_role_drives_the_no_signal_finding(tmp_path: P
                            registry=registry)
     assert any(line.startswith("warning: no detectable signal") and "concordance index" in line
                for line in findings(results)), findings(results)
+
+
+def test_the_plugin_boundary_imports_nothing_above_it() -> None:
+    ground = ("augbench.plugin", "augbench.errors", "augbench.defaults")
+    for path in sorted((ROOT / "augbench" / "plugin").glob("*.py")):
+        above = sorted(m for m in _imports(path)
+                       if m.startswith("augbench") and not m.startswith(ground))
+        assert not above, f"{path.name} imports {above}"
