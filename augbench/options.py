@@ -190,6 +190,8 @@ OPTIONS: tuple[Option, ...] = (
     Option("metrics", "experiment", "metrics to compute, and show in tables and figures "
            "(default: every registered metric, showing the headline ones; see 'augbench "
            "plugins')", names, metavar="M[,M...]"),
+    Option("sensitive", "experiment", "columns an attribute-inference attack treats as secret "
+           "(default: every column)", names, metavar="COL[,COL...]"),
     Option("baseline", "experiment", "what every augmenter is compared with, seed by seed "
            "(default: none, the original data, which then always runs)", metavar="AUGMENTER"),
     Option("permutation-control", "experiment", "also fit each classifier on shuffled "
@@ -407,7 +409,7 @@ def experiment_options(config: Mapping[str, Any], shown: Sequence[str],
     if specs:
         values.update({key: specs[0].get(key) for key in reading})
     for key in ("augmenters", "classifiers", "sizes", "seeds", "ratio", "test_size",
-                "prevalence", "baseline", "holm"):
+                "prevalence", "sensitive", "baseline", "holm"):
         values[key] = config.get(key)
     # The metrics asked for are the ones shown; a run that asked for none shows the headline ones.
     computed = list(config.get("metrics") or [])

@@ -136,18 +136,24 @@ class Check:
         return self.name
 
 
-def _fresh(augmenter: Any, **params: Any) -> Any:
+def _fresh(augmenter: Any, ctx: Context, columns: Any, **params: Any) -> Any:
+    """A clone with ``params``; one that draws real rows from a reserve gets other patients of
+    the same population (with ``columns``), as the runner gives it the rows its draw left out."""
     from sklearn.base import clone
 
-    return clone(augmenter).set_params(**params)
+    fresh = clone(augmenter).set_params(**params)
+    if ctx.capabilities.draws_reserve:
+        X_reserve, y_reserve = make_mixed_table(n=400, seed=1)
+        fresh.with_reserve(X_reserve[list(columns)], y_reserve)
+    return fresh
 
 
 def _fit(augmenter: Any, ctx: Context, ratio: float = 1.0, random_state: Any = 0,
          X: pd.DataFrame | None = None, y: np.ndarray | None = None) -> tuple[Any, Any]:
     X = ctx.X if X is None else X
     y = ctx.y if y is None else y
-    return _fresh(augmenter, random_state=random_state, sampling_strategy=ratio).fit_resample(
-        X.copy(), y.copy())
+    return _fresh(augmenter, ctx, X.columns, random_state=random_state,
+                  sampling_strategy=ratio).fit_resample(X.copy(), y.copy())
 
 
 def _ratio(ctx: Context, ratio: float) -> float | None:
@@ -186,7 +192,7 @@ def check_output_rules(augmenter: Any, ctx: Context) -> None:
 def check_input_not_mutated(augmenter: Any, ctx: Context) -> None:
     """The caller's X and y are left as they were."""
     X, y = ctx.X.copy(), ctx.y.copy()
-    _fresh(augmenter, random_state=0, sampling_strategy=1.0).fit_resample(X, y)
+    _fresh(augmenter, ctx, X.columns, random_state=0, sampling_strategy=1.0).fit_resample(X, y)
     try:
         pd.testing.assert_frame_equal(X, ctx.X)
     except AssertionError:
@@ -293,7 +299,7 @@ def check_fit_resample_many(augmenter: Any, ctx: Context) -> None:
     """``fit_resample_many`` gives each table what a solo fit with its seed gives."""
     X2, y2 = make_mixed_table(seed=1)
     X2 = X2[list(ctx.X.columns)]
-    outputs = _fresh(augmenter, sampling_strategy=1.0).fit_resample_many(
+    outputs = _fresh(augmenter, ctx, ctx.X.columns, sampling_strategy=1.0).fit_resample_many(
         [ctx.X.copy(), X2.copy()], [ctx.y.copy(), y2.copy()], [0, 7])
     solo = _fit(augmenter, ctx, 1.0, 7, X2, y2)
     try:

@@ -9,8 +9,10 @@ import numpy as np
 import pandas as pd
 import pytest
 from augbench_plugins import privacy
+from augbench_plugins.privacy import distances, encoding
 
 import augbench
+from augbench.reporting.findings import findings
 
 NAMES = ("exact_copy_rate", "dcr_median", "dcr_ratio", "nndr_median", "mia_auc",
          "detection_auc", "fidelity_ks_tv")
@@ -72,8 +74,8 @@ def test_nndr_is_one_for_a_row_midway_between_two_patients() -> None:
     X_test, y_test = pd.DataFrame({"a": [1.5, 11.0]}), np.array([1, 0], dtype=np.int8)
     inp = augbench.MetricInput(X_train, y_train, X_test, y_test,
                                X_synthetic=pd.DataFrame({"a": [1.0]}))
-    assert privacy.nndr_median(inp) == pytest.approx(1.0, abs=1e-4)  # float32 distances
-    assert privacy.exact_copy_rate(inp) == 0.0
+    assert distances.nndr_median(inp) == pytest.approx(1.0, abs=1e-4)  # float32 distances
+    assert distances.exact_copy_rate(inp) == 0.0
 
 
 def test_fidelity_follows_sdmetrics_definitions() -> None:
@@ -86,7 +88,7 @@ def test_fidelity_follows_sdmetrics_definitions() -> None:
     expected = np.mean([1 - KSComplement.compute(real["a"], synthetic["a"]),
                         1 - KSComplement.compute(real["b"], synthetic["b"]),
                         1 - TVComplement.compute(real["kind"], synthetic["kind"])])
-    assert privacy.fidelity_ks_tv(inp) == pytest.approx(expected, abs=1e-12)
+    assert distances.fidelity_ks_tv(inp) == pytest.approx(expected, abs=1e-12)
 
 
 def test_every_metric_is_computed_once_per_augmentation_and_empty_for_none(tmp_path) -> None:
@@ -117,8 +119,8 @@ def test_the_fast_auc_and_ks_equal_scikit_learn_and_scipy() -> None:
         a, b = rng.integers(0, 6, rng.integers(2, 40)), rng.normal(2, 2, rng.integers(2, 40))
         b = np.round(b)  # ties across and within the samples
         labels = np.r_[np.ones(len(a)), np.zeros(len(b))]
-        assert privacy._auc(a, b) == pytest.approx(roc_auc_score(labels, np.r_[a, b]), abs=1e-12)
-        assert privacy._ks(a, b) == pytest.approx(ks_2samp(a, b).statistic, abs=1e-12)
+        assert encoding.auc(a, b) == pytest.approx(roc_auc_score(labels, np.r_[a, b]), abs=1e-12)
+        assert distances._ks(a, b) == pytest.approx(ks_2samp(a, b).statistic, abs=1e-12)
 
 
 def test_the_logistic_fit_finds_scikit_learns_optimum() -> None:
@@ -129,7 +131,70 @@ def test_the_logistic_fit_finds_scikit_learns_optimum() -> None:
         X = rng.normal(size=(n, d))
         y = (rng.random(n) < 0.4).astype(float)
         X[y == 1] += shift
-        w, b = privacy.logistic_fit(X, y)
+        w, b = distances.logistic_fit(X, y)
         ref = LogisticRegression(solver="newton-cholesky", tol=1e-10, max_iter=200).fit(X, y)
         assert np.allclose(w, ref.coef_[0], atol=1e-6) and b == pytest.approx(ref.intercept_[0],
                                                                                 abs=1e-6)
+
+
+def _patients(n: int, seed: int) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    frame = pd.DataFrame({"a": rng.normal(size=n), "b": rng.normal(size=n),
+                          "c": rng.normal(size=n)})
+    # A secret that is a function of the other columns.
+    frame["s"] = pd.Categorical(np.where(frame["a"] + frame["b"] > 0, "high", "low"),
+                                categories=["high", "low"])
+    return frame
+
+
+def _attack_input(synthetic: pd.DataFrame, members: pd.DataFrame, sensitive=None):
+    held_out, reference = _patients(len(members), 11), _patients(len(members), 12)
+    return augbench.MetricInput(members, np.ones(len(members), int), held_out,
+                                np.ones(len(held_out), int), X_synthetic=synthetic,
+                                X_reference=reference, sensitive=sensitive)
+
+
+def test_the_density_attack_finds_copies_and_not_an_independent_sample() -> None:
+    from augbench_plugins.privacy.attacks import mia_density_auc
+
+    members = _patients(300, 10)
+    assert mia_density_auc(_attack_input(members.copy(), members)) > 0.7
+    assert mia_density_auc(_attack_input(_patients(300, 13), members)) == pytest.approx(
+        0.5, abs=0.06)
+    # Without a reference sample of the population the attack has nothing to compare with.
+    no_reference = _attack_input(members.copy(), members)
+    no_reference.X_reference = members.iloc[:0]
+    assert math.isnan(mia_density_auc(no_reference))
+
+
+def test_the_inference_risk_is_beyond_what_held_out_patients_reveal() -> None:
+    from augbench_plugins.privacy.attacks import inference_risk, inference_risks
+
+    members = _patients(300, 10)
+    # Copies reveal every member's secret, far more than a held-out patient's: risk 1.
+    assert inference_risks(_attack_input(members.copy(), members, ("s",))) == {"s": 1.0}
+    # A secret that follows from the other columns, read from an independent sample: the
+    # synthetic rows tell a member's no better than anyone's. (The risk divides by what the
+    # held-out patients leave to guess, small for such a secret: thousands of patients keep
+    # the estimate within 0.15.)
+    many = _patients(2000, 20)
+    independent = inference_risks(_attack_input(_patients(2000, 13), many, ("s",)))
+    assert abs(independent["s"]) < 0.15
+    # Every column by default, the worst reported.
+    risks = inference_risks(_attack_input(members.copy(), members))
+    assert set(risks) == {"a", "b", "c", "s"}
+    assert inference_risk(_attack_input(members.copy(), members)) == max(risks.values())
+
+
+def test_real_rows_adds_unseen_patients_and_sits_at_the_no_leak_level(tmp_path) -> None:
+    results = augbench.run(augmenters="none,real-rows,ros", seeds=4, sizes=(100, "full"),
+                           metrics=("recall", "mia_density_auc", "exact_copy_rate"))
+    trials = results.trials.set_index(["augmenter", "size"]).sort_index()
+    real = trials.loc[("real-rows", 100)]
+    assert (real["n_synthetic"] > 0).all() and (real["exact_copy_rate"] == 0).all()
+    full = trials.loc["real-rows"].loc[trials.loc["real-rows"].index.max()]
+    assert (full["n_synthetic"] == 0).all()  # the whole pool is training rows: nothing to add
+    density = results.summary.set_index(["augmenter", "size"])["mia_density_auc_mean"]
+    assert abs(density[("real-rows", 100)] - 0.5) < 0.15 and density[("ros", 100)] > 0.7
+    notes = [line for line in findings(results) if "'real-rows'" in line and "pool" in line]
+    assert notes, findings(results)

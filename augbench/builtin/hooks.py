@@ -27,6 +27,13 @@ def _permuted_labels(**params: Any) -> Any:
     return PermutedLabels(**params)
 
 
+def _real_rows(**params: Any) -> Any:
+    """A control: real patients the training draw left out, added instead of synthetic ones."""
+    from augbench.builtin.baseline import RealRows
+
+    return RealRows(**params)
+
+
 def _breast_cancer() -> Any:
     """Wisconsin breast cancer (scikit-learn, embedded): 569 rows, 30 numeric, 212 malignant."""
     import numpy as np
@@ -45,7 +52,8 @@ def _breast_cancer() -> Any:
 @hookimpl
 def augbench_augmenters() -> dict:
     # What they do (add no rows; relabel) is stated on their classes.
-    return {"none": _no_augmentation, "permuted-labels": _permuted_labels}
+    return {"none": _no_augmentation, "permuted-labels": _permuted_labels,
+            "real-rows": _real_rows}
 
 
 @hookimpl

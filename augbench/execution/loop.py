@@ -73,7 +73,8 @@ def _backends(plan: Plan, execution: Execution,
     if local and (execution.fail_fast or (execution.jobs == 1 and (
             plan.registry.recipe is None or not can_start_workers()))):
         runner = TrialRunner(plan.datasets, plan.registry, fail_fast=execution.fail_fast,
-                             timeout=execution.trial_timeout, metrics=plan.metrics)
+                             timeout=execution.trial_timeout, metrics=plan.metrics,
+                             sensitive=plan.experiment.sensitive)
         yield lambda workers: InProcessBackend(runner)
         return
     if plan.registry.recipe is None:
@@ -81,7 +82,7 @@ def _backends(plan: Plan, execution: Execution,
                          "processes; build the registry with "
                          "augbench.registry.make_registry, or use one job.")
     spec = WorkerSpec(plan.registry.recipe, execution.trial_timeout, tuple(plan.metrics),
-                      execution.fail_fast)
+                      execution.fail_fast, plan.experiment.sensitive)
     if execution.executor == "ray":
         from augbench.execution.ray_backend import ray_session
 

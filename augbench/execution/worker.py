@@ -36,6 +36,7 @@ class WorkerSpec:
     timeout: float | None
     metrics: tuple[str, ...]
     fail_fast: bool = False
+    sensitive: tuple[str, ...] | None = None
 
 
 _runners: dict[tuple, TrialRunner] = {}
@@ -49,7 +50,8 @@ def runner_for(datasets: Mapping[str, Dataset], spec: WorkerSpec) -> TrialRunner
             _runners.clear()
         registry = make_registry(*spec.recipe)
         _runners[key] = TrialRunner(dict(datasets), registry, fail_fast=spec.fail_fast,
-                                    timeout=spec.timeout, metrics=registry.metrics(spec.metrics))
+                                    timeout=spec.timeout, metrics=registry.metrics(spec.metrics),
+                                    sensitive=spec.sensitive)
     return _runners[key]
 
 

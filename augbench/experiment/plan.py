@@ -73,6 +73,8 @@ class Experiment:
     # Positive shares to thin every table to (a random subset of its positive rows per seed);
     # None keeps the tables as they are.
     prevalence: tuple[float, ...] | None = None
+    # The columns an attribute-inference attack treats as secret; None: every column.
+    sensitive: tuple[str, ...] | None = None
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> "Experiment":
@@ -81,7 +83,7 @@ class Experiment:
         fields["data"] = tuple(DataSpec(**{k: tuple(v) if isinstance(v, list) else v
                                            for k, v in spec.items()}) for spec in fields["data"])
         fields["params"] = {k: dict(v) for k, v in fields.get("params", {}).items()}
-        for name in ("augmenters", "classifiers", "sizes", "metrics", "prevalence"):
+        for name in ("augmenters", "classifiers", "sizes", "metrics", "prevalence", "sensitive"):
             if fields.get(name) is not None:
                 fields[name] = tuple(fields[name])
         return cls(**fields)
@@ -317,6 +319,10 @@ def load_datasets(exp: Experiment, registry: Registry) -> dict[str, Dataset]:
         ds = spec.load(registry)
         if ds.name in datasets:
             raise UsageError(f"two datasets are called '{ds.name}'; give each file a distinct name.")
+        for column in exp.sensitive or ():
+            if column not in ds.X.columns:
+                raise UsageError(f"--sensitive '{column}' is not a feature column of dataset "
+                                 f"'{ds.name}'. Columns: {', '.join(map(str, ds.X.columns))}.")
         datasets[ds.name] = ds
     return datasets
 

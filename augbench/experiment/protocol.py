@@ -137,7 +137,11 @@ def draw_indices(y: np.ndarray, pool: np.ndarray, seed: int, size: int) -> np.nd
 
 @dataclass
 class TrialData:
-    """The imputed training and test rows of one (dataset, seed, size), with their row numbers."""
+    """The imputed training and test rows of one (dataset, seed, size), with their row numbers,
+    and the training pool's rows the draw left out (never test rows; imputed with the training
+    rows' values) in two disjoint halves: the reserve, which augmenters that add real rows draw
+    from, and the reference, a sample of the population for privacy attacks. Disjoint, so that
+    the real rows a control adds are independent of the sample an attack compares them with."""
 
     X_train: pd.DataFrame
     y_train: np.ndarray
@@ -145,6 +149,10 @@ class TrialData:
     y_test: np.ndarray
     train_rows: np.ndarray
     test_rows: np.ndarray
+    X_reserve: pd.DataFrame
+    y_reserve: np.ndarray
+    X_reference: pd.DataFrame
+    y_reference: np.ndarray
 
 
 def prepare(dataset: Dataset, seed: int, size: int, test_size: float,
@@ -153,11 +161,28 @@ def prepare(dataset: Dataset, seed: int, size: int, test_size: float,
     ``size`` training rows, impute from them alone."""
     pool, test = split_rows(dataset.y, seed, test_size, prevalence)
     train = draw_indices(dataset.y, pool, seed, size)
+    reserve, reference = split_unused(dataset.y, np.setdiff1d(pool, train), seed)
     X_train = dataset.X.iloc[train].reset_index(drop=True)
     imputer = TrainImputer().fit(X_train)
-    return TrialData(imputer.transform(X_train), dataset.y[train],
-                     imputer.transform(dataset.X.iloc[test].reset_index(drop=True)),
-                     dataset.y[test], train, test)
+
+    def rows(numbers: np.ndarray) -> pd.DataFrame:
+        return imputer.transform(dataset.X.iloc[numbers].reset_index(drop=True))
+
+    return TrialData(imputer.transform(X_train), dataset.y[train], rows(test), dataset.y[test],
+                     train, test, rows(reserve), dataset.y[reserve], rows(reference),
+                     dataset.y[reference])
+
+
+def split_unused(y: np.ndarray, unused: np.ndarray, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """The pool rows a draw left out, in two halves of each class, at random (seeded): the
+    reserve (the first half) and the reference."""
+    rng = derive_rng(seed, "reserve")
+    halves: tuple[list, list] = ([], [])
+    for cls in (0, 1):
+        rows = rng.permutation(unused[y[unused] == cls])
+        halves[0].append(rows[: len(rows) // 2])
+        halves[1].append(rows[len(rows) // 2:])
+    return np.sort(np.concatenate(halves[0])), np.sort(np.concatenate(halves[1]))
 
 
 @dataclass
@@ -191,6 +216,8 @@ class TrialRunner:
     # Seconds allowed for each step of a trial: augmenting (per seed) and fitting.
     timeout: float | None = None
     metrics: Mapping[str, Metric] | None = None
+    # The columns attribute-inference attacks treat as secret (None: every column).
+    sensitive: tuple[str, ...] | None = None
 
     def __post_init__(self) -> None:
         if self.metrics is None:
@@ -283,10 +310,13 @@ class TrialRunner:
         try:
             # Built before the clock starts: a factory's first call imports its library.
             augmenter = self._make_augmenter(t, seed)
-            relabels = self._capabilities_of(t, augmenter).relabels
+            capabilities = self._capabilities_of(t, augmenter)
+            relabels = capabilities.relabels
             if not relabels and rows_to_add(data.y_train, t.ratio) == 0:
                 # Nothing to top up; samplers such as imbalanced-learn's would refuse the call.
                 return _Augmented(data.X_train, data.y_train, 0.0)
+            if capabilities.draws_reserve:
+                augmenter.with_reserve(data.X_reserve, data.y_reserve)
             start = time.perf_counter()
             with quiet(), time_limit(self.timeout):
                 out = augmenter.fit_resample(data.X_train, data.y_train)
@@ -309,7 +339,10 @@ class TrialRunner:
             return {name: float("nan") for name in chosen}
         inp = MetricInput(data.X_train, data.y_train, data.X_test, data.y_test,
                           X_synthetic=aug.X.iloc[n_train:].reset_index(drop=True),
-                          augmenter=aug.augmenter if needs == "synthetic" else None)
+                          augmenter=aug.augmenter if needs == "synthetic" else None,
+                          X_reference=data.X_reference[data.y_reference == 1]
+                          .reset_index(drop=True),
+                          sensitive=self.sensitive)
         if proba is not None:
             inp.y_true, inp.proba, inp.y_pred = data.y_test, proba, decided
         values = {}
@@ -324,6 +357,7 @@ class TrialRunner:
         result = TrialResult(t.key, error=aug.error, n_train=len(data.y_train),
                              n_train_positive=int(data.y_train.sum()), n_synthetic=0,
                              n_test=len(data.y_test), n_test_positive=int(data.y_test.sum()),
+                             n_reserve_positive=int(data.y_reserve.sum()),
                              augment_seconds=aug.seconds)
         if aug.error:
             return result

@@ -12,6 +12,10 @@ Generic code asks these questions instead of asking "is this the GAN?":
   (``permuted-labels``)? Its output must keep the rows; the labels may change.
 - ``exact_ratio``: does it reach ``sampling_strategy`` exactly? imbalanced-learn's ADASYN is
   approximate by design (its count follows the neighbourhoods), within a few rows.
+- ``draws_reserve``: does it add real rows from the trial's reserve, the training-pool rows its
+  draw left out (``real-rows``: patients the classifier never saw)? The runner hands them over
+  with ``augmenter.with_reserve(X_reserve, y_reserve)`` before each fit; a size that takes the
+  whole pool leaves none, and the augmenter then adds none.
 
 An object can state its own in a class attribute, ``__augbench_capabilities__ = {"adds_rows":
 False}``, so that the conformance kit knows them without a registry; ``augbench.declare`` at
@@ -37,6 +41,7 @@ class Capabilities:
     adds_rows: bool = True
     relabels: bool = False
     exact_ratio: bool = True
+    draws_reserve: bool = False
 
     def gpu(self, params: dict[str, Any]) -> str | None:
         """GPU_REQUIRED, GPU_PREFERRED or None for an object with these constructor ``params``."""

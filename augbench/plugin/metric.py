@@ -30,6 +30,11 @@ class MetricInput:
     ``augmenter`` is the fitted augmenter of a ``"synthetic"`` metric's trial, for a metric of
     what an augmenter reports about its own fit (a privacy budget spent, in a fitted attribute
     such as ``epsilon_``); None where several seeds were fitted as one batch.
+    ``X_reference`` holds real positive patients that are neither training nor test rows nor
+    rows an augmenter may add (half of the training pool's rows the trial's draw left out,
+    imputed as the training rows are: a population sample for attacks that compare against one;
+    empty where the whole pool was drawn), and ``sensitive`` the columns an attribute-inference
+    attack treats as secret (None: every column).
     """
 
     X_train: Any
@@ -41,6 +46,8 @@ class MetricInput:
     proba: np.ndarray | None = None
     y_pred: np.ndarray | None = None
     augmenter: Any = None
+    X_reference: Any = None
+    sensitive: tuple[str, ...] | None = None
     _cache: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def shared(self, key: str, compute: Callable[[], Any]) -> Any:

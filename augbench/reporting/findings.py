@@ -58,6 +58,7 @@ def findings(results: Results) -> list[str]:
                 f"{r[f'{ranking}_mean']:.3f} (one-sided 95% lower bound "
                 f"{r[f'{ranking}_lower']:.3f}), is not significantly above {chance:g} (p "
                 f"{r['p_above_chance']:.2g}); {THRESHOLD_SHIFTS_ONLY}")
+    lines += reserve_notes(results) + privacy_reference(results)
     for r in idle_augmenters(results).itertuples():
         lines.append(
             f"warning: '{r.augmenter}' added no row in any trial on '{r.dataset}': the positive "
@@ -157,12 +158,60 @@ def finding_sentences(results: Results) -> list[str]:
 
 
 def idle_augmenters(results: Results) -> pd.DataFrame:
-    """(dataset, augmenter) of augmenters that add rows by nature but added none in any trial."""
+    """(dataset, augmenter) of augmenters that add rows by nature but added none in any trial
+    (those that draw real rows have a note of their own: see reserve_notes)."""
     ok = results.trials[results.trials["status"] == "ok"]
     added = ok.groupby(["dataset", "augmenter"])["n_synthetic"].max().reset_index()
     adds = [results.capabilities.get(a, {}).get("adds_rows", a != results.baseline)
+            and not results.capabilities.get(a, {}).get("draws_reserve", False)
             for a in added["augmenter"]]
     return added[(added["n_synthetic"] == 0) & pd.Series(adds, index=added.index)]
+
+
+def _drawing_real_rows(results: Results) -> set[str]:
+    return {name for name, can in results.capabilities.items() if can.get("draws_reserve")}
+
+
+def reserve_notes(results: Results) -> list[str]:
+    """Where an augmenter that adds unused real patients had none to add: the training rows are
+    the whole pool."""
+    trials = results.trials
+    if "n_reserve_positive" not in trials:
+        return []
+    drawn = trials[(trials["status"] == "ok") & trials["augmenter"].isin(_drawing_real_rows(results))]
+    lines = []
+    for (dataset, prevalence, size, augmenter), g in _by(
+            drawn, ["dataset", "prevalence", "size", "augmenter"]):
+        if (g["n_reserve_positive"] == 0).all():
+            lines.append(
+                f"note: '{augmenter}' added no row at {int(size)} training rows on '{dataset}'"
+                f"{_at(prevalence)}: the training rows are the whole pool, so no real patient is "
+                "left unused; attacks that compare with unused patients are empty there too.")
+    return lines
+
+
+def privacy_reference(results: Results) -> list[str]:
+    """What the membership attacks score on real patients the classifier never saw (the arm
+    that adds them), per table and size: the no-leak level each augmenter is read against."""
+    attacks = [m for m, spec in results.metrics.items()
+               if spec.role == "membership" and f"{m}_mean" in results.summary]
+    summary = results.summary
+    rows = summary[summary["augmenter"].isin(_drawing_real_rows(results))]
+    if not attacks or rows.empty:
+        return []
+    rows = rows[rows["classifier"] == rows["classifier"].min()]  # the same for every classifier
+    lines = []
+    for (dataset, prevalence, size, augmenter), g in _by(
+            rows, ["dataset", "prevalence", "size", "augmenter"]):
+        r = g.iloc[0]
+        levels = [f"{_label(results, m)} {r[f'{m}_mean']:.2f} [{r[f'{m}_ci_low']:.2f}, "
+                  f"{r[f'{m}_ci_high']:.2f}]" for m in attacks if r[f"{m}_mean"] == r[f"{m}_mean"]]
+        if levels:
+            lines.append(
+                f"note: no-leak reference on '{dataset}'{_at(prevalence)} at {int(size)} training "
+                f"rows: '{augmenter}' (real patients the classifier never saw) scores "
+                f"{'; '.join(levels)}; read the other augmenters' attack figures against these.")
+    return lines
 
 
 def _by(frame: pd.DataFrame, columns: list[str]):

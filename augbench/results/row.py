@@ -24,7 +24,8 @@ class TrialKey(NamedTuple):
 KEY_COLUMNS = TrialKey._fields
 # Trials are listed by the rows they learnt from (dataset, prevalence, size), then by seed.
 SORT_COLUMNS = ("dataset", "prevalence", "size", "seed", "augmenter", "classifier")
-COUNT_COLUMNS = ("n_train", "n_train_positive", "n_synthetic", "n_test", "n_test_positive")
+COUNT_COLUMNS = ("n_train", "n_train_positive", "n_synthetic", "n_test", "n_test_positive",
+                 "n_reserve_positive")
 
 
 def axes(frame: Any) -> list[str]:
@@ -60,6 +61,9 @@ class TrialResult:
     n_synthetic: float = NAN
     n_test: float = NAN
     n_test_positive: float = NAN
+    # Positive rows of the training pool that the draw left out: real patients neither trained
+    # on nor tested on (what real-rows adds, and the reference of the density attack).
+    n_reserve_positive: float = NAN
     augment_seconds: float = NAN
     fit_seconds: float = NAN
     warnings: str = ""

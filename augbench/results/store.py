@@ -43,7 +43,7 @@ EXTENSIBLE = ("seeds", "holm")
 ARMS = ("augmenters", "classifiers")
 # Fields added after stores were first written: left out of the identity while unset, so that
 # those stores keep theirs.
-ABSENT_WHEN_UNSET = ("prevalence",)
+ABSENT_WHEN_UNSET = ("prevalence", "sensitive")
 # What a table's entry says for the reader only: the numbers do not depend on it.
 DESCRIPTIVE_TABLE_FIELDS = ("positive_chosen", "positive_share")
 
