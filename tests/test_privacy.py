@@ -198,3 +198,18 @@ def test_real_rows_adds_unseen_patients_and_sits_at_the_no_leak_level(tmp_path) 
     assert abs(density[("real-rows", 100)] - 0.5) < 0.15 and density[("ros", 100)] > 0.7
     notes = [line for line in findings(results) if "'real-rows'" in line and "pool" in line]
     assert notes, findings(results)
+
+
+def test_on_stroke_the_attacks_read_against_unseen_real_patients(shared_data, tmp_path) -> None:
+    spec = augbench.DataSpec(str(shared_data / "stroke.csv"), target="stroke", drop=("id",))
+    results = augbench.run(data=(spec,), augmenters="none,ros,smote,real-rows,gan", seeds=6,
+                           sizes=(400,), classifiers="lr", jobs=2)
+    summary = results.summary.set_index("augmenter")
+    attacks = ["mia_density_auc", "inference_risk", "mia_auc"]
+    assert summary.loc["none", [f"{m}_mean" for m in attacks]].isna().all()
+    real = summary.loc["real-rows"]
+    assert real["n_synthetic_mean"] > 0 and real["exact_copy_rate_mean"] == 0
+    assert abs(real["mia_density_auc_mean"] - 0.5) < 0.1
+    ros = summary.loc["ros"]
+    assert ros["mia_density_auc_mean"] > 0.7
+    assert ros["inference_risk_mean"] > real["inference_risk_mean"]

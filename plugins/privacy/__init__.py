@@ -61,10 +61,12 @@ def augbench_metrics() -> dict:
         "mia_auc": _metric(
             mia_auc, "membership-inference attack ROC-AUC", "MIA AUC",
             "how well an attacker holding the synthetic rows tells who was in the training set "
-            "(0.5: not at all)", higher_is_better=False, role="membership", chance=0.5),
+            "by their distance to them (no leak: above 0.5, the better of two sides; real-rows "
+            "measures it)", higher_is_better=False, role="membership"),
         "detection_auc": _metric(
             detection_auc, "synthetic-row detection ROC-AUC", "detect AUC",
-            "how easily synthetic patients are told apart from real ones (0.5: not at all)",
+            "how easily synthetic patients are told apart from real ones (indistinguishable: "
+            "above 0.5, each fold floored there; real-rows measures it)",
             higher_is_better=False),
         "fidelity_ks_tv": _metric(
             fidelity_ks_tv, "marginal distance to real patients (KS / TV)", "KS/TV",

@@ -27,7 +27,6 @@
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 from augbench_plugins.privacy.encoding import auc, encoded
 
 import augbench
@@ -89,35 +88,52 @@ def mia_density_auc(inp: augbench.MetricInput) -> float:
     return float("nan") if scores is None else auc(*scores)
 
 
-def _right(guesses: pd.Series, truth: pd.Series) -> np.ndarray:
-    """Which guesses of a secret column are right: equal, or for a number within
-    NUMERIC_TOLERANCE of the true value (exactly, where the true value is 0)."""
-    if isinstance(truth.dtype, pd.CategoricalDtype) or truth.dtype.kind not in "iuf":
-        return guesses.astype(str).to_numpy() == truth.astype(str).to_numpy()
-    g, t = guesses.to_numpy(float), truth.to_numpy(float)
-    return np.where(t == 0, g == t, np.abs(g - t) <= NUMERIC_TOLERANCE * np.abs(t))
+def _right(guesses: np.ndarray, truth: np.ndarray, numeric: bool) -> np.ndarray:
+    """Which guesses of a secret column are right: the same category (a known one), or for a
+    number within NUMERIC_TOLERANCE of the true value (exactly, where the true value is 0)."""
+    if not numeric:
+        return (guesses == truth) & (truth >= 0)
+    return np.where(truth == 0, guesses == truth,
+                    np.abs(guesses - truth) <= NUMERIC_TOLERANCE * np.abs(truth))
+
+
+def _squared_distances(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Squared Euclidean distances between the rows of ``a`` and ``b``, each distinct row of
+    ``a`` computed once (identical patients get identical rows, and so one nearest row)."""
+    distinct, where = np.unique(a, axis=0, return_inverse=True)
+    squared = (np.einsum("ij,ij->i", distinct, distinct)[:, None]
+               + np.einsum("ij,ij->i", b, b)[None, :] - 2 * distinct @ b.T)
+    return np.maximum(squared, 0)[where.ravel()]
 
 
 def inference_risks(inp: augbench.MetricInput) -> dict[str, float]:
-    """The risk for each secret column (see the module's docstring)."""
-    from augbench_plugins.privacy.encoding import nearest
+    """The risk for each secret column (see the module's docstring).
 
+    The distance on the other columns is the whole distance less the secret column's part,
+    so one matrix of distances serves every column."""
     rows = encoded(inp)
+    members, held_out = rows["train_positive"], rows["test_positive"]
+    if not len(held_out):
+        return {}  # nobody held out to compare with
+    synthetic = rows["synthetic"]
+    n_members = len(members)
+    patients = np.vstack([members, held_out])
+    whole = _squared_distances(patients, synthetic)
+    # The identity arrays hold each row's raw numeric values, then its category codes (against
+    # the training rows' categories; -1 for one they lack, never a right guess).
+    truth = np.vstack([rows["id_train"][rows["positive_train"]], rows["id_test"]])
     blocks = rows["columns"]
-    secrets = list(inp.sensitive) if inp.sensitive else list(blocks)
-    width = rows["synthetic"].shape[1]
+    secrets = set(inp.sensitive) if inp.sensitive else set(blocks)
     risks = {}
-    for column in secrets:
-        known = np.setdiff1d(np.arange(width), blocks[column])
-        if not len(known) or not len(rows["test_positive"]):
-            continue  # nothing else to know, or nobody held out to compare with
-        synthetic = rows["synthetic"][:, known]
-        secret = rows["raw_synthetic"][column]
-        members = _right(secret.iloc[nearest(rows["train_positive"][:, known], synthetic)],
-                         rows["raw_train"][column]).mean()
-        held_out = _right(secret.iloc[nearest(rows["test_positive"][:, known], synthetic)],
-                          rows["raw_test"][column]).mean()
-        risks[column] = 0.0 if held_out >= 1 else float((members - held_out) / (1 - held_out))
+    for index, (column, part) in enumerate(blocks.items()):
+        if column not in secrets or len(part) == synthetic.shape[1]:
+            continue  # not secret, or nothing else to know
+        own = ((patients[:, part][:, None, :] - synthetic[:, part][None, :, :]) ** 2).sum(axis=2)
+        guesses = rows["id_synthetic"][(whole - own).argmin(axis=1), index]
+        right = _right(guesses, truth[:, index], numeric=index < rows["n_numeric"])
+        on_members, on_held_out = right[:n_members].mean(), right[n_members:].mean()
+        risks[column] = 0.0 if on_held_out >= 1 else float(
+            (on_members - on_held_out) / (1 - on_held_out))
     return risks
 
 

@@ -56,9 +56,6 @@ def encode_trial(inp: augbench.MetricInput) -> dict[str, Any]:
     encoded_reference, _ = encode(reference)
     return {"train": encoded_train, "synthetic": encoded_synthetic,
             "reference": encoded_reference, "columns": _blocks(numeric, categorical, train),
-            "raw_train": train[positive_train].reset_index(drop=True),
-            "raw_test": inp.X_test[positive_test].reset_index(drop=True),
-            "raw_synthetic": inp.X_synthetic.reset_index(drop=True),
             "train_positive": encoded_train[positive_train], "test_positive": encoded_test,
             "id_train": id_train, "id_synthetic": id_synthetic, "id_test": id_test,
             "positive_train": positive_train, "n_numeric": len(numeric),
