@@ -213,3 +213,40 @@ def test_on_stroke_the_attacks_read_against_unseen_real_patients(shared_data, tm
     ros = summary.loc["ros"]
     assert ros["mia_density_auc_mean"] > 0.7
     assert ros["inference_risk_mean"] > real["inference_risk_mean"]
+
+
+def test_sensitive_names_the_secret_columns_and_an_unknown_one_is_refused(capsys) -> None:
+    from augbench.cli import main
+
+    assert main(["run", "--sensitive", "no such column", "--seeds", "1", "--sizes", "100",
+                 "--quiet", "--dump-config"]) == 0  # dumping checks no data
+    assert main(["run", "--sensitive", "nope", "--seeds", "2", "--sizes", "100",
+                 "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert "error: --sensitive 'nope' is not a feature column of dataset 'breast-cancer'" in err
+    one = augbench.run(augmenters="none,ros", seeds=2, sizes=(100,), metrics="inference_risk",
+                       sensitive="mean radius")
+    every = augbench.run(augmenters="none,ros", seeds=2, sizes=(100,), metrics="inference_risk")
+    ros = lambda r: r.trials.loc[r.trials.augmenter == "ros", "inference_risk"]  # noqa: E731
+    assert (ros(one) <= ros(every) + 1e-12).all()  # one column's risk, at most the worst
+    assert one.config["sensitive"] == ["mean radius"]
+
+
+def test_the_inference_attack_takes_the_nearest_row_on_the_other_columns() -> None:
+    from augbench_plugins.privacy import attacks
+    from augbench_plugins.privacy.encoding import encoded, nearest
+
+    members, synthetic = _patients(200, 30), _patients(150, 31)
+    synthetic.loc[::7, "s"] = "high"  # categories that disagree with the other columns too
+    inp = _attack_input(synthetic, members)
+    rows = encoded(inp)
+    patients = np.vstack([rows["train_positive"], rows["test_positive"]])
+    truth = np.vstack([rows["id_train"][rows["positive_train"]], rows["id_test"]])
+    for index, (column, part) in enumerate(rows["columns"].items()):
+        known = np.setdiff1d(np.arange(patients.shape[1]), part)
+        guesses = rows["id_synthetic"][nearest(patients[:, known], rows["synthetic"][:, known]),
+                                       index]
+        right = attacks._right(guesses, truth[:, index], index < rows["n_numeric"])
+        held_out = right[200:].mean()
+        expected = (right[:200].mean() - held_out) / (1 - held_out)
+        assert attacks.inference_risks(inp)[column] == pytest.approx(expected, abs=1e-12)

@@ -126,7 +126,18 @@ class _Figures:
                   "right, the better an attacker holding its synthetic patients tells who was in "
                   "the training set (dotted line: no better than chance), and the higher, the "
                   f"better the classifier ranks patients than with '{self.baseline}' (dashed "
-                  "line: no gain); the best methods sit high and close to the dotted line.")
+                  "line: no gain); the best methods sit high and close to the dotted line."
+                  + self.reference_words())
+
+    def reference_words(self) -> str:
+        """The caption's word on a control that adds unseen real patients, where the run has
+        one: its point is what nothing leaking looks like, measured."""
+        drawing = sorted(a for a, can in self.results.capabilities.items()
+                         if can.get("draws_reserve"))
+        if not drawing:
+            return ""
+        return (f" The points of {', '.join(drawing)} (real patients the classifier never saw) "
+                "show where an attack lands when nothing leaks, measured on these patients.")
 
     def ranks(self) -> None:
         """Average ranks across datasets by the ranking metric, where there are several."""

@@ -98,11 +98,13 @@ def _right(guesses: np.ndarray, truth: np.ndarray, numeric: bool) -> np.ndarray:
 
 
 def _squared_distances(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Squared Euclidean distances between the rows of ``a`` and ``b``, each distinct row of
-    ``a`` computed once (identical patients get identical rows, and so one nearest row)."""
+    """Squared Euclidean distances between the rows of ``a`` and ``b``, in float32 (as the
+    distance metrics take them), each distinct row of ``a`` computed once (identical patients
+    get identical rows, and so one nearest row)."""
     distinct, where = np.unique(a, axis=0, return_inverse=True)
-    squared = (np.einsum("ij,ij->i", distinct, distinct)[:, None]
-               + np.einsum("ij,ij->i", b, b)[None, :] - 2 * distinct @ b.T)
+    a32, b32 = distinct.astype(np.float32), b.astype(np.float32)
+    squared = (np.einsum("ij,ij->i", a32, a32)[:, None]
+               + np.einsum("ij,ij->i", b32, b32)[None, :] - 2 * a32 @ b32.T)
     return np.maximum(squared, 0)[where.ravel()]
 
 
@@ -125,12 +127,26 @@ def inference_risks(inp: augbench.MetricInput) -> dict[str, float]:
     blocks = rows["columns"]
     secrets = set(inp.sensitive) if inp.sensitive else set(blocks)
     risks = {}
+    guessed_from = rows["id_synthetic"]
+    patients32, synthetic32 = patients.astype(np.float32), synthetic.astype(np.float32)
+    # One buffer for every column's distances on the other columns (written in place: a trial
+    # at a whole pool holds a few thousand synthetic rows).
+    buffer = np.empty_like(whole)
     for index, (column, part) in enumerate(blocks.items()):
         if column not in secrets or len(part) == synthetic.shape[1]:
             continue  # not secret, or nothing else to know
-        own = ((patients[:, part][:, None, :] - synthetic[:, part][None, :, :]) ** 2).sum(axis=2)
-        guesses = rows["id_synthetic"][(whole - own).argmin(axis=1), index]
-        right = _right(guesses, truth[:, index], numeric=index < rows["n_numeric"])
+        numeric = index < rows["n_numeric"]
+        if numeric:  # the column's part of a squared distance
+            np.subtract.outer(patients32[:, part[0]], synthetic32[:, part[0]], out=buffer)
+            np.square(buffer, out=buffer)
+        else:  # two indicators of 1/sqrt(2) differ by 1/2 each; an unknown category has none
+            mine, theirs = truth[:, index], guessed_from[:, index]
+            np.add.outer(np.float32(0.5) * (mine >= 0), np.float32(0.5) * (theirs >= 0),
+                         out=buffer)
+            np.putmask(buffer, np.equal.outer(mine, theirs), np.float32(0))
+        np.subtract(whole, buffer, out=buffer)
+        guesses = guessed_from[buffer.argmin(axis=1), index]
+        right = _right(guesses, truth[:, index], numeric)
         on_members, on_held_out = right[:n_members].mean(), right[n_members:].mean()
         risks[column] = 0.0 if on_held_out >= 1 else float(
             (on_members - on_held_out) / (1 - on_held_out))
