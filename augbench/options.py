@@ -363,26 +363,18 @@ def request(values: Mapping[str, Any], params: Mapping[str, Mapping[str, Any]] |
     """The experiment, execution and output that option values (by ``dest``, parsed) and plugin
     parameters describe; options left out take their defaults."""
     from augbench.execution.settings import Execution
-    from augbench.experiment.plan import DataSpec, Experiment, data_specs, with_permutation_control
+    from augbench.experiment.plan import Experiment, with_permutation_control
 
+    if params is not None and (not isinstance(params, Mapping) or not all(
+            isinstance(k, str) and isinstance(v, Mapping) for k, v in params.items())):
+        raise UsageError(f"run(): params takes one dict of parameters per augmenter or "
+                         f"classifier, e.g. params={{'smote': {{'k_neighbors': 3}}}}; got "
+                         f"{params!r}.")
     params = {name: dict(p) for name, p in (params or {}).items()}
     given = {k: v for k, v in values.items() if v is not None}
     data = given.pop("data", None)
-    if isinstance(data, (str, Path, DataSpec)):
-        data = [data]
     labels = {o.dest: given.pop(o.dest) for o in OPTIONS if o.target == "data" and o.dest in given}
-    if data is not None and all(isinstance(d, DataSpec) for d in data):
-        if labels:
-            raise UsageError(f"{', '.join(labels)} apply to data given as names or paths; "
-                             "with DataSpecs, set them on each DataSpec.")
-        specs = tuple(data)
-    elif data is not None and any(isinstance(d, DataSpec) for d in data):
-        raise UsageError("data takes dataset names and paths, or DataSpecs, not a mix.")
-    else:
-        sources = [str(d) for d in data] if data else [DataSpec().source]
-        # --set NAME.PARAM=VALUE for a dataset of --data goes to that dataset, the rest to plugins.
-        specs = data_specs(sources, options={s: params.pop(s) for s in sources if s in params},
-                           registry=registry, **labels)
+    specs = data_specs_of(data, labels, params, registry)
     if given.pop("permutation_control", False):
         given["augmenters"] = with_permutation_control(given.get("augmenters",
                                                                  Experiment.augmenters))
@@ -392,6 +384,110 @@ def request(values: Mapping[str, Any], params: Mapping[str, Mapping[str, Any]] |
     how = {o.dest: given[o.dest] for o in OPTIONS if o.target == "execution" and o.dest in given}
     return Request(experiment, Execution(**how), given.get("out"),
                    bool(given.get("overwrite")), bool(given.get("report")))
+
+
+def data_specs_of(data: Any, labels: dict[str, Any], params: dict[str, dict[str, Any]],
+                  registry: Any = None) -> tuple:
+    """DataSpecs of what ``data=`` holds: dataset names and CSV paths (read as ``--data``
+    reads them), DataFrames (with ``target``), ``(X, y)`` pairs, Datasets, DataSpecs, a list of
+    these, or a dict naming each; ``labels`` (target, positive, drop, categorical, na_values)
+    apply to all but DataSpecs, which carry their own. Plugin parameters named after a dataset
+    (``params={"stroke": {"path": ...}}``) go to it, out of ``params``."""
+    import pandas as pd
+
+    from augbench.experiment.data import Dataset
+    from augbench.experiment.plan import DataSpec, data_specs
+
+    named: dict[str, Any] | None = None
+    if isinstance(data, Mapping):
+        named, data = dict(data), list(data.values())
+    if data is None:
+        data = [DataSpec().source]
+    elif isinstance(data, (str, Path, DataSpec, Dataset, pd.DataFrame)) or _is_pair(data):
+        data = [data]
+    elif not isinstance(data, (list, tuple)):
+        raise UsageError(f"run(): data takes dataset names, CSV paths, DataFrames (with "
+                         f"target=), (X, y) pairs, Datasets or DataSpecs, or a list or dict of "
+                         f"them; got {type(data).__name__}.")
+    names = list(named) if named else [None] * len(data)
+    specs: list[Any] = []
+    sources: list[str] = []
+    for item, name in zip(data, names):
+        if isinstance(item, DataSpec):
+            if labels:
+                raise UsageError(f"run(): {', '.join(labels)} apply to data given as names, "
+                                 "paths or tables; a DataSpec carries its own.")
+            specs.append(item)
+        elif isinstance(item, (str, Path)):
+            if name is not None:
+                raise UsageError(f"run(): data={{{name!r}: {str(item)!r}}}: a dict names tables "
+                                 "held in memory; give dataset names and paths in a list "
+                                 "(a file is named after itself).")
+            sources.append(str(item))
+            specs.append(str(item))
+        else:
+            specs.append(_table_spec(item, name or _free_name(specs), labels, bool(name)))
+    if sources:
+        read = iter(data_specs(sources, options={s: params.pop(s) for s in sources
+                                                 if s in params}, registry=registry, **labels))
+        specs = [next(read) if isinstance(s, str) else s for s in specs]
+    return tuple(specs)
+
+
+def _is_pair(data: Any) -> bool:
+    """``(X, y)``: a table and its labels."""
+    import numpy as np
+    import pandas as pd
+
+    return (isinstance(data, tuple) and len(data) == 2
+            and isinstance(data[0], (pd.DataFrame, np.ndarray))
+            and not isinstance(data[1], (str, Path)))
+
+
+def _free_name(specs: list[Any]) -> str:
+    taken = {getattr(s, "source", s) for s in specs}
+    return next(n for n in ("dataframe", *(f"dataframe-{i}" for i in range(2, 1000)))
+                if n not in taken)
+
+
+def _table_spec(item: Any, name: str, labels: dict[str, Any], named: bool = False) -> Any:
+    """A DataSpec holding a table given in memory: a Dataset as it is (with ``drop`` and
+    ``categorical`` applied), a DataFrame read with ``target`` and the other labels, an
+    ``(X, y)`` pair with ``y`` as the target."""
+    import numpy as np
+    import pandas as pd
+
+    from augbench.experiment.data import Dataset, prepare_table, with_columns
+    from augbench.experiment.plan import DataSpec
+
+    drop, categorical = labels.get("drop") or (), labels.get("categorical") or ()
+    if isinstance(item, Dataset):
+        table = dataclasses.replace(item, name=name) if named else item
+        return DataSpec(source=table.name, drop=tuple(drop), categorical=tuple(categorical),
+                        table=with_columns(table, drop, categorical))
+    if _is_pair(item):
+        X, y = item
+        frame = X.copy() if isinstance(X, pd.DataFrame) else pd.DataFrame(
+            np.asarray(X), columns=[f"x{i}" for i in range(np.shape(X)[1])])
+        target = getattr(y, "name", None) if getattr(y, "name", None) not in frame else None
+        target = target or "target"
+        if len(np.asarray(y)) != len(frame):
+            raise UsageError(f"run(): data=(X, y) has {len(frame)} rows in X and "
+                             f"{len(np.asarray(y))} labels in y; give one label per row.")
+        item = frame.assign(**{target: np.asarray(y)})
+        labels = {**labels, "target": labels.get("target") or target}
+    if not isinstance(item, pd.DataFrame):
+        raise UsageError(f"run(): data takes dataset names, CSV paths, DataFrames (with "
+                         f"target=), (X, y) pairs, Datasets or DataSpecs; got "
+                         f"{type(item).__name__}.")
+    target = labels.get("target")
+    if not target:
+        raise UsageError(f"run(): data holds a DataFrame; name its outcome column with "
+                         f"target=, e.g. target={str(item.columns[-1])!r}.")
+    table = prepare_table(item, target=target, name=name, positive=labels.get("positive"),
+                          drop=drop, categorical=categorical, source="a DataFrame")
+    return DataSpec(source=name, target=target, positive=labels.get("positive"),
+                    drop=tuple(drop), categorical=tuple(categorical), table=table)
 
 
 def experiment_options(config: Mapping[str, Any], shown: Sequence[str],

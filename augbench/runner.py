@@ -102,7 +102,7 @@ def run_plan(plan: Plan, execution: Execution, *, out: Path | None = None,
             # Stored so that 'augbench report' renders from the store without recomputing,
             # valid for exactly these stored trials.
             cache_comparisons(store, results.comparisons, store.trials_digest(keys))
-            _write_folder(results, record, out, report)
+            _write_folder(results, record if _from_files(plan) else None, out, report)
     except BaseException:
         if out is not None:
             # An interrupted or failed run still exports whatever finished, where it can (the
@@ -110,7 +110,8 @@ def run_plan(plan: Plan, execution: Execution, *, out: Path | None = None,
             with contextlib.suppress(OSError, UsageError):
                 if len(partial := store.trials()):
                     partial.to_csv(out / "trials.csv", index=False)
-                _write_config(RunRecord.read(store), out)
+                if _from_files(plan):
+                    _write_config(RunRecord.read(store), out)
         raise
     finally:
         store.close()
@@ -159,12 +160,19 @@ def _stored_trials(store: Store, keys: list[tuple],
     return reused
 
 
-def _write_folder(results: Results, record: RunRecord, out: Path, report: bool) -> None:
-    """The tables, the file that runs the folder's experiment again, and (``report``) the
-    figures and the HTML page."""
+def _from_files(plan: Plan) -> bool:
+    """Whether every table of the plan is read from a file or by name, so that a file of options
+    can name it (a DataFrame held in memory cannot be)."""
+    return all(spec.table is None for spec in plan.experiment.data)
+
+
+def _write_folder(results: Results, record: RunRecord | None, out: Path, report: bool) -> None:
+    """The tables, the file that runs the folder's experiment again (given its ``record``:
+    none for tables held in memory), and (``report``) the figures and the HTML page."""
     try:
         results.write(out)
-        _write_config(record, out)
+        if record is not None:
+            _write_config(record, out)
         if report:
             from augbench.reporting.figures import write_plots
             from augbench.reporting.html import write_html

@@ -33,7 +33,10 @@ RESERVED_PARAMS = {"random_state": "the trial's seed", "sampling_strategy": "--r
 
 @dataclass(frozen=True)
 class DataSpec:
-    """Where a dataset comes from: a registered name or a CSV path, and how to read it."""
+    """Where a dataset comes from: a registered name or a CSV path, and how to read it; or a
+    table already in memory (``table``: a DataFrame read as a Dataset, in a notebook), whose
+    ``source`` is then its name. A table in memory is known to a results folder by the
+    fingerprint of its contents, like a file."""
 
     source: str = DEFAULT_DATASET
     target: str | None = None
@@ -43,8 +46,11 @@ class DataSpec:
     na_values: tuple[str, ...] = DEFAULT_NA_VALUES
     # Parameters of a named dataset (``--set heart-attack-risk.path=FILE``).
     options: Mapping[str, Any] = field(default_factory=dict)
+    table: Dataset | None = field(default=None, compare=False, repr=False)
 
     def load(self, registry: Registry) -> Dataset:
+        if self.table is not None:
+            return self.table
         return load_dataset(self.source, target=self.target, positive=self.positive,
                             drop=self.drop, categorical=self.categorical,
                             na_values=self.na_values, registry=registry, **self.options)

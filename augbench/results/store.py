@@ -13,7 +13,7 @@ import os
 import platform
 import sqlite3
 import time
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from importlib import metadata
 from pathlib import Path
 from typing import Any, Iterable
@@ -30,8 +30,14 @@ LIBRARIES = ("numpy", "pandas", "scikit-learn", "imbalanced-learn", "scipy", "to
 
 
 def experiment_config(experiment: Any) -> dict[str, Any]:
-    """The experiment as plain JSON-ready data."""
-    return json.loads(json.dumps(asdict(experiment), default=str))
+    """The experiment as plain JSON-ready data (a table held in memory is known by its name
+    here and by its contents' fingerprint in the run's tables)."""
+    data = tuple(replace(spec, table=None) if getattr(spec, "table", None) is not None
+                 else spec for spec in experiment.data)
+    config = asdict(replace(experiment, data=data))
+    for spec in config["data"]:
+        spec.pop("table", None)
+    return json.loads(json.dumps(config, default=str))
 
 
 # Seeds are independent: a run with more seeds extends an experiment rather than replacing it.
