@@ -20,6 +20,7 @@ _LAZY = {
     "TrialResult": "augbench.results.row",
     "TrialKey": "augbench.results.row", "Trial": "augbench.experiment.protocol",
     "run_trial": "augbench.experiment.protocol", "UsageError": "augbench.errors",
+    "AugbenchWarning": "augbench.errors", "Finding": "augbench.reporting.findings",
     # data and named objects
     "Dataset": "augbench.experiment.data", "read_table": "augbench.experiment.data",
     "prepare_table": "augbench.experiment.data", "get_augmenter": "augbench.api",

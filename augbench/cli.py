@@ -72,11 +72,10 @@ def _options(args: argparse.Namespace, argv: Sequence[str]) -> tuple[dict, dict]
 
 
 def _run(args: argparse.Namespace, argv: Sequence[str]) -> int:
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
     from augbench.experiment.plan import make_plan
     from augbench.plugin.kit import available_cores
-    from augbench.runner import run
+    from augbench.reporting.progress import trial_progress
+    from augbench.runner import run_plan
 
     values, params = _options(args, argv)
     if values["dump_config"]:
@@ -106,21 +105,11 @@ def _run(args: argparse.Namespace, argv: Sequence[str]) -> int:
                       soft_wrap=True)
         for note in ds.notes:
             err.print(note, markup=False, highlight=False, soft_wrap=True)
-    progress = Progress(TextColumn("trials"), BarColumn(), MofNCompleteColumn(),
-                        TextColumn("[red]{task.fields[failed]} failed"), TimeRemainingColumn(),
-                        console=err, disable=values["quiet"], transient=False)
-    task = progress.add_task("trials", total=len(plan.trials), failed=0)
-    failed = 0
-
-    def on_trial(result: Any) -> None:
-        nonlocal failed
-        failed += not result.ok
-        progress.update(task, advance=1, failed=failed)
-
+    progress, on_trial = trial_progress(len(plan.trials), err, disable=values["quiet"])
     try:
         with progress:
-            results = run(plan, out=asked.out, execution=asked.execution,
-                          overwrite=asked.overwrite, on_trial=on_trial)
+            results = run_plan(plan, asked.execution, out=asked.out,
+                               overwrite=asked.overwrite, on_trial=on_trial)
     except KeyboardInterrupt:
         err.print(f"interrupted: the finished trials are in {asked.out / 'trials.csv'}")
         return 130

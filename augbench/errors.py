@@ -6,3 +6,8 @@ class UsageError(Exception):
 
     The message says what was wrong, where, and how to fix it.
     """
+
+
+class AugbenchWarning(UserWarning):
+    """What the command line prints as a note or warning, raised by ``augbench.run()``: how the
+    data was read, too few seeds for any difference to be significant, no signal in a table."""

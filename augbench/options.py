@@ -15,6 +15,7 @@ import ast
 import dataclasses
 import json
 import numbers
+import re
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -150,7 +151,10 @@ class Option:
         try:
             converted = self.parse(text) if self.parse else text
         except UsageError as exc:
-            raise UsageError(f"{where}: {exc}") from None
+            message = str(exc).removeprefix(f"--{self.name}: ")
+            if where.startswith(API):
+                message = in_api_words(message)
+            raise UsageError(f"{where}: {message}") from None
         except (TypeError, ValueError):
             raise UsageError(f"{where}: {value!r} is not a valid value.") from None
         if self.choices is not None and converted not in self.choices:
@@ -226,6 +230,7 @@ OPTIONS: tuple[Option, ...] = (
            "nothing", switch=True, in_files=False, in_api=False),
 )
 BY_DEST = {o.dest: o for o in OPTIONS}
+BY_NAME = {o.name: o for o in OPTIONS}
 FILE_KEYS = {o.name: o for o in OPTIONS if o.in_files}
 GROUPS = {"data": "data", "experiment": "experiment", "execution": "execution",
           "output": "output", "command": "experiment files"}
@@ -329,6 +334,25 @@ def _toml_value(value: Any, where: str) -> str:
 # --- from options to what runs ----------------------------------------------------------------
 
 
+# How messages about keywords of augbench.run() begin.
+API = "run(): "
+
+
+def in_api_words(text: str) -> str:
+    """A message of the command line in the words of ``augbench.run()``: ``--sizes 100,200``
+    becomes ``sizes="100,200"`` and ``--positive`` becomes ``positive=``, for its options."""
+    def keyword(match: re.Match) -> str:
+        option = BY_NAME.get(match[1])
+        if option is None or not option.in_api:
+            return match[0]
+        if not match[2]:
+            return f"{option.dest}="
+        value = match[2].rstrip(".,")
+        return f'{option.dest}="{value}"{match[2][len(value):]}'
+
+    return re.sub(r"--([a-z][a-z-]*)(?: ([^\s)'\-;][^\s)';]*))?", keyword, text)
+
+
 def from_keywords(fields: Mapping[str, Any]) -> dict[str, Any]:
     """Keywords of ``augbench.run`` read as the command line reads its options: a comma text
     where a list is taken, a number where a number is; an unknown keyword or a bad value is one
@@ -343,7 +367,7 @@ def from_keywords(fields: Mapping[str, Any]) -> dict[str, Any]:
         if key == "data" or value is None:
             values[key] = value  # names, paths or DataSpecs: read by data_specs below
             continue
-        values[key] = option.read(value, f"run(): {key}")
+        values[key] = option.read(value, f"{API}{key}")
     return values
 
 

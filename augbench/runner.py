@@ -4,16 +4,25 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import warnings
 from pathlib import Path
 from typing import Any, Callable
 
-from augbench.errors import UsageError
+from augbench.errors import AugbenchWarning, UsageError
 from augbench.execution.backends import refuse_an_unguarded_script
 from augbench.execution.loop import execute
 from augbench.execution.settings import Execution
 from augbench.experiment.plan import Experiment, Plan, make_plan
-from augbench.options import BY_DEST, experiment_options, from_keywords, request, to_toml
+from augbench.options import (
+    BY_DEST,
+    experiment_options,
+    from_keywords,
+    in_api_words,
+    request,
+    to_toml,
+)
 from augbench.registry import Registry
+from augbench.reporting.progress import trial_progress
 from augbench.results.record import (
     CONFIG_NAME,
     RunRecord,
@@ -32,7 +41,7 @@ WHERE_TO_WRITE = {o.dest for o in BY_DEST.values() if o.target == "output"}
 def run(
     experiment: Experiment | Plan | None = None, *, registry: Registry | None = None,
     execution: Execution | None = None, on_trial: Callable[[TrialResult], None] | None = None,
-    **options: Any,
+    progress: bool | None = None, **options: Any,
 ) -> Results:
     """Run an experiment, a checked :class:`Plan` of one, or one built from ``options``.
 
@@ -51,6 +60,11 @@ def run(
     (the experiment the folder holds, as ``augbench run --config`` reads it) are written at the
     end; ``report=True`` also writes the figures (``out/plots``) and ``out/report.html``.
     ``on_trial(result)`` is called for each trial, resumed ones first, for progress displays.
+
+    ``progress`` shows a progress bar of the trials (default: in a notebook with ipywidgets,
+    the ``notebook`` extra). What the
+    command line prints as notes and warnings (how the data was read, too few seeds, no signal
+    in the table) comes as :class:`AugbenchWarning`; ``results.findings`` holds them all.
     """
     params = options.pop("params", None)
     values = from_keywords(options)
@@ -64,8 +78,38 @@ def run(
     asked = request(values, params, registry)
     plan = experiment if isinstance(experiment, Plan) else make_plan(
         experiment or asked.experiment, registry)
-    return run_plan(plan, execution or asked.execution, out=asked.out,
-                    overwrite=asked.overwrite, report=asked.report, on_trial=on_trial)
+    _warn([*plan.notes, *(note for ds in plan.datasets.values() for note in ds.notes)])
+    bar, advance = trial_progress(len(plan.trials), disable=not _shows_progress(progress))
+
+    def on_each(result: TrialResult) -> None:
+        advance(result)
+        if on_trial:
+            on_trial(result)
+
+    with bar:
+        results = run_plan(plan, execution or asked.execution, out=asked.out,
+                           overwrite=asked.overwrite, report=asked.report, on_trial=on_each)
+    _warn([str(f) for f in results.findings if f.kind == "warning"])
+    return results
+
+
+def _shows_progress(progress: bool | None) -> bool:
+    """Whether run() shows a progress bar: as asked, or, by default, in a notebook that can
+    draw one (rich draws it with ipywidgets there, the ``notebook`` extra)."""
+    if progress is not None:
+        return bool(progress)
+    import importlib.util
+
+    from rich.console import Console
+
+    return Console().is_jupyter and importlib.util.find_spec("ipywidgets") is not None
+
+
+def _warn(lines: list[str]) -> None:
+    """The command line's notes and warnings, as Python warnings raised where run() was
+    called (a notebook shows them under the cell)."""
+    for line in lines:
+        warnings.warn(in_api_words(line.split(": ", 1)[-1]), AugbenchWarning, stacklevel=3)
 
 
 def run_plan(plan: Plan, execution: Execution, *, out: Path | None = None,

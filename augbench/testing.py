@@ -21,7 +21,7 @@ import contextlib
 import io
 import random
 import sys
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from typing import Any, Callable
 
 import numpy as np
@@ -352,11 +352,50 @@ def augmenter_checks(augmenter: Any, capabilities: Capabilities | None = None,
     return [Check(f.__name__, f, ctx) for f in functions]
 
 
+@dataclass(frozen=True)
+class CheckReport:
+    """The checks an augmenter passed, and the capabilities they were chosen by: what
+    :func:`check_augmenter` returns, shown as a list in a notebook."""
+
+    name: str
+    capabilities: Capabilities
+    passed: tuple[Check, ...]
+
+    def lines(self) -> list[str]:
+        """Each check passed, with what it checks."""
+        return [f"{check.name}: {_first_line(check.function.__doc__)}" for check in self.passed]
+
+    def __repr__(self) -> str:
+        return "\n".join([f"{self.name} passes all {len(self.passed)} checks "
+                          f"({self.declared()}):", *(f"- {line}" for line in self.lines())])
+
+    def declared(self) -> str:
+        flags = [f"{k}={v}" for k, v in sorted(asdict(self.capabilities).items())
+                 if isinstance(v, bool)]
+        return "capabilities " + ", ".join(flags)
+
+    def _repr_html_(self) -> str:
+        import html
+
+        items = "".join(f"<li>✓ <code>{html.escape(c.name)}</code>: "
+                        f"{html.escape(_first_line(c.function.__doc__))}</li>"
+                        for c in self.passed)
+        return (f"<p><b>{html.escape(self.name)}</b> passes all {len(self.passed)} checks "
+                f"<small>({html.escape(self.declared())})</small>:</p><ul>{items}</ul>")
+
+
+def _first_line(doc: str | None) -> str:
+    """A docstring's first sentence, on one line."""
+    text = " ".join((doc or "").replace("``", "").split())
+    return text.split(". ")[0].rstrip(".")
+
+
 def check_augmenter(augmenter: Any, X: pd.DataFrame | None = None, y: np.ndarray | None = None,
-                    *, capabilities: Capabilities | None = None, **declared: Any) -> None:
+                    *, capabilities: Capabilities | None = None, **declared: Any) -> CheckReport:
     """Run every check that applies to ``augmenter``; raise :class:`ConformanceError` listing
-    all failures. ``declared`` capabilities (``adds_rows=False``...) override those read from
-    the object, as ``augbench.declare`` does for a registered augmenter."""
+    all failures, or return a :class:`CheckReport` of those passed. ``declared`` capabilities
+    (``adds_rows=False``...) override those read from the object, as ``augbench.declare`` does
+    for a registered augmenter."""
     capabilities = replace(capabilities or read_capabilities(augmenter), **declared)
     checks = augmenter_checks(augmenter, capabilities, X, y)
     failures = []
@@ -370,6 +409,7 @@ def check_augmenter(augmenter: Any, X: pd.DataFrame | None = None, y: np.ndarray
                                          f"{' '.join(str(exc).split())[:300]}"))
     if failures:
         raise ConformanceError(type(augmenter).__name__, failures, len(checks))
+    return CheckReport(type(augmenter).__name__, capabilities, tuple(checks))
 
 
 def parametrize_with_checks(augmenters: list[Any]) -> Any:

@@ -1,10 +1,12 @@
-"""Which figures a run gets, where they are written, and the one sentence that tells a reader
-how to read each (the drawing itself is in reporting.plots)."""
+"""Which figures a run gets, the one sentence that tells a reader how to read each, and where
+they go: PNG files for the report, or one figure at a time for a notebook (``Results.plot``);
+the drawing itself is in reporting.plots."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Callable
 
 from augbench.plugin.metric import Metric
 from augbench.reporting.blocks import shown_metrics
@@ -30,25 +32,24 @@ class Written:
     caption: str
 
 
-class _Figures:
-    """The figures of one run, drawn in one colour per augmenter, controls off the scale."""
+# What becomes of a drawn figure: its file name and its caption come with it.
+Keep = Callable[[Any, str, str], None]
 
-    def __init__(self, results: Results, folder: Path) -> None:
-        self.results, self.folder = results, folder
+
+class _Figures:
+    """The figures of one run, drawn in one colour per augmenter, controls off the scale; each
+    figure drawn is handed to ``keep`` with its file name and caption."""
+
+    def __init__(self, results: Results, keep: Keep) -> None:
+        self.results, self.save = results, keep
         self.summary = results.summary
         self.baseline = results.baseline
         # One colour per augmenter in every figure, whichever augmenters a figure shows.
         self.colours = augmenter_colours(sorted(set(results.trials["augmenter"])), self.baseline)
         self.controls = frozenset(results.controls)
-        self.written: list[Written] = []
 
     def spec(self, metric: str) -> Metric:
         return self.results.metrics.get(metric) or Metric(None, metric, bounds=None)
-
-    def save(self, figure, name: str, caption: str) -> None:
-        path = self.folder / name
-        figure.savefig(path)
-        self.written.append(Written(path, caption))
 
     def off_scale(self) -> str:
         """The caption's word on controls, which are drawn without setting the scale."""
@@ -60,30 +61,39 @@ class _Figures:
 
     def metrics(self, dataset: str) -> None:
         """Each shown metric against size (or prevalence), and its paired difference."""
+        for metric in shown_metrics(self.results, "predictions"):
+            self.levels(dataset, metric)
+            self.difference(dataset, metric)
+
+    def levels(self, dataset: str, metric: str) -> None:
+        """One metric of every method against size (or prevalence)."""
         rows = self.summary[self.summary["dataset"] == dataset]
         grows = "as the training set grows" if x_axis(rows)[0] == "size" else \
             "as the disease gets less rare (a row of panels per training size)"
+        spec = self.spec(metric)
+        about = f" ({spec.description})" if spec.description else ""
+        self.save(metric_figure(self.summary, dataset, metric, spec, self.baseline,
+                                self.colours, self.controls), f"{dataset}_{metric}.png",
+                  f"{dataset}, {spec.label}{about}: each line is one method {grows}, the "
+                  f"shaded band (or bar) its 95% interval; {spec.direction}.{self.off_scale()}")
+
+    def difference(self, dataset: str, metric: str) -> None:
+        """The paired change each method brings to one metric, where it was compared."""
         compared = self.results.comparisons
-        for metric in shown_metrics(self.results, "predictions"):
-            spec = self.spec(metric)
-            about = f" ({spec.description})" if spec.description else ""
-            self.save(metric_figure(self.summary, dataset, metric, spec, self.baseline,
-                                    self.colours, self.controls), f"{dataset}_{metric}.png",
-                      f"{dataset}, {spec.label}{about}: each line is one method {grows}, the "
-                      f"shaded band (or bar) its 95% interval; {spec.direction}.{self.off_scale()}")
-            if not ((compared["dataset"] == dataset) & (compared["metric"] == metric)).any():
-                continue
-            self.save(difference_figure(compared, dataset, metric, spec, self.baseline,
-                                        self.colours, self.controls),
-                      f"{dataset}_{metric}_difference.png",
-                      f"{dataset}, {spec.label}: the change each method brings compared with "
-                      f"'{self.baseline}' on the same patients; above the black line it is higher "
-                      f"({'better' if spec.higher_is_better else 'worse'}). The shaded band (or "
-                      "bar) is the 95% interval of the mean change; a filled point is "
-                      "significant by the paired rank test after Holm's adjustment. The two "
-                      "answer different questions and can disagree: a filled point whose band "
-                      "crosses the line moved most seeds one way while a few moved far the "
-                      f"other.{self.off_scale()}")
+        if not ((compared["dataset"] == dataset) & (compared["metric"] == metric)).any():
+            return
+        spec = self.spec(metric)
+        self.save(difference_figure(compared, dataset, metric, spec, self.baseline,
+                                    self.colours, self.controls),
+                  f"{dataset}_{metric}_difference.png",
+                  f"{dataset}, {spec.label}: the change each method brings compared with "
+                  f"'{self.baseline}' on the same patients; above the black line it is higher "
+                  f"({'better' if spec.higher_is_better else 'worse'}). The shaded band (or "
+                  "bar) is the 95% interval of the mean change; a filled point is "
+                  "significant by the paired rank test after Holm's adjustment. The two "
+                  "answer different questions and can disagree: a filled point whose band "
+                  "crosses the line moved most seeds one way while a few moved far the "
+                  f"other.{self.off_scale()}")
 
     def synthetic_rows(self, dataset: str) -> None:
         """The metrics of the synthetic rows, where augmenters added rows."""
@@ -110,10 +120,11 @@ class _Figures:
                   "classifier over-states the risk (as balancing the training rows to 1:1 tends "
                   "to make it), above it under-states it; bigger points hold more patients.")
 
-    def privacy_utility(self, dataset: str) -> None:
-        """A membership attack's success against the ranking gain, where a run has both."""
+    def privacy_utility(self, dataset: str, utility: str | None = None) -> None:
+        """A membership attack's success against the gain in ``utility`` (the ranking metric
+        unless named), where a run has both."""
         membership = self.results.metric_of_role("membership")
-        ranking = self.results.metric_of_role("ranking")
+        ranking = utility or self.results.metric_of_role("ranking")
         here = self.summary["dataset"] == dataset
         if not (membership and ranking and self.summary.loc[here, f"{membership}_mean"]
                 .notna().any()):
@@ -124,9 +135,13 @@ class _Figures:
                   f"{dataset}_privacy_utility.png",
                   f"{dataset}: each point is one method at one training size; the further "
                   "right, the better an attacker holding its synthetic patients tells who was in "
-                  "the training set (dotted line: no better than chance), and the higher, the "
-                  f"better the classifier ranks patients than with '{self.baseline}' (dashed "
-                  "line: no gain); the best methods sit high and close to the dotted line."
+                  f"the training set (dotted line: no better than chance), and the higher, the "
+                  f"more it raises the classifier's {self.spec(ranking).label} over "
+                  f"'{self.baseline}' (dashed line: no change); "
+                  + ("the best methods sit high and close to the dotted line."
+                     if self.spec(ranking).higher_is_better else
+                     f"{self.spec(ranking).label} is better lower, so the best methods sit low "
+                     "and close to the dotted line.")
                   + self.reference_words())
 
     def reference_words(self) -> str:
@@ -155,11 +170,17 @@ class _Figures:
 def write_plots(results: Results, folder: Path) -> list[Written]:
     """Write every figure of ``results`` as PNG into ``folder``, each with its reading."""
     folder.mkdir(parents=True, exist_ok=True)
-    figures = _Figures(results, folder)
+    written: list[Written] = []
+
+    def save(figure: Any, name: str, caption: str) -> None:
+        figure.savefig(folder / name)
+        written.append(Written(folder / name, caption))
+
+    figures = _Figures(results, save)
     for dataset in sorted(results.summary["dataset"].unique()):
         figures.metrics(dataset)
         figures.synthetic_rows(dataset)
         figures.reliability(dataset)
         figures.privacy_utility(dataset)
     figures.ranks()
-    return figures.written
+    return written

@@ -3,6 +3,8 @@ shifts, and one finding per augmenter (analysis in words; the numbers come from 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 
 from augbench.reporting.blocks import family_words, higher_is_better, prevalence_words, shown_metrics
@@ -20,6 +22,25 @@ from augbench.results.tables import Results
 # without the ranking metric is a threshold shift, and the ranking metric not above its chance
 # level means the table carries no signal.
 THRESHOLD_SHIFTS_ONLY = "differences at the decision threshold then reflect threshold shifts only."
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing a reader must not miss, as data: ``kind`` is ``"warning"`` (the numbers cannot
+    say what they seem to: too few seeds, no signal in the table), ``"note"`` (how to read
+    them: a threshold shift, the no-leak level of an attack) or ``"finding"`` (what one
+    augmenter changed against the baseline); ``text`` says it in a sentence."""
+
+    kind: str
+    text: str
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.text}"
+
+
+def findings_of(results: Results) -> list[Finding]:
+    """The warnings, notes and findings of ``results`` (the lines of :func:`findings`)."""
+    return [Finding(*line.split(": ", 1)) for line in findings(results)]
 
 
 def too_few_seeds(results: Results) -> str | None:

@@ -44,7 +44,7 @@ def _name(text: object) -> str:
     return _e(text).replace(".", ".<wbr>").replace(":", ":<wbr>")
 
 
-def _summary_html(results: Results) -> str:
+def summary_html(results: Results) -> str:
     parts = []
     for block in summary_blocks(results):
         head = "".join([*(f'<th class="label">{_e(h)}</th>' for h in [*block.label_names, "seeds"]),
@@ -60,7 +60,7 @@ def _summary_html(results: Results) -> str:
     return "".join(parts)
 
 
-def _differences_html(results: Results) -> str:
+def differences_html(results: Results) -> str:
     parts = []
     for where, headers, rows in difference_blocks(results):
         head = "".join(['<th class="label">classifier</th><th class="label">augmenter</th>',
@@ -85,7 +85,7 @@ def _differences_html(results: Results) -> str:
     return "".join(parts) or "<p>No paired comparison.</p>"
 
 
-def _failures_html(results: Results) -> str:
+def failures_html(results: Results) -> str:
     failed = results.trials[results.trials["status"] != "ok"]
     if failed.empty:
         return "<p>Every trial finished without error.</p>"
@@ -117,9 +117,9 @@ def write_html(results: Results, path: Path, figures: list[Written]) -> Path:
 <p>{len(results.trials)} trials over {results.trials['seed'].nunique()} seeds, baseline
 <b>{_e(results.baseline)}</b>; rendered {_e(time.strftime('%Y-%m-%d %H:%M'))}.</p>
 <h2 id="findings">Findings</h2>{notes}
-<h2 id="failures">Failed trials</h2>{_failures_html(results)}
-<h2 id="tables">Results</h2>{_summary_html(results)}
-<h2 id="differences">Paired differences</h2>{_differences_html(results)}
+<h2 id="failures">Failed trials</h2>{failures_html(results)}
+<h2 id="tables">Results</h2>{summary_html(results)}
+<h2 id="differences">Paired differences</h2>{differences_html(results)}
 <h2 id="figures">Figures</h2>{images or "<p>No figure.</p>"}
 <h2 id="configuration">Configuration</h2><pre>{_e(json.dumps(results.config or {}, indent=2))}</pre>
 <h2 id="versions">Versions</h2><table>{versions}</table>
