@@ -47,7 +47,7 @@ def test_flags_override_the_file_and_params_merge(tmp_path: Path, capsys) -> Non
     ('seeds = "many"\n', "seeds: 'many' is not a valid value"),
     ('holm = "family"\n', "holm is one of comparison, run"),
     ("report = 1\n", "report is true or false"),
-    ('sizes = ["a"]\n', "sizes: --sizes: 'a' is neither a whole number"),
+    ('sizes = ["a"]\n', "toml: sizes: 'a' is neither a whole number"),
     ("params = 3\n", "'params' must hold one table per plugin"),
     ("seeds = [\n", "is not valid TOML"),
 ])

@@ -96,3 +96,96 @@ def test_a_folder_of_a_dataframe_reuses_its_trials_and_keeps_no_options_file(
     changed = df.assign(y=1 - df["y"])
     with pytest.raises(augbench.UsageError, match="another experiment \\(changed: tables\\)"):
         augbench.run(data=changed, target="y", out=tmp_path / "run", **SMALL)
+
+
+@pytest.fixture(scope="module")
+def small_results():
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", augbench.AugbenchWarning)
+        return augbench.run(data=_table(), target="y", **SMALL)
+
+
+def test_results_display_as_html_and_say_what_they_hold(small_results) -> None:
+    html = small_results._repr_html_()
+    assert html.count("<table>") == 3  # the metrics, the synthetic rows, the differences
+    assert "with 2 seeds no difference from &#x27;none&#x27; can be significant" in html
+    assert "<b>none</b>" in html
+    assert repr(small_results) == ("<augbench Results: 4 trials over 2 seeds; datasets "
+                                   "dataframe; augmenters none, smote (baseline none); "
+                                   "classifiers lr>")
+
+
+def test_findings_are_data_with_a_kind_and_a_sentence(small_results) -> None:
+    from augbench.reporting.findings import findings
+
+    found = small_results.findings
+    assert [str(f) for f in found] == findings(small_results)
+    assert {f.kind for f in found} == {"warning", "finding"}
+    assert found[-1].text == ("'smote' with 'lr' on 'dataframe' changed nothing significantly "
+                              "against 'none'.")
+
+
+@pytest.mark.parametrize("metric, kind, title", [
+    (None, "levels", "ROC-AUC"), ("recall", "levels", "recall"),
+    ("recall", "differences", "paired difference in recall"),
+    (None, "privacy", "privacy against utility"), (None, "reliability", "reliability"),
+    (None, "synthetic", "synthetic"),
+])
+def test_each_kind_of_figure_is_a_matplotlib_figure(small_results, metric, kind,
+                                                    title) -> None:
+    from matplotlib.figure import Figure
+
+    figure = small_results.plot(metric, kind=kind)
+    assert isinstance(figure, Figure)
+    assert title.lower() in figure.get_suptitle().lower() + " " + " ".join(
+        ax.get_ylabel().lower() for ax in figure.axes)
+    assert figure.caption.startswith("dataframe")
+    assert figure._repr_png_()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.mark.parametrize("keywords, message", [
+    ({"metric": "nope"}, "metric 'nope' is not a metric of the predictions"),
+    ({"metric": "dcr_median"}, "choose one of accuracy, recall"),
+    ({"kind": "bars"}, "kind takes 'levels'"),
+    ({"dataset": "stroke"}, "dataset 'stroke' is not in these results"),
+    ({"kind": "ranks"}, "ranks compare methods across two or more datasets"),
+    ({"kind": "reliability", "metric": "recall"}, "draws no chosen metric"),
+])
+def test_a_figure_that_cannot_be_drawn_is_one_usage_error(small_results, keywords,
+                                                          message) -> None:
+    with pytest.raises(augbench.UsageError, match=f"plot\\(\\): .*{message}"):
+        small_results.plot(**keywords)
+
+
+def test_run_warns_as_the_command_line_prints(recwarn) -> None:
+    import warnings
+
+    warnings.simplefilter("always", augbench.AugbenchWarning)
+    augbench.run(data=_table(), target="y", **SMALL)
+    said = [str(w.message) for w in recwarn if w.category is augbench.AugbenchWarning]
+    assert any(s.startswith("positive class of 'dataframe': y = 1") and "positive=" in s
+               for s in said)
+    assert any(s.startswith("with 2 seeds no difference") for s in said)
+    assert all(w.filename == __file__ for w in recwarn if w.category is augbench.AugbenchWarning)
+
+
+def test_a_progress_bar_on_request(capsys) -> None:
+    augbench.run(data=_table(), target="y", progress=False, **SMALL)
+    assert "4/4" not in capsys.readouterr().err
+    augbench.run(data=_table(), target="y", progress=True, **SMALL)
+    err = capsys.readouterr().err
+    assert "trials" in err and "4/4" in err and "0 failed" in err
+
+
+def test_check_augmenter_returns_what_passed() -> None:
+    from augbench.testing import augmenter_checks, check_augmenter
+
+    smote = augbench.get_augmenter("smote")
+    report = check_augmenter(smote)
+    names = [c.name for c in augmenter_checks(smote)]
+    assert [c.name for c in report.passed] == names
+    assert repr(report).startswith(f"SmoteAugmenter passes all {len(names)} checks")
+    assert "check_reproducible: The same random_state gives the same rows" in repr(report)
+    assert report._repr_html_().count("<li>") == len(names)
