@@ -1,4 +1,4 @@
-"""The ``augbench`` command: a thin layer over :func:`augbench.run` and the registry."""
+"""The ``augbench`` command: a thin layer over `augbench.run` and the registry."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """The options of ``augbench run``, as one table that the command line, experiment files and
-:func:`augbench.run` all read.
+`augbench.run` all read.
 
-Each :class:`Option` names itself once (``--test-size`` on the command line, ``test-size`` in a
+Each `Option` names itself once (``--test-size`` on the command line, ``test-size`` in a
 file, ``test_size=`` in Python), parses a value's text once, and says what it sets. The command
 line's argparse parser, the keys a file may hold, the keywords ``augbench.run`` takes and the
 files ``--dump-config`` and a run's ``DIR/config.toml`` write are all derived from the table, so

@@ -146,7 +146,7 @@ def _imported(kind: str, path: str) -> Entry:
     method, params = CONTRACT[kind]
     if not isinstance(cls, type) or not callable(getattr(cls, method, None)):
         raise UsageError(f"{kind[:-1]} '{path}' is not a class with {method}(); an "
-                         f"{kind[:-1]} must have one (see 'Write your own augmenter' in the README).")
+                         f"{kind[:-1]} must have one (see 'Write your own augmenter' in docs/plugins.md).")
     missing = [p for p in params if p not in _constructor_parameters(cls)]
     if missing:
         raise UsageError(f"{kind[:-1]} '{path}' takes no {', '.join(missing)} parameter, which "

@@ -43,7 +43,7 @@ def run(
     execution: Execution | None = None, on_trial: Callable[[TrialResult], None] | None = None,
     progress: bool | None = None, **options: Any,
 ) -> Results:
-    """Run an experiment, a checked :class:`Plan` of one, or one built from ``options``.
+    """Run an experiment, a checked `Plan` of one, or one built from ``options``.
 
     ``options`` are those of ``augbench run``, by their long names with underscores, read as
     the command line reads them (a comma text wherever a list is taken): the experiment
@@ -64,7 +64,7 @@ def run(
     ``progress`` shows a progress bar of the trials (default: in a notebook with ipywidgets,
     the ``notebook`` extra). What the
     command line prints as notes and warnings (how the data was read, too few seeds, no signal
-    in the table) comes as :class:`AugbenchWarning`; ``results.findings`` holds them all.
+    in the table) comes as `AugbenchWarning`; ``results.findings`` holds them all.
     """
     params = options.pop("params", None)
     values = from_keywords(options)

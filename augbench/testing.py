@@ -355,7 +355,7 @@ def augmenter_checks(augmenter: Any, capabilities: Capabilities | None = None,
 @dataclass(frozen=True)
 class CheckReport:
     """The checks an augmenter passed, and the capabilities they were chosen by: what
-    :func:`check_augmenter` returns, shown as a list in a notebook."""
+    `check_augmenter` returns, shown as a list in a notebook."""
 
     name: str
     capabilities: Capabilities
@@ -392,8 +392,8 @@ def _first_line(doc: str | None) -> str:
 
 def check_augmenter(augmenter: Any, X: pd.DataFrame | None = None, y: np.ndarray | None = None,
                     *, capabilities: Capabilities | None = None, **declared: Any) -> CheckReport:
-    """Run every check that applies to ``augmenter``; raise :class:`ConformanceError` listing
-    all failures, or return a :class:`CheckReport` of those passed. ``declared`` capabilities
+    """Run every check that applies to ``augmenter``; raise `ConformanceError` listing
+    all failures, or return a `CheckReport` of those passed. ``declared`` capabilities
     (``adds_rows=False``...) override those read from the object, as ``augbench.declare`` does
     for a registered augmenter."""
     capabilities = replace(capabilities or read_capabilities(augmenter), **declared)

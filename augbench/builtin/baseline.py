@@ -3,7 +3,7 @@
 and ``real-rows`` (real patients the classifier never saw added instead of synthetic ones: what
 more real data would give, and the level every privacy attack reads when nothing leaks).
 
-All are imbalanced-learn samplers (:class:`augbench.TableOverSampler`), so they take arrays or
+All are imbalanced-learn samplers (`augbench.TableOverSampler`), so they take arrays or
 DataFrames and give them back in the caller's types, like every augmenter.
 """
 

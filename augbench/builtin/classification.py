@@ -1,4 +1,4 @@
-"""The classification metrics every run reports, registered as :class:`augbench.Metric` specs.
+"""The classification metrics every run reports, registered as `augbench.Metric` specs.
 
 Label metrics count the test rows at the 0.5 threshold (``y_pred``, as ``predict`` decides);
 ROC-AUC, PR-AUC (average precision) and the Brier score use the probabilities.

@@ -67,7 +67,7 @@ def _backends(plan: Plan, execution: Execution,
     segfault in a plugin's native code) becomes a crash row instead of ending the run; it runs
     in this process only where a worker cannot: ``--fail-fast`` (which shows the traceback
     here), plugins registered by hand, or a script that cannot spawn workers (see
-    :func:`~augbench.execution.backends.can_start_workers`).
+    `augbench.execution.backends.can_start_workers`).
     """
     local = execution.executor == "local"
     if local and (execution.fail_fast or (execution.jobs == 1 and (
@@ -142,7 +142,7 @@ def _loop(work: list[list[Trial]], open_backend: Callable[[int], Backend], jobs:
 def _alone(chunk: list[Trial], open_backend: Callable[[int], Backend],
            fail_fast: bool) -> Iterator[TrialResult]:
     """Retry one chunk in a fresh backend of one worker; if its worker dies too, retry its parts
-    (:func:`_parts`) the same way, down to single trials, which fail as crashes."""
+    (`_parts`) the same way, down to single trials, which fail as crashes."""
     backend = open_backend(1)
     results = None
     try:

@@ -84,7 +84,7 @@ class Experiment:
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> "Experiment":
-        """The experiment that :func:`augbench.store.experiment_config` described."""
+        """The experiment that `augbench.store.experiment_config` described."""
         fields = {k: v for k, v in config.items() if k in {f.name for f in dataclasses.fields(cls)}}
         fields["data"] = tuple(DataSpec(**{k: tuple(v) if isinstance(v, list) else v
                                            for k, v in spec.items()}) for spec in fields["data"])

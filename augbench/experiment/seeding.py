@@ -27,5 +27,5 @@ def derive_seed(*key: int | str) -> int:
 
 
 def derive_rng(*key: int | str) -> np.random.Generator:
-    """A numpy Generator seeded by :func:`derive_seed` of ``key``."""
+    """A numpy Generator seeded by `derive_seed` of ``key``."""
     return np.random.default_rng(derive_seed(*key))

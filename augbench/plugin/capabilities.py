@@ -68,7 +68,7 @@ def declare(factory: Callable[..., Any], **capabilities: Any) -> Declared:
     """Register ``factory`` with declared capabilities, e.g.
     ``{"gan": augbench.declare(make_gan, gpu_param="device")}``.
 
-    Capabilities not declared are read from the object (see :func:`capabilities_of`).
+    Capabilities not declared are read from the object (see `capabilities_of`).
     """
     known = {f.name for f in fields(Capabilities)}
     unknown = sorted(set(capabilities) - known)

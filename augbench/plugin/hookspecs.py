@@ -8,8 +8,8 @@ specs below, registered under the ``augbench`` entry-point group::
 
 Each hook returns a ``{name: factory}`` dictionary. A factory is called with keyword parameters
 (from the Python API or ``--set NAME.PARAM=VALUE``) and returns a fresh object. A factory may be
-wrapped in :func:`augbench.declare` to state what its objects can do (see
-:class:`augbench.Capabilities`); what is not declared is read from the object itself.
+wrapped in `augbench.declare` to state what its objects can do (see
+`augbench.Capabilities`); what is not declared is read from the object itself.
 """
 
 from __future__ import annotations
@@ -64,7 +64,7 @@ def augbench_classifiers() -> dict[str, Callable[..., Any]]:
 def augbench_datasets() -> dict[str, Callable[..., Any]]:
     """Return ``{name: factory}`` of datasets.
 
-    ``factory(**options)`` returns an :class:`augbench.Dataset`; the options are those the user
+    ``factory(**options)`` returns an `augbench.Dataset`; the options are those the user
     gave ``augbench.load_dataset(name, ...)`` (a ``path``, say), none for a self-contained table.
     ``augbench.read_table`` turns a CSV file into a Dataset the way ``--data PATH`` does.
     """
@@ -74,11 +74,11 @@ def augbench_datasets() -> dict[str, Callable[..., Any]]:
 def augbench_metrics() -> dict[str, Any]:
     """Return ``{name: augbench.Metric(...)}`` of per-trial metrics.
 
-    A :class:`augbench.Metric` declares its function, label, direction (``higher_is_better``),
+    A `augbench.Metric` declares its function, label, direction (``higher_is_better``),
     range (``bounds``, or None when unbounded) and what it needs: ``"predictions"`` (the test
     labels and the classifier's probabilities) or ``"synthetic"`` (the training rows before
     augmentation, the added rows and the test rows; such a metric is left empty for trials that
-    add no row). Its function receives one :class:`augbench.MetricInput` and returns a float.
+    add no row). Its function receives one `augbench.MetricInput` and returns a float.
     Tables, comparisons, figures and reports are derived from these specs; ``--metrics`` chooses
     which run.
     """

@@ -1,6 +1,6 @@
 """Metric specs: what a metric computes, how to read it, and what data it needs.
 
-A metric is registered once, through the ``augbench_metrics`` hook, as a :class:`Metric`; trial
+A metric is registered once, through the ``augbench_metrics`` hook, as a `Metric`; trial
 rows, summaries, comparisons, tables, figures and reports all read the spec instead of keeping
 lists of their own.
 """
@@ -116,7 +116,7 @@ class Metric:
 
     @classmethod
     def from_data(cls, data: dict[str, Any]) -> "Metric":
-        """A spec read back from :meth:`as_data` (its function is None)."""
+        """A spec read back from `as_data` (its function is None)."""
         known = {f.name for f in fields(cls)} - {"function"}
         values = {k: v for k, v in data.items() if k in known}
         if values.get("bounds") is not None:

@@ -11,7 +11,7 @@ base class owns everything that is not the making of rows, written once:
   given back in the caller's type, dtype and name;
 * ``sampling_strategy`` with imbalanced-learn's meaning (``check_sampling_strategy``), except that
   a ratio the classes already reach adds no row where imbalanced-learn would raise;
-* ``random_state``: one numpy ``SeedSequence`` per fit (:func:`augbench.seed_sequence`);
+* ``random_state``: one numpy ``SeedSequence`` per fit (`augbench.seed_sequence`);
 * the fitted attributes ``sampling_strategy_``, ``n_features_in_`` and ``feature_names_in_``,
   ``fit`` (the validation of ``fit_resample``, returning ``self``) and ``get_feature_names_out``;
 * augbench's contract: the first ``len(X)`` output rows are the input, unchanged; the added rows
@@ -27,7 +27,7 @@ takes the first two)::
             rng = np.random.default_rng(random_state)
             return X_class.iloc[rng.integers(len(X_class), size=n_new)].reset_index(drop=True)
 
-A subclass that trains many models at once overrides :meth:`TableOverSampler._generate_many`; one
+A subclass that trains many models at once overrides `TableOverSampler._generate_many`; one
 that resamples the whole table in one call (a wrapped imbalanced-learn sampler, a control that
 adds nothing) overrides imbalanced-learn's ``_fit_resample``.
 """
@@ -57,7 +57,7 @@ class RowRequest:
     """One class of one table to top up: make ``n_new`` rows of class ``label``.
 
     ``X`` is the whole table (index 0..n-1, categorical columns of ``category`` dtype) and ``y``
-    its labels, for generators that learn from every row; most need only :attr:`rows`.
+    its labels, for generators that learn from every row; most need only `rows`.
     ``random_state`` is the request's own ``SeedSequence``: derive every seed from it.
     """
 
@@ -74,7 +74,7 @@ class RowRequest:
 
 
 class TableOverSampler(BaseOverSampler):
-    """An imbalanced-learn over-sampler that adds synthetic rows made by :meth:`_generate`.
+    """An imbalanced-learn over-sampler that adds synthetic rows made by `_generate`.
 
     Parameters
     ----------
@@ -84,7 +84,7 @@ class TableOverSampler(BaseOverSampler):
         count), "minority", "not minority", "all", ``{label: rows wanted}``, or a callable of
         ``y`` returning such a dict.
     random_state : int, numpy Generator or RandomState, or None, default None
-        Seeds every draw of a fit (through :func:`augbench.seed_sequence`); None draws fresh
+        Seeds every draw of a fit (through `augbench.seed_sequence`); None draws fresh
         entropy. With one class to top up its generator takes that seed sequence itself; with
         several, each takes a child of it (``SeedSequence.spawn``).
 
@@ -123,7 +123,7 @@ class TableOverSampler(BaseOverSampler):
         return table.restore(X_res, y_res)
 
     def _validate_params(self) -> None:
-        """The declared ``_parameter_constraints``, then :meth:`_check_params`; augbench calls it
+        """The declared ``_parameter_constraints``, then `_check_params`; augbench calls it
         when a run is planned, so a bad parameter stops the run before any trial."""
         super()._validate_params()
         self._check_params()
@@ -140,7 +140,7 @@ class TableOverSampler(BaseOverSampler):
     def _fit_resample_many(self, Xs: Sequence[Any], ys: Sequence[Any],
                            random_states: Sequence[Any]) -> list[tuple[Any, Any]]:
         """``fit_resample`` of many tables, each with its own ``random_state``, in one call of
-        :meth:`_generate_many`: what a subclass's ``fit_resample_many`` returns. The fitted
+        `_generate_many`: what a subclass's ``fit_resample_many`` returns. The fitted
         attributes are those of the last table."""
         if not len(Xs) == len(ys) == len(random_states):
             raise ValueError(f"{type(self).__name__}: got {len(Xs)} tables, {len(ys)} label arrays "

@@ -206,7 +206,7 @@ class DifferenceRow:
 
 def difference_blocks(results: Results) -> list[tuple[str, list[str], list[DifferenceRow]]]:
     """(where, metric headers, rows) of paired differences from the baseline, one per dataset,
-    prevalence and size (``where`` as :func:`where_words` says it)."""
+    prevalence and size (``where`` as `where_words` says it)."""
     metrics = shown_metrics(results, "predictions")
     comparisons = results.comparisons
     if comparisons.empty or not metrics:

@@ -105,7 +105,8 @@ class _Figures:
                   f"{dataset}_synthetic_rows.png",
                   f"{dataset}, the synthetic patients each method adds, measured against the "
                   "real ones: each panel is one measure, its title saying which way is better; "
-                  "chance levels and definitions are in the README's privacy section.")
+                  "chance levels and definitions are on the documentation's privacy page "
+                  "(docs/privacy.md).")
 
     def reliability(self, dataset: str) -> None:
         """Reliability diagrams at the largest size, where calibration bins are stored."""

@@ -39,7 +39,7 @@ class Finding:
 
 
 def findings_of(results: Results) -> list[Finding]:
-    """The warnings, notes and findings of ``results`` (the lines of :func:`findings`)."""
+    """The warnings, notes and findings of ``results`` (the lines of `findings`)."""
     return [Finding(*line.split(": ", 1)) for line in findings(results)]
 
 

@@ -81,7 +81,7 @@ def _escape(text: str) -> str:
 
 def draw(results: Results, metric: str | None = None, *, kind: str = "levels",
          dataset: str | None = None) -> Any:
-    """One figure of ``results`` as a matplotlib Figure (see :meth:`Results.plot`)."""
+    """One figure of ``results`` as a matplotlib Figure (see `Results.plot`)."""
     if kind not in KINDS:
         raise UsageError(f"plot(): kind takes {', '.join(map(repr, KINDS))}; got {kind!r}.")
     dataset = _dataset(results, dataset, kind)

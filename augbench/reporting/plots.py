@@ -87,7 +87,7 @@ def _interval(ax, xs: pd.Series, mean: pd.Series, low: pd.Series, high: pd.Serie
 
 def _panels(data: pd.DataFrame, width: float = 4.2, height: float = 3.6):
     """A grid of panels sharing the y axis: a column per classifier, a row per value of the
-    row variable (see :func:`x_axis`). Yields (axes grid, [(ax, rows of that panel, title)])."""
+    row variable (see `x_axis`). Yields (axes grid, [(ax, rows of that panel, title)])."""
     x, row_by = x_axis(data)
     classifiers = sorted(data["classifier"].unique())
     row_values = sorted(data[row_by].unique()) if row_by else [None]

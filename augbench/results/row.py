@@ -87,7 +87,7 @@ class TrialResult:
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> "TrialResult":
-        """The record of a flat row written by :meth:`as_row`."""
+        """The record of a flat row written by `as_row`."""
         fixed = set(KEY_COLUMNS) | {"status", "error", "warnings", CALIBRATION} \
             | set(COUNT_COLUMNS) | set(TIMING_COLUMNS)
         key = TrialKey(*(row.get(c) for c in KEY_COLUMNS))

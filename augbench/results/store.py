@@ -69,7 +69,7 @@ def _identity(config: dict[str, Any]) -> dict[str, Any]:
 
 def config_hash(config: dict[str, Any]) -> str:
     """A short, stable digest of what every trial of an experiment depends on
-    (:func:`_identity`)."""
+    (`_identity`)."""
     canonical = json.dumps(_identity(config), sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()[:16]
 
@@ -211,7 +211,7 @@ class _Rows(list):
 
 
 class _Connection:
-    """An SQLite connection whose errors, at any statement, become one :class:`StoreError`."""
+    """An SQLite connection whose errors, at any statement, become one `StoreError`."""
 
     def __init__(self, path: Path | str, readonly: bool) -> None:
         self.path = path
@@ -372,12 +372,12 @@ class Store:
 
     def trials(self, keys: Iterable[tuple] | None = None) -> pd.DataFrame:
         """Stored trials as a DataFrame (only ``keys`` when given), sorted by their key (their
-        calibration bins come with :meth:`trials_and_calibration`)."""
+        calibration bins come with `trials_and_calibration`)."""
         return self.trials_and_calibration(keys)[0]
 
     def trials_and_calibration(self, keys: Iterable[tuple] | None = None
                                ) -> tuple[pd.DataFrame, pd.DataFrame]:
-        """:meth:`trials` and their calibration bins, one row per trial and bin (the trial's
+        """`trials` and their calibration bins, one row per trial and bin (the trial's
         key columns, ``bin``, ``rows``, ``proba_sum``, ``positives``), from one read."""
         frame = self._rows(keys)
         trials = frame.drop(columns=CALIBRATION) if CALIBRATION in frame else frame

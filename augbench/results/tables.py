@@ -59,7 +59,7 @@ def _undefined(ok: pd.DataFrame, group_by: list[str], metric: str, spec: Metric)
 @dataclass
 class Results:
     """The trials of a run (one row each), its record (configuration, metric specs, versions,
-    what its augmenters can do: see :class:`RunRecord`), its calibration bins, and the summary
+    what its augmenters can do: see `RunRecord`), its calibration bins, and the summary
     and paired comparisons computed from them."""
 
     trials: pd.DataFrame
@@ -124,7 +124,7 @@ class Results:
         return paired_comparisons(self.trials, self.metrics, self.baseline, self.family)
 
     def metric_of_role(self, role: str) -> str | None:
-        """The first metric of ``role`` (see :class:`augbench.Metric`) that the run computed."""
+        """The first metric of ``role`` (see `augbench.Metric`) that the run computed."""
         return next((name for name, spec in self.metrics.items()
                      if spec.role == role and f"{name}_mean" in self.summary), None)
 
@@ -140,7 +140,7 @@ class Results:
 
     @property
     def findings(self) -> list:
-        """What a reader must not miss, as :class:`~augbench.reporting.findings.Finding`
+        """What a reader must not miss, as `augbench.reporting.findings.Finding`
         objects (``kind``: warning, note or finding; ``text``): the warnings on seeds and signal,
         how to read the numbers, and one sentence per augmenter on what it changed."""
         from augbench.reporting.findings import findings_of

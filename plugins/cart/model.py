@@ -23,7 +23,7 @@ from augbench import TableOverSampler
 class CartAugmenter(TableOverSampler):
     """Sequential CART synthesis (synthpop's method "cart") fitted on the minority rows.
 
-    An imbalanced-learn over-sampler (:class:`augbench.TableOverSampler`): it learns the rows of
+    An imbalanced-learn over-sampler (`augbench.TableOverSampler`): it learns the rows of
     each class it tops up (in augbench, the minority rows, ``y == 1``) and adds synthetic rows
     until the classes reach ``sampling_strategy``. Numeric columns are predicted with a
     ``DecisionTreeRegressor``, categorical ones (``category`` dtype, or any non-numeric or boolean

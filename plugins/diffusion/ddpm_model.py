@@ -18,7 +18,7 @@ class DdpmAugmenter(BatchedByLayout):
     """TabDDPM (Kotelnikov et al. 2023) for minority rows: Gaussian diffusion on numeric
     columns, multinomial diffusion on categorical ones, one MLP denoiser for both.
 
-    An imbalanced-learn over-sampler (:class:`augbench.TableOverSampler`): it learns the rows of
+    An imbalanced-learn over-sampler (`augbench.TableOverSampler`): it learns the rows of
     each class it tops up (in augbench, the minority rows, ``y == 1``), one model per class, and
     adds generated rows until the classes reach ``sampling_strategy``. Numeric columns are
     modelled on a quantile-normal scale learnt from those rows (ties spread at random, so flags

@@ -55,7 +55,7 @@ _ONE_DIGIT = 10
 class ForestDiffusionAugmenter(TableOverSampler):
     """Forest flow / forest diffusion (``forestdiffusion``) fitted on the minority rows.
 
-    An imbalanced-learn over-sampler (:class:`augbench.TableOverSampler`): one model is trained
+    An imbalanced-learn over-sampler (`augbench.TableOverSampler`): one model is trained
     per class to top up (in augbench, the minority, ``y == 1``) and generates the rows that
     ``sampling_strategy`` asks for. Generated values stay within the range each column has in
     the rows learnt; integer columns stay integral, categorical ones take only levels present.

@@ -34,7 +34,7 @@ class DpGanAugmenter(augbench.TableOverSampler):
     """A GAN (MLP generator and discriminator) for minority rows with a differentially private
     discriminator, trained with DP-SGD through Opacus.
 
-    An imbalanced-learn over-sampler (:class:`augbench.TableOverSampler`): it learns the rows of
+    An imbalanced-learn over-sampler (`augbench.TableOverSampler`): it learns the rows of
     each class it tops up (in augbench, the minority rows, ``y == 1``), one private model per
     class, and adds generated rows until the classes reach ``sampling_strategy``. Rows go
     through the ``gan`` augmenter's encoding: numeric columns on a min-max (or quantile-normal)

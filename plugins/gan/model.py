@@ -17,7 +17,7 @@ from augbench import RowRequest
 class GanAugmenter(BatchedByLayout):
     """A vanilla GAN (MLP generator and discriminator, non-saturating loss) for minority rows.
 
-    An imbalanced-learn over-sampler (:class:`augbench.TableOverSampler`): it learns the rows of
+    An imbalanced-learn over-sampler (`augbench.TableOverSampler`): it learns the rows of
     each class it tops up (in augbench, the minority rows, ``y == 1``), one model per class, and
     adds generated rows until the classes reach ``sampling_strategy``. Numeric columns are
     modelled on a quantile-normal (or min-max) scale learnt from those rows, rounded back when all

@@ -134,7 +134,7 @@ def _smallest_of_rows(a: np.ndarray, b: np.ndarray, k: int) -> np.ndarray:
 
 def nearest(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """The index of the row of ``b`` closest to each row of ``a`` (the first on a tie), in
-    float32 and in blocks of rows as :func:`smallest`; each distinct row of ``a`` once."""
+    float32 and in blocks of rows as `smallest`; each distinct row of ``a`` once."""
     distinct, where = np.unique(a, axis=0, return_inverse=True)
     a32, b32 = distinct.astype(np.float32), b.astype(np.float32)
     b_squared = np.einsum("ij,ij->i", b32, b32)

@@ -8,10 +8,10 @@ training rows: test ROC-AUC -0.028 +- 0.012, PR-AUC -0.014 +- 0.005, no gain in 
 TVAE generated no minority rows at all on the two rarest tables), so it is only an option.
 What they share:
 
-* imbalanced-learn's sampler interface (:class:`augbench.TableOverSampler`): arrays or
+* imbalanced-learn's sampler interface (`augbench.TableOverSampler`): arrays or
   DataFrames, ``sampling_strategy`` with its meaning (a ratio above 1 is refused), one
   synthesizer per class to top up;
-* metadata from the DataFrame's dtypes (:mod:`augbench_plugins.sdv.table`), never SDV's guess;
+* metadata from the DataFrame's dtypes (`augbench_plugins.sdv.table`), never SDV's guess;
 * ``random_state`` decides the rows: fit and sample run with numpy's, Python's and torch's global
   generators seeded inside and restored after, and SDV's sampler (which otherwise reseeds with
   one fixed constant, so that every seed would share its noise) is given a seed of its own;
@@ -92,7 +92,7 @@ def _check_sdv_version() -> None:
 class SdvAugmenter(TableOverSampler):
     """Shared machinery; subclasses name the SDV synthesizer and its parameters.
 
-    An imbalanced-learn over-sampler (:class:`augbench.TableOverSampler`): one synthesizer is
+    An imbalanced-learn over-sampler (`augbench.TableOverSampler`): one synthesizer is
     fitted per class to top up (in augbench, the minority, ``y == 1``).
     """
 
@@ -305,7 +305,7 @@ class TVAEAugmenter(_TorchAugmenter):
     ``random_state=None``, ``epochs=300``, ``batch_size=500``, ``embedding_dim=128``,
     ``compress_dims=(128, 128)``, ``decompress_dims=(128, 128)``, ``l2scale=1e-5``,
     ``loss_factor=2``, ``enforce_min_max_values=True``, ``enforce_rounding=True``,
-    ``cuda=False`` and ``conditional=False``, as for :class:`CTGANAugmenter`.
+    ``cuda=False`` and ``conditional=False``, as for `CTGANAugmenter`.
     """
 
     _synthesizer = "TVAESynthesizer"

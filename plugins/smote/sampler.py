@@ -14,7 +14,7 @@ from augbench import TableOverSampler
 class SmoteAugmenter(TableOverSampler):
     """SMOTE when every column is numeric, SMOTENC for a mix, SMOTEN when all are categorical.
 
-    An imbalanced-learn over-sampler (:class:`augbench.TableOverSampler`) that hands the whole
+    An imbalanced-learn over-sampler (`augbench.TableOverSampler`) that hands the whole
     table to the imbalanced-learn sampler its column types call for. ``k_neighbors`` is capped at
     the smallest class to top up minus one: with fewer rows than neighbours SMOTE is undefined,
     and tiny training sizes are exactly what augbench studies.

@@ -1,5 +1,7 @@
-"""The README's code blocks run as written: Python is executed (a plugin module registered and
-used), experiment files are read, and every `augbench run` command line is parsed."""
+"""The documentation's code blocks run as written (the README's and every user-guide page's):
+Python is executed (a plugin module registered and used), experiment files are read, and every
+`augbench run` command line is parsed; the site builds with every page of the old README's
+reference in it."""
 
 from __future__ import annotations
 
@@ -15,12 +17,22 @@ from augbench.cli import main
 from augbench.options import tomllib
 from augbench.registry import Registry, make_plugin_manager
 
-README = Path(__file__).resolve().parents[1] / "README.md"
+ROOT = Path(__file__).resolve().parents[1]
+README = ROOT / "README.md"
+DOCS = ROOT / "docs"
+# The studies are reports of what ran (their commands name the shared tables' folders); the
+# authors' guide runs as one program, below.
+# The site's home page is the README with the site's links (checked below).
+NOT_GUIDE = {"leaderboard.md", "paper-replication.md", "privacy-study.md", "gpu-checks.md",
+             "writing-an-augmenter.md", "index.md"}
+PAGES = [README, *sorted(p for p in DOCS.rglob("*.md") if p.name not in NOT_GUIDE
+                          and "reference" not in p.parts)]
 FENCE = re.compile(r"^```(\w*)\n(.*?)^```", re.S | re.M)
 
 
 def blocks(language: str) -> list[str]:
-    return [body for lang, body in FENCE.findall(README.read_text()) if lang == language]
+    return [body for page in PAGES for lang, body in FENCE.findall(page.read_text())
+            if lang == language]
 
 
 def _id(code: str) -> str:
@@ -31,7 +43,7 @@ def _id(code: str) -> str:
 def test_python_blocks_run(code: str, tmp_path: Path, monkeypatch) -> None:
     monkeypatch.chdir(tmp_path)  # a block may write results into the working folder
     module = types.ModuleType("readme_block")
-    exec(compile(code, str(README), "exec"), module.__dict__)
+    exec(compile(code, "documentation block", "exec"), module.__dict__)
     if "@augbench.hookimpl" not in code:
         return
     # A plugin module: registered, its augmenters and metrics run in a small experiment.
@@ -79,7 +91,8 @@ def test_run_commands_parse(args: list[str], capsys) -> None:
 def test_the_readme_examples_write_into_folders_of_their_own(capsys) -> None:
     """Followed in order, no example stops because an earlier one's results hold its folder."""
     outs = []
-    for args in run_commands():
+    # The same command on two pages (the set-up line) is one example: a second run resumes it.
+    for args in dict.fromkeys(map(tuple, run_commands())):
         assert main(["run", *args, "--dump-config"]) == 0
         outs.append(tomllib.loads(capsys.readouterr().out)["out"])
     outs += [tomllib.loads(text).get("out", "augbench-results") for text in blocks("toml")
@@ -89,11 +102,11 @@ def test_the_readme_examples_write_into_folders_of_their_own(capsys) -> None:
     assert len(normalised) >= 6 and len(set(normalised)) == len(normalised), normalised
 
 
-def test_the_readme_has_code_to_check() -> None:
+def test_the_documentation_has_code_to_check() -> None:
     assert len(blocks("python")) >= 3 and len(blocks("toml")) >= 2 and len(run_commands()) >= 4
 
 
-GUIDE = README.parent / "docs" / "writing-an-augmenter.md"
+GUIDE = DOCS / "writing-an-augmenter.md"
 
 
 def test_the_authors_guide_code_runs_and_its_sampler_passes_the_kit(tmp_path, monkeypatch) -> None:
@@ -108,3 +121,42 @@ def test_the_authors_guide_code_runs_and_its_sampler_passes_the_kit(tmp_path, mo
     check_augmenter(namespace["Bootstrap"]())
     for text in [body for lang, body in FENCE.findall(GUIDE.read_text()) if lang == "toml"]:
         assert tomllib.loads(text)["project"]["entry-points"]["augbench"]
+
+
+def test_the_sites_home_page_is_the_readme() -> None:
+    home = (DOCS / "index.md").read_text()
+    readme = README.read_text().replace("](docs/", "](")
+    start = readme.index("## Documentation")
+    assert home.startswith(readme[:start])
+    links = re.findall(r"\]\(([^)#]+)", readme[start:])
+    assert links and all(f"]({link})" in home for link in links)
+
+
+NAV = re.compile(r"^\s*- (?:[^:\n]+: )?(\S+\.md)$", re.M)
+
+
+def test_every_page_is_in_the_sites_navigation_and_every_entry_exists() -> None:
+    nav = NAV.findall((ROOT / "mkdocs.yml").read_text())
+    pages = sorted(str(p.relative_to(DOCS)) for p in DOCS.rglob("*.md"))
+    assert sorted(nav) == pages
+
+
+def _pages_text(*names: str) -> str:
+    return "".join((DOCS / name).read_text() for name in names)
+
+
+def test_the_reference_has_a_home_for_every_option_metric_and_method() -> None:
+    from augbench.options import OPTIONS
+    from augbench.registry import default_registry
+
+    cli = _pages_text("cli.md")
+    assert [o.name for o in OPTIONS if f"`--{o.name}" not in cli] == []
+    api = _pages_text("python-api.md")
+    assert [o.dest for o in OPTIONS if o.in_api and f"`{o.dest}`" not in api] == []
+    metrics = _pages_text("metrics.md", "privacy.md")
+    registry = default_registry()
+    assert [m for m in registry.metrics() if f"`{m}`" not in metrics] == []
+    methods = _pages_text("methods.md")
+    for kind in ("augmenters", "classifiers", "datasets"):
+        missing = [n for n in registry.names(kind) if f"`{n}`" not in methods]
+        assert missing == [], (kind, missing)
