@@ -16,7 +16,7 @@ _LAZY = {
     "Experiment": "augbench.experiment.plan", "DataSpec": "augbench.experiment.plan",
     "make_plan": "augbench.experiment.plan", "Execution": "augbench.execution.settings",
     "run": "augbench.runner", "load_results": "augbench.runner",
-    "Results": "augbench.results.tables", "RunRecord": "augbench.results.record",
+    "Results": "augbench.notebook", "RunRecord": "augbench.results.record",
     "TrialResult": "augbench.results.row",
     "TrialKey": "augbench.results.row", "Trial": "augbench.experiment.protocol",
     "run_trial": "augbench.experiment.protocol", "UsageError": "augbench.errors",

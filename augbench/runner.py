@@ -13,6 +13,7 @@ from augbench.execution.backends import refuse_an_unguarded_script
 from augbench.execution.loop import execute
 from augbench.execution.settings import Execution
 from augbench.experiment.plan import Experiment, Plan, make_plan
+from augbench.notebook import Results
 from augbench.options import (
     BY_DEST,
     experiment_options,
@@ -31,7 +32,6 @@ from augbench.results.record import (
 )
 from augbench.results.row import TrialResult
 from augbench.results.store import STORE_NAME, Store, experiment_config
-from augbench.results.tables import Results
 
 # Keywords of run() that say how trials run, and where results go, not what the experiment is.
 HOW_TO_RUN = {o.dest for o in BY_DEST.values() if o.target == "execution"}

@@ -28,7 +28,7 @@ from augbench.experiment.seeding import derive_seed
 from augbench.plugin.kit import available_cores
 from augbench.reporting.figures import write_plots
 from augbench.results.record import RunRecord
-from augbench.results.tables import Results, summarize
+from augbench.results.tables import ResultTables, summarize
 
 SIZES = (500, 1000, 2000, 4000, "full")
 QUICK_SIZES = (300, 600)
@@ -129,7 +129,7 @@ def main() -> None:
     trials.to_csv(args.out / "trials.csv", index=False)
     table = replication_table(trials)
     table.to_csv(args.out / "replication.csv", index=False)
-    results = Results(trials.sort_values(["dataset", "size", "seed", "augmenter", "classifier"],
+    results = ResultTables(trials.sort_values(["dataset", "size", "seed", "augmenter", "classifier"],
                                          ignore_index=True),
                       RunRecord(metrics=dict(CLASSIFICATION_METRICS)))
     results.summary.to_csv(args.out / "summary.csv", index=False)

@@ -10,7 +10,7 @@ import pandas as pd
 
 from augbench.results.compare import ALPHA
 from augbench.results.row import axes
-from augbench.results.tables import Results
+from augbench.results.tables import ResultTables
 
 
 def prevalence_words(prevalence: float | None) -> str:
@@ -42,7 +42,7 @@ def _cell(mean: float, low: float, high: float) -> str:
     return f"{mean:.3f}±{(high - low) / 2:.3f}".replace("±0.", "±.")
 
 
-def _marks(results: Results) -> dict[tuple, str]:
+def _marks(results: ResultTables) -> dict[tuple, str]:
     """(axes..., augmenter, classifier, metric) -> ▲ or ▼ where the difference is significant."""
     marks = {}
     comparisons = results.comparisons
@@ -71,14 +71,14 @@ class Block:
     uniform_seeds: bool
 
 
-def shown_metrics(results: Results, needs: str | None = None) -> list[str]:
+def shown_metrics(results: ResultTables, needs: str | None = None) -> list[str]:
     """The metrics the tables and figures show that the summary has values for (only those
     that need ``needs``, when given)."""
     return [m for m in results.shown if f"{m}_mean" in results.summary
             and (needs is None or m not in results.metrics or results.metrics[m].needs == needs)]
 
 
-def higher_is_better(results: Results, metric: str) -> bool:
+def higher_is_better(results: ResultTables, metric: str) -> bool:
     """The declared direction of ``metric`` (higher, for a metric no spec describes)."""
     return results.metrics[metric].higher_is_better if metric in results.metrics else True
 
@@ -87,7 +87,7 @@ def higher_is_better(results: Results, metric: str) -> bool:
 UNDEFINED_MARK = "†"
 
 
-def _cells(results: Results, group: pd.DataFrame, r: pd.Series, metrics: list[str],
+def _cells(results: ResultTables, group: pd.DataFrame, r: pd.Series, metrics: list[str],
            marks: dict[tuple, str]) -> list[tuple[str, bool]]:
     cells = []
     for metric in metrics:
@@ -102,7 +102,7 @@ def _cells(results: Results, group: pd.DataFrame, r: pd.Series, metrics: list[st
     return cells
 
 
-def _undefined_words(results: Results, block: pd.DataFrame, metrics: list[str],
+def _undefined_words(results: ResultTables, block: pd.DataFrame, metrics: list[str],
                      labels: list[str]) -> str:
     """The caption's note on means over fewer seeds: which metric, of which rows, in how many."""
     counts = []
@@ -122,7 +122,7 @@ def _undefined_words(results: Results, block: pd.DataFrame, metrics: list[str],
             "<metric>_undefined)")
 
 
-def _directions(results: Results, metrics: list[str]) -> str:
+def _directions(results: ResultTables, metrics: list[str]) -> str:
     """Which way is better, for each metric of a table: "lower: A, B; higher: C"."""
     words = []
     for better, side in ((False, "lower"), (True, "higher")):
@@ -132,7 +132,7 @@ def _directions(results: Results, metrics: list[str]) -> str:
     return "; ".join(words)
 
 
-def _label(results: Results, metric: str) -> str:
+def _label(results: ResultTables, metric: str) -> str:
     spec = results.metrics.get(metric)
     return spec.label if spec else metric
 
@@ -141,17 +141,17 @@ def _seeds(r: pd.Series) -> str:
     return f"{r['n_seeds']}" + (f" ({r['n_failed']} failed)" if r["n_failed"] else "")
 
 
-def _headers(results: Results, metrics: list[str]) -> list[str]:
+def _headers(results: ResultTables, metrics: list[str]) -> list[str]:
     return [results.metrics[m].header if m in results.metrics else m for m in metrics]
 
 
-def family_words(results: Results) -> str:
+def family_words(results: ResultTables) -> str:
     """How Holm's family reads in a caption."""
     return "across the whole run" if results.family == "run" else \
         "across the augmenters of each comparison"
 
 
-def summary_blocks(results: Results) -> list[Block]:
+def summary_blocks(results: ResultTables) -> list[Block]:
     """Per dataset and size: the classification table (classifier x augmenter rows, CI cells,
     significance marks, best means) and, where augmenters added rows, the privacy and fidelity
     table of those rows (one row per augmenter: they do not depend on the classifier)."""
@@ -204,7 +204,7 @@ class DifferenceRow:
     cells: list[tuple | None]
 
 
-def difference_blocks(results: Results) -> list[tuple[str, list[str], list[DifferenceRow]]]:
+def difference_blocks(results: ResultTables) -> list[tuple[str, list[str], list[DifferenceRow]]]:
     """(where, metric headers, rows) of paired differences from the baseline, one per dataset,
     prevalence and size (``where`` as `where_words` says it)."""
     metrics = shown_metrics(results, "predictions")

@@ -21,7 +21,7 @@ from augbench.reporting.plots import (
     x_axis,
 )
 from augbench.results.compare import average_ranks
-from augbench.results.tables import Results
+from augbench.results.tables import ResultTables
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,7 @@ class _Figures:
     """The figures of one run, drawn in one colour per augmenter, controls off the scale; each
     figure drawn is handed to ``keep`` with its file name and caption."""
 
-    def __init__(self, results: Results, keep: Keep) -> None:
+    def __init__(self, results: ResultTables, keep: Keep) -> None:
         self.results, self.save = results, keep
         self.summary = results.summary
         self.baseline = results.baseline
@@ -168,7 +168,7 @@ class _Figures:
                   "how sure that is.")
 
 
-def write_plots(results: Results, folder: Path) -> list[Written]:
+def write_plots(results: ResultTables, folder: Path) -> list[Written]:
     """Write every figure of ``results`` as PNG into ``folder``, each with its reading."""
     folder.mkdir(parents=True, exist_ok=True)
     written: list[Written] = []

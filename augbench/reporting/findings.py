@@ -16,7 +16,7 @@ from augbench.results.compare import (
     smallest_p,
     threshold_shifts,
 )
-from augbench.results.tables import Results
+from augbench.results.tables import ResultTables
 
 # The findings ask for metrics by role (see augbench.Metric): the threshold metric rising
 # without the ranking metric is a threshold shift, and the ranking metric not above its chance
@@ -38,12 +38,12 @@ class Finding:
         return f"{self.kind}: {self.text}"
 
 
-def findings_of(results: Results) -> list[Finding]:
+def findings_of(results: ResultTables) -> list[Finding]:
     """The warnings, notes and findings of ``results`` (the lines of `findings`)."""
     return [Finding(*line.split(": ", 1)) for line in findings(results)]
 
 
-def too_few_seeds(results: Results) -> str | None:
+def too_few_seeds(results: ResultTables) -> str | None:
     """A warning when no paired difference can reach significance with the seeds run."""
     comparisons = results.comparisons
     if comparisons.empty:
@@ -60,7 +60,7 @@ def too_few_seeds(results: Results) -> str | None:
             f"{seeds_needed(family)} seeds.")
 
 
-def findings(results: Results) -> list[str]:
+def findings(results: ResultTables) -> list[str]:
     """Plain-text warnings and notes a reader must not miss."""
     lines = [line for line in [too_few_seeds(results)] if line]
     ranking, threshold = results.metric_of_role("ranking"), results.metric_of_role("threshold")
@@ -99,7 +99,7 @@ def findings(results: Results) -> list[str]:
     return lines + finding_sentences(results)
 
 
-def _against_controls(results: Results, ranking: str | None) -> tuple[set[tuple], list[str]]:
+def _against_controls(results: ResultTables, ranking: str | None) -> tuple[set[tuple], list[str]]:
     """Where a control ran (an arm that relabels rows: the classifier fitted on shuffled labels),
     the (dataset, prevalence, classifier) it judges, and a warning for each whose baseline does
     not rank patients better than the control does."""
@@ -130,7 +130,7 @@ def _against_controls(results: Results, ranking: str | None) -> tuple[set[tuple]
     return judged, lines
 
 
-def finding_sentences(results: Results) -> list[str]:
+def finding_sentences(results: ResultTables) -> list[str]:
     """One plain sentence per augmenter, classifier and dataset: what changed significantly
     against the baseline, by how much (at the largest such size), where, and what did not."""
     comparisons = results.comparisons
@@ -178,7 +178,7 @@ def finding_sentences(results: Results) -> list[str]:
     return lines
 
 
-def idle_augmenters(results: Results) -> pd.DataFrame:
+def idle_augmenters(results: ResultTables) -> pd.DataFrame:
     """(dataset, augmenter) of augmenters that add rows by nature but added none in any trial
     (those that draw real rows have a note of their own: see reserve_notes)."""
     ok = results.trials[results.trials["status"] == "ok"]
@@ -189,11 +189,11 @@ def idle_augmenters(results: Results) -> pd.DataFrame:
     return added[(added["n_synthetic"] == 0) & pd.Series(adds, index=added.index)]
 
 
-def _drawing_real_rows(results: Results) -> set[str]:
+def _drawing_real_rows(results: ResultTables) -> set[str]:
     return {name for name, can in results.capabilities.items() if can.get("draws_reserve")}
 
 
-def reserve_notes(results: Results) -> list[str]:
+def reserve_notes(results: ResultTables) -> list[str]:
     """Where an augmenter that adds unused real patients had none to add: the training rows are
     the whole pool."""
     trials = results.trials
@@ -211,7 +211,7 @@ def reserve_notes(results: Results) -> list[str]:
     return lines
 
 
-def privacy_reference(results: Results) -> list[str]:
+def privacy_reference(results: ResultTables) -> list[str]:
     """What the membership attacks score on real patients the classifier never saw (the arm
     that adds them), per table and size: the no-leak level each augmenter is read against."""
     attacks = [m for m, spec in results.metrics.items()
@@ -251,6 +251,6 @@ def _at(prevalence: float | None) -> str:
     return f" at {words}" if words else ""
 
 
-def _label(results: Results, metric: str) -> str:
+def _label(results: ResultTables, metric: str) -> str:
     spec = results.metrics.get(metric)
     return spec.label if spec else metric

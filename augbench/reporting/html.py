@@ -15,7 +15,7 @@ from pathlib import Path
 from augbench.reporting.blocks import difference_blocks, summary_blocks
 from augbench.reporting.figures import Written
 from augbench.reporting.findings import ALPHA, findings
-from augbench.results.tables import Results
+from augbench.results.tables import ResultTables
 
 STYLE = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem auto;
@@ -44,7 +44,7 @@ def _name(text: object) -> str:
     return _e(text).replace(".", ".<wbr>").replace(":", ":<wbr>")
 
 
-def summary_html(results: Results) -> str:
+def summary_html(results: ResultTables) -> str:
     parts = []
     for block in summary_blocks(results):
         head = "".join([*(f'<th class="label">{_e(h)}</th>' for h in [*block.label_names, "seeds"]),
@@ -60,7 +60,7 @@ def summary_html(results: Results) -> str:
     return "".join(parts)
 
 
-def differences_html(results: Results) -> str:
+def differences_html(results: ResultTables) -> str:
     parts = []
     for where, headers, rows in difference_blocks(results):
         head = "".join(['<th class="label">classifier</th><th class="label">augmenter</th>',
@@ -85,7 +85,7 @@ def differences_html(results: Results) -> str:
     return "".join(parts) or "<p>No paired comparison.</p>"
 
 
-def failures_html(results: Results) -> str:
+def failures_html(results: ResultTables) -> str:
     failed = results.trials[results.trials["status"] != "ok"]
     if failed.empty:
         return "<p>Every trial finished without error.</p>"
@@ -99,7 +99,7 @@ def failures_html(results: Results) -> str:
             f"{rows}</table>")
 
 
-def write_html(results: Results, path: Path, figures: list[Written]) -> Path:
+def write_html(results: ResultTables, path: Path, figures: list[Written]) -> Path:
     """Write the report of ``results`` to ``path``, embedding ``figures`` with their readings."""
     notes = "".join(
         f'<p class="{"warning" if line.startswith("warning") else "note"}">{_e(line)}</p>'

@@ -10,7 +10,7 @@ from augbench.reporting.blocks import shown_metrics
 from augbench.reporting.figures import _Figures
 from augbench.reporting.findings import findings_of
 from augbench.reporting.html import differences_html, failures_html, summary_html
-from augbench.results.tables import Results
+from augbench.results.tables import ResultTables
 
 # Scoped to the display's own element: a notebook's page has its own styles.
 STYLE = """<style>
@@ -39,7 +39,7 @@ KINDS = {
 }
 
 
-def results_html(results: Results) -> str:
+def results_html(results: ResultTables) -> str:
     """The results as a notebook cell shows them: one line on the run, its findings, the
     summary tables and the paired differences, styled as the HTML report."""
     trials = results.trials
@@ -59,16 +59,6 @@ def results_html(results: Results) -> str:
     return f'{STYLE}<div class="augbench-results">{"".join(parts)}</div>'
 
 
-def results_text(results: Results) -> str:
-    """A line that says what a Results holds, for a console."""
-    trials = results.trials
-    failed = f", {results.n_failed} failed" if results.n_failed else ""
-    return (f"<augbench Results: {len(trials)} trials{failed} over "
-            f"{trials['seed'].nunique()} seeds; datasets {_names(trials['dataset'])}; augmenters "
-            f"{_names(trials['augmenter'])} (baseline {results.baseline}); classifiers "
-            f"{_names(trials['classifier'])}>")
-
-
 def _names(column: Any) -> str:
     return ", ".join(str(n) for n in sorted(set(column)))
 
@@ -79,9 +69,9 @@ def _escape(text: str) -> str:
     return html.escape(text)
 
 
-def draw(results: Results, metric: str | None = None, *, kind: str = "levels",
+def draw(results: ResultTables, metric: str | None = None, *, kind: str = "levels",
          dataset: str | None = None) -> Any:
-    """One figure of ``results`` as a matplotlib Figure (see `Results.plot`)."""
+    """One figure of ``results`` as a matplotlib Figure (see `augbench.Results.plot`)."""
     if kind not in KINDS:
         raise UsageError(f"plot(): kind takes {', '.join(map(repr, KINDS))}; got {kind!r}.")
     dataset = _dataset(results, dataset, kind)
@@ -106,7 +96,7 @@ def draw(results: Results, metric: str | None = None, *, kind: str = "levels",
     return _displayable(figure, caption)
 
 
-def _dataset(results: Results, dataset: str | None, kind: str) -> str:
+def _dataset(results: ResultTables, dataset: str | None, kind: str) -> str:
     datasets = sorted(set(results.trials["dataset"]))
     if dataset is None:
         if len(datasets) > 1 and kind != "ranks":
@@ -119,7 +109,7 @@ def _dataset(results: Results, dataset: str | None, kind: str) -> str:
     return dataset
 
 
-def _metric(results: Results, metric: str | None, kind: str) -> str | None:
+def _metric(results: ResultTables, metric: str | None, kind: str) -> str | None:
     """The metric a kind of figure draws: the run's ranking metric unless named."""
     if kind in ("reliability", "synthetic", "ranks"):
         if metric is not None:
@@ -135,7 +125,7 @@ def _metric(results: Results, metric: str | None, kind: str) -> str | None:
     return metric
 
 
-def _why_none(results: Results, kind: str) -> str:
+def _why_none(results: ResultTables, kind: str) -> str:
     return {
         "differences": f"no trial of the baseline '{results.baseline}' was paired with another "
                        "augmenter's; run the baseline beside them.",

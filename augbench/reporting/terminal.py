@@ -18,7 +18,7 @@ from augbench.reporting.blocks import (
 )
 from augbench.reporting.findings import findings
 from augbench.results.compare import ALPHA, average_ranks
-from augbench.results.tables import Results
+from augbench.results.tables import ResultTables
 
 
 def _difference_cell(cell: tuple | None, higher_is_better: bool) -> str:
@@ -41,7 +41,7 @@ def _metric_column(table: Table, header: str) -> None:
     table.add_column(header, justify="right", overflow="fold", min_width=6)
 
 
-def difference_tables(results: Results) -> list[Table]:
+def difference_tables(results: ResultTables) -> list[Table]:
     """Compact tables of the paired differences from the baseline, one per dataset, prevalence
     and size."""
     metrics = shown_metrics(results, "predictions")
@@ -66,7 +66,7 @@ def difference_tables(results: Results) -> list[Table]:
     return tables
 
 
-def summary_tables(results: Results) -> list[Table]:
+def summary_tables(results: ResultTables) -> list[Table]:
     """One rich table per block: label columns, then a column per metric."""
     tables = []
     for block in summary_blocks(results):
@@ -89,7 +89,7 @@ def summary_tables(results: Results) -> list[Table]:
     return tables
 
 
-def rank_table(results: Results) -> Table | None:
+def rank_table(results: ResultTables) -> Table | None:
     """Average ranks of the augmenters across datasets by the ranking metric, when there are
     several datasets."""
     ranking = results.metric_of_role("ranking")
@@ -109,7 +109,7 @@ def rank_table(results: Results) -> Table | None:
     return table
 
 
-def print_report(results: Results, console: Console) -> None:
+def print_report(results: ResultTables, console: Console) -> None:
     """Print the summary tables, the cross-dataset ranks and the findings."""
     for table in summary_tables(results):
         console.print(table)

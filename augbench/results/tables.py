@@ -1,4 +1,4 @@
-"""Results of a run: the trials table and the summary across seeds."""
+"""The tables of a run: the trials, the summary across seeds and the paired comparisons."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ import importlib.util
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 
@@ -57,10 +56,11 @@ def _undefined(ok: pd.DataFrame, group_by: list[str], metric: str, spec: Metric)
 
 
 @dataclass
-class Results:
+class ResultTables:
     """The trials of a run (one row each), its record (configuration, metric specs, versions,
     what its augmenters can do: see `RunRecord`), its calibration bins, and the summary
-    and paired comparisons computed from them."""
+    and paired comparisons computed from them: what the reports read. `augbench.Results` adds
+    the views a user holds them by (a notebook display, figures, findings)."""
 
     trials: pd.DataFrame
     record: RunRecord = field(default_factory=RunRecord)
@@ -138,41 +138,15 @@ class Results:
     def n_failed(self) -> int:
         return int((self.trials["status"] != "ok").sum())
 
-    @property
-    def findings(self) -> list:
-        """What a reader must not miss, as `augbench.reporting.findings.Finding`
-        objects (``kind``: warning, note or finding; ``text``): the warnings on seeds and signal,
-        how to read the numbers, and one sentence per augmenter on what it changed."""
-        from augbench.reporting.findings import findings_of
-
-        return findings_of(self)
-
-    def plot(self, metric: str | None = None, *, kind: str = "levels",
-             dataset: str | None = None) -> Any:
-        """One figure of the run as a matplotlib ``Figure``, displayed inline by a notebook;
-        its reading is ``figure.caption``, and ``figure.savefig(path)`` writes it.
-
-        ``kind`` is ``"levels"`` (``metric`` of every method against training-set size, or
-        prevalence), ``"differences"`` (the paired change each method brings to ``metric``
-        over the baseline, significant points filled), ``"privacy"`` (a membership attack's
-        success against the gain in ``metric``), ``"reliability"`` (reliability diagrams),
-        ``"synthetic"`` (privacy and fidelity of the synthetic rows) or ``"ranks"`` (average
-        ranks across datasets). ``metric`` defaults to the ranking metric (ROC-AUC);
-        ``dataset`` is needed where the run has several. The report draws the same figures.
-        """
-        from augbench.reporting.inline import draw
-
-        return draw(self, metric, kind=kind, dataset=dataset)
-
-    def _repr_html_(self) -> str:
-        from augbench.reporting.inline import results_html
-
-        return results_html(self)
-
     def __repr__(self) -> str:
-        from augbench.reporting.inline import results_text
-
-        return results_text(self)
+        trials = self.trials
+        failed = f", {self.n_failed} failed" if self.n_failed else ""
+        names = {c: ", ".join(str(n) for n in sorted(set(trials[c])))
+                 for c in ("dataset", "augmenter", "classifier")}
+        return (f"<augbench Results: {len(trials)} trials{failed} over "
+                f"{trials['seed'].nunique()} seeds; datasets {names['dataset']}; augmenters "
+                f"{names['augmenter']} (baseline {self.baseline}); classifiers "
+                f"{names['classifier']}>")
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """The three result tables by name."""

@@ -1,0 +1,45 @@
+"""The results of a run as a user holds them: the tables, and the views a notebook shows them
+by. The tables are `augbench.results.tables.ResultTables`, which the reports read; the views
+come from the reports (reporting/), so they live above both."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from augbench.reporting.findings import Finding, findings_of
+from augbench.reporting.inline import draw, results_html
+from augbench.results.tables import ResultTables
+
+
+@dataclass(repr=False)
+class Results(ResultTables):
+    """The results of a run: `trials` (one row per trial), `summary` (means and 95%
+    intervals), `comparisons` (paired differences from the baseline with their tests), and
+    what a reader must not miss (`findings`); in a notebook, the last expression of a cell
+    displays them as the HTML report does, and `plot` draws any of its figures."""
+
+    @property
+    def findings(self) -> list[Finding]:
+        """What a reader must not miss, as `Finding` objects (``kind``: warning, note or
+        finding; ``text``): the warnings on seeds and signal, how to read the numbers, and one
+        sentence per augmenter on what it changed."""
+        return findings_of(self)
+
+    def plot(self, metric: str | None = None, *, kind: str = "levels",
+             dataset: str | None = None) -> Any:
+        """One figure of the run as a matplotlib ``Figure``, displayed inline by a notebook;
+        its reading is ``figure.caption``, and ``figure.savefig(path)`` writes it.
+
+        ``kind`` is ``"levels"`` (``metric`` of every method against training-set size, or
+        prevalence), ``"differences"`` (the paired change each method brings to ``metric``
+        over the baseline, significant points filled), ``"privacy"`` (a membership attack's
+        success against the gain in ``metric``), ``"reliability"`` (reliability diagrams),
+        ``"synthetic"`` (privacy and fidelity of the synthetic rows) or ``"ranks"`` (average
+        ranks across datasets). ``metric`` defaults to the ranking metric (ROC-AUC);
+        ``dataset`` is needed where the run has several. The report draws the same figures.
+        """
+        return draw(self, metric, kind=kind, dataset=dataset)
+
+    def _repr_html_(self) -> str:
+        return results_html(self)
