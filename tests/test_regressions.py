@@ -238,3 +238,13 @@ def test_a_plain_class_with_the_right_constructor_runs_by_import_path(monkeypatc
     results = augbench.run(augmenters=("plain_augmenter_module:Plain",), seeds=1,
                            sizes=(100,), jobs=1, fail_fast=True)
     assert results.trials["status"].eq("ok").all()
+
+
+def test_a_run_of_one_seed_reports_without_a_traceback(tmp_path: Path, capsys) -> None:
+    # With one seed no paired test runs: every p-value is NaN, which the comparisons' pivot
+    # dropped, and the threshold-shift finding then raised KeyError after the trials were stored.
+    assert main(["run", "--seeds", "1", "--sizes", "100", "--quiet",
+                 "--out", str(tmp_path / "one")]) == 0
+    printed = capsys.readouterr()
+    assert "warning: with 1 seed no difference from 'none' can be significant" in printed.out
+    assert "finding: 'smote' with 'lr' on 'breast-cancer'" in printed.out

@@ -54,7 +54,8 @@ def too_few_seeds(results: ResultTables) -> str | None:
     best = min(1.0, family * smallest_p(n))
     if best < ALPHA:
         return None
-    return (f"warning: with {n} seeds no difference from '{results.baseline}' can be significant: "
+    seeds = f"{n} seed{'s' if n != 1 else ''}"
+    return (f"warning: with {seeds} no difference from '{results.baseline}' can be significant: "
             f"the paired Wilcoxon test's smallest p-value is {smallest_p(n):.3g}, {best:.3g} after "
             f"Holm {family_words(results)} ({family}); run at least "
             f"{seeds_needed(family)} seeds.")

@@ -167,7 +167,9 @@ def threshold_shifts(comparisons: pd.DataFrame, rising: str, ranking: str) -> pd
     columns = [*group_by, f"{rising}_diff", f"{ranking}_diff"]
     wide = comparisons.pivot_table(index=group_by,
                                    columns="metric", values=["mean_diff", "p_adjusted"])
-    if wide.empty or not {rising, ranking} <= set(wide["mean_diff"].columns):
+    # A column of p-values that are all NaN (one seed: no test) is dropped by the pivot.
+    needed = {(value, m) for value in ("mean_diff", "p_adjusted") for m in (rising, ranking)}
+    if wide.empty or not needed <= set(wide.columns):
         return pd.DataFrame(columns=columns)
     up = (wide[("mean_diff", rising)] > 0) & (wide[("p_adjusted", rising)] < ALPHA)
     flat = ~((wide[("mean_diff", ranking)] > 0) & (wide[("p_adjusted", ranking)] < ALPHA))
