@@ -65,6 +65,11 @@ def _options(args: argparse.Namespace, argv: Sequence[str]) -> tuple[dict, dict]
     from_file, file_params = read_file(args.config)
     given = given_options(argv)
     values.update({dest: value for dest, value in from_file.items() if dest not in given})
+    if "tune_space" in given and "tune_space" in from_file:
+        # As --set on top of [params]: each --tune-space on top of the file's [tune] tables.
+        values["tune_space"] = [*(
+            (name, param, v) for name, table in from_file["tune_space"].items()
+            for param, v in table.items()), *args.tune_space]
     merged = {name: dict(p) for name, p in file_params.items()}
     for name, p in params.items():
         merged.setdefault(name, {}).update(p)

@@ -94,6 +94,54 @@ def parse_settings(items: Sequence[str]) -> dict[str, dict[str, Any]]:
     return params
 
 
+def tune_setting(text: str) -> tuple[str, str, tuple[Any, ...]]:
+    """``"smote.k_neighbors=3,7"`` -> ``("smote", "k_neighbors", (3, 7))``: the values --tune
+    tries for one parameter (each read as --set reads a value; a tuple of numbers in
+    parentheses stays one value)."""
+    name, dot, rest = text.partition(".")
+    param, eq, values = rest.partition("=")
+    if not (name and dot and param and eq and values.strip()):
+        raise UsageError(f"--tune-space {text!r} is not of the form NAME.PARAM=V1,V2,... (for "
+                         "example --tune-space smote.k_neighbors=3,5,7).")
+    return name, param.strip(), tuple(setting_value(v) for v in _top_level_commas(values))
+
+
+def _top_level_commas(text: str) -> list[str]:
+    """``"(32, 32),(64, 64)"`` -> ``["(32, 32)", "(64, 64)"]``: commas inside brackets stay."""
+    parts, depth, start = [], 0, 0
+    for i, char in enumerate(text):
+        depth += char in "([{"
+        depth -= char in ")]}"
+        if char == "," and depth == 0:
+            parts.append(text[start:i])
+            start = i + 1
+    return [p.strip() for p in [*parts, text[start:]] if p.strip()]
+
+
+def tune_spaces(settings: Iterable[tuple[str, str, tuple[Any, ...]]] | Mapping[str, Any] | None,
+                where: str = "--tune-space") -> dict[str, dict[str, tuple[Any, ...]]]:
+    """The values to try by augmenter or classifier and parameter, from --tune-space settings
+    (later ones win), or from a ``{name: {param: values}}`` mapping (a file's [tune] tables,
+    the ``tune_space`` keyword)."""
+    if not settings:
+        return {}
+    if isinstance(settings, Mapping):
+        if not all(isinstance(v, Mapping) for v in settings.values()):
+            raise UsageError(f"{where} takes one table of parameters per augmenter or "
+                             "classifier, e.g. {'smote': {'k_neighbors': [3, 7]}}.")
+        settings = [(name, param, values) for name, table in settings.items()
+                    for param, values in table.items()]
+    spaces: dict[str, dict[str, tuple[Any, ...]]] = {}
+    for name, param, values in settings:
+        if isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
+            values = (values,)
+        values = tuple(values)
+        if not values:
+            raise UsageError(f"{where}: no value to try for {name}.{param}.")
+        spaces.setdefault(str(name), {})[str(param)] = values
+    return spaces
+
+
 # --- the table -------------------------------------------------------------------------------
 
 # What an option sets: the data read, the experiment (its numbers), how trials run, where
@@ -206,6 +254,18 @@ OPTIONS: tuple[Option, ...] = (
            default="comparison", choices=("comparison", "run")),
     Option("set", "experiment", "a parameter of an augmenter or classifier; repeatable",
            metavar="NAME.PARAM=VALUE", repeat=True, in_files=False, in_api=False),
+    Option("tune", "experiment", "choose each augmenter's and classifier's parameters per trial "
+           "by cross-validation on its training rows only, from their declared search spaces "
+           "(see --tune-*)", switch=True),
+    Option("tune-folds", "experiment", "folds of the inner cross-validation of --tune "
+           "(default 3)", int, metavar="K"),
+    Option("tune-metric", "experiment", "what --tune maximises on the inner folds (default: "
+           "roc_auc, which no threshold moves)", metavar="METRIC"),
+    Option("tune-budget", "experiment", "at most N configurations per trial for --tune, drawn "
+           "at random (seeded) from the grid (default: the whole grid)", int, metavar="N"),
+    Option("tune-space", "experiment", "the values --tune tries for a parameter, replacing "
+           "the declared ones; repeatable ([tune.<name>] tables in experiment files)",
+           tune_setting, metavar="NAME.PARAM=V1,V2,...", repeat=True, in_files=False),
     Option("jobs", "execution", "trials run in N processes, one thread each (default: all "
            "cores)", int, metavar="N"),
     Option("executor", "execution", "local processes, or Ray tasks (pip install "
@@ -289,6 +349,11 @@ def read_file(path: Path) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
         raise UsageError(f"--config {path}: 'params' must hold one table per plugin, e.g. "
                          "[params.smote] with k_neighbors = 3.")
     values = {}
+    if isinstance(table.get("tune"), dict):
+        # [tune.<name>] tables: the values --tune tries, which switch it on (TOML cannot hold
+        # both `tune = true` and [tune.smote]; `tune = true` alone tunes the declared spaces).
+        values["tune_space"] = tune_spaces(table.pop("tune"), f"--config {path}: [tune]")
+        values["tune"] = True
     for key, value in table.items():
         option = FILE_KEYS.get(key.replace("_", "-"))
         if option is None:
@@ -301,11 +366,18 @@ def read_file(path: Path) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
 def to_toml(values: Mapping[str, Any], params: Mapping[str, Mapping[str, Any]]) -> str:
     """Option values (by ``dest``) and plugin parameters as an experiment file."""
     lines = []
+    spaces = tune_spaces(values.get("tune_space"))
     for key, option in FILE_KEYS.items():
         value = values.get(option.dest)
         if value is None or (option.repeat and not value):
             continue  # unset: the option's own default applies
+        if key == "tune" and spaces:
+            continue  # said by the [tune.<name>] tables below
         lines.append(f"{key} = {_toml_value(value, key)}")
+    for plugin, space in sorted(spaces.items()):
+        lines += ["", f"[tune.{_toml_key(plugin)}]"]
+        lines += [f"{_toml_key(k)} = {_toml_value(list(v), f'{plugin}.{k}')}"
+                  for k, v in space.items()]
     for plugin, settings in sorted(params.items()):
         if settings:
             lines += ["", f"[params.{_toml_key(plugin)}]"]
@@ -367,6 +439,9 @@ def from_keywords(fields: Mapping[str, Any]) -> dict[str, Any]:
         if key == "data" or value is None:
             values[key] = value  # names, paths or DataSpecs: read by data_specs below
             continue
+        if key == "tune_space":
+            values[key] = tune_spaces(value, f"{API}tune_space")
+            continue
         values[key] = option.read(value, f"{API}{key}")
     return values
 
@@ -399,6 +474,12 @@ def request(values: Mapping[str, Any], params: Mapping[str, Mapping[str, Any]] |
     data = given.pop("data", None)
     labels = {o.dest: given.pop(o.dest) for o in OPTIONS if o.target == "data" and o.dest in given}
     specs = data_specs_of(data, labels, params, registry)
+    given["tune_space"] = tune_spaces(given.get("tune_space"))
+    untuned = [o for o in ("tune_folds", "tune_metric", "tune_budget", "tune_space")
+               if given.get(o) and not given.get("tune")]
+    if untuned:
+        raise UsageError(f"--{untuned[0].replace('_', '-')} sets how --tune tunes; add --tune "
+                         "(tune=True in Python), or leave it out.")
     if given.pop("permutation_control", False):
         given["augmenters"] = with_permutation_control(given.get("augmenters",
                                                                  Experiment.augmenters))
@@ -529,7 +610,8 @@ def experiment_options(config: Mapping[str, Any], shown: Sequence[str],
     if specs:
         values.update({key: specs[0].get(key) for key in reading})
     for key in ("augmenters", "classifiers", "sizes", "seeds", "ratio", "test_size",
-                "prevalence", "sensitive", "baseline", "holm"):
+                "prevalence", "sensitive", "baseline", "holm", "tune", "tune_folds",
+                "tune_metric", "tune_budget", "tune_space"):
         values[key] = config.get(key)
     # The metrics asked for are the ones shown; a run that asked for none shows the headline ones.
     computed = list(config.get("metrics") or [])

@@ -6,6 +6,10 @@ augmentation beat reweighting, or simply moving the threshold?" is one run away.
 
 Each runs on one thread (parallelism belongs to augbench's runner) with defaults chosen to
 converge on small, scaled tables; every parameter can be changed with ``--set NAME.PARAM=VALUE``.
+
+Each declares the small grid ``--tune`` searches: the regularisation of the logistic regression
+and the MLP, the depth and leaf size of the forest, the learning rate, size and L2 penalty of
+the boosted trees; the class-weighted and threshold-tuned variants search their model's grid.
 """
 
 from __future__ import annotations
@@ -70,10 +74,23 @@ def _tuned(factory: Any) -> Any:
     return tuned
 
 
+# What --tune tries: a few values of what matters most on small tables, around the defaults.
+SEARCH_SPACES = {
+    "lr": {"C": (0.01, 0.1, 1.0, 10.0)},
+    "rf": {"max_depth": (None, 4, 8), "min_samples_leaf": (1, 5)},
+    "hgb": {"learning_rate": (0.03, 0.1, 0.3), "max_leaf_nodes": (7, 31),
+            "l2_regularization": (0.0, 1.0)},
+    "mlp": {"alpha": (1e-4, 1e-2, 1.0)},
+}
+
+
 @augbench.hookimpl
 def augbench_classifiers() -> dict:
     plain = {"lr": lr, "rf": rf, "hgb": hgb, "mlp": mlp, "dummy": dummy}
     # MLPClassifier and DummyClassifier take no class_weight.
     weighted = {f"{name}-balanced": _balanced(plain[name]) for name in ("lr", "rf", "hgb")}
     tuned = {f"{name}-tuned": _tuned(plain[name]) for name in ("lr", "rf", "hgb")}
-    return {**plain, **weighted, **tuned}
+    factories = {**plain, **weighted, **tuned}
+    return {name: augbench.declare(factory, search_space=SEARCH_SPACES[name.split("-")[0]])
+            if name.split("-")[0] in SEARCH_SPACES else factory
+            for name, factory in factories.items()}

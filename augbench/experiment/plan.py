@@ -19,6 +19,7 @@ from augbench.errors import UsageError
 from augbench.experiment.data import Dataset, split_names
 from augbench.experiment.datasets import load_dataset
 from augbench.experiment.protocol import Trial, positives_kept, split_rows
+from augbench.experiment.tuning import DEFAULT_FOLDS, Tuning, trial_tuning, tuning_spaces
 from augbench.plugin.capabilities import GPU_REQUIRED, Capabilities
 from augbench.plugin.metric import Metric
 from augbench.registry import Registry, default_registry
@@ -81,6 +82,15 @@ class Experiment:
     prevalence: tuple[float, ...] | None = None
     # The columns an attribute-inference attack treats as secret; None: every column.
     sensitive: tuple[str, ...] | None = None
+    # Parameters chosen per trial by an inner cross-validation on its training rows (--tune):
+    # the folds, the metric maximised (None: the ranking metric), at most how many
+    # configurations (None: the whole grid), and the values to try by augmenter or classifier
+    # and parameter (the plan holds every tuned arm's, declared ones included).
+    tune: bool = False
+    tune_folds: int | None = None
+    tune_metric: str | None = None
+    tune_budget: int | None = None
+    tune_space: Mapping[str, Mapping[str, tuple[Any, ...]]] = field(default_factory=dict)
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> "Experiment":
@@ -89,6 +99,8 @@ class Experiment:
         fields["data"] = tuple(DataSpec(**{k: tuple(v) if isinstance(v, list) else v
                                            for k, v in spec.items()}) for spec in fields["data"])
         fields["params"] = {k: dict(v) for k, v in fields.get("params", {}).items()}
+        fields["tune_space"] = {name: {param: tuple(values) for param, values in space.items()}
+                                for name, space in (fields.get("tune_space") or {}).items()}
         for name in ("augmenters", "classifiers", "sizes", "metrics", "prevalence", "sensitive"):
             if fields.get(name) is not None:
                 fields[name] = tuple(fields[name])
@@ -284,8 +296,16 @@ def list_trials(exp: Experiment, datasets: Mapping[str, Dataset]) -> list[Trial]
                             trials.append(Trial(
                                 name, seed, size, aug, clf, exp.test_size, exp.ratio,
                                 tuple(sorted(exp.params.get(aug, {}).items())),
-                                tuple(sorted(exp.params.get(clf, {}).items())), prevalence))
+                                tuple(sorted(exp.params.get(clf, {}).items())), prevalence,
+                                _trial_tuning(exp, aug, clf)))
     return trials
+
+
+def _trial_tuning(exp: Experiment, augmenter: str, classifier: str) -> Tuning | None:
+    if not exp.tune:
+        return None
+    return trial_tuning(exp.tune_space, exp.tune_folds, exp.tune_metric, exp.tune_budget,
+                        augmenter, classifier)
 
 
 def _check_prevalence(name: str, ds: Dataset, prevalence: float | None) -> None:
@@ -396,10 +416,48 @@ def make_plan(experiment: Experiment, registry: Registry | None = None) -> Plan:
                                          augmenters=(REFERENCE, *experiment.augmenters))
     experiment, notes = _without_repeats(experiment)
     arms = _validate(experiment, registry)
+    if experiment.tune:
+        experiment = _planned_tuning(experiment, arms, registry)
+        if not experiment.tune_space:
+            notes += ("note: --tune: no augmenter or classifier of the run declares values to "
+                      "try, and --tune-space gives none; every trial runs at its parameters.",)
     datasets = load_datasets(experiment, registry)
     _check_tables(experiment, arms, datasets, registry)
     return Plan(experiment, registry, datasets, list_trials(experiment, datasets), metrics, arms,
                 shown or tuple(metrics), notes)
+
+
+def _planned_tuning(exp: Experiment, arms: dict[tuple[str, str], "Arm"],
+                    registry: Registry) -> Experiment:
+    """The experiment with its tuning settled: the folds, the metric, and every arm's values
+    to try (declared, with --tune-space on top), each value checked as --set checks one."""
+    folds = exp.tune_folds if exp.tune_folds is not None else DEFAULT_FOLDS
+    if folds < 2:
+        raise UsageError(f"--tune-folds must be at least 2, got {folds}.")
+    if exp.tune_budget is not None and exp.tune_budget < 1:
+        raise UsageError(f"--tune-budget must be at least 1, got {exp.tune_budget}.")
+    everything = registry.metrics()
+    metric = exp.tune_metric or next(n for n, m in everything.items() if m.role == "ranking")
+    if metric not in everything or everything[metric].needs != "predictions":
+        scored = [n for n, m in everything.items() if m.needs == "predictions"]
+        raise UsageError(f"--tune-metric '{metric}' is not a metric of the predictions; choose "
+                         f"one of {', '.join(scored)}.")
+    kinds = {name: kind for kind, name in arms}
+    declared = {name: arm.capabilities.search_space for (_, name), arm in arms.items()}
+    spaces = tuning_spaces(exp.tune_space, declared, list(kinds))
+    for name, space in spaces.items():
+        for param, values in space.items():
+            if param in RESERVED_PARAMS:
+                raise UsageError(f"--tune-space {name}.{param}: augbench sets {param} itself "
+                                 f"from {RESERVED_PARAMS[param]}; remove it.")
+            for value in values:
+                try:
+                    obj = registry.create(kinds[name], name,
+                                          **{**exp.params.get(name, {}), param: value})
+                    _check_parameters(kinds[name], name, obj)
+                except UsageError as exc:
+                    raise UsageError(f"--tune-space {name}.{param}={value!r}: {exc}") from None
+    return dataclasses.replace(exp, tune_folds=folds, tune_metric=metric, tune_space=spaces)
 
 
 def _without_repeats(experiment: Experiment) -> tuple[Experiment, tuple[str, ...]]:

@@ -24,6 +24,7 @@ import pandas as pd
 from augbench.experiment.data import Dataset
 from augbench.experiment.preprocess import TrainImputer, classifier_pipeline
 from augbench.experiment.seeding import derive_rng, derive_seed
+from augbench.experiment.tuning import Choice, Tuning, TuningError, inner_folds, make_folds, tune, with_choice
 from augbench.plugin.capabilities import Capabilities
 from augbench.plugin.contract import check_rows
 from augbench.plugin.kit import quiet, rows_to_add
@@ -55,6 +56,8 @@ class Trial:
     classifier_params: Params = ()
     # The table's positive share after thinning its positive rows; None keeps the table as is.
     prevalence: float | None = None
+    # How its parameters are chosen on its training rows (--tune); None: as given.
+    tuning: Tuning | None = None
 
     @property
     def key(self) -> TrialKey:
@@ -153,6 +156,8 @@ class TrialData:
     y_reserve: np.ndarray
     X_reference: pd.DataFrame
     y_reference: np.ndarray
+    # The training rows before imputation: inner folds of --tune impute from their own part.
+    X_train_raw: pd.DataFrame | None = None
 
 
 def prepare(dataset: Dataset, seed: int, size: int, test_size: float,
@@ -170,7 +175,7 @@ def prepare(dataset: Dataset, seed: int, size: int, test_size: float,
 
     return TrialData(imputer.transform(X_train), dataset.y[train], rows(test), dataset.y[test],
                      train, test, rows(reserve), dataset.y[reserve], rows(reference),
-                     dataset.y[reference])
+                     dataset.y[reference], X_train)
 
 
 def split_unused(y: np.ndarray, unused: np.ndarray, seed: int) -> tuple[np.ndarray, np.ndarray]:
@@ -223,6 +228,8 @@ class TrialRunner:
         if self.metrics is None:
             self.metrics = self.registry.metrics()
         self._capabilities: dict[tuple, Capabilities] = {}
+        # Augmentations of inner folds, shared by the classifiers tuned on them.
+        self._fold_cache: dict[tuple, list] = {}
 
     def _capabilities_of(self, t: Trial, augmenter: Any) -> Capabilities:
         """What the trial's augmenter can do, read once per augmenter and parameters (reading
@@ -241,10 +248,42 @@ class TrialRunner:
             if t.rows_key not in prepared:
                 prepared[t.rows_key] = prepare(self.datasets[t.dataset], t.seed, t.size,
                                                t.test_size, t.prevalence)
-        augmented = self._augment_all(trials, prepared)
-        for t in trials:
-            data = prepared[t.rows_key]
-            yield self._fit_and_score(t, data, augmented[t.augment_key])
+        # A tuned trial is refitted with the values its inner folds chose: the trial that then
+        # runs, its augmentation shared (and batched) with every trial that chose the same.
+        choices = {t.key: self._tune(t, prepared[t.rows_key]) for t in trials if t.tuning}
+        chosen = [with_choice(t, choices[t.key]) if t.key in choices else t for t in trials]
+        augmented = self._augment_all([c for c in chosen if not choices.get(c.key, Choice()).error],
+                                      prepared)
+        for t in chosen:
+            choice = choices.get(t.key)
+            if choice is not None and choice.error:
+                yield TrialResult(t.key, error=choice.error, n_train=t.size)
+                continue
+            result = self._fit_and_score(t, prepared[t.rows_key], augmented[t.augment_key])
+            if choice is not None:
+                result.tuned_params, result.tune_score = choice.as_dict(), choice.score
+            yield result
+
+    def _tune(self, t: Trial, data: TrialData) -> Choice:
+        """The values a tuned trial's inner folds choose (see augbench.experiment.tuning)."""
+        try:
+            splits = inner_folds(data.y_train, t.seed, t.size, t.tuning.folds)
+        except TuningError as exc:
+            if self.fail_fast:
+                raise
+            return Choice(error=f"tune: {exc}")
+        folds = make_folds(data.X_train_raw, data.y_train, data.X_reserve, data.y_reserve, splits)
+
+        def augment(arm: Trial, rows: list, seeds: list[int]) -> list[tuple]:
+            return [(a.X, a.y, a.error) for a in self._augment_group(arm, rows, seeds)]
+
+        def predict(arm: Trial, X: pd.DataFrame, y: np.ndarray, X_valid: pd.DataFrame) -> tuple:
+            model, _ = self._fitted(arm, X, y)
+            return _predictions(model, X_valid)
+
+        metric = self.metrics.get(t.tuning.metric) or self.registry.metrics([t.tuning.metric])[
+            t.tuning.metric]
+        return tune(t, folds, metric, augment, predict, self._fold_cache, self.fail_fast)
 
     def _augment_all(self, trials: list[Trial], prepared: dict) -> dict[tuple, _Augmented]:
         """Augment each distinct training set once; batch the seeds where the augmenter can."""
@@ -365,25 +404,8 @@ class TrialRunner:
         try:
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always")
-                classifier = self.registry.create("classifiers", t.classifier,
-                                                  **dict(t.classifier_params))
-                # Every random_state, nested ones included (a tuned or wrapped estimator's),
-                # takes the trial's seed: the same for every augmenter of a seed and size.
-                seed = derive_seed(t.seed, "classifier", t.size, t.classifier)
-                seeded = {k: seed for k in classifier.get_params() if k.endswith("random_state")}
-                if seeded:
-                    classifier.set_params(**seeded)
-                model = classifier_pipeline(classifier, aug.X)
-                start = time.perf_counter()
-                with time_limit(self.timeout):
-                    model.fit(aug.X, aug.y)
-                result.fit_seconds = time.perf_counter() - start
-                proba = model.predict_proba(data.X_test)[:, list(model.classes_).index(1)]
-                proba = np.round(proba, PROBA_DECIMALS)
-                # The classifier's own decision: 0.5 for most, a tuned threshold for some; a
-                # classifier with predict_proba alone decides at 0.5.
-                decided = model.predict(data.X_test) == 1 if hasattr(model, "predict") \
-                    else proba > 0.5
+                model, result.fit_seconds = self._fitted(t, aug.X, aug.y)
+                proba, decided = _predictions(model, data.X_test)
                 scores = self._score("predictions", data, aug, proba, decided)
                 result.calibration = calibration_bins(data.y_test, proba).tolist()
             result.metrics = {name: scores.get(name, aug.scores.get(name, float("nan")))
@@ -399,6 +421,33 @@ class TrialRunner:
                 raise
             result.error = f"fit: {describe_error(exc)}"
         return result
+
+
+    def _fitted(self, t: Trial, X: pd.DataFrame, y: np.ndarray) -> tuple[Any, float]:
+        """The trial's classifier behind its preprocessing, fitted on ``X, y``, and the
+        seconds the fit took."""
+        classifier = self.registry.create("classifiers", t.classifier, **dict(t.classifier_params))
+        # Every random_state, nested ones included (a tuned or wrapped estimator's), takes the
+        # trial's seed: the same for every augmenter of a seed and size.
+        seed = derive_seed(t.seed, "classifier", t.size, t.classifier)
+        seeded = {k: seed for k in classifier.get_params() if k.endswith("random_state")}
+        if seeded:
+            classifier.set_params(**seeded)
+        model = classifier_pipeline(classifier, X)
+        start = time.perf_counter()
+        with time_limit(self.timeout):
+            model.fit(X, y)
+        return model, time.perf_counter() - start
+
+
+def _predictions(model: Any, X: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """The positive class's probabilities, rounded above float noise, and the classifier's own
+    positive decisions (0.5 for most, a tuned threshold for some; a classifier with
+    predict_proba alone decides at 0.5)."""
+    proba = model.predict_proba(X)[:, list(model.classes_).index(1)]
+    proba = np.round(proba, PROBA_DECIMALS)
+    decided = model.predict(X) == 1 if hasattr(model, "predict") else proba > 0.5
+    return proba, decided
 
 
 class MetricError(Exception):

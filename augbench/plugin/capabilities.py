@@ -16,6 +16,9 @@ Generic code asks these questions instead of asking "is this the GAN?":
   draw left out (``real-rows``: patients the classifier never saw)? The runner hands them over
   with ``augmenter.with_reserve(X_reserve, y_reserve)`` before each fit; a size that takes the
   whole pool leaves none, and the augmenter then adds none.
+- ``search_space``: the constructor values ``--tune`` tries, by parameter: a small grid of what
+  matters most (``{"C": (0.01, 0.1, 1.0, 10.0)}`` for a logistic regression). An augmenter or
+  classifier without one is fitted at its parameters, as without ``--tune``.
 
 An object can state its own in a class attribute, ``__augbench_capabilities__ = {"adds_rows":
 False}``, so that the conformance kit knows them without a registry; ``augbench.declare`` at
@@ -42,6 +45,9 @@ class Capabilities:
     relabels: bool = False
     exact_ratio: bool = True
     draws_reserve: bool = False
+    # (parameter, values) pairs, in the order declared: a tuple, so that capabilities stay
+    # hashable; declare() and __augbench_capabilities__ take a dict.
+    search_space: tuple[tuple[str, tuple[Any, ...]], ...] = ()
 
     def gpu(self, params: dict[str, Any]) -> str | None:
         """GPU_REQUIRED, GPU_PREFERRED or None for an object with these constructor ``params``."""
@@ -74,7 +80,28 @@ def declare(factory: Callable[..., Any], **capabilities: Any) -> Declared:
     unknown = sorted(set(capabilities) - known)
     if unknown:
         raise TypeError(f"augbench.declare: unknown capabilities {unknown}; known: {sorted(known)}")
-    return Declared(factory, dict(capabilities))
+    return Declared(factory, _normalised(capabilities, "augbench.declare"))
+
+
+def search_space(space: Any, where: str = "search_space") -> tuple[tuple[str, tuple], ...]:
+    """A search space as (parameter, values) pairs, from a dict of parameter -> values (or
+    such pairs); each parameter takes at least one value."""
+    pairs = space.items() if isinstance(space, dict) else space
+    try:
+        found = tuple((str(param), tuple(values)) for param, values in pairs)
+    except (TypeError, ValueError):
+        raise TypeError(f"{where}: a search space maps each parameter to a list of values, "
+                        f"e.g. {{'C': (0.1, 1.0, 10.0)}}; got {space!r}") from None
+    empty = [param for param, values in found if not values]
+    if empty:
+        raise TypeError(f"{where}: no value to try for {empty}")
+    return found
+
+
+def _normalised(capabilities: dict[str, Any], where: str) -> dict[str, Any]:
+    if "search_space" not in capabilities:
+        return dict(capabilities)
+    return {**capabilities, "search_space": search_space(capabilities["search_space"], where)}
 
 
 # Samplers documented to reach the ratio only approximately, which carry no tag to say so.
@@ -102,7 +129,7 @@ def read_capabilities(obj: Any) -> Capabilities:
     if unknown:
         raise TypeError(f"{cls.__name__}.__augbench_capabilities__: unknown capabilities "
                         f"{unknown}; known: {sorted(f.name for f in fields(Capabilities))}")
-    return replace(read, **own)
+    return replace(read, **_normalised(own, f"{cls.__name__}.__augbench_capabilities__"))
 
 
 def capabilities_of(obj: Any, declared: dict[str, Any]) -> Capabilities:

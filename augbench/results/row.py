@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
@@ -44,6 +45,8 @@ def pair_columns(frame: Any) -> list[str]:
     """Trials that differ only in their augmenter are scored on the same rows: they pair up."""
     return [*axes(frame), "seed", "classifier"]
 TIMING_COLUMNS = ("augment_seconds", "fit_seconds")
+# A tuned trial's chosen values (JSON) and their mean score on its inner folds.
+TUNED_COLUMNS = ("tuned_params", "tune_score")
 CALIBRATION = "calibration"
 
 
@@ -70,6 +73,10 @@ class TrialResult:
     # The test predictions' calibration bins (rows, probability sums, positives per bin, see
     # augbench.calibration_bins), for reliability diagrams; stored, not a column of trials.csv.
     calibration: list[list[float]] | None = None
+    # A tuned trial's chosen values ({"augmenter": {...}, "classifier": {...}}) and their mean
+    # score on its inner folds; columns of trials.csv only in a tuned run.
+    tuned_params: dict[str, Any] | None = None
+    tune_score: float = NAN
 
     @property
     def ok(self) -> bool:
@@ -80,22 +87,28 @@ class TrialResult:
         missing), counts, timings, warnings. This is a line of trials.csv."""
         names = tuple(self.metrics) if metric_names is None else metric_names
         key = self.key._asdict()
+        tuned = {} if self.tuned_params is None else {
+            TUNED_COLUMNS[0]: json.dumps(self.tuned_params, sort_keys=True),
+            TUNED_COLUMNS[1]: self.tune_score}
         return {c: key[c] for c in SORT_COLUMNS} | {"status": self.status, "error": self.error,
                 **{m: self.metrics.get(m, NAN) for m in names},
                 **{c: getattr(self, c) for c in COUNT_COLUMNS + TIMING_COLUMNS},
-                "warnings": self.warnings, CALIBRATION: self.calibration}
+                "warnings": self.warnings, **tuned, CALIBRATION: self.calibration}
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> "TrialResult":
         """The record of a flat row written by `as_row`."""
         fixed = set(KEY_COLUMNS) | {"status", "error", "warnings", CALIBRATION} \
-            | set(COUNT_COLUMNS) | set(TIMING_COLUMNS)
+            | set(COUNT_COLUMNS) | set(TIMING_COLUMNS) | set(TUNED_COLUMNS)
         key = TrialKey(*(row.get(c) for c in KEY_COLUMNS))
         key = key._replace(prevalence=_prevalence(key.prevalence))
         metrics = {k: _float(v) for k, v in row.items() if k not in fixed}
+        tuned = row.get(TUNED_COLUMNS[0])
         return cls(key, row["status"], row.get("error") or "", metrics,
                    **{c: _float(row.get(c)) for c in COUNT_COLUMNS + TIMING_COLUMNS},
-                   warnings=row.get("warnings") or "", calibration=row.get(CALIBRATION))
+                   warnings=row.get("warnings") or "", calibration=row.get(CALIBRATION),
+                   tuned_params=json.loads(tuned) if isinstance(tuned, str) and tuned else None,
+                   tune_score=_float(row.get(TUNED_COLUMNS[1])))
 
 
 def _prevalence(value: Any) -> float | None:

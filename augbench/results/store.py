@@ -37,6 +37,10 @@ def experiment_config(experiment: Any) -> dict[str, Any]:
     config = asdict(replace(experiment, data=data))
     for spec in config["data"]:
         spec.pop("table", None)
+    if not config.get("tune"):
+        # An untuned experiment is what it was before tuning existed: its identity unchanged.
+        for key in TUNING:
+            config.pop(key, None)
     return json.loads(json.dumps(config, default=str))
 
 
@@ -47,9 +51,13 @@ EXTENSIBLE = ("seeds", "holm")
 # other augmenters or classifiers of the run, so a run with more of them extends an experiment
 # too. Their parameters belong to them: only those of the arms both runs share must agree.
 ARMS = ("augmenters", "classifiers")
+# What belongs to each arm, by its name: its parameters, and the values --tune tries for them.
+ARM_SETTINGS = ("params", "tune_space")
 # Fields added after stores were first written: left out of the identity while unset, so that
 # those stores keep theirs.
 ABSENT_WHEN_UNSET = ("prevalence", "sensitive")
+# How --tune tunes; none of them is part of an untuned experiment's configuration.
+TUNING = ("tune", "tune_folds", "tune_metric", "tune_budget", "tune_space")
 # What a table's entry says for the reader only: the numbers do not depend on it.
 DESCRIPTIVE_TABLE_FIELDS = ("positive_chosen", "positive_share")
 
@@ -58,7 +66,7 @@ def _identity(config: dict[str, Any]) -> dict[str, Any]:
     """What every trial of an experiment depends on: its configuration (the fingerprints of its
     tables included) less its seeds, its arms and their parameters."""
     identity = {k: v for k, v in config.items()
-                if k not in (*EXTENSIBLE, *ARMS, "params")
+                if k not in (*EXTENSIBLE, *ARMS, *ARM_SETTINGS)
                 and not (k in ABSENT_WHEN_UNSET and v is None)}
     if isinstance(identity.get("tables"), dict):
         identity["tables"] = {name: {k: v for k, v in table.items()
@@ -78,18 +86,20 @@ def _arms(config: dict[str, Any]) -> list[str]:
     return [name for kind in ARMS for name in config.get(kind) or ()]
 
 
-def _arms_with_other_params(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
-    """The arms both configurations run with other parameters in one than in the other."""
+def _arms_with_other(setting: str, before: dict[str, Any], after: dict[str, Any]) -> list[str]:
+    """The arms both configurations run with another ``setting`` (their parameters, or the
+    values --tune tries) in one than in the other."""
     shared = set(_arms(before)) & set(_arms(after))
-    params = [config.get("params") or {} for config in (before, after)]
-    return sorted(name for name in shared if params[0].get(name, {}) != params[1].get(name, {}))
+    found = [config.get(setting) or {} for config in (before, after)]
+    return sorted(name for name in shared if found[0].get(name, {}) != found[1].get(name, {}))
 
 
 def extended(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
     """The experiment that holds both ``before``'s trials and ``after``'s: the union of their
     arms (the stored ones first), the larger number of seeds, the parameters of every arm."""
     merged = {**after, "seeds": max(after.get("seeds", 0), before.get("seeds", 0)),
-              "params": {**(before.get("params") or {}), **(after.get("params") or {})}}
+              **{setting: {**(before.get(setting) or {}), **(after.get(setting) or {})}
+                 for setting in ARM_SETTINGS if setting in before or setting in after}}
     for kind in ARMS:
         merged[kind] = list(dict.fromkeys([*(before.get(kind) or ()), *(after.get(kind) or ())]))
     return merged
@@ -152,8 +162,9 @@ def _changes(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
     ``after`` is the same experiment or extends it."""
     old, new = _identity(before), _identity(after)
     keys = sorted(k for k in set(old) | set(new) if old.get(k) != new.get(k))
-    if arms := _arms_with_other_params(before, after):
-        keys.append(f"params of {', '.join(arms)}")
+    for setting, words in (("params", "params"), ("tune_space", "tuned values")):
+        if arms := _arms_with_other(setting, before, after):
+            keys.append(f"{words} of {', '.join(arms)}")
     return keys
 
 

@@ -17,4 +17,6 @@ def _ddpm(**params: Any) -> Any:
 @augbench.hookimpl
 def augbench_augmenters() -> dict:
     # "device" puts it on a GPU: "auto" uses one where there is one, "cuda" needs one.
-    return {"ddpm": augbench.declare(_ddpm, gpu_param="device")}
+    # --tune tries half and the default 1000 training steps.
+    return {"ddpm": augbench.declare(_ddpm, gpu_param="device",
+                                     search_space={"steps": (500, 1000)})}

@@ -17,4 +17,6 @@ def _gan(**params: Any) -> Any:
 @augbench.hookimpl
 def augbench_augmenters() -> dict:
     # "device" puts it on a GPU: "auto" uses one where there is one, "cuda" needs one.
-    return {"gan": augbench.declare(_gan, gpu_param="device")}
+    # --tune tries shorter and longer training than the default 600 steps.
+    return {"gan": augbench.declare(_gan, gpu_param="device",
+                                    search_space={"steps": (300, 600, 1200)})}

@@ -52,5 +52,11 @@ def svmsmote(**params: Any) -> Any:
 
 @augbench.hookimpl
 def augbench_augmenters() -> dict:
-    return {"smote": smote, "ros": ros, "adasyn": adasyn, "borderline": borderline,
-            "svmsmote": svmsmote}
+    # --tune tries the neighbourhood sizes around imbalanced-learn's default of 5 (SMOTE caps
+    # k at the minority count minus one); random over-sampling has nothing to tune.
+    neighbours = (3, 5, 7)
+    return {"smote": augbench.declare(smote, search_space={"k_neighbors": neighbours}),
+            "ros": ros,
+            "adasyn": augbench.declare(adasyn, search_space={"n_neighbors": neighbours}),
+            "borderline": augbench.declare(borderline, search_space={"k_neighbors": neighbours}),
+            "svmsmote": augbench.declare(svmsmote, search_space={"k_neighbors": neighbours})}
