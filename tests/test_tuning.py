@@ -1,0 +1,214 @@
+"""Nested tuning (--tune): values from the declared or given grid, inner folds that never see
+the outer test rows, augmentation inside each inner training fold only."""
+
+from __future__ import annotations
+
+import json
+import types
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.base import BaseEstimator, ClassifierMixin
+
+import augbench
+from augbench.cli import main
+from augbench.experiment.plan import Experiment, make_plan
+from augbench.experiment.protocol import TrialRunner, prepare
+from augbench.registry import Registry, make_plugin_manager
+from augbench.results.store import experiment_config
+
+EVENTS: list[tuple[str, frozenset]] = []
+
+
+class SpyAugmenter:
+    """Adds copies of the first minority row with row id -1, and records the ids it is given."""
+
+    def __init__(self, sampling_strategy=1.0, random_state=None, copies=1):
+        self.sampling_strategy, self.random_state, self.copies = sampling_strategy, random_state, copies
+
+    def fit_resample(self, X, y):
+        EVENTS.append(("augment", frozenset(X["rid"])))
+        y = np.asarray(y)
+        n = augbench.rows_to_add(y, self.sampling_strategy)
+        extra = X[y == 1].iloc[[0] * n].assign(rid=-1.0)
+        return pd.concat([X, extra], ignore_index=True), np.r_[y, np.ones(n, dtype=y.dtype)]
+
+
+class SpyClassifier(ClassifierMixin, BaseEstimator):
+    """Scores by the first feature, and records the ids it is fitted on and asked about."""
+
+    def __init__(self, sharpness=1.0, random_state=None):
+        self.sharpness, self.random_state = sharpness, random_state
+
+    def fit(self, X, y):
+        EVENTS.append(("fit", frozenset(X["rid"])))
+        self.classes_ = np.array([0, 1])
+        return self
+
+    def predict_proba(self, X):
+        EVENTS.append(("predict", frozenset(X["rid"])))
+        p = 1 / (1 + np.exp(-self.sharpness * X["x0"].to_numpy()))
+        return np.c_[1 - p, p]
+
+
+def _spy_registry() -> Registry:
+    module = types.ModuleType("spies")
+    module.augbench_augmenters = augbench.hookimpl(lambda: {"spy": augbench.declare(
+        SpyAugmenter, search_space={"copies": (1, 2)})})
+    module.augbench_classifiers = augbench.hookimpl(lambda: {"spy-clf": augbench.declare(
+        SpyClassifier, search_space={"sharpness": (0.5, 2.0)})})
+    return Registry(make_plugin_manager(extra_plugins=[module], disabled=()))
+
+
+def _table(n: int = 300) -> pd.DataFrame:
+    rng = np.random.default_rng(1)
+    x0 = rng.normal(size=n)
+    return pd.DataFrame({"rid": np.arange(n, dtype=float), "x0": x0,
+                         "x1": rng.normal(size=n),
+                         "y": (x0 + rng.normal(size=n) > 1.2).astype(int)})
+
+
+def test_inner_folds_never_see_the_test_rows_and_augment_inside_each_training_fold(
+        monkeypatch) -> None:
+    # Without scaling the classifier sees the row ids (the pipeline is the protocol's, not what
+    # this test is about).
+    monkeypatch.setattr("augbench.experiment.protocol.classifier_pipeline", lambda clf, X: clf)
+    registry = _spy_registry()
+    dataset = augbench.prepare_table(_table(), target="y", name="spy-table")
+    plan = make_plan(Experiment(data=(augbench.DataSpec(source="spy-table", table=dataset),),
+                                augmenters=("spy",), classifiers=("spy-clf",), sizes=(120,),
+                                seeds=1, tune=True, tune_folds=3, metrics=("roc_auc",)),
+                     registry)
+    trial = next(t for t in plan.trials if t.augmenter == "spy")
+    data = prepare(dataset, trial.seed, trial.size, trial.test_size, trial.prevalence)
+    train, test = set(data.X_train["rid"]), set(data.X_test["rid"])
+    EVENTS.clear()
+    result = next(TrialRunner(plan.datasets, registry, fail_fast=True,
+                              metrics=plan.metrics).run([trial]))
+    assert result.ok and set(result.tuned_params) == {"augmenter", "classifier"}
+    augmented = [rows for kind, rows in EVENTS if kind == "augment"]
+    predicted = [rows for kind, rows in EVENTS if kind == "predict"]
+    fitted = [rows for kind, rows in EVENTS if kind == "fit"]
+    # Two augmenter values x three folds (each augmentation shared by both classifier values),
+    # then the refit on all training rows.
+    assert len(augmented) == 2 * 3 + 1 and augmented[-1] == train
+    inner = augmented[:-1]
+    validation = predicted[:-1]
+    assert len(validation) == 2 * 2 * 3 and predicted[-1] == test
+    for rows in inner:
+        assert rows < train and not rows & test  # an inner training part, never a test row
+    for rows in validation:
+        assert rows < train and not rows & test
+        # Validated on rows that its fold's augmentation never saw: the rest of the training.
+        assert any(rows == train - part for part in inner)
+    for rows in fitted[:-1]:
+        assert -1.0 in rows and not (rows - {-1.0}) & test
+        assert any(rows - {-1.0} == part for part in inner)  # fitted on its fold's augmented part
+    assert fitted[-1] - {-1.0} == train
+
+
+def test_the_done_when_command_records_values_from_the_grids(shared_data: Path,
+                                                             tmp_path: Path) -> None:
+    assert main(["run", "--data", "pima-diabetes", "--augmenters", "none,smote", "--classifiers",
+                 "lr,hgb", "--tune", "--tune-space", "smote.k_neighbors=3,7", "--tune-space",
+                 "lr.C=0.1,1,10", "--seeds", "3", "--sizes", "200", "--quiet",
+                 "--out", str(tmp_path / "tuned")]) == 0
+    trials = pd.read_csv(tmp_path / "tuned" / "trials.csv")
+    assert len(trials) == 12 and trials["status"].eq("ok").all()
+    from augbench_plugins.classifiers import SEARCH_SPACES
+
+    for row in trials.itertuples():
+        chosen = json.loads(row.tuned_params)
+        if row.augmenter == "smote":
+            assert chosen["augmenter"]["k_neighbors"] in (3, 7)
+        else:
+            assert chosen["augmenter"] == {}
+        if row.classifier == "lr":
+            assert chosen["classifier"]["C"] in (0.1, 1, 10)
+        else:
+            assert set(chosen["classifier"]) == set(SEARCH_SPACES["hgb"])
+            for param, value in chosen["classifier"].items():
+                assert value in SEARCH_SPACES["hgb"][param]
+        assert 0.5 < row.tune_score <= 1
+    config = (tmp_path / "tuned" / "config.toml").read_text()
+    assert "[tune.smote]\nk_neighbors = [3, 7]" in config and "[tune.hgb]" in config
+
+
+def test_a_budget_draws_the_same_configurations_for_the_same_trial() -> None:
+    from augbench.experiment.tuning import Tuning, candidates
+
+    tuning = Tuning(3, "roc_auc", 4, (("k", (1, 2, 3)),), (("C", (0.1, 1.0, 10.0)),))
+    assert len(tuning.grid()) == 9
+    drawn = candidates(tuning, 5, 100, "smote", "lr")
+    assert len(drawn) == 4 and drawn == candidates(tuning, 5, 100, "smote", "lr")
+    assert all(c in tuning.grid() for c in drawn)
+    others = {tuple(candidates(tuning, seed, 100, "smote", "lr")) for seed in range(10)}
+    assert len(others) > 1  # each seed draws its own
+    whole = Tuning(3, "roc_auc", None, tuning.augmenter_space, tuning.classifier_space)
+    assert candidates(whole, 5, 100, "smote", "lr") == tuning.grid()
+
+
+def test_tuned_runs_are_reproducible_across_jobs(tmp_path: Path) -> None:
+    options = dict(augmenters="none,smote", classifiers="lr", seeds=2, sizes=(100,), tune=True,
+                   tune_budget=3)
+    alone = augbench.run(jobs=1, **options).trials
+    parallel = augbench.run(jobs=2, **options).trials
+    assert alone["tuned_params"].tolist() == parallel["tuned_params"].tolist()
+    np.testing.assert_array_equal(alone["roc_auc"], parallel["roc_auc"])
+
+
+def test_a_run_with_nothing_to_tune_gives_the_untuned_numbers() -> None:
+    options = dict(augmenters="none,ros", classifiers="dummy", seeds=2, sizes=(100,))
+    untuned = augbench.run(**options).trials
+    tuned = augbench.run(tune=True, **options).trials
+    assert "tuned_params" not in tuned
+    np.testing.assert_array_equal(untuned["brier"], tuned["brier"])
+
+
+def test_an_untuned_experiment_keeps_its_identity() -> None:
+    assert not {"tune", "tune_space", "tune_folds"} & set(experiment_config(Experiment()))
+    assert {"tune", "tune_space", "tune_folds"} <= set(experiment_config(Experiment(tune=True)))
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--tune-space", "lr.C=0.1,1"], "--tune-space sets how --tune tunes; add --tune"),
+    (["--tune", "--tune-space", "rf.max_depth=2"], "'rf' is not among the chosen"),
+    (["--tune", "--tune-space", "lr.C=-1,1"], "--tune-space lr.C=-1: classifier 'lr'"),
+    (["--tune", "--tune-space", "lr.random_state=1,2"], "augbench sets random_state itself"),
+    (["--tune", "--tune-space", "lr.nonsense=1,2"], "--tune-space lr.nonsense=1"),
+    (["--tune", "--tune-metric", "dcr_median"], "is not a metric of the predictions"),
+    (["--tune", "--tune-folds", "1"], "--tune-folds must be at least 2"),
+    (["--tune", "--tune-space", "lr.C"], "is not of the form NAME.PARAM=V1,V2"),
+])
+def test_bad_tuning_options_are_one_error_line(args: list[str], message: str, capsys,
+                                               tmp_path: Path) -> None:
+    assert main(["run", "--augmenters", "none,smote", "--seeds", "2", "--sizes", "100",
+                 "--quiet", *args, "--out", str(tmp_path / "never")]) == 2
+    assert not (tmp_path / "never" / "results.sqlite").exists()
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and len(err.strip().splitlines()) == 1
+    assert message in err, err
+
+
+def test_a_trial_too_small_for_its_folds_fails_with_the_reason() -> None:
+    results = augbench.run(augmenters="none", classifiers="lr", seeds=1, sizes=(100,),
+                           prevalence=0.03, tune=True, tune_folds=5)
+    error = results.trials["error"].iloc[0]
+    assert results.trials["status"].iloc[0] == "failed"
+    assert error.startswith("tune: ") and "cannot fill 5 inner folds" in error
+
+
+def test_experiment_files_hold_the_tuning(tmp_path: Path, capsys) -> None:
+    path = tmp_path / "exp.toml"
+    path.write_text('augmenters = ["smote"]\nseeds = 2\n\n[tune.smote]\nk_neighbors = [3, 4]\n')
+    assert main(["run", "--config", str(path), "--tune-space", "lr.C=0.5,2",
+                 "--dump-config"]) == 0
+    dumped = capsys.readouterr().out
+    assert "[tune.smote]\nk_neighbors = [3, 4]" in dumped and "[tune.lr]\nC = [0.5, 2]" in dumped
+    assert "tune = true" not in dumped  # TOML holds the switch in the [tune] tables
+    again = tmp_path / "again.toml"
+    again.write_text(dumped)
+    assert main(["run", "--config", str(again), "--dump-config"]) == 0
+    assert capsys.readouterr().out == dumped
