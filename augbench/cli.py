@@ -48,6 +48,11 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--plots", action="store_true", help="write PNG figures into DIR/plots/")
     report.add_argument("--html", action="store_true",
                         help="write a self-contained DIR/report.html (implies --plots)")
+    report.add_argument("--against", type=Path, metavar="OTHER",
+                        help="also compare with the run in OTHER, seed by seed (a tuned run with "
+                        "its untuned twin): which differences from the baseline hold, vanish, "
+                        "appear or reverse, and what changed for each arm; written to "
+                        "DIR/against_differences.csv and DIR/against_arms.csv")
     sub.add_parser("plugins", help="list installed plugins and what they provide")
     sub.add_parser("datasets", help="list the named datasets")
     return parser
@@ -184,7 +189,29 @@ def _report(args: argparse.Namespace) -> int:
     code = _finish(results, console, err, args.out, plots=args.plots, html=args.html)
     for path in written:
         err.print(f"wrote {path}", markup=False, highlight=False)
+    if args.against is not None:
+        _against(results, args.out, args.against, console, err)
     return code
+
+
+def _against(results: Any, out: Path, other: Path, console: Any, err: Any) -> None:
+    from augbench.reporting.against import arm_tables, verdict_table
+    from augbench.results.against import arm_changes, check_twins, verdicts
+    from augbench.runner import load_results
+
+    there = load_results(other)
+    here_name, there_name = out.name or str(out), other.name or str(other)
+    check_twins(results, there, str(out), str(other))
+    found = verdicts(results.comparisons, there.comparisons)
+    changes = arm_changes(results, there)
+    table = verdict_table(results, found, here_name, there_name)
+    console.print(table if table is not None else
+                  f"No difference from {results.baseline} is significant in either run.")
+    for table in arm_tables(results, changes, here_name, there_name):
+        console.print(table)
+    for name, frame in (("against_differences.csv", found), ("against_arms.csv", changes)):
+        frame.to_csv(out / name, index=False)
+        err.print(f"wrote {out / name}", markup=False, highlight=False)
 
 
 def _plugins() -> int:

@@ -204,11 +204,13 @@ class DifferenceRow:
     cells: list[tuple | None]
 
 
-def difference_blocks(results: ResultTables) -> list[tuple[str, list[str], list[DifferenceRow]]]:
-    """(where, metric headers, rows) of paired differences from the baseline, one per dataset,
-    prevalence and size (``where`` as `where_words` says it)."""
+def difference_blocks(results: ResultTables, comparisons: pd.DataFrame | None = None,
+                      ) -> list[tuple[str, list[str], list[DifferenceRow]]]:
+    """(where, metric headers, rows) of paired differences from the baseline (or of other
+    paired ``comparisons`` of the same shape), one per dataset, prevalence and size (``where``
+    as `where_words` says it)."""
     metrics = shown_metrics(results, "predictions")
-    comparisons = results.comparisons
+    comparisons = results.comparisons if comparisons is None else comparisons
     if comparisons.empty or not metrics:
         return []
     blocks = []

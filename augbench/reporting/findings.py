@@ -61,9 +61,27 @@ def too_few_seeds(results: ResultTables) -> str | None:
             f"{seeds_needed(family)} seeds.")
 
 
+def tuning_note(results: ResultTables) -> str | None:
+    """How a tuned run chose its values, where the reader finds them, and how to compare it
+    with its untuned twin."""
+    config = results.config or {}
+    if not config.get("tune"):
+        return None
+    metric = config.get("tune_metric")
+    label = results.metrics[metric].label if metric in results.metrics else metric
+    budget = config.get("tune_budget")
+    tried = f"at most {budget} configurations" if budget else "every configuration of its grid"
+    arms = ", ".join(sorted(config.get("tune_space") or {})) or "none"
+    return (f"note: tuned: each trial tried {tried} (values for {arms}) in a "
+            f"{config.get('tune_folds')}-fold cross-validation on its training rows for "
+            f"{label}, then refitted the best on all of them; the values chosen are in "
+            "trials.csv (tuned_params) and the report. 'augbench report DIR --against OTHER' "
+            "compares it with an untuned run of the same experiment, seed by seed.")
+
+
 def findings(results: ResultTables) -> list[str]:
     """Plain-text warnings and notes a reader must not miss."""
-    lines = [line for line in [too_few_seeds(results)] if line]
+    lines = [line for line in [too_few_seeds(results), tuning_note(results)] if line]
     ranking, threshold = results.metric_of_role("ranking"), results.metric_of_role("threshold")
     controlled, control_lines = _against_controls(results, ranking)
     lines += control_lines

@@ -15,7 +15,8 @@ from pathlib import Path
 from augbench.reporting.blocks import difference_blocks, summary_blocks
 from augbench.reporting.figures import Written
 from augbench.reporting.findings import ALPHA, findings
-from augbench.results.tables import ResultTables
+from augbench.results.row import axes
+from augbench.results.tables import ResultTables, tuned_choices
 
 STYLE = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem auto;
@@ -99,6 +100,29 @@ def failures_html(results: ResultTables) -> str:
             f"{rows}</table>")
 
 
+def tuning_html(results: ResultTables) -> str:
+    """In a tuned run, the values each arm's trials chose most often."""
+    choices = tuned_choices(results.trials)
+    if choices.empty:
+        return ""
+    by = axes(choices)
+    head = "".join(f'<th class="label">{_e(h)}</th>' for h in [*by, "augmenter", "classifier",
+                                                               "chosen most often"])
+    rows = []
+    for r in choices.to_dict("records"):
+        chosen = json.loads(r["chosen"])
+        values = "; ".join(f"{_e(k)}={_e(v)}" for part in ("augmenter", "classifier")
+                           for k, v in chosen[part].items()) or "-"
+        labels = "".join(f'<td class="label">{_e(r[c])}</td>' for c in by)
+        rows.append(f'<tr>{labels}<td class="label">{_name(r["augmenter"])}</td><td class='
+                    f'"label">{_name(r["classifier"])}</td><td class="label">{values}</td><td>'
+                    f'{r["times"]} of {r["trials"]}</td><td>{r["tune_score"]:.3f}</td></tr>')
+    return (f'<h2 id="tuning">Tuning</h2><table><caption>the values the trials of each arm chose '
+            "most often by their inner cross-validation (every trial's in trials.csv, "
+            "tuned_params), in how many of its trials, and the mean inner score of all of them"
+            f'</caption><tr>{head}<th>times</th><th>inner score</th></tr>{"".join(rows)}</table>')
+
+
 def write_html(results: ResultTables, path: Path, figures: list[Written]) -> Path:
     """Write the report of ``results`` to ``path``, embedding ``figures`` with their readings."""
     notes = "".join(
@@ -120,6 +144,7 @@ def write_html(results: ResultTables, path: Path, figures: list[Written]) -> Pat
 <h2 id="failures">Failed trials</h2>{failures_html(results)}
 <h2 id="tables">Results</h2>{summary_html(results)}
 <h2 id="differences">Paired differences</h2>{differences_html(results)}
+{tuning_html(results)}
 <h2 id="figures">Figures</h2>{images or "<p>No figure.</p>"}
 <h2 id="configuration">Configuration</h2><pre>{_e(json.dumps(results.config or {}, indent=2))}</pre>
 <h2 id="versions">Versions</h2><table>{versions}</table>

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 
+import pandas as pd
 from rich import box
 from rich.console import Console
 from rich.table import Table
@@ -41,16 +42,18 @@ def _metric_column(table: Table, header: str) -> None:
     table.add_column(header, justify="right", overflow="fold", min_width=6)
 
 
-def difference_tables(results: ResultTables) -> list[Table]:
-    """Compact tables of the paired differences from the baseline, one per dataset, prevalence
-    and size."""
+def difference_tables(results: ResultTables, comparisons: pd.DataFrame | None = None,
+                      title: str | None = None, caption: str | None = None) -> list[Table]:
+    """Compact tables of the paired differences from the baseline (or of other paired
+    ``comparisons``, with their ``title`` and ``caption``), one per dataset, prevalence and
+    size."""
     metrics = shown_metrics(results, "predictions")
+    title = title or f"difference from {results.baseline} on the same seeds (mean ± 95% CI)"
+    caption = caption or (f"▲/▼ Holm p < {ALPHA} {family_words(results)}; W/T/L per seed in "
+                          "comparisons.csv and the HTML report")
     tables = []
-    for where, headers, rows in difference_blocks(results):
-        table = Table(title=f"{where} · difference from "
-                      f"{results.baseline} on the same seeds (mean ± 95% CI)",
-                      caption=f"▲/▼ Holm p < {ALPHA} {family_words(results)}; W/T/L per seed "
-                      "in comparisons.csv and the HTML report", title_justify="left",
+    for where, headers, rows in difference_blocks(results, comparisons):
+        table = Table(title=f"{where} · {title}", caption=caption, title_justify="left",
                       caption_justify="left", box=box.SIMPLE_HEAD, padding=0, pad_edge=False)
         table.add_column("classifier", no_wrap=True)
         table.add_column("augmenter", no_wrap=True)

@@ -184,6 +184,23 @@ class ResultTables:
         return paths
 
 
+def tuned_choices(trials: pd.DataFrame) -> pd.DataFrame:
+    """In a tuned run: per dataset, (prevalence,) size, augmenter and classifier, the values
+    its trials chose most often (``chosen``, JSON), in how many of its ``trials``, and the mean
+    inner score of all its trials; empty for an untuned run."""
+    ok = trials[trials["status"] == "ok"] if "tuned_params" in trials else trials.iloc[:0]
+    if ok.empty:
+        return pd.DataFrame(columns=[*group_columns(trials), "chosen", "times", "trials",
+                                     "tune_score"])
+    rows = []
+    for coordinates, group in ok.groupby(group_columns(ok), sort=True, dropna=False):
+        counts = group["tuned_params"].value_counts(sort=True)
+        rows.append({**dict(zip(group_columns(ok), coordinates)), "chosen": counts.index[0],
+                     "times": int(counts.iloc[0]), "trials": len(group),
+                     "tune_score": float(group["tune_score"].mean())})
+    return pd.DataFrame(rows)
+
+
 def compact_summary(summary: pd.DataFrame, metrics: dict[str, Metric]) -> pd.DataFrame:
     """The summary with one ``mean [low, high]`` text column per metric."""
     table = summary[group_columns(summary) + ["n_seeds", "n_failed"]].copy()

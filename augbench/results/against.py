@@ -1,0 +1,96 @@
+"""Two runs of one experiment side by side (``augbench report DIR --against OTHER``): a tuned
+run and its untuned twin, say. Both split every seed's rows the same way, so their trials pair
+up seed by seed, and two questions have answers:
+
+- which differences from the baseline hold in both runs, vanish, appear or reverse
+  (`verdicts`), and
+- what the change between the runs did to each arm itself, on the same seeds
+  (`arm_changes`: is a gain the augmenter's, or the regularisation an untuned classifier
+  lacked?).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from augbench.errors import UsageError
+from augbench.results.compare import ALPHA, holm, paired_comparisons
+from augbench.results.row import axes
+
+# What makes two runs' trials pair up: the same tables, read alike, split alike.
+TWIN_KEYS = ("tables", "test_size", "ratio", "prevalence")
+# The words for what became of a significant difference from the baseline.
+VERDICTS = {
+    "holds": "significant in both runs, the same way",
+    "vanishes": f"significant only in the other run (Holm p < {ALPHA} there, not here)",
+    "appears": "significant only in this run",
+    "reverses": "significant in both runs, opposite ways",
+}
+COMPARED = ("mean_diff", "ci_low", "ci_high", "p_adjusted")
+
+
+def twin_differences(here: dict[str, Any], there: dict[str, Any]) -> list[str]:
+    """What keeps two runs' trials from pairing up: the settings they split or read rows by."""
+    def tables(config: dict[str, Any]) -> dict[str, Any]:
+        return {name: table.get("fingerprint") for name, table in
+                (config.get("tables") or {}).items()}
+
+    found = []
+    for key in TWIN_KEYS:
+        mine, theirs = (tables(c) if key == "tables" else c.get(key) for c in (here, there))
+        if key == "tables":
+            shared = set(mine) & set(theirs)
+            if not shared or any(mine[n] != theirs[n] for n in shared):
+                found.append("tables")
+        elif mine != theirs:
+            found.append(key)
+    return found
+
+
+def check_twins(here: Any, there: Any, here_name: str, there_name: str) -> None:
+    """Refuse two runs whose trials do not pair up, naming what differs."""
+    if differs := twin_differences(here.config, there.config):
+        raise UsageError(f"{here_name} and {there_name} do not split the same rows "
+                         f"(different: {', '.join(differs)}); compare runs of one experiment that "
+                         "differ in how their arms are fitted, such as --tune.")
+
+
+def verdicts(here: pd.DataFrame, there: pd.DataFrame) -> pd.DataFrame:
+    """Each difference from the baseline that either run finds significant, with both runs'
+    mean difference, interval and Holm p (``_here``, ``_there``) and its verdict."""
+    on = [*axes(here), "classifier", "augmenter", "metric"]
+    both = here[[*on, *COMPARED]].merge(there[[*on, *COMPARED]], on=on,
+                                        suffixes=("_here", "_there"))
+    sig_here, sig_there = both["p_adjusted_here"] < ALPHA, both["p_adjusted_there"] < ALPHA
+    same_way = np.sign(both["mean_diff_here"]) == np.sign(both["mean_diff_there"])
+    both["verdict"] = np.select(
+        [sig_here & sig_there & same_way, sig_here & sig_there, sig_there, sig_here],
+        ["holds", "reverses", "vanishes", "appears"], default="")
+    return both[both["verdict"] != ""].reset_index(drop=True)
+
+
+def arm_changes(here: Any, there: Any) -> pd.DataFrame:
+    """Each arm (augmenter and classifier) in this run minus the same arm in the other, seed by
+    seed: mean, 95% interval, Wilcoxon p and Holm p across the arms of one dataset, size,
+    classifier and metric, wins/ties/losses in the metric's direction."""
+    trials = []
+    for run, frame in (("here", here.trials), ("there", there.trials)):
+        trials.append(frame.assign(run=run))
+    both = pd.concat(trials, ignore_index=True)
+    metrics = {**there.metrics, **here.metrics}
+    rows = []
+    for augmenter in sorted(set(here.trials["augmenter"]) & set(there.trials["augmenter"])):
+        arm = both[both["augmenter"] == augmenter]
+        # The run plays the augmenter's part: "here" compared with the baseline "there".
+        compared = paired_comparisons(arm.assign(augmenter=arm["run"]), metrics, "there")
+        rows.append(compared.assign(augmenter=augmenter))
+    if not rows:
+        return pd.DataFrame()
+    changes = pd.concat(rows, ignore_index=True).drop(columns=["baseline"], errors="ignore")
+    family = [*axes(changes), "classifier", "metric"]
+    changes["p_adjusted"] = changes.groupby(family, dropna=False)["p_value"].transform(
+        lambda p: pd.Series(holm(p.to_numpy()), index=p.index))
+    return changes
