@@ -212,3 +212,62 @@ def test_experiment_files_hold_the_tuning(tmp_path: Path, capsys) -> None:
     again.write_text(dumped)
     assert main(["run", "--config", str(again), "--dump-config"]) == 0
     assert capsys.readouterr().out == dumped
+
+
+def test_a_tuned_run_against_its_untuned_twin(tmp_path: Path, capsys) -> None:
+    small = ["--augmenters", "none,smote", "--classifiers", "lr", "--seeds", "4", "--sizes",
+             "100", "--quiet"]
+    assert main(["run", *small, "--out", str(tmp_path / "untuned")]) == 0
+    assert main(["run", *small, "--tune", "--out", str(tmp_path / "tuned")]) == 0
+    capsys.readouterr()
+    assert main(["report", str(tmp_path / "tuned"), "--against", str(tmp_path / "untuned")]) == 0
+    out = capsys.readouterr().out
+    assert "tuned minus untuned, each augmenter and classifier" in " ".join(out.split())
+    assert "note: tuned: each trial tried every configuration of its grid" in " ".join(out.split())
+    arms = pd.read_csv(tmp_path / "tuned" / "against_arms.csv")
+    tuned = augbench.load_results(tmp_path / "tuned").trials
+    untuned = augbench.load_results(tmp_path / "untuned").trials
+    for augmenter in ("none", "smote"):
+        row = arms.query(f"augmenter == '{augmenter}' and metric == 'roc_auc'").iloc[0]
+        mine = tuned[tuned["augmenter"] == augmenter].set_index("seed")["roc_auc"]
+        theirs = untuned[untuned["augmenter"] == augmenter].set_index("seed")["roc_auc"]
+        assert row["mean_diff"] == pytest.approx((mine - theirs).mean(), abs=1e-12)
+        assert row["n_pairs"] == 4
+    assert (tmp_path / "tuned" / "against_differences.csv").is_file()
+
+
+def test_runs_that_split_other_rows_are_not_compared(tmp_path: Path, capsys) -> None:
+    small = ["--augmenters", "none", "--seeds", "2", "--sizes", "100", "--quiet"]
+    assert main(["run", *small, "--out", str(tmp_path / "a")]) == 0
+    assert main(["run", *small, "--test-size", "0.4", "--out", str(tmp_path / "b")]) == 0
+    capsys.readouterr()
+    assert main(["report", str(tmp_path / "a"), "--against", str(tmp_path / "b")]) == 2
+    assert "do not split the same rows (different: test_size)" in capsys.readouterr().err
+
+
+def test_verdicts_say_what_became_of_each_difference() -> None:
+    from augbench.results.against import verdicts
+
+    def comparisons(means: list[float], ps: list[float]) -> pd.DataFrame:
+        return pd.DataFrame({"dataset": "t", "size": 100, "classifier": "lr",
+                             "augmenter": ["a", "b", "c", "d", "e"], "metric": "roc_auc",
+                             "mean_diff": means, "ci_low": -1.0, "ci_high": 1.0,
+                             "p_adjusted": ps})
+
+    here = comparisons([0.1, 0.1, 0.1, -0.1, 0.1], [0.01, 0.5, 0.01, 0.01, 0.5])
+    there = comparisons([0.1, 0.1, 0.1, 0.1, 0.1], [0.01, 0.01, 0.5, 0.01, 0.5])
+    found = verdicts(here, there).set_index("augmenter")["verdict"].to_dict()
+    assert found == {"a": "holds", "b": "vanishes", "c": "appears", "d": "reverses"}
+
+
+def test_the_values_chosen_most_often() -> None:
+    from augbench.results.tables import tuned_choices
+
+    trials = pd.DataFrame({"dataset": "t", "size": 100, "augmenter": "smote", "classifier": "lr",
+                           "seed": [0, 1, 2], "status": "ok",
+                           "tuned_params": ['{"c": 1}', '{"c": 2}', '{"c": 2}'],
+                           "tune_score": [0.7, 0.8, 0.9]})
+    row = tuned_choices(trials).iloc[0]
+    assert (row["chosen"], row["times"], row["trials"]) == ('{"c": 2}', 2, 3)
+    assert row["tune_score"] == pytest.approx(0.8)
+    assert tuned_choices(trials.drop(columns="tuned_params")).empty
