@@ -271,3 +271,17 @@ def test_the_values_chosen_most_often() -> None:
     assert (row["chosen"], row["times"], row["trials"]) == ('{"c": 2}', 2, 3)
     assert row["tune_score"] == pytest.approx(0.8)
     assert tuned_choices(trials.drop(columns="tuned_params")).empty
+
+
+def test_a_tuned_folder_runs_only_a_new_arm_and_refuses_a_changed_grid(tmp_path: Path) -> None:
+    options = dict(classifiers="lr", seeds=2, sizes=(100,), tune=True, out=tmp_path / "run",
+                   tune_space={"lr": {"C": (0.1, 1)}})
+    first = augbench.run(augmenters="none,smote", **options)
+    assert first.reused == 0 and len(first.trials) == 4
+    wider = augbench.run(augmenters="none,smote,ros", **options)
+    assert wider.reused == 4 and len(wider.trials) == 6
+    # Another grid for an arm already run is another experiment, as other --set values are.
+    with pytest.raises(augbench.UsageError, match="changed: tuned values of smote"):
+        augbench.run(augmenters="none,smote,ros",
+                     **{**options, "tune_space": {"lr": {"C": (0.1, 1)},
+                                                  "smote": {"k_neighbors": (3, 4)}}})
