@@ -134,7 +134,7 @@ def _run(args: argparse.Namespace, argv: Sequence[str]) -> int:
 
 
 def _finish(results: Any, console: Any, err: Any, out: Path, *, plots: bool = False,
-            html: bool = False) -> int:
+            html: bool = False, against: str = "") -> int:
     from augbench.reporting.terminal import print_report
 
     print_report(results, console)
@@ -146,7 +146,8 @@ def _finish(results: Any, console: Any, err: Any, out: Path, *, plots: bool = Fa
         if html:
             from augbench.reporting.html import write_html
 
-            err.print(f"wrote {write_html(results, out / 'report.html', figures)}", markup=False)
+            err.print(f"wrote {write_html(results, out / 'report.html', figures, against)}",
+                      markup=False)
     trials = len(results.trials)
     files = [name for name in ("trials.csv", "summary.csv", "comparisons.csv")
              if (out / name).is_file()]
@@ -184,34 +185,30 @@ def _report(args: argparse.Namespace) -> int:
     from augbench.runner import load_results
 
     results = load_results(args.out)
+    # The other run is read and checked first: a wrong folder must not half-write a report.
+    against = _against(results, args.out, args.against) if args.against is not None else None
     written = [path for fmt in (args.formats or []) for path in results.export(args.out, fmt)]
     console, err = _consoles()
-    code = _finish(results, console, err, args.out, plots=args.plots, html=args.html)
+    code = _finish(results, console, err, args.out, plots=args.plots, html=args.html,
+                   against=against.html if against else "")
     for path in written:
         err.print(f"wrote {path}", markup=False, highlight=False)
-    if args.against is not None:
-        _against(results, args.out, args.against, console, err)
+    if against is not None:
+        for table in against.tables:
+            console.print(table)
+        console.print(against.sentence, markup=False, highlight=False)
+        for name, frame in against.frames.items():
+            frame.to_csv(args.out / name, index=False)
+            err.print(f"wrote {args.out / name}", markup=False, highlight=False)
     return code
 
 
-def _against(results: Any, out: Path, other: Path, console: Any, err: Any) -> None:
-    from augbench.reporting.against import arm_tables, verdict_table
-    from augbench.results.against import arm_changes, check_twins, verdicts
+def _against(results: Any, out: Path, other: Path) -> Any:
+    from augbench.reporting.against import compare_runs
     from augbench.runner import load_results
 
-    there = load_results(other)
-    here_name, there_name = out.name or str(out), other.name or str(other)
-    check_twins(results, there, str(out), str(other))
-    found = verdicts(results.comparisons, there.comparisons)
-    changes = arm_changes(results, there)
-    table = verdict_table(results, found, here_name, there_name)
-    console.print(table if table is not None else
-                  f"No difference from {results.baseline} is significant in either run.")
-    for table in arm_tables(results, changes, here_name, there_name):
-        console.print(table)
-    for name, frame in (("against_differences.csv", found), ("against_arms.csv", changes)):
-        frame.to_csv(out / name, index=False)
-        err.print(f"wrote {out / name}", markup=False, highlight=False)
+    return compare_runs(results, load_results(other), out.name or str(out),
+                        other.name or str(other))
 
 
 def _plugins() -> int:

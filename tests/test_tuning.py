@@ -220,7 +220,8 @@ def test_a_tuned_run_against_its_untuned_twin(tmp_path: Path, capsys) -> None:
     assert main(["run", *small, "--out", str(tmp_path / "untuned")]) == 0
     assert main(["run", *small, "--tune", "--out", str(tmp_path / "tuned")]) == 0
     capsys.readouterr()
-    assert main(["report", str(tmp_path / "tuned"), "--against", str(tmp_path / "untuned")]) == 0
+    assert main(["report", str(tmp_path / "tuned"), "--against", str(tmp_path / "untuned"),
+                 "--html"]) == 0
     out = capsys.readouterr().out
     assert "tuned minus untuned, each augmenter and classifier" in " ".join(out.split())
     assert "note: tuned: each trial tried every configuration of its grid" in " ".join(out.split())
@@ -233,7 +234,16 @@ def test_a_tuned_run_against_its_untuned_twin(tmp_path: Path, capsys) -> None:
         theirs = untuned[untuned["augmenter"] == augmenter].set_index("seed")["roc_auc"]
         assert row["mean_diff"] == pytest.approx((mine - theirs).mean(), abs=1e-12)
         assert row["n_pairs"] == 4
-    assert (tmp_path / "tuned" / "against_differences.csv").is_file()
+    found = pd.read_csv(tmp_path / "tuned" / "against_differences.csv")
+    shown = found[found["metric"].isin(["accuracy", "recall", "balanced_accuracy", "roc_auc",
+                                        "pr_auc", "brier"])]
+    sentence = (f"note: of the {len(shown)} differences from none significant in untuned or tuned"
+                if len(shown) else "note: no difference from none is significant in either run")
+    assert sentence in " ".join(out.split())
+    page = (tmp_path / "tuned" / "report.html").read_text()
+    assert '<h2 id="against">Against untuned</h2>' in page
+    assert page.count("tuned minus untuned</h3>") == 1  # one block: pima-diabetes at 100 rows
+    assert sentence in " ".join(page.split())
 
 
 def test_runs_that_split_other_rows_are_not_compared(tmp_path: Path, capsys) -> None:

@@ -1,8 +1,11 @@
-"""``augbench report DIR --against OTHER`` on the terminal: what became of each significant
-difference from the baseline, and what the change between the runs did to each arm."""
+"""``augbench report DIR --against OTHER`` on the terminal and in the HTML report: what became
+of each significant difference from the baseline, and what the change between the runs did to
+each arm."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from html import escape
 from typing import Any
 
 import pandas as pd
@@ -11,9 +14,38 @@ from rich.table import Table
 
 from augbench.reporting.blocks import shown_metrics, where_words
 from augbench.reporting.terminal import difference_tables
-from augbench.results.against import VERDICTS
+from augbench.results.against import VERDICTS, arm_changes, check_twins
+from augbench.results.against import verdicts as find_verdicts
 from augbench.results.compare import ALPHA
 from augbench.results.row import axes
+
+# The verdicts' verbs for a count above one.
+PLURAL = {"holds": "hold", "vanishes": "vanish", "appears": "appear", "reverses": "reverse"}
+
+
+@dataclass
+class Against:
+    """A run compared with another of the same experiment: the terminal tables, the sentence,
+    the HTML report's section and the frames written as CSV (file name: frame)."""
+
+    tables: list[Table]
+    sentence: str
+    html: str
+    frames: dict[str, pd.DataFrame]
+
+
+def compare_runs(here: Any, there: Any, here_name: str, there_name: str) -> Against:
+    """Compare the run ``here`` with ``there`` seed by seed (`augbench.results.against`);
+    refuses runs whose trials do not pair up."""
+    check_twins(here, there, here_name, there_name)
+    found = find_verdicts(here.comparisons, there.comparisons)
+    changes = arm_changes(here, there)
+    tables = [verdict_table(here, found, here_name, there_name),
+              *arm_tables(here, changes, here_name, there_name)]
+    return Against([t for t in tables if t is not None],
+                   verdict_sentence(here, found, here_name, there_name),
+                   against_html(here, found, changes, here_name, there_name),
+                   {"against_differences.csv": found, "against_arms.csv": changes})
 
 
 def verdict_table(results: Any, verdicts: pd.DataFrame, here: str, there: str) -> Table | None:
@@ -56,3 +88,53 @@ def arm_tables(results: Any, changes: pd.DataFrame, here: str, there: str) -> li
               "(mean ± 95% CI)",
         caption=f"▲/▼ Holm p < {ALPHA} across the arms of each comparison: what the change "
                 "between the runs did to each arm itself")
+
+
+def verdict_sentence(results: Any, verdicts: pd.DataFrame, here: str, there: str) -> str:
+    """One line of what became of the differences from the baseline between the runs."""
+    shown = verdicts[verdicts["metric"].isin(set(shown_metrics(results, "predictions")))]
+    if shown.empty:
+        return (f"note: no difference from {results.baseline} is significant in either run "
+                f"({here}, {there}) in the metrics shown.")
+    counts = shown["verdict"].value_counts()
+    told = ", ".join(f"{counts[word]} {word if counts[word] == 1 else PLURAL[word]}"
+                     for word in VERDICTS if word in counts)
+    return (f"note: of the {len(shown)} differences from {results.baseline} significant in "
+            f"{there} or {here} (Holm p < {ALPHA}, the metrics shown), {told} in {here}.")
+
+
+def against_html(results: Any, verdicts: pd.DataFrame, changes: pd.DataFrame, here: str,
+                 there: str) -> str:
+    """The report's section of the comparison with the other run: the sentence, the verdict
+    of each significant difference, and each arm here minus there."""
+    from augbench.reporting.html import differences_html
+
+    def cell(mean: float, low: float, high: float, p: float) -> str:
+        strong = ' class="best"' if p < ALPHA else ""
+        return f"<td{strong}>{escape(_difference(mean, low, high, p))}</td>"
+
+    shown = verdicts[verdicts["metric"].isin(set(shown_metrics(results, "predictions")))]
+    rows = []
+    for r in shown.sort_values([*axes(shown), "classifier", "augmenter", "metric"]).itertuples():
+        label = results.metrics[r.metric].label if r.metric in results.metrics else r.metric
+        labels = (where_words(r.dataset, r.size, getattr(r, "prevalence", None)), r.classifier,
+                  r.augmenter, label)
+        rows.append("<tr>" + "".join(f'<td class="label">{escape(str(t))}</td>' for t in labels)
+                    + cell(r.mean_diff_there, r.ci_low_there, r.ci_high_there, r.p_adjusted_there)
+                    + cell(r.mean_diff_here, r.ci_low_here, r.ci_high_here, r.p_adjusted_here)
+                    + f'<td class="label">{escape(r.verdict)}</td></tr>')
+    head = "".join([*(f'<th class="label">{h}</th>' for h in
+                      ("where", "classifier", "augmenter", "metric")),
+                    f"<th>{escape(there)}</th><th>{escape(here)}</th>",
+                    '<th class="label">verdict</th>'])
+    meaning = "; ".join(f"{word}: {text}" for word, text in VERDICTS.items())
+    table = (f"<table><caption>mean difference from {escape(results.baseline)} [95% CI] in each "
+             f"run, bold (and *) where Holm p &lt; {ALPHA}; {escape(meaning)}</caption>"
+             f"<tr>{head}</tr>{''.join(rows)}</table>") if rows else ""
+    arms = differences_html(
+        results, changes, title=f"{here} minus {there}",
+        caption=f"each arm in {here} minus the same arm in {there} on the same seeds: mean "
+                "[95% CI], Holm-adjusted p across the arms of each comparison, wins/ties/losses"
+    ) if not changes.empty else ""
+    return (f'<h2 id="against">Against {escape(there)}</h2><p class="note">'
+            f"{escape(verdict_sentence(results, verdicts, here, there))}</p>{table}{arms}")

@@ -12,6 +12,8 @@ import json
 import time
 from pathlib import Path
 
+import pandas as pd
+
 from augbench.reporting.blocks import difference_blocks, summary_blocks
 from augbench.reporting.figures import Written
 from augbench.reporting.findings import ALPHA, findings
@@ -61,9 +63,15 @@ def summary_html(results: ResultTables) -> str:
     return "".join(parts)
 
 
-def differences_html(results: ResultTables) -> str:
+def differences_html(results: ResultTables, comparisons: pd.DataFrame | None = None,
+                     title: str | None = None, caption: str | None = None) -> str:
+    """The paired differences from the baseline (or other paired ``comparisons``, with the
+    ``title`` after each block's place and their ``caption``), one table per block."""
+    title = title or f"difference from {results.baseline}"
+    caption = caption or ("augmenter minus baseline on the same seeds: mean [95% CI], "
+                          "Holm-adjusted p, wins/ties/losses")
     parts = []
-    for where, headers, rows in difference_blocks(results):
+    for where, headers, rows in difference_blocks(results, comparisons):
         head = "".join(['<th class="label">classifier</th><th class="label">augmenter</th>',
                         *(f"<th>{_e(h)}</th>" for h in headers)])
         body = []
@@ -79,10 +87,8 @@ def differences_html(results: ResultTables) -> str:
                              f"p={p:.2g} · {wins}/{ties}/{losses}</td>")
             body.append(f'<tr><td class="label">{_name(row.classifier)}</td><td class="label">'
                         f"{_name(row.augmenter)}</td>{''.join(cells)}</tr>")
-        parts.append(f"<h3>{_e(where)} · difference from "
-                     f"{_e(results.baseline)}</h3><table><caption>augmenter minus baseline on the "
-                     "same seeds: mean [95% CI], Holm-adjusted p, wins/ties/losses; bold where "
-                     f"p &lt; {ALPHA}</caption><tr>{head}</tr>{''.join(body)}</table>")
+        parts.append(f"<h3>{_e(where)} · {_e(title)}</h3><table><caption>{_e(caption)}; bold "
+                     f"where p &lt; {ALPHA}</caption><tr>{head}</tr>{''.join(body)}</table>")
     return "".join(parts) or "<p>No paired comparison.</p>"
 
 
@@ -123,8 +129,11 @@ def tuning_html(results: ResultTables) -> str:
             f'</caption><tr>{head}<th>times</th><th>inner score</th></tr>{"".join(rows)}</table>')
 
 
-def write_html(results: ResultTables, path: Path, figures: list[Written]) -> Path:
-    """Write the report of ``results`` to ``path``, embedding ``figures`` with their readings."""
+def write_html(results: ResultTables, path: Path, figures: list[Written],
+               against: str = "") -> Path:
+    """Write the report of ``results`` to ``path``, embedding ``figures`` with their readings
+    (and ``against``, the section of `augbench.reporting.against.against_html`, after the
+    paired differences)."""
     notes = "".join(
         f'<p class="{"warning" if line.startswith("warning") else "note"}">{_e(line)}</p>'
         for line in findings(results)) or "<p>No warning.</p>"
@@ -144,7 +153,7 @@ def write_html(results: ResultTables, path: Path, figures: list[Written]) -> Pat
 <h2 id="failures">Failed trials</h2>{failures_html(results)}
 <h2 id="tables">Results</h2>{summary_html(results)}
 <h2 id="differences">Paired differences</h2>{differences_html(results)}
-{tuning_html(results)}
+{against}{tuning_html(results)}
 <h2 id="figures">Figures</h2>{images or "<p>No figure.</p>"}
 <h2 id="configuration">Configuration</h2><pre>{_e(json.dumps(results.config or {}, indent=2))}</pre>
 <h2 id="versions">Versions</h2><table>{versions}</table>
