@@ -110,8 +110,8 @@ def against_html(results: Any, verdicts: pd.DataFrame, changes: pd.DataFrame, he
     from augbench.reporting.html import differences_html
 
     def cell(mean: float, low: float, high: float, p: float) -> str:
-        strong = ' class="best"' if p < ALPHA else ""
-        return f"<td{strong}>{escape(_difference(mean, low, high, p))}</td>"
+        kind = "best nowrap" if p < ALPHA else "nowrap"
+        return f'<td class="{kind}">{escape(_difference(mean, low, high, p))}</td>'
 
     shown = verdicts[verdicts["metric"].isin(set(shown_metrics(results, "predictions")))]
     rows = []
@@ -122,7 +122,7 @@ def against_html(results: Any, verdicts: pd.DataFrame, changes: pd.DataFrame, he
         rows.append("<tr>" + "".join(f'<td class="label">{escape(str(t))}</td>' for t in labels)
                     + cell(r.mean_diff_there, r.ci_low_there, r.ci_high_there, r.p_adjusted_there)
                     + cell(r.mean_diff_here, r.ci_low_here, r.ci_high_here, r.p_adjusted_here)
-                    + f'<td class="label">{escape(r.verdict)}</td></tr>')
+                    + f'<td class="label nowrap">{escape(r.verdict)}</td></tr>')
     head = "".join([*(f'<th class="label">{h}</th>' for h in
                       ("where", "classifier", "augmenter", "metric")),
                     f"<th>{escape(there)}</th><th>{escape(here)}</th>",

@@ -29,7 +29,8 @@ th,td{padding:.25rem .6rem;border-bottom:1px solid #eee;text-align:right}
 th.label,td.label{text-align:left}
 td.label{overflow-wrap:anywhere}
 caption{caption-side:bottom;text-align:left;color:#666;font-size:.8rem;padding-top:.3rem}
-.best{font-weight:bold}.warning{background:#fff3cd;padding:.5rem;border-left:4px solid #e0a800}
+.best{font-weight:bold}.nowrap{white-space:nowrap}
+.warning{background:#fff3cd;padding:.5rem;border-left:4px solid #e0a800}
 .note{background:#eef5ff;padding:.5rem;border-left:4px solid #0072B2}
 .failed{background:#fde8e8;padding:.5rem;border-left:4px solid #D55E00}
 img{max-width:100%;height:auto;margin:.5rem 0}figure{margin:1rem 0 2rem}
@@ -121,7 +122,8 @@ def tuning_html(results: ResultTables) -> str:
                            for k, v in chosen[part].items()) or "-"
         labels = "".join(f'<td class="label">{_e(r[c])}</td>' for c in by)
         rows.append(f'<tr>{labels}<td class="label">{_name(r["augmenter"])}</td><td class='
-                    f'"label">{_name(r["classifier"])}</td><td class="label">{values}</td><td>'
+                    f'"label">{_name(r["classifier"])}</td><td class="label">{values}</td>'
+                    '<td class="nowrap">'
                     f'{r["times"]} of {r["trials"]}</td><td>{r["tune_score"]:.3f}</td></tr>')
     return (f'<h2 id="tuning">Tuning</h2><table><caption>the values the trials of each arm chose '
             "most often by their inner cross-validation (every trial's in trials.csv, "
