@@ -197,7 +197,8 @@ def _report(args: argparse.Namespace) -> int:
         for table in against.tables:
             console.print(table)
         console.print(against.sentence, markup=False, highlight=False)
-        for name, frame in against.frames.items():
+        for name, frame in (("against_differences.csv", against.differences),
+                            ("against_arms.csv", against.arms)):
             frame.to_csv(args.out / name, index=False)
             err.print(f"wrote {args.out / name}", markup=False, highlight=False)
     return code

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from augbench.reporting.against import Against, compare_runs
 from augbench.reporting.findings import Finding, findings_of
 from augbench.reporting.inline import draw, results_html
 from augbench.results.tables import ResultTables
@@ -40,6 +41,15 @@ class Results(ResultTables):
         ``dataset`` is needed where the run has several. The report draws the same figures.
         """
         return draw(self, metric, kind=kind, dataset=dataset)
+
+    def against(self, other: ResultTables, *,
+                names: tuple[str, str] = ("this run", "other run")) -> Against:
+        """This run beside ``other``, a run that split the same rows (a tuned run and its
+        untuned twin), seed by seed: which differences from the baseline hold, vanish, appear
+        or reverse (``.differences``), what the change did to each arm (``.arms``), and the
+        verdicts counted (``.sentence``); ``names`` label the two runs. What ``augbench report
+        DIR --against OTHER`` prints. Runs of other rows are refused with a `UsageError`."""
+        return compare_runs(self, other, *names)
 
     def _repr_html_(self) -> str:
         return results_html(self)

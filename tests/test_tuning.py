@@ -295,3 +295,22 @@ def test_a_tuned_folder_runs_only_a_new_arm_and_refuses_a_changed_grid(tmp_path:
         augbench.run(augmenters="none,smote,ros",
                      **{**options, "tune_space": {"lr": {"C": (0.1, 1)},
                                                   "smote": {"k_neighbors": (3, 4)}}})
+
+
+def test_results_against_in_python_is_what_the_command_line_writes(tmp_path: Path,
+                                                                    capsys) -> None:
+    small = dict(augmenters="none,smote", classifiers="lr", seeds=4, sizes=(100,))
+    untuned = augbench.run(out=tmp_path / "untuned", **small)
+    tuned = augbench.run(out=tmp_path / "tuned", tune=True, **small)
+    against = tuned.against(untuned, names=("tuned", "untuned"))
+    assert main(["report", str(tmp_path / "tuned"), "--against", str(tmp_path / "untuned")]) == 0
+    assert against.sentence in " ".join(capsys.readouterr().out.split())
+    written = pd.read_csv(tmp_path / "tuned" / "against_arms.csv")
+    np.testing.assert_allclose(against.arms["mean_diff"], written["mean_diff"], atol=1e-12)
+    assert list(against.differences.columns) == list(
+        pd.read_csv(tmp_path / "tuned" / "against_differences.csv").columns)
+    shown = against._repr_html_()
+    assert shown.startswith("<style>") and '<h2 id="against">Against untuned</h2>' in shown
+    other = augbench.run(test_size=0.4, **small)
+    with pytest.raises(augbench.UsageError, match="different: test_size"):
+        tuned.against(other)

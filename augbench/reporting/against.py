@@ -23,15 +23,28 @@ from augbench.results.row import axes
 PLURAL = {"holds": "hold", "vanishes": "vanish", "appears": "appear", "reverses": "reverse"}
 
 
-@dataclass
+@dataclass(repr=False)
 class Against:
-    """A run compared with another of the same experiment: the terminal tables, the sentence,
-    the HTML report's section and the frames written as CSV (file name: frame)."""
+    """A run beside another of the same experiment, seed by seed: ``differences`` (each
+    difference from the baseline significant in either run, both runs' mean, interval and Holm
+    p, and its verdict), ``arms`` (each arm in this run minus the same arm in the other) and
+    ``sentence`` (the verdicts counted). In a notebook the last expression of a cell displays
+    them as the HTML report's Against section."""
 
-    tables: list[Table]
+    differences: pd.DataFrame
+    arms: pd.DataFrame
     sentence: str
     html: str
-    frames: dict[str, pd.DataFrame]
+    tables: list[Table]
+
+    def _repr_html_(self) -> str:
+        from augbench.reporting.inline import STYLE
+
+        return f'{STYLE}<div class="augbench-results">{self.html}</div>'
+
+    def __repr__(self) -> str:
+        return (f"<Against: {len(self.differences)} differences, {len(self.arms)} arm "
+                f"changes; {self.sentence}>")
 
 
 def compare_runs(here: Any, there: Any, here_name: str, there_name: str) -> Against:
@@ -42,10 +55,9 @@ def compare_runs(here: Any, there: Any, here_name: str, there_name: str) -> Agai
     changes = arm_changes(here, there)
     tables = [verdict_table(here, found, here_name, there_name),
               *arm_tables(here, changes, here_name, there_name)]
-    return Against([t for t in tables if t is not None],
-                   verdict_sentence(here, found, here_name, there_name),
+    return Against(found, changes, verdict_sentence(here, found, here_name, there_name),
                    against_html(here, found, changes, here_name, there_name),
-                   {"against_differences.csv": found, "against_arms.csv": changes})
+                   [t for t in tables if t is not None])
 
 
 def verdict_table(results: Any, verdicts: pd.DataFrame, here: str, there: str) -> Table | None:

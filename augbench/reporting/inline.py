@@ -21,6 +21,7 @@ text-align:right}
 .augbench-results th.label,.augbench-results td.label{text-align:left}
 .augbench-results caption{caption-side:bottom;text-align:left;color:#666;font-size:.75rem}
 .augbench-results .best{font-weight:bold}
+.augbench-results .nowrap{white-space:nowrap}
 .augbench-results .warning{background:#fff3cd;padding:.35rem;border-left:4px solid #e0a800;margin:.3rem 0}
 .augbench-results .note{background:#eef5ff;padding:.35rem;border-left:4px solid #0072B2;margin:.3rem 0}
 .augbench-results .finding{padding:.35rem;border-left:4px solid #999;margin:.3rem 0}
