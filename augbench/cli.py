@@ -208,8 +208,10 @@ def _against(results: Any, out: Path, other: Path) -> Any:
     from augbench.reporting.against import compare_runs
     from augbench.runner import load_results
 
-    return compare_runs(results, load_results(other), out.name or str(out),
-                        other.name or str(other))
+    here_name, there_name = out.name or str(out), other.name or str(other)
+    if here_name == there_name:  # a/run against b/run: the columns need the whole paths
+        here_name, there_name = str(out), str(other)
+    return compare_runs(results, load_results(other), here_name, there_name)
 
 
 def _plugins() -> int:

@@ -3,8 +3,10 @@ and gan with lr and hgb, run untuned and with --tune on the same seeds, then com
 seed (what ``augbench report tuned --against untuned`` prints).
 
     python benchmarks/tuning_study.py [--seeds 20] [--size 200] [--jobs N] [--budget N]
+        [--tables stroke,...] [--augmenters none,smote,gan] [--classifiers lr,hgb]
 
-Results go to benchmarks/out/tuning-study/{untuned,tuned} (an interrupted study resumes). Prints
+Results go to benchmarks/out/tuning-study/{untuned,tuned} (an interrupted study resumes; a study
+of other tables, arms, size or budget goes to a folder named after them). Prints
 the wall time of each run, every difference from none that is significant in either run with
 what became of it, and what tuning did to each arm's ROC-AUC.
 """
@@ -30,16 +32,25 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=200)
     parser.add_argument("--jobs", type=int)
     parser.add_argument("--budget", type=int)
+    parser.add_argument("--tables", default=",".join(TABLES))
+    parser.add_argument("--augmenters", default="none,smote,gan")
+    parser.add_argument("--classifiers", default="lr,hgb")
     args = parser.parse_args()
+    tables = tuple(args.tables.split(","))
+    asked = (tables, args.augmenters, args.classifiers, args.size, args.budget)
+    out = OUT if asked == (TABLES, "none,smote,gan", "lr,hgb", 200, None) else (
+        OUT.parent / "-".join(["tuning-study", *tables, args.augmenters.replace(",", "+"),
+                               args.classifiers.replace(",", "+"), str(args.size),
+                               *([f"budget{args.budget}"] if args.budget else [])]))
     if not SHARED.is_dir():
         raise SystemExit(f"needs the shared tables in {SHARED}")
-    common = dict(data=list(TABLES), augmenters="none,smote,gan", classifiers="lr,hgb",
+    common = dict(data=list(tables), augmenters=args.augmenters, classifiers=args.classifiers,
                   seeds=args.seeds, sizes=(args.size,), progress=False,
                   **({"jobs": args.jobs} if args.jobs else {}))
     runs, seconds = {}, {}
     for name, extra in (("untuned", {}), ("tuned", {"tune": True, "tune_budget": args.budget})):
         start = time.perf_counter()
-        runs[name] = augbench.run(out=OUT / name, **common, **extra)
+        runs[name] = augbench.run(out=out / name, **common, **extra)
         seconds[name] = time.perf_counter() - start
         print(f"{name}: {len(runs[name].trials)} trials, {runs[name].n_failed} failed, "
               f"{seconds[name]:.0f} s ({runs[name].reused} from the store)")
