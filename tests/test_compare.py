@@ -58,11 +58,13 @@ def test_lower_brier_is_a_win_and_failed_seeds_are_unpaired() -> None:
 
 def test_threshold_shift_is_recall_up_without_auc_gain() -> None:
     comparisons = pd.DataFrame({
-        "dataset": "d", "size": [50, 50, 100, 100], "augmenter": "smote", "classifier": "lr",
-        "metric": ["recall", "roc_auc"] * 2, "mean_diff": [0.2, 0.0, 0.2, 0.05],
-        "p_adjusted": [0.001, 0.9, 0.001, 0.001]})
+        "dataset": "d", "augmenter": "smote", "classifier": "lr",
+        "metric": ["recall", "roc_auc"] * 3, "mean_diff": [0.2, 0.0, 0.2, 0.05, 0.3, -0.04],
+        "p_adjusted": [0.001, 0.9, 0.001, 0.001, 0.001, 0.01]}).assign(
+        size=[50, 50, 100, 100, 200, 200])
     shifts = threshold_shifts(comparisons, "recall", "roc_auc")
-    assert shifts["size"].tolist() == [50] and shifts["recall_diff"].tolist() == [0.2]
+    assert shifts["size"].tolist() == [50, 200] and shifts["recall_diff"].tolist() == [0.2, 0.3]
+    assert shifts["roc_auc_fell"].tolist() == [False, True]
 
 
 def _baseline_trials(values: dict[tuple[str, int], list[float]]) -> pd.DataFrame:
@@ -257,3 +259,21 @@ def test_an_all_tie_comparison_has_p_1_at_any_number_of_seeds(seeds: int) -> Non
     one_apart = np.zeros(seeds)
     one_apart[3] = 0.01
     assert _wilcoxon(one_apart) == 1.0
+
+
+def test_a_threshold_shift_with_a_significant_ranking_loss_is_said_as_one() -> None:
+    run = augbench.run(augmenters="none,ros", classifiers="lr,dummy", seeds=10, sizes=(100,))
+    trials = run.trials.copy()
+    rng = np.random.default_rng(3)
+    ros = trials["augmenter"] == "ros"
+    # Recall up everywhere; ROC-AUC down by 0.08 with lr, unchanged with dummy.
+    trials["recall"] = np.where(ros, 0.5, 0.1) + rng.normal(0, 0.02, len(trials))
+    base = 0.8 + rng.normal(0, 0.01, 10)
+    trials["roc_auc"] = base[trials["seed"]] - np.where(
+        ros & (trials["classifier"] == "lr"), 0.08, 0.0)
+    lines = findings(augbench.Results(trials, record=run.record))
+    fell = [line for line in lines if "with 'lr'" in line and "raises" in line]
+    level = [line for line in lines if "with 'dummy'" in line and "raises" in line]
+    assert len(fell) == 1 and "while its ROC-AUC falls significantly (-0.080)" in fell[0]
+    assert fell[0].endswith("a threshold shift, with worse ranking.")
+    assert len(level) == 1 and "without a significant ROC-AUC gain (+0.000)" in level[0]

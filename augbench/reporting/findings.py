@@ -109,12 +109,16 @@ def findings(results: ResultTables) -> list[str]:
         for (dataset, prevalence, augmenter, classifier), g in _by(
                 shifts, ["dataset", "prevalence", "augmenter", "classifier"]):
             sizes = ", ".join(str(s) for s in g["size"])
+            label, change = _label(results, ranking), g[f"{ranking}_diff"].mean()
+            # A significant loss is said as one: "without a gain" would understate it.
+            ranks = (f"while its {label} falls significantly ({change:+.3f}): a threshold shift, "
+                     "with worse ranking" if g[f"{ranking}_fell"].all() else
+                     f"without a significant {label} gain ({change:+.3f}): a threshold shift, "
+                     "not better ranking")
             lines.append(
                 f"note: '{augmenter}' raises {_label(results, threshold)} with '{classifier}' on "
                 f"'{dataset}'{_at(prevalence)} (at {sizes} training rows, by "
-                f"{g[f'{threshold}_diff'].mean():+.3f} on average) without a significant "
-                f"{_label(results, ranking)} gain ({g[f'{ranking}_diff'].mean():+.3f}): a "
-                "threshold shift, not better ranking.")
+                f"{g[f'{threshold}_diff'].mean():+.3f} on average) {ranks}.")
     return lines + finding_sentences(results)
 
 

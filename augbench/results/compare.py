@@ -161,10 +161,11 @@ def threshold_shifts(comparisons: pd.DataFrame, rising: str, ranking: str) -> pd
     ``ranking`` does not: a moved threshold, not better ranking.
 
     Returns dataset, (prevalence,) size, augmenter, classifier, ``<rising>_diff``,
-    ``<ranking>_diff``; empty when either metric did not run.
+    ``<ranking>_diff`` and ``<ranking>_fell`` (whether the ranking metric fell significantly);
+    empty when either metric did not run.
     """
     group_by = group_columns(comparisons)
-    columns = [*group_by, f"{rising}_diff", f"{ranking}_diff"]
+    columns = [*group_by, f"{rising}_diff", f"{ranking}_diff", f"{ranking}_fell"]
     wide = comparisons.pivot_table(index=group_by,
                                    columns="metric", values=["mean_diff", "p_adjusted"])
     # A column of p-values that are all NaN (one seed: no test) is dropped by the pivot.
@@ -174,8 +175,10 @@ def threshold_shifts(comparisons: pd.DataFrame, rising: str, ranking: str) -> pd
     up = (wide[("mean_diff", rising)] > 0) & (wide[("p_adjusted", rising)] < ALPHA)
     flat = ~((wide[("mean_diff", ranking)] > 0) & (wide[("p_adjusted", ranking)] < ALPHA))
     picked = wide[up & flat]
+    fell = (picked[("mean_diff", ranking)] < 0) & (picked[("p_adjusted", ranking)] < ALPHA)
     return pd.DataFrame({f"{rising}_diff": picked[("mean_diff", rising)],
-                         f"{ranking}_diff": picked[("mean_diff", ranking)]}).reset_index()
+                         f"{ranking}_diff": picked[("mean_diff", ranking)],
+                         f"{ranking}_fell": fell}).reset_index()
 
 
 def no_signal(trials: pd.DataFrame, baseline: str, metric: str, chance: float) -> pd.DataFrame:
