@@ -348,11 +348,17 @@ def read_file(path: Path) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
     if not isinstance(params, dict) or not all(isinstance(v, dict) for v in params.values()):
         raise UsageError(f"--config {path}: 'params' must hold one table per plugin, e.g. "
                          "[params.smote] with k_neighbors = 3.")
+    params = {name: {k: _from_toml(v) for k, v in settings.items()}
+              for name, settings in params.items()}
     values = {}
     if isinstance(table.get("tune"), dict):
         # [tune.<name>] tables: the values --tune tries, which switch it on (TOML cannot hold
         # both `tune = true` and [tune.smote]; `tune = true` alone tunes the declared spaces).
-        values["tune_space"] = tune_spaces(table.pop("tune"), f"--config {path}: [tune]")
+        spaces = {name: {k: [_from_toml(v) for v in values] if isinstance(values, list)
+                         else _from_toml(values) for k, values in space.items()}
+                  if isinstance(space, dict) else space
+                  for name, space in table.pop("tune").items()}
+        values["tune_space"] = tune_spaces(spaces, f"--config {path}: [tune]")
         values["tune"] = True
     for key, value in table.items():
         option = FILE_KEYS.get(key.replace("_", "-"))
@@ -391,7 +397,19 @@ def _toml_key(key: str) -> str:
     return key if bare else json.dumps(key)
 
 
+def _from_toml(value: Any) -> Any:
+    """A plugin parameter as a file holds it, as --set would give it: TOML has no null, so
+    "none" is None, and its arrays are tuples (a parameter such as (32, 32) stays hashable)."""
+    if isinstance(value, str) and value.strip().lower() in ("none", "null"):
+        return None
+    if isinstance(value, list):
+        return tuple(_from_toml(v) for v in value)
+    return value
+
+
 def _toml_value(value: Any, where: str) -> str:
+    if value is None:
+        return '"none"'  # TOML has no null; _from_toml reads it back
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (int, float)):
@@ -475,8 +493,9 @@ def request(values: Mapping[str, Any], params: Mapping[str, Mapping[str, Any]] |
     labels = {o.dest: given.pop(o.dest) for o in OPTIONS if o.target == "data" and o.dest in given}
     specs = data_specs_of(data, labels, params, registry)
     given["tune_space"] = tune_spaces(given.get("tune_space"))
+    # Given at all (a budget of 0 too) without --tune: a setting that would be ignored.
     untuned = [o for o in ("tune_folds", "tune_metric", "tune_budget", "tune_space")
-               if given.get(o) and not given.get("tune")]
+               if (given[o] if o == "tune_space" else o in given) and not given.get("tune")]
     if untuned:
         raise UsageError(f"--{untuned[0].replace('_', '-')} sets how --tune tunes; add --tune "
                          "(tune=True in Python), or leave it out.")

@@ -109,6 +109,44 @@ def test_inner_folds_never_see_the_test_rows_and_augment_inside_each_training_fo
     assert fitted[-1] - {-1.0} == train
 
 
+class SpyReserveAugmenter(SpyAugmenter):
+    """A spy that also draws real rows: records the reserve rows it is given with each fit."""
+
+    def with_reserve(self, X, y):
+        self.reserve = X
+
+    def fit_resample(self, X, y):
+        RESERVES.append((frozenset(X["rid"]), self.reserve))
+        return super().fit_resample(X, y)
+
+
+RESERVES: list[tuple[frozenset, pd.DataFrame]] = []
+
+
+def test_the_reserve_rows_of_an_inner_fold_are_filled_from_that_fold_alone() -> None:
+    table = _table()
+    table.loc[np.random.default_rng(2).random(len(table)) < 0.3, "x1"] = np.nan
+    module = types.ModuleType("reserve_spy")
+    module.augbench_augmenters = augbench.hookimpl(lambda: {"spy-reserve": augbench.declare(
+        SpyReserveAugmenter, draws_reserve=True, search_space={"copies": (1, 2)})})
+    registry = Registry(make_plugin_manager(extra_plugins=[module], disabled=()))
+    dataset = augbench.prepare_table(table, target="y", name="spy-table")
+    plan = make_plan(Experiment(data=(augbench.DataSpec(source="spy-table", table=dataset),),
+                                augmenters=("spy-reserve",), classifiers=("lr",), sizes=(120,),
+                                seeds=1, tune=True, metrics=("roc_auc",)), registry)
+    RESERVES.clear()
+    trial = next(t for t in plan.trials if t.augmenter == "spy-reserve")
+    assert next(TrialRunner(plan.datasets, registry, fail_fast=True,
+                            metrics=plan.metrics).run([trial])).ok
+    assert len(RESERVES) == 2 * 3 + 1  # two values x three inner folds, then the refit
+    raw = table.set_index("rid")["x1"]
+    for rows, reserve in RESERVES:
+        missing = reserve["rid"].map(raw).isna().to_numpy()
+        assert missing.any()
+        # Filled with the median of the rows being augmented, never of a validation part.
+        np.testing.assert_allclose(reserve.loc[missing, "x1"], raw[sorted(rows)].median())
+
+
 def test_the_done_when_command_records_values_from_the_grids(shared_data: Path,
                                                              tmp_path: Path) -> None:
     assert main(["run", "--data", "pima-diabetes", "--augmenters", "none,smote", "--classifiers",
@@ -132,6 +170,7 @@ def test_the_done_when_command_records_values_from_the_grids(shared_data: Path,
             for param, value in chosen["classifier"].items():
                 assert value in SEARCH_SPACES["hgb"][param]
         assert 0.5 < row.tune_score <= 1
+        assert row.tune_seconds > row.fit_seconds  # dozens of inner fits against one
     config = (tmp_path / "tuned" / "config.toml").read_text()
     assert "[tune.smote]\nk_neighbors = [3, 7]" in config and "[tune.hgb]" in config
 
@@ -157,6 +196,17 @@ def test_tuned_runs_are_reproducible_across_jobs(tmp_path: Path) -> None:
     parallel = augbench.run(jobs=2, **options).trials
     assert alone["tuned_params"].tolist() == parallel["tuned_params"].tolist()
     np.testing.assert_array_equal(alone["roc_auc"], parallel["roc_auc"])
+
+
+def test_a_tuned_trial_is_the_same_alone_as_beside_other_classifiers() -> None:
+    # Beside hgb, lr's trials share their seed's fold augmentations: they must not change.
+    options = dict(augmenters="none,smote", seeds=2, sizes=(100,), tune=True, tune_budget=3)
+    alone = augbench.run(classifiers="lr", **options).trials
+    beside = augbench.run(classifiers="lr,hgb", **options).trials
+    beside = beside[beside["classifier"] == "lr"].reset_index(drop=True)
+    assert alone["tuned_params"].tolist() == beside["tuned_params"].tolist()
+    np.testing.assert_array_equal(alone["roc_auc"], beside["roc_auc"])
+    np.testing.assert_array_equal(alone["tune_score"], beside["tune_score"])
 
 
 def test_a_run_with_nothing_to_tune_gives_the_untuned_numbers() -> None:
@@ -255,6 +305,22 @@ def test_runs_that_split_other_rows_are_not_compared(tmp_path: Path, capsys) -> 
     assert "do not split the same rows (different: test_size)" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("other, message", [
+    (["--baseline", "ros"], "have another baseline ('none' and 'ros'); run both with the same "
+                            "--baseline"),
+    (["--holm", "run"], "have another Holm family ('comparison' and 'run')"),
+])
+def test_runs_with_another_baseline_or_holm_family_are_not_compared(
+        other: list[str], message: str, tmp_path: Path, capsys) -> None:
+    small = ["--augmenters", "none,ros", "--seeds", "2", "--sizes", "100", "--quiet"]
+    assert main(["run", *small, "--out", str(tmp_path / "a")]) == 0
+    assert main(["run", *small, *other, "--out", str(tmp_path / "b")]) == 0
+    capsys.readouterr()
+    assert main(["report", str(tmp_path / "a"), "--against", str(tmp_path / "b")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and message in err, err
+
+
 def test_verdicts_say_what_became_of_each_difference() -> None:
     from augbench.results.against import verdicts
 
@@ -314,3 +380,18 @@ def test_results_against_in_python_is_what_the_command_line_writes(tmp_path: Pat
     other = augbench.run(test_size=0.4, **small)
     with pytest.raises(augbench.UsageError, match="different: test_size"):
         tuned.against(other)
+
+
+def test_a_tuned_rf_folder_writes_its_none_values_and_resumes_from_them(tmp_path: Path,
+                                                                         capsys) -> None:
+    # rf declares max_depth None, 4, 8: TOML has no null, so the file says "none".
+    command = ["run", "--augmenters", "none,gan", "--classifiers", "rf", "--tune",
+               "--tune-budget", "2", "--set", "gan.generator_dims=(32, 32)", "--set",
+               "gan.steps=20", "--seeds", "2", "--sizes", "100", "--quiet", "--out",
+               str(tmp_path / "run")]
+    assert main(command) == 0
+    written = (tmp_path / "run" / "config.toml").read_text()
+    assert 'max_depth = ["none", 4, 8]' in written and "generator_dims = [32, 32]" in written
+    capsys.readouterr()
+    assert main(["run", "--config", str(tmp_path / "run" / "config.toml"), "--quiet"]) == 0
+    assert "4 of 4 trials ok (4 of them from the store)" in capsys.readouterr().err

@@ -15,7 +15,7 @@ import threading
 import time
 import warnings
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Iterable, Iterator, Mapping
 
 import numpy as np
@@ -156,8 +156,10 @@ class TrialData:
     y_reserve: np.ndarray
     X_reference: pd.DataFrame
     y_reference: np.ndarray
-    # The training rows before imputation: inner folds of --tune impute from their own part.
+    # The training and reserve rows before imputation: inner folds of --tune impute both from
+    # their own training part.
     X_train_raw: pd.DataFrame | None = None
+    X_reserve_raw: pd.DataFrame | None = None
 
 
 def prepare(dataset: Dataset, seed: int, size: int, test_size: float,
@@ -175,7 +177,8 @@ def prepare(dataset: Dataset, seed: int, size: int, test_size: float,
 
     return TrialData(imputer.transform(X_train), dataset.y[train], rows(test), dataset.y[test],
                      train, test, rows(reserve), dataset.y[reserve], rows(reference),
-                     dataset.y[reference], X_train)
+                     dataset.y[reference], X_train,
+                     dataset.X.iloc[reserve].reset_index(drop=True))
 
 
 def split_unused(y: np.ndarray, unused: np.ndarray, seed: int) -> tuple[np.ndarray, np.ndarray]:
@@ -228,8 +231,6 @@ class TrialRunner:
         if self.metrics is None:
             self.metrics = self.registry.metrics()
         self._capabilities: dict[tuple, Capabilities] = {}
-        # Augmentations of inner folds, shared by the classifiers tuned on them.
-        self._fold_cache: dict[tuple, list] = {}
 
     def _capabilities_of(self, t: Trial, augmenter: Any) -> Capabilities:
         """What the trial's augmenter can do, read once per augmenter and parameters (reading
@@ -248,9 +249,16 @@ class TrialRunner:
             if t.rows_key not in prepared:
                 prepared[t.rows_key] = prepare(self.datasets[t.dataset], t.seed, t.size,
                                                t.test_size, t.prevalence)
+        # Augmentations of inner folds, shared by the classifiers of a seed tuned on them: only
+        # the trials of this chunk share them, so they go with it.
+        fold_augmentations: dict[tuple, list] = {}
         # A tuned trial is refitted with the values its inner folds chose: the trial that then
         # runs, its augmentation shared (and batched) with every trial that chose the same.
-        choices = {t.key: self._tune(t, prepared[t.rows_key]) for t in trials if t.tuning}
+        choices = {}
+        for t in (t for t in trials if t.tuning):
+            start = time.perf_counter()
+            choice = self._tune(t, prepared[t.rows_key], fold_augmentations)
+            choices[t.key] = replace(choice, seconds=time.perf_counter() - start)
         chosen = [with_choice(t, choices[t.key]) if t.key in choices else t for t in trials]
         augmented = self._augment_all([c for c in chosen if not choices.get(c.key, Choice()).error],
                                       prepared)
@@ -262,9 +270,10 @@ class TrialRunner:
             result = self._fit_and_score(t, prepared[t.rows_key], augmented[t.augment_key])
             if choice is not None:
                 result.tuned_params, result.tune_score = choice.as_dict(), choice.score
+                result.tune_seconds = choice.seconds
             yield result
 
-    def _tune(self, t: Trial, data: TrialData) -> Choice:
+    def _tune(self, t: Trial, data: TrialData, cache: dict) -> Choice:
         """The values a tuned trial's inner folds choose (see augbench.experiment.tuning)."""
         try:
             splits = inner_folds(data.y_train, t.seed, t.size, t.tuning.folds)
@@ -272,18 +281,20 @@ class TrialRunner:
             if self.fail_fast:
                 raise
             return Choice(error=f"tune: {exc}")
-        folds = make_folds(data.X_train_raw, data.y_train, data.X_reserve, data.y_reserve, splits)
+        folds = make_folds(data.X_train_raw, data.y_train, data.X_reserve_raw, data.y_reserve,
+                           splits)
 
         def augment(arm: Trial, rows: list, seeds: list[int]) -> list[tuple]:
             return [(a.X, a.y, a.error) for a in self._augment_group(arm, rows, seeds)]
 
         def predict(arm: Trial, X: pd.DataFrame, y: np.ndarray, X_valid: pd.DataFrame) -> tuple:
-            model, _ = self._fitted(arm, X, y)
-            return _predictions(model, X_valid)
+            with quiet():  # the notes of dozens of inner fits would drown the run's output
+                model, _ = self._fitted(arm, X, y)
+                return _predictions(model, X_valid)
 
         metric = self.metrics.get(t.tuning.metric) or self.registry.metrics([t.tuning.metric])[
             t.tuning.metric]
-        return tune(t, folds, metric, augment, predict, self._fold_cache, self.fail_fast)
+        return tune(t, folds, metric, augment, predict, cache, self.fail_fast)
 
     def _augment_all(self, trials: list[Trial], prepared: dict) -> dict[tuple, _Augmented]:
         """Augment each distinct training set once; batch the seeds where the augmenter can."""

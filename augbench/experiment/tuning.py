@@ -65,6 +65,7 @@ class Choice:
     tried: int = 0
     failed: int = 0
     error: str = ""
+    seconds: float = math.nan
 
     def as_dict(self) -> dict[str, Any]:
         """The values chosen, as trials.csv's ``tuned_params`` holds them (JSON)."""
@@ -102,7 +103,7 @@ class TuningError(Exception):
 @dataclass
 class Fold:
     """One inner fold's rows: its training part (imputed from itself), what an augmenter that
-    draws real rows may add, and its validation part (imputed as the training part)."""
+    draws real rows may add and its validation part (both imputed as the training part)."""
 
     X_train: pd.DataFrame
     y_train: np.ndarray
@@ -112,15 +113,17 @@ class Fold:
     y_valid: np.ndarray
 
 
-def make_folds(X_raw: pd.DataFrame, y: np.ndarray, X_reserve: pd.DataFrame, y_reserve: np.ndarray,
-               splits: Sequence[tuple[np.ndarray, np.ndarray]]) -> list[Fold]:
-    """The inner folds of a trial's raw training rows, each imputed from its training part."""
+def make_folds(X_raw: pd.DataFrame, y: np.ndarray, X_reserve_raw: pd.DataFrame,
+               y_reserve: np.ndarray, splits: Sequence[tuple[np.ndarray, np.ndarray]]) -> list[Fold]:
+    """The inner folds of a trial's raw training rows, each imputed from its training part,
+    its validation part and the reserve rows too (the validation part must not fill them)."""
     found = []
     for train, valid in splits:
         part = X_raw.iloc[train].reset_index(drop=True)
         imputer = TrainImputer().fit(part)
-        found.append(Fold(imputer.transform(part), y[train], X_reserve, y_reserve,
-                          imputer.transform(X_raw.iloc[valid].reset_index(drop=True)), y[valid]))
+        found.append(Fold(imputer.transform(part), y[train], imputer.transform(X_reserve_raw),
+                          y_reserve, imputer.transform(X_raw.iloc[valid].reset_index(drop=True)),
+                          y[valid]))
     return found
 
 

@@ -106,13 +106,14 @@ def findings(results: ResultTables) -> list[str]:
             "those of the training rows alone; check --positive and --ratio.")
     if ranking and threshold:
         shifts = threshold_shifts(results.comparisons, threshold, ranking)
-        for (dataset, prevalence, augmenter, classifier), g in _by(
-                shifts, ["dataset", "prevalence", "augmenter", "classifier"]):
+        # The sizes where ranking fell significantly get a sentence of their own: "without a
+        # gain" would understate a loss.
+        for (dataset, prevalence, augmenter, classifier, fell), g in _by(
+                shifts, ["dataset", "prevalence", "augmenter", "classifier", f"{ranking}_fell"]):
             sizes = ", ".join(str(s) for s in g["size"])
             label, change = _label(results, ranking), g[f"{ranking}_diff"].mean()
-            # A significant loss is said as one: "without a gain" would understate it.
             ranks = (f"while its {label} falls significantly ({change:+.3f}): a threshold shift, "
-                     "with worse ranking" if g[f"{ranking}_fell"].all() else
+                     "with worse ranking" if fell else
                      f"without a significant {label} gain ({change:+.3f}): a threshold shift, "
                      "not better ranking")
             lines.append(

@@ -56,11 +56,18 @@ def check_twins(here: Any, there: Any, here_name: str, there_name: str) -> None:
         raise UsageError(f"{here_name} and {there_name} do not split the same rows "
                          f"(different: {', '.join(differs)}); compare runs of one experiment that "
                          "differ in how their arms are fitted, such as --tune.")
+    # Verdicts compare differences from one baseline, tested in one Holm family.
+    for what, option, mine, theirs in (("baseline", "--baseline", here.baseline, there.baseline),
+                                       ("Holm family", "--holm", here.family, there.family)):
+        if mine != theirs:
+            raise UsageError(f"{here_name} and {there_name} have another {what} ({mine!r} and "
+                             f"{theirs!r}); run both with the same {option}.")
 
 
 def verdicts(here: pd.DataFrame, there: pd.DataFrame) -> pd.DataFrame:
-    """Each difference from the baseline that either run finds significant, with both runs'
-    mean difference, interval and Holm p (``_here``, ``_there``) and its verdict."""
+    """Each difference from the baseline that either run finds significant, among the arms
+    both runs ran, with both runs' mean difference, interval and Holm p (``_here``,
+    ``_there``) and its verdict."""
     on = [*axes(here), "classifier", "augmenter", "metric"]
     both = here[[*on, *COMPARED]].merge(there[[*on, *COMPARED]], on=on,
                                         suffixes=("_here", "_there"))

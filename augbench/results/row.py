@@ -45,8 +45,9 @@ def pair_columns(frame: Any) -> list[str]:
     """Trials that differ only in their augmenter are scored on the same rows: they pair up."""
     return [*axes(frame), "seed", "classifier"]
 TIMING_COLUMNS = ("augment_seconds", "fit_seconds")
-# A tuned trial's chosen values (JSON) and their mean score on its inner folds.
-TUNED_COLUMNS = ("tuned_params", "tune_score")
+# A tuned trial's chosen values (JSON), their mean score on its inner folds, and the seconds
+# its tuning took.
+TUNED_COLUMNS = ("tuned_params", "tune_score", "tune_seconds")
 CALIBRATION = "calibration"
 
 
@@ -73,10 +74,13 @@ class TrialResult:
     # The test predictions' calibration bins (rows, probability sums, positives per bin, see
     # augbench.calibration_bins), for reliability diagrams; stored, not a column of trials.csv.
     calibration: list[list[float]] | None = None
-    # A tuned trial's chosen values ({"augmenter": {...}, "classifier": {...}}) and their mean
-    # score on its inner folds; columns of trials.csv only in a tuned run.
+    # A tuned trial's chosen values ({"augmenter": {...}, "classifier": {...}}), their mean
+    # score on its inner folds and the seconds its tuning took (fold augmentations it shared
+    # with a classifier tuned before it on the same seed counted there); columns of
+    # trials.csv only in a tuned run.
     tuned_params: dict[str, Any] | None = None
     tune_score: float = NAN
+    tune_seconds: float = NAN
 
     @property
     def ok(self) -> bool:
@@ -89,7 +93,7 @@ class TrialResult:
         key = self.key._asdict()
         tuned = {} if self.tuned_params is None else {
             TUNED_COLUMNS[0]: json.dumps(self.tuned_params, sort_keys=True),
-            TUNED_COLUMNS[1]: self.tune_score}
+            TUNED_COLUMNS[1]: self.tune_score, TUNED_COLUMNS[2]: self.tune_seconds}
         return {c: key[c] for c in SORT_COLUMNS} | {"status": self.status, "error": self.error,
                 **{m: self.metrics.get(m, NAN) for m in names},
                 **{c: getattr(self, c) for c in COUNT_COLUMNS + TIMING_COLUMNS},
@@ -108,7 +112,8 @@ class TrialResult:
                    **{c: _float(row.get(c)) for c in COUNT_COLUMNS + TIMING_COLUMNS},
                    warnings=row.get("warnings") or "", calibration=row.get(CALIBRATION),
                    tuned_params=json.loads(tuned) if isinstance(tuned, str) and tuned else None,
-                   tune_score=_float(row.get(TUNED_COLUMNS[1])))
+                   tune_score=_float(row.get(TUNED_COLUMNS[1])),
+                   tune_seconds=_float(row.get(TUNED_COLUMNS[2])))
 
 
 def _prevalence(value: Any) -> float | None:
