@@ -224,6 +224,7 @@ def test_an_untuned_experiment_keeps_its_identity() -> None:
 
 @pytest.mark.parametrize("args, message", [
     (["--tune-space", "lr.C=0.1,1"], "--tune-space sets how --tune tunes; add --tune"),
+    (["--tune-budget", "0"], "--tune-budget sets how --tune tunes; add --tune"),
     (["--tune", "--tune-space", "rf.max_depth=2"], "'rf' is not among the chosen"),
     (["--tune", "--tune-space", "lr.C=-1,1"], "--tune-space lr.C=-1: classifier 'lr'"),
     (["--tune", "--tune-space", "lr.random_state=1,2"], "augbench sets random_state itself"),
