@@ -354,8 +354,8 @@ def read_file(path: Path) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
     if isinstance(table.get("tune"), dict):
         # [tune.<name>] tables: the values --tune tries, which switch it on (TOML cannot hold
         # both `tune = true` and [tune.smote]; `tune = true` alone tunes the declared spaces).
-        spaces = {name: {k: [_from_toml(v) for v in values] if isinstance(values, list)
-                         else _from_toml(values) for k, values in space.items()}
+        spaces = {name: {param: [_from_toml(v) for v in tried] if isinstance(tried, list)
+                         else _from_toml(tried) for param, tried in space.items()}
                   if isinstance(space, dict) else space
                   for name, space in table.pop("tune").items()}
         values["tune_space"] = tune_spaces(spaces, f"--config {path}: [tune]")
