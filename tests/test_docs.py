@@ -160,3 +160,28 @@ def test_the_reference_has_a_home_for_every_option_metric_and_method() -> None:
     for kind in ("augmenters", "classifiers", "datasets"):
         missing = [n for n in registry.names(kind) if f"`{n}`" not in methods]
         assert missing == [], (kind, missing)
+
+
+def test_the_tuning_page_lists_every_declared_search_space() -> None:
+    from augbench.registry import default_registry
+
+    registry = default_registry()
+    rows = {}  # each arm named in the page's table of declared values: that row's values
+    for line in (DOCS / "tuning.md").read_text().splitlines():
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        if line.startswith("| `") and len(cells) == 2:
+            rows.update({name: cells[1] for name in re.findall(r"`([^`]+)`", cells[0])})
+    declared = {}
+    for kind in ("augmenters", "classifiers"):
+        for name in registry.names(kind):
+            try:
+                plugin = registry.create(kind, name)
+            except augbench.UsageError:
+                continue  # an optional extra not installed (forest-diffusion): declares none
+            if space := registry.capabilities(kind, name, plugin).search_space:
+                declared[name] = space
+    assert sorted(rows) == sorted(declared)
+    for name, space in declared.items():
+        for param, values in space:
+            listed = ", ".join(f"{v:g}" if isinstance(v, float) else str(v) for v in values)
+            assert f"`{param}` {listed}" in rows[name], (name, param, rows[name])
