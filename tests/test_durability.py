@@ -216,13 +216,20 @@ def test_jobs_do_not_change_the_numbers() -> None:
 def test_ray_executor_gives_the_local_numbers() -> None:
     ray = pytest.importorskip("ray", reason="Ray is the optional extra augbench[ray]")
     grid = {**GRID, "classifiers": ("rf",), "seeds": 3}
+    # Tuned trials too: each worker tunes its own trials on their inner folds.
+    tuned = {**GRID, "seeds": 2, "tune": True, "tune_budget": 3}
     ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
     try:
         distributed = augbench.run(execution=Execution(jobs=2, executor="ray"), **grid).trials
+        tuned_distributed = augbench.run(execution=Execution(jobs=2, executor="ray"),
+                                         **tuned).trials
     finally:
         ray.shutdown()
     local = augbench.run(execution=Execution(jobs=1), **grid).trials
     pd.testing.assert_frame_equal(local[NUMBERS], distributed[NUMBERS])
+    tuned_local = augbench.run(execution=Execution(jobs=1), **tuned).trials
+    pd.testing.assert_frame_equal(tuned_local[[*NUMBERS, "tuned_params", "tune_score"]],
+                                  tuned_distributed[[*NUMBERS, "tuned_params", "tune_score"]])
 
 
 @pytest.mark.parametrize("value, wish", [("cuda", "required"), ("cuda:1", "required"),
