@@ -276,6 +276,14 @@ def test_a_tuned_run_against_its_untuned_twin(tmp_path: Path, capsys) -> None:
     out = capsys.readouterr().out
     assert "tuned minus untuned, each augmenter and classifier" in " ".join(out.split())
     assert "note: tuned: each trial tried every configuration of its grid" in " ".join(out.split())
+    # The terminal shows what the HTML report does: the values each arm chose most often.
+    from augbench.reporting.blocks import chosen_words
+    from augbench.results.tables import tuned_choices
+
+    assert "tuned: the values each arm's trials chose most often" in " ".join(out.split())
+    tuned_trials = augbench.load_results(tmp_path / "tuned").trials
+    for r in tuned_choices(tuned_trials).itertuples():
+        assert f"{chosen_words(r.chosen)}" in out and f"{r.times} of {r.trials}" in out
     arms = pd.read_csv(tmp_path / "tuned" / "against_arms.csv")
     tuned = augbench.load_results(tmp_path / "tuned").trials
     untuned = augbench.load_results(tmp_path / "untuned").trials

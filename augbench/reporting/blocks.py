@@ -3,6 +3,7 @@ prevalence (where set) and size, and the paired differences from the baseline.""
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import dataclass
 
@@ -24,6 +25,14 @@ def where_words(dataset: str, size: int, prevalence: float | None = None) -> str
     """Which rows a table or figure is about: "stroke · prevalence 2% · 200 training rows"."""
     return " · ".join(p for p in (dataset, prevalence_words(prevalence),
                                   f"{int(size)} training rows") if p)
+
+
+def chosen_words(chosen: str) -> str:
+    """A tuned trial's values (its ``tuned_params`` JSON) as ``param=value; ...``: the
+    augmenter's, then the classifier's ("-" where neither had any)."""
+    values = json.loads(chosen)
+    return "; ".join(f"{k}={v}" for part in ("augmenter", "classifier")
+                     for k, v in values[part].items()) or "-"
 
 
 def _where(frame: pd.DataFrame, coordinates: tuple) -> dict:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from augbench.reporting.blocks import difference_blocks, summary_blocks
+from augbench.reporting.blocks import chosen_words, difference_blocks, summary_blocks
 from augbench.reporting.figures import Written
 from augbench.reporting.findings import ALPHA, findings
 from augbench.results.row import axes
@@ -117,9 +117,7 @@ def tuning_html(results: ResultTables) -> str:
                                                                "chosen most often"])
     rows = []
     for r in choices.to_dict("records"):
-        chosen = json.loads(r["chosen"])
-        values = "; ".join(f"{_e(k)}={_e(v)}" for part in ("augmenter", "classifier")
-                           for k, v in chosen[part].items()) or "-"
+        values = _e(chosen_words(r["chosen"]))
         labels = "".join(f'<td class="label">{_e(r[c])}</td>' for c in by)
         rows.append(f'<tr>{labels}<td class="label">{_name(r["augmenter"])}</td><td class='
                     f'"label">{_name(r["classifier"])}</td><td class="label">{values}</td>'

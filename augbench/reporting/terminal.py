@@ -11,15 +11,18 @@ from rich.console import Console
 from rich.table import Table
 
 from augbench.reporting.blocks import (
+    chosen_words,
     difference_blocks,
     family_words,
     higher_is_better,
     shown_metrics,
     summary_blocks,
+    where_words,
 )
 from augbench.reporting.findings import findings
 from augbench.results.compare import ALPHA, average_ranks
-from augbench.results.tables import ResultTables
+from augbench.results.row import axes
+from augbench.results.tables import ResultTables, tuned_choices
 
 
 def _difference_cell(cell: tuple | None, higher_is_better: bool) -> str:
@@ -112,14 +115,36 @@ def rank_table(results: ResultTables) -> Table | None:
     return table
 
 
+def tuning_tables(results: ResultTables) -> list[Table]:
+    """In a tuned run, the values each arm's trials chose most often, one table per dataset,
+    prevalence and size; none otherwise."""
+    choices = tuned_choices(results.trials)
+    tables = []
+    for _, block in choices.groupby(axes(choices), sort=True, dropna=False):
+        first = block.iloc[0]
+        where = where_words(first["dataset"], first["size"], first.get("prevalence"))
+        table = Table(title=f"{where} · tuned: the values each arm's trials chose most often",
+                      title_justify="left", caption="every trial's values in trials.csv "
+                      "(tuned_params); inner score: the mean of the trials' best configurations",
+                      caption_justify="left", box=box.SIMPLE_HEAD, padding=(0, 1, 0, 0))
+        for name in ("classifier", "augmenter", "chosen most often", "times", "inner score"):
+            table.add_column(name, justify="right" if name in ("times", "inner score") else "left")
+        for r in block.sort_values(["classifier", "augmenter"]).to_dict("records"):
+            table.add_row(r["classifier"], r["augmenter"], chosen_words(r["chosen"]),
+                          f"{r['times']} of {r['trials']}", f"{r['tune_score']:.3f}")
+        tables.append(table)
+    return tables
+
+
 def print_report(results: ResultTables, console: Console) -> None:
-    """Print the summary tables, the cross-dataset ranks and the findings."""
+    """Print the summary tables, the cross-dataset ranks, what tuning chose (a tuned run) and
+    the findings."""
     for table in summary_tables(results):
         console.print(table)
     for table in difference_tables(results):
         console.print(table)
     ranks = rank_table(results)
-    if ranks is not None:
-        console.print(ranks)
+    for table in [*([ranks] if ranks is not None else []), *tuning_tables(results)]:
+        console.print(table)
     for line in findings(results):
         console.print(line, markup=False, highlight=False, soft_wrap=True)
