@@ -259,8 +259,9 @@ OPTIONS: tuple[Option, ...] = (
            "(see --tune-*)", switch=True),
     Option("tune-folds", "experiment", "folds of the inner cross-validation of --tune "
            "(default 3)", int, metavar="K"),
-    Option("tune-metric", "experiment", "what --tune maximises on the inner folds (default: "
-           "roc_auc, which no threshold moves)", metavar="METRIC"),
+    Option("tune-metric", "experiment", "what --tune optimises on the inner folds, the "
+           "lowest of a loss such as brier (default: roc_auc, which no threshold moves)",
+           metavar="METRIC"),
     Option("tune-budget", "experiment", "at most N configurations per trial for --tune, drawn "
            "at random (seeded) from the grid (default: the whole grid)", int, metavar="N"),
     Option("tune-space", "experiment", "the values --tune tries for a parameter, replacing "

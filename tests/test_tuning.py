@@ -404,3 +404,28 @@ def test_a_tuned_rf_folder_writes_its_none_values_and_resumes_from_them(tmp_path
     capsys.readouterr()
     assert main(["run", "--config", str(tmp_path / "run" / "config.toml"), "--quiet"]) == 0
     assert "4 of 4 trials ok (4 of them from the store)" in capsys.readouterr().err
+
+
+def test_a_loss_is_tuned_to_its_lowest() -> None:
+    from augbench.experiment.tuning import Fold, tune
+
+    plan = make_plan(Experiment(augmenters=("none",), classifiers=("lr",), seeds=1, sizes=(100,),
+                                tune=True, tune_space={"lr": {"C": (1.0, 2.0)}}))
+    trial = plan.trials[0]
+    y = np.array([0, 1] * 10)
+    X = pd.DataFrame({"x": np.arange(20.0)})
+    folds = [Fold(X, y, X.iloc[:0], y[:0], X, y)] * 3
+
+    def predict(arm, X_fit, y_fit, X_valid):
+        # C=1 predicts every validation row right (Brier 0), C=2 every one wrong (Brier 1).
+        proba = y.astype(float) if dict(arm.classifier_params)["C"] == 1.0 else 1.0 - y
+        return proba, proba > 0.5
+
+    def augment(arm, rows, seeds):
+        return [(f.X_train, f.y_train, "") for f in rows]
+
+    for metric, best in (("brier", 1.0), ("roc_auc", 1.0), ("accuracy", 1.0)):
+        spec = plan.metrics[metric]
+        choice = tune(trial, folds, spec, augment, predict, {})
+        assert dict(choice.classifier) == {"C": best}, metric
+        assert choice.score == (0.0 if metric == "brier" else 1.0)

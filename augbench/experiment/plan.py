@@ -83,7 +83,7 @@ class Experiment:
     # The columns an attribute-inference attack treats as secret; None: every column.
     sensitive: tuple[str, ...] | None = None
     # Parameters chosen per trial by an inner cross-validation on its training rows (--tune):
-    # the folds, the metric maximised (None: the ranking metric), at most how many
+    # the folds, the metric optimised (None: the ranking metric), at most how many
     # configurations (None: the whole grid), and the values to try by augmenter or classifier
     # and parameter (the plan holds every tuned arm's, declared ones included).
     tune: bool = False

@@ -32,7 +32,7 @@ DEFAULT_FOLDS = 3
 
 @dataclass(frozen=True)
 class Tuning:
-    """How one trial is tuned: the inner folds, the metric maximised on them, at most how many
+    """How one trial is tuned: the inner folds, the metric optimised on them, at most how many
     configurations (None: the whole grid), and the values tried for each parameter of the
     augmenter and of the classifier."""
 
