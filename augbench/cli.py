@@ -190,7 +190,7 @@ def _report(args: argparse.Namespace) -> int:
     written = [path for fmt in (args.formats or []) for path in results.export(args.out, fmt)]
     console, err = _consoles()
     code = _finish(results, console, err, args.out, plots=args.plots, html=args.html,
-                   against=against.html if against else "")
+                   against=against.html if against is not None and args.html else "")
     for path in written:
         err.print(f"wrote {path}", markup=False, highlight=False)
     if against is not None:

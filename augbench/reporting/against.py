@@ -29,13 +29,24 @@ class Against:
     difference from the baseline significant in either run, both runs' mean, interval and Holm
     p, and its verdict), ``arms`` (each arm in this run minus the same arm in the other) and
     ``sentence`` (the verdicts counted). In a notebook the last expression of a cell displays
-    them as the HTML report's Against section."""
+    them as the HTML report's Against section; ``html`` and ``tables`` (the terminal's) are
+    drawn when asked for."""
 
     differences: pd.DataFrame
     arms: pd.DataFrame
     sentence: str
-    html: str
-    tables: list[Table]
+    results: Any  # this run, whose metrics and baseline label the tables
+    names: tuple[str, str]  # (this run, the other)
+
+    @property
+    def html(self) -> str:
+        return against_html(self.results, self.differences, self.arms, *self.names)
+
+    @property
+    def tables(self) -> list[Table]:
+        tables = [verdict_table(self.results, self.differences, *self.names),
+                  *arm_tables(self.results, self.arms, *self.names)]
+        return [t for t in tables if t is not None]
 
     def _repr_html_(self) -> str:
         from augbench.reporting.inline import STYLE
@@ -52,12 +63,9 @@ def compare_runs(here: Any, there: Any, here_name: str, there_name: str) -> Agai
     refuses runs whose trials do not pair up."""
     check_twins(here, there, here_name, there_name)
     found = find_verdicts(here.comparisons, there.comparisons)
-    changes = arm_changes(here, there)
-    tables = [verdict_table(here, found, here_name, there_name),
-              *arm_tables(here, changes, here_name, there_name)]
-    return Against(found, changes, verdict_sentence(here, found, here_name, there_name),
-                   against_html(here, found, changes, here_name, there_name),
-                   [t for t in tables if t is not None])
+    return Against(found, arm_changes(here, there),
+                   verdict_sentence(here, found, here_name, there_name), here,
+                   (here_name, there_name))
 
 
 def verdict_table(results: Any, verdicts: pd.DataFrame, here: str, there: str) -> Table | None:
