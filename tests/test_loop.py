@@ -46,20 +46,61 @@ def _trials(seeds: int, augmenters=("none", "smote", "bad"), classifiers=("lr", 
             for c in classifiers]
 
 
-def _run(trials, deadly=(), buggy=(), jobs=2, seeds_per_chunk=1, fail_fast=False):
+def _run(trials, deadly=(), buggy=(), jobs=2, batching=(), fail_fast=False):
     submitted: list = []
-    work = list(chunks(trials, seeds_per_chunk))
+    work = chunks(trials, batching, jobs)
     results = list(_loop(work, lambda n: FakeBackend(set(deadly), set(buggy), submitted), jobs,
                          fail_fast))
     return {r.key: r for r in results}, submitted
 
 
-def test_chunks_hold_consecutive_seeds_of_one_dataset() -> None:
-    trials = _trials(5) + [Trial("e", 0, 100, "none", "lr")]
-    found = list(chunks(trials, 2))
+def _seeds(chunk: list[Trial]) -> list[int]:
+    return sorted({t.seed for t in chunk})
+
+
+def test_without_a_batching_augmenter_each_seed_of_each_dataset_is_one_chunk() -> None:
+    trials = _trials(3) + [Trial("e", 0, 100, "none", "lr")]
+    found = chunks(trials, jobs=2)
     assert [sorted({(t.dataset, t.seed) for t in c}) for c in found] == [
-        [("d", 0), ("d", 1)], [("d", 2), ("d", 3)], [("d", 4)], [("e", 0)]]
-    assert sum(len(c) for c in found) == len(trials)
+        [("d", 0)], [("d", 1)], [("d", 2)], [("e", 0)]]
+    assert [t for c in found for t in c] == trials  # every trial once, in the order given
+
+
+def test_a_batching_augmenter_gets_blocks_of_its_own_that_keep_every_worker_busy() -> None:
+    trials = _trials(10, augmenters=("none", "gan", "smote"))
+    found = chunks(trials, {"gan"}, jobs=2)
+    blocks = [c for c in found if {t.augmenter for t in c} == {"gan"}]
+    # Ten seeds on two workers: two blocks of five, not one chunk of ten on one worker.
+    assert [_seeds(b) for b in blocks] == [[0, 1, 2, 3, 4], [5, 6, 7, 8, 9]]
+    # The other augmenters reach the store seed by seed, beside the blocks.
+    others = [c for c in found if c not in blocks]
+    assert [_seeds(c) for c in others] == [[s] for s in range(10)]
+    assert all({t.augmenter for t in c} == {"none", "smote"} for c in others)
+    assert sorted(t.key for c in found for t in c) == sorted(t.key for t in trials)
+    # Each block is in line before the per-seed chunk of its first seed.
+    assert found.index(blocks[0]) == 0 and found.index(blocks[1]) == found.index(others[5]) - 1
+
+
+def test_blocks_hold_at_most_sixteen_seeds_as_even_as_can_be_and_never_mix_tables() -> None:
+    trials = _trials(40, augmenters=("gan", "ddpm")) + [Trial("e", s, 100, "gan", "lr") for s in range(3)]
+    found = chunks(trials, {"gan", "ddpm"}, jobs=2)
+    for chunk in found:
+        assert len({(t.dataset, t.augmenter) for t in chunk}) == 1
+    sizes = {key: [len(_seeds(c)) for c in found if (c[0].dataset, c[0].augmenter) == key]
+             for key in [("d", "gan"), ("d", "ddpm"), ("e", "gan")]}
+    assert sizes == {("d", "gan"): [14, 13, 13], ("d", "ddpm"): [14, 13, 13],
+                     ("e", "gan"): [2, 1]}
+    # One job: the fewest blocks, each as full as SEEDS_PER_BATCH allows.
+    assert [len(_seeds(c)) for c in chunks(trials, {"gan", "ddpm"}, jobs=1)
+            if c[0].dataset == "e"] == [3]
+
+
+def test_a_small_run_with_a_batching_augmenter_is_several_chunks_of_results() -> None:
+    trials = _trials(4, augmenters=("none", "gan"), classifiers=("lr",))
+    results, submitted = _run(trials, batching={"gan"}, jobs=2)
+    assert len(results) == len(trials)
+    # Two blocks of two seeds and four per-seed chunks, not one chunk of everything.
+    assert sorted(len(keys) for keys in submitted) == [1, 1, 1, 1, 2, 2]
 
 
 def test_a_dying_augmenter_fails_its_own_trials_only() -> None:
@@ -91,3 +132,10 @@ def test_a_crashed_chunk_is_split_by_augmenter_then_by_trial() -> None:
     assert [{t.augmenter for t in part} for part in by_augmenter] == [{"none"}, {"smote"},
                                                                       {"bad"}]
     assert [len(part) for part in _parts(by_augmenter[2])] == [1, 1, 1, 1]
+
+
+def test_the_plan_names_the_augmenters_that_batch_seeds_from_their_capabilities() -> None:
+    from augbench.experiment.plan import Experiment, make_plan
+
+    plan = make_plan(Experiment(augmenters=("smote", "gan", "ddpm"), seeds=3, sizes=(60,)))
+    assert plan.batching == {"gan", "ddpm"}

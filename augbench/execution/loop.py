@@ -14,7 +14,7 @@ a run records lives here, so every backend behaves the same:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from contextlib import contextmanager
 
@@ -22,7 +22,7 @@ from augbench.errors import UsageError
 from augbench.execution.backends import Backend, InProcessBackend, PoolBackend, can_start_workers
 from augbench.execution.settings import Execution
 from augbench.execution.worker import WorkerSpec
-from augbench.experiment.plan import Plan
+from augbench.experiment.plan import SEEDS_PER_BATCH, Plan
 from augbench.experiment.protocol import Trial, TrialRunner, describe_error, failed_result
 from augbench.plugin.capabilities import GPU_PREFERRED, GPU_REQUIRED
 from augbench.results.row import TrialResult
@@ -32,26 +32,48 @@ CRASH = ("crash: the worker process died while running this trial's chunk (out o
          "segfault or a kill)")
 
 
-def chunks(trials: Sequence[Trial], seeds_per_chunk: int) -> Iterator[list[Trial]]:
-    """Consecutive trials of one dataset and ``seeds_per_chunk`` seeds: a unit of work.
+def chunks(trials: Sequence[Trial], batching: Collection[str] = (),
+           jobs: int = 1) -> list[list[Trial]]:
+    """The run's units of work, in the order the trials came (seed-major).
 
-    A chunk's trials share splits and training draws, and an augmenter that batches seeds
-    augments the chunk's seeds in one call. Chunking never changes a number.
+    The trials of one dataset and seed, of the augmenters that fit one seed at a time, form one
+    chunk: they share the seed's splits and training draws, and reach the store as soon as that
+    seed is done. An augmenter that batches seeds (``batching``) gets chunks of its own: blocks
+    of at most `SEEDS_PER_BATCH` seeds, augmented in one call, and at least ``jobs`` blocks
+    where the run has the seeds for them, so that a run of few seeds keeps every worker busy
+    and stores each block as it ends. Chunking never changes a number.
     """
-    chunk: list[Trial] = []
-    for t in trials:
-        if chunk and (t.dataset, t.seed // seeds_per_chunk) != (
-                chunk[0].dataset, chunk[0].seed // seeds_per_chunk):
-            yield chunk
-            chunk = []
-        chunk.append(t)
-    if chunk:
-        yield chunk
+    first: dict[tuple, int] = {}  # where each dataset's seed first comes in the trials
+    per_seed: dict[tuple, list[Trial]] = {}
+    batched: dict[tuple, dict[int, list[Trial]]] = {}
+    for i, t in enumerate(trials):
+        first.setdefault((t.dataset, t.seed), i)
+        if t.augmenter in batching:
+            batched.setdefault((t.dataset, t.augmenter), {}).setdefault(t.seed, []).append(t)
+        else:
+            per_seed.setdefault((t.dataset, t.seed), []).append(t)
+    # A block goes in line where its first seed does, before that seed's other chunk: the long
+    # batched fits start early, and the short per-seed chunks fill the workers around them.
+    lined: list[tuple[int, int, list[Trial]]] = [
+        (first[(dataset, seeds[0])], 0, [t for s in seeds for t in by_seed[s]])
+        for (dataset, _), by_seed in batched.items()
+        for seeds in _seed_blocks(sorted(by_seed), jobs)]
+    lined += [(first[key], 1, chunk) for key, chunk in per_seed.items()]
+    return [chunk for *_, chunk in sorted(lined, key=lambda item: item[:2])]
+
+
+def _seed_blocks(seeds: list[int], jobs: int) -> list[list[int]]:
+    """``seeds`` cut into consecutive blocks of at most `SEEDS_PER_BATCH`, as even as can be,
+    and at least ``jobs`` of them while there are seeds for that."""
+    count = max(-(-len(seeds) // SEEDS_PER_BATCH), min(jobs, len(seeds)))
+    size, extra = divmod(len(seeds), count)
+    bounds = [i * size + min(i, extra) for i in range(count + 1)]
+    return [seeds[a:b] for a, b in zip(bounds, bounds[1:])]
 
 
 def execute(trials: Sequence[Trial], plan: Plan, execution: Execution) -> Iterator[TrialResult]:
     """Run ``trials`` of ``plan``; yield each result as its chunk finishes."""
-    work = list(chunks(trials, plan.seeds_per_chunk))
+    work = chunks(trials, plan.batching, execution.jobs)
     if not work:
         return
     with _backends(plan, execution, work) as open_backend:

@@ -374,10 +374,10 @@ class Plan:
     notes: tuple[str, ...] = ()
 
     @property
-    def seeds_per_chunk(self) -> int:
-        batches = any(c.capabilities.batches_seeds for (kind, _), c in self.arms.items()
-                      if kind == "augmenters")
-        return SEEDS_PER_BATCH if batches else 1
+    def batching(self) -> frozenset[str]:
+        """The augmenters that augment many seeds in one call, which the loop chunks apart."""
+        return frozenset(name for (kind, name), arm in self.arms.items()
+                         if kind == "augmenters" and arm.capabilities.batches_seeds)
 
     def gpu(self, trial: Trial) -> str | None:
         """The strongest GPU wish of a trial's augmenter and classifier."""
