@@ -47,7 +47,7 @@ def results_html(results: ResultTables) -> str:
     failed = f" ({results.n_failed} failed)" if results.n_failed else ""
     head = (f"<p><b>augbench results</b>: {len(trials)} trials{failed} over "
             f"{trials['seed'].nunique()} seeds on {_names(trials['dataset'])}; augmenters "
-            f"{_names(trials['augmenter'])} against the baseline <b>{results.baseline}</b>, "
+            f"{_names(trials['augmenter'])} against the baseline <b>{_escape(results.baseline)}</b>, "
             f"classifiers {_names(trials['classifier'])}. <code>results.findings</code>, "
             "<code>results.summary</code>, <code>results.comparisons</code> and "
             "<code>results.plot(metric)</code> give each part.</p>")
@@ -61,7 +61,8 @@ def results_html(results: ResultTables) -> str:
 
 
 def _names(column: Any) -> str:
-    return ", ".join(str(n) for n in sorted(set(column)))
+    """The names in a column, escaped: a table or plugin name is data, never markup."""
+    return ", ".join(_escape(str(n)) for n in sorted(set(column)))
 
 
 def _escape(text: str) -> str:
