@@ -95,3 +95,28 @@ def test_an_augmenter_class_named_like_a_tag_is_text_in_its_check_report() -> No
 
     named = type(SCRIPT, (RandomOverSampler,), {})
     assert_shown_as_text(check_augmenter(named())._repr_html_())
+
+
+MARKUP = "x[/] [red]y $a^$"
+
+
+@pytest.mark.filterwarnings("ignore::augbench.AugbenchWarning")
+def test_a_table_named_like_markup_or_a_formula_is_printed_and_drawn_as_written() -> None:
+    from rich.console import Console
+
+    from augbench.reporting.terminal import print_report
+
+    options = dict(target="y", augmenters="none,ros", classifiers="lr", seeds=6, sizes=(80,))
+    results = augbench.run(data={MARKUP: hard_table()}, **options)
+    console = Console(record=True, width=200)
+    print_report(results, console)
+    against = results.against(augbench.run(data={MARKUP: hard_table()}, params={"lr": {"C": 0.05}},
+                                           **options), names=("[bold]here", "there[/]"))
+    for table in against.tables:
+        console.print(table)
+    printed = console.export_text()
+    assert f"{MARKUP} · 80 training rows" in printed
+    assert "[bold]here" in printed and "there[/]" in printed
+    figure = results.plot("recall")
+    assert figure._repr_png_().startswith(b"\x89PNG")
+    assert figure.get_suptitle().startswith(MARKUP)

@@ -10,6 +10,7 @@ from typing import Any
 
 import pandas as pd
 from rich import box
+from rich.markup import escape as markup_escape
 from rich.table import Table
 
 from augbench.reporting.blocks import shown_metrics, where_words
@@ -75,17 +76,17 @@ def verdict_table(results: Any, verdicts: pd.DataFrame, here: str, there: str) -
     rows = verdicts[verdicts["metric"].isin(shown)]
     if rows.empty:
         return None
-    table = Table(title=f"differences from {results.baseline}: {there} (the other run) and "
-                  f"{here} (this one), same seeds", title_justify="left",
-                  caption="; ".join(f"{word}: {meaning}" for word, meaning in VERDICTS.items()),
+    title = f"differences from {results.baseline}: {there} (the other run) and {here} (this one), same seeds"
+    meanings = "; ".join(f"{word}: {meaning}" for word, meaning in VERDICTS.items())
+    table = Table(title=markup_escape(title), title_justify="left", caption=markup_escape(meanings),
                   caption_justify="left", box=box.SIMPLE_HEAD, padding=(0, 1, 0, 0))
     for column in ("where", "classifier", "augmenter", "metric", there, here, "verdict"):
-        table.add_column(column, justify="right" if column in (here, there) else "left")
+        table.add_column(markup_escape(column), justify="right" if column in (here, there) else "left")
     by = axes(rows)
     for r in rows.sort_values([*by, "classifier", "augmenter", "metric"]).itertuples():
         where = where_words(r.dataset, r.size, getattr(r, "prevalence", None))
         label = results.metrics[r.metric].label if r.metric in results.metrics else r.metric
-        table.add_row(where, r.classifier, r.augmenter, label,
+        table.add_row(*(markup_escape(str(t)) for t in (where, r.classifier, r.augmenter, label)),
                       _difference(r.mean_diff_there, r.ci_low_there, r.ci_high_there,
                                   r.p_adjusted_there),
                       _difference(r.mean_diff_here, r.ci_low_here, r.ci_high_here,

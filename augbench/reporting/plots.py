@@ -8,6 +8,9 @@ can tell apart; the baseline is drawn dashed in black.
 
 from __future__ import annotations
 
+import functools
+from typing import Any, Callable
+
 import numpy as np
 import pandas as pd
 
@@ -26,6 +29,19 @@ def augmenter_colours(augmenters: list[str], baseline: str) -> dict[str, str]:
     others = sorted(a for a in augmenters if a != baseline)
     colours = {a: OKABE_ITO[i % len(OKABE_ITO)] for i, a in enumerate(others)}
     return {baseline: "black", **colours}
+
+
+def _names_as_written(draw: Callable[..., Any]) -> Callable[..., Any]:
+    """Draw with matplotlib's mathtext off: a table named ``a$b$`` is written as it is, not
+    read (and, unbalanced, failed) as a formula."""
+    @functools.wraps(draw)
+    def drawn(*args: Any, **kwargs: Any) -> Any:
+        from matplotlib import rc_context
+
+        with rc_context({"text.parse_math": False}):
+            return draw(*args, **kwargs)
+
+    return drawn
 
 
 def _figure(width: float, height: float):
@@ -145,6 +161,7 @@ def _where_title(data: pd.DataFrame, dataset: str) -> str:
     return f"{dataset} at {prevalence_words(shares[0])}" if len(shares) == 1 else dataset
 
 
+@_names_as_written
 def metric_figure(summary: pd.DataFrame, dataset: str, metric: str, spec: Metric, baseline: str,
                   colours: dict[str, str] | None = None, controls: frozenset[str] = frozenset()):
     """``metric`` against size (or prevalence) for one dataset: a panel per classifier, a line
@@ -184,6 +201,7 @@ def metric_figure(summary: pd.DataFrame, dataset: str, metric: str, spec: Metric
 
 
 
+@_names_as_written
 def rank_figure(ranks: pd.DataFrame, baseline: str, colours: dict[str, str] | None = None,
                 by: str = "the ranking metric"):
     """Average rank per augmenter across datasets (1 = best) by the metric labelled ``by``, a
@@ -209,6 +227,7 @@ def rank_figure(ranks: pd.DataFrame, baseline: str, colours: dict[str, str] | No
     return fig
 
 
+@_names_as_written
 def difference_figure(comparisons: pd.DataFrame, dataset: str, metric: str, spec: Metric,
                       baseline: str, colours: dict[str, str] | None = None,
                       controls: frozenset[str] = frozenset()):
@@ -244,6 +263,7 @@ def difference_figure(comparisons: pd.DataFrame, dataset: str, metric: str, spec
     return fig
 
 
+@_names_as_written
 def reliability_figure(calibration: pd.DataFrame, dataset: str, baseline: str,
                        colours: dict[str, str] | None = None):
     """Reliability diagrams at the largest training size: observed positive share against mean
@@ -295,6 +315,7 @@ def reliability_figure(calibration: pd.DataFrame, dataset: str, baseline: str,
     return fig
 
 
+@_names_as_written
 def synthetic_rows_figure(summary: pd.DataFrame, dataset: str, metrics: dict[str, Metric],
                           baseline: str, colours: dict[str, str] | None = None):
     """Metrics of the synthetic rows against size (or prevalence, at the largest size) for one
@@ -341,6 +362,7 @@ def synthetic_rows_figure(summary: pd.DataFrame, dataset: str, metrics: dict[str
     return fig
 
 
+@_names_as_written
 def privacy_utility_figure(summary: pd.DataFrame, comparisons: pd.DataFrame, dataset: str,
                            privacy: str, privacy_spec: Metric, utility: str, utility_spec: Metric,
                            baseline: str, colours: dict[str, str] | None = None):

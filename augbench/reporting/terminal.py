@@ -1,5 +1,8 @@
 """Terminal rendering of a run's results (rendering only: the numbers come from results/, the
-rows from reporting.blocks, the sentences from reporting.findings)."""
+rows from reporting.blocks, the sentences from reporting.findings).
+
+Every text that holds a name (a table, a plugin, a metric) is escaped for rich's markup: a table
+named ``x[/]`` is printed as it is, not read as a closing tag."""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ import math
 import pandas as pd
 from rich import box
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from augbench.reporting.blocks import (
@@ -56,16 +60,16 @@ def difference_tables(results: ResultTables, comparisons: pd.DataFrame | None = 
                           "comparisons.csv and the HTML report")
     tables = []
     for where, headers, rows in difference_blocks(results, comparisons):
-        table = Table(title=f"{where} · {title}", caption=caption, title_justify="left",
+        table = Table(title=escape(f"{where} · {title}"), caption=escape(caption), title_justify="left",
                       caption_justify="left", box=box.SIMPLE_HEAD, padding=0, pad_edge=False)
         table.add_column("classifier", no_wrap=True)
         table.add_column("augmenter", no_wrap=True)
         for label in headers:
-            _metric_column(table, label)
+            _metric_column(table, escape(label))
         for i, row in enumerate(rows):
             if i and row.classifier != rows[i - 1].classifier:
                 table.add_section()
-            table.add_row(row.classifier, row.augmenter,
+            table.add_row(escape(row.classifier), escape(row.augmenter),
                           *(_difference_cell(c, higher_is_better(results, m))
                             for c, m in zip(row.cells, metrics)))
         tables.append(table)
@@ -76,7 +80,7 @@ def summary_tables(results: ResultTables) -> list[Table]:
     """One rich table per block: label columns, then a column per metric."""
     tables = []
     for block in summary_blocks(results):
-        table = Table(title=block.title, caption=block.caption, title_justify="left",
+        table = Table(title=escape(block.title), caption=escape(block.caption), title_justify="left",
                       caption_justify="left", box=box.SIMPLE_HEAD, padding=0, pad_edge=False)
         for i, label in enumerate(block.label_names):
             table.add_column(label, no_wrap=True,
@@ -84,12 +88,12 @@ def summary_tables(results: ResultTables) -> list[Table]:
         if not block.uniform_seeds:
             table.add_column("seeds", justify="right", no_wrap=True)
         for label in block.headers:
-            _metric_column(table, label)
+            _metric_column(table, escape(label))
         for i, (labels, seeds, cells) in enumerate(block.rows):
             if i and len(labels) > 1 and labels[0] != block.rows[i - 1][0][0]:
                 table.add_section()
             extra = [] if block.uniform_seeds else [seeds]
-            table.add_row(*labels, *extra, *(f"[bold green]{_breakable(t)}[/]" if best
+            table.add_row(*map(escape, labels), *extra, *(f"[bold green]{_breakable(t)}[/]" if best
                                              else _breakable(t) for t, best in cells))
         tables.append(table)
     return tables
@@ -103,14 +107,14 @@ def rank_table(results: ResultTables) -> Table | None:
         return None
     spec = results.metrics[ranking]
     ranks = average_ranks(results.summary, ranking, spec.higher_is_better)
-    table = Table(title=f"average rank by {spec.label} across datasets (1 = best; largest size "
-                  "each)", title_justify="left")
+    table = Table(title=escape(f"average rank by {spec.label} across datasets (1 = best; largest "
+                               "size each)"), title_justify="left")
     augmenters = [c for c in ranks.columns if c not in ("n_datasets", "friedman_p")]
     for name in ["classifier", *augmenters, "datasets", "Friedman p"]:
-        table.add_column(name, justify="left" if name == "classifier" else "right")
+        table.add_column(escape(name), justify="left" if name == "classifier" else "right")
     for classifier, r in ranks.iterrows():
         p = r["friedman_p"]
-        table.add_row(classifier, *(f"{r[a]:.2f}" for a in augmenters), str(int(r["n_datasets"])),
+        table.add_row(escape(classifier), *(f"{r[a]:.2f}" for a in augmenters), str(int(r["n_datasets"])),
                       "-" if math.isnan(p) else f"{p:.3g}")
     return table
 
@@ -123,14 +127,14 @@ def tuning_tables(results: ResultTables) -> list[Table]:
     for _, block in choices.groupby(axes(choices), sort=True, dropna=False):
         first = block.iloc[0]
         where = where_words(first["dataset"], first["size"], first.get("prevalence"))
-        table = Table(title=f"{where} · tuned: the values each arm's trials chose most often",
+        table = Table(title=escape(f"{where} · tuned: the values each arm's trials chose most often"),
                       title_justify="left", caption="every trial's values in trials.csv "
                       "(tuned_params); inner score: the mean of the trials' best configurations",
                       caption_justify="left", box=box.SIMPLE_HEAD, padding=(0, 1, 0, 0))
         for name in ("classifier", "augmenter", "chosen most often", "times", "inner score"):
             table.add_column(name, justify="right" if name in ("times", "inner score") else "left")
         for r in block.sort_values(["classifier", "augmenter"]).to_dict("records"):
-            table.add_row(r["classifier"], r["augmenter"], chosen_words(r["chosen"]),
+            table.add_row(escape(r["classifier"]), escape(r["augmenter"]), escape(chosen_words(r["chosen"])),
                           f"{r['times']} of {r['trials']}", f"{r['tune_score']:.3f}")
         tables.append(table)
     return tables
