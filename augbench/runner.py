@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import sys
 import warnings
 from pathlib import Path
 from typing import Any, Callable
@@ -110,6 +111,10 @@ def _warn(lines: list[str]) -> None:
     called (a notebook shows them under the cell)."""
     for line in lines:
         warnings.warn(in_api_words(line.split(": ", 1)[-1]), AugbenchWarning, stacklevel=3)
+    # Out before the progress bar starts: in a notebook, rich draws the bar in an output widget
+    # whose refresh thread captures every output of the cell while it redraws, so a warning
+    # still in the kernel's buffer would land in the bar, or not, by the timing of a thread.
+    sys.stderr.flush()
 
 
 def run_plan(plan: Plan, execution: Execution, *, out: Path | None = None,

@@ -179,6 +179,55 @@ def test_a_progress_bar_on_request(capsys) -> None:
     assert "trials" in err and "4/4" in err and "0 failed" in err
 
 
+def test_warnings_are_flushed_before_the_progress_bar_starts(monkeypatch) -> None:
+    # In a notebook, the bar is an output widget that captures the cell's output while it
+    # redraws: a warning still buffered when it starts would land in the bar by chance.
+    import sys
+    import warnings
+
+    import augbench.runner
+
+    class Buffered:
+        """A stream like a kernel's: what is written reaches the page on flush."""
+
+        def __init__(self) -> None:
+            self.pending, self.shown = "", ""
+
+        def write(self, text: str) -> int:
+            self.pending += text
+            return len(text)
+
+        def flush(self) -> None:
+            self.shown, self.pending = self.shown + self.pending, ""
+
+    stream = Buffered()
+    seen_at_start: list[str] = []
+    real_progress = augbench.runner.trial_progress
+
+    def progress(total, disable=False):
+        bar, advance = real_progress(total, disable=True)
+
+        class Watched:
+            def __enter__(self):
+                seen_at_start.append(stream.pending)
+                return bar.__enter__()
+
+            def __exit__(self, *exc):
+                return bar.__exit__(*exc)
+
+        return Watched(), advance
+
+    monkeypatch.setattr(augbench.runner, "trial_progress", progress)
+    monkeypatch.setattr(sys, "stderr", stream)
+    monkeypatch.setattr(warnings, "showwarning",
+                        lambda message, *args, **kw: sys.stderr.write(f"{message}\n"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("always", augbench.AugbenchWarning)
+        augbench.run(data=_table(), target="y", progress=True, **SMALL)
+    assert "positive class of 'dataframe'" in stream.shown
+    assert seen_at_start == [""]
+
+
 def test_check_augmenter_returns_what_passed() -> None:
     from augbench.testing import augmenter_checks, check_augmenter
 
