@@ -250,3 +250,112 @@ def test_the_inference_attack_takes_the_nearest_row_on_the_other_columns() -> No
         held_out = right[200:].mean()
         expected = (right[:200].mean() - held_out) / (1 - held_out)
         assert attacks.inference_risks(inp)[column] == pytest.approx(expected, abs=1e-12)
+
+
+def test_a_secret_every_patient_shares_has_an_undefined_risk_not_zero() -> None:
+    from augbench_plugins.privacy.attacks import inference_risk, inference_risks
+
+    # Every guess of a constant column is right, for members and held-out patients alike:
+    # the risk is 0/0.
+    def constant_first(frame: pd.DataFrame) -> pd.DataFrame:
+        return frame.assign(c=7.0)[["c", "a", "b", "s"]]
+
+    members, held_out = constant_first(_patients(120, 10)), constant_first(_patients(120, 11))
+    synthetic = constant_first(_patients(90, 12))
+    inp = lambda sensitive: augbench.MetricInput(  # noqa: E731
+        members, np.ones(len(members), int), held_out, np.ones(len(held_out), int),
+        X_synthetic=synthetic, X_reference=_patients(60, 13), sensitive=sensitive)
+    assert math.isnan(inference_risks(inp(("c",)))["c"])
+    assert math.isnan(inference_risk(inp(("c",))))
+    # Among other columns the worst is taken over those it is defined for.
+    risks = inference_risks(inp(None))
+    defined = {column: risk for column, risk in risks.items() if column != "c"}
+    assert set(risks) == {"c", "a", "b", "s"} and all(r == r for r in defined.values())
+    assert inference_risk(inp(None)) == max(defined.values())
+
+
+def test_a_numeric_guess_is_right_within_five_percent_of_the_true_value() -> None:
+    from augbench_plugins.privacy.attacks import _right, inference_risks
+
+    guesses, truth = np.array([103.0, 0.53, 95.1, -104.0, 0.0]), np.array([100, 0.5, 100, -100, 0])
+    assert _right(guesses, truth, numeric=True).tolist() == [True, False, True, True, True]
+    # Members' nearest synthetic rows hold their secret 3% off (right); held-out patients',
+    # 6% off (wrong): every member's secret is revealed and no held-out one's.
+    known = np.arange(1.0, 41.0)
+    secret = np.where(known % 2 == 0, 100.0, 0.5)
+    members = pd.DataFrame({"k": known, "s": secret})
+    held_out = pd.DataFrame({"k": known + 100, "s": secret})
+    synthetic = pd.DataFrame({"k": np.r_[known, known + 100],
+                              "s": np.r_[secret * 1.03, secret * 1.06]})
+    inp = augbench.MetricInput(members, np.ones(40, int), held_out, np.ones(40, int),
+                               X_synthetic=synthetic, sensitive=("s",))
+    assert inference_risks(inp) == {"s": 1.0}
+
+
+def test_each_density_of_the_attack_takes_scotts_bandwidth_for_its_own_sample() -> None:
+    from augbench_plugins.privacy.attacks import density_scores
+    from augbench_plugins.privacy.encoding import encoded
+    from sklearn.neighbors import KernelDensity
+
+    # Members, synthetic rows and reference of three sizes: a bandwidth taken for the wrong
+    # sample changes the scores.
+    members = _patients(200, 10)
+    inp = _attack_input(_patients(320, 13), members)
+    inp.X_reference = _patients(40, 14)
+    rows = encoded(inp)
+    d = rows["synthetic"].shape[1]
+    candidates = np.vstack([rows["train_positive"], rows["test_positive"]])
+
+    def log_density(sample: np.ndarray) -> np.ndarray:
+        bandwidth = 0.5 * len(sample) ** (-1 / (d + 4))  # half Scott's rule
+        return KernelDensity(bandwidth=bandwidth).fit(sample).score_samples(candidates)
+
+    expected = log_density(rows["synthetic"]) - log_density(rows["reference"])
+    on_members, on_held_out = density_scores(inp)
+    assert np.allclose(np.r_[on_members, on_held_out], expected, rtol=0, atol=1e-8)
+    assert len(on_members) == 200
+
+
+def _small_run(**options) -> augbench.Results:
+    """A run on a generated 150-row table with a column every patient shares ('site')."""
+    rng = np.random.default_rng(0)
+    y = (np.arange(150) % 4 == 0).astype(int)
+    frame = pd.DataFrame({"a": rng.normal(size=150) + y, "b": rng.normal(size=150),
+                          "site": "north", "y": y})
+    return augbench.run(data=frame, target="y", positive=1, seeds=2, classifiers="lr", **options)
+
+
+def test_the_risk_of_a_secret_every_patient_shares_is_shown_undefined() -> None:
+    from augbench.reporting.blocks import UNDEFINED_MARK, summary_blocks
+
+    results = _small_run(augmenters="none,smote", sizes=(60,), sensitive="site",
+                         metrics=("recall", "inference_risk", "exact_copy_rate"))
+    smote = results.trials[results.trials.augmenter == "smote"]
+    assert (smote["n_synthetic"] > 0).all() and smote["inference_risk"].isna().all()
+    summary = results.summary.set_index("augmenter")
+    assert summary.loc["smote", "inference_risk_undefined"] == 2
+    privacy_table = summary_blocks(results)[-1]
+    assert privacy_table.rows[0][2][0][0].startswith(f"-{UNDEFINED_MARK}")
+    assert "attribute-inference risk (worst secret column) of smote in 2 of 2" in \
+        privacy_table.caption
+
+
+def test_a_synthetic_row_metric_of_an_arm_that_added_no_row_is_not_undefined() -> None:
+    from augbench.reporting.blocks import summary_blocks
+
+    # none adds no row; real-rows adds none where the training rows are the whole pool.
+    results = _small_run(augmenters="none,real-rows,ros", sizes=(60, "full"))
+    trials = results.trials
+    added_none = trials[(trials.augmenter == "none")
+                        | ((trials.augmenter == "real-rows") & (trials["size"] > 60))]
+    assert (added_none["n_synthetic"] == 0).all() and added_none["dcr_median"].isna().all()
+    synthetic = [m for m, spec in results.metrics.items() if spec.needs == "synthetic"]
+    summary = results.summary.set_index(["augmenter", "size"]).sort_index()
+    for metric in synthetic:
+        undefined = summary.get(f"{metric}_undefined", pd.Series(0, index=summary.index))
+        assert (undefined.loc[["none"]] == 0).all(), metric
+        assert (undefined.loc[("real-rows", summary.loc["real-rows"].index.max())] == 0), metric
+    for block in summary_blocks(results):
+        assert "of none in" not in block.caption and "of real-rows in" not in block.caption
+        if "privacy" in block.title:  # only the arms that added rows have a privacy row
+            assert ("none",) not in {row[0] for row in block.rows}

@@ -21,7 +21,9 @@
   held-out positives (the same attack on patients the generator never saw), gives the risk
   ``(success on members - success on held-out) / (1 - success on held-out)``: 0 when the
   synthetic rows reveal no more about a member than about anyone, 1 when they reveal every
-  member's secret. Per secret column (``--sensitive``, default every column), the worst.
+  member's secret; undefined where every held-out patient's secret is guessed (a column all
+  patients share: 0/0). Per secret column (``--sensitive``, default every column), the worst
+  of those it is defined for.
 """
 
 from __future__ import annotations
@@ -148,11 +150,13 @@ def inference_risks(inp: augbench.MetricInput) -> dict[str, float]:
         guesses = guessed_from[buffer.argmin(axis=1), index]
         right = _right(guesses, truth[:, index], numeric)
         on_members, on_held_out = right[:n_members].mean(), right[n_members:].mean()
-        risks[column] = 0.0 if on_held_out >= 1 else float(
+        # Every held-out secret guessed (a column every patient shares): nothing is left to
+        # reveal, and the risk is undefined, not 0.
+        risks[column] = float("nan") if on_held_out >= 1 else float(
             (on_members - on_held_out) / (1 - on_held_out))
     return risks
 
 
 def inference_risk(inp: augbench.MetricInput) -> float:
-    risks = inference_risks(inp)
-    return max(risks.values()) if risks else float("nan")
+    defined = [risk for risk in inference_risks(inp).values() if risk == risk]
+    return max(defined) if defined else float("nan")
