@@ -120,3 +120,64 @@ def test_a_table_named_like_markup_or_a_formula_is_printed_and_drawn_as_written(
     figure = results.plot("recall")
     assert figure._repr_png_().startswith(b"\x89PNG")
     assert figure.get_suptitle().startswith(MARKUP)
+
+
+# Names that are paths, a drive, a space, and two that make the same letters.
+PATHLIKE = ("../../escaped", "sub/dir", "a b", "C:\\x", "a_b", "..")
+
+
+class _Captions(HTMLParser):
+    """The figure captions of a page."""
+
+    def __init__(self, page: str) -> None:
+        super().__init__()
+        self.captions: list[str] = []
+        self._in = False
+        self.feed(page)
+
+    def handle_starttag(self, tag, attrs):
+        self._in = tag == "figcaption"
+        if self._in:
+            self.captions.append("")
+
+    def handle_data(self, data):
+        if self._in:
+            self.captions[-1] += data
+
+
+@pytest.mark.filterwarnings("ignore::augbench.AugbenchWarning")
+def test_figures_of_tables_named_like_paths_stay_in_the_results_folder_one_file_each(
+        tmp_path: Path) -> None:
+    names = ("../../escaped", "sub/dir", "a b", "a_b")  # the last two make the same letters
+    out = tmp_path / "deep" / "run"
+    augbench.run(data={name: hard_table(seed=i) for i, name in enumerate(names)}, target="y",
+                 augmenters="none,ros", classifiers="lr", seeds=3, sizes=(80,),
+                 metrics="roc_auc", out=out, report=True)
+    written = {p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file()}
+    assert all(name.startswith("deep/run/") for name in written), written
+    plots = sorted(p.name for p in (out / "plots").iterdir())
+    captions = _Captions((out / "report.html").read_text(encoding="utf-8")).captions
+    assert len(captions) == len(plots)  # no figure overwrote another's file
+    per_table = [sum(c.startswith((f"{name}, ", f"{name}: ")) for c in captions) for name in names]
+    assert per_table[0] > 0 and set(per_table) == {per_table[0]}, per_table
+    assert len(plots) == sum(per_table) + 1, plots  # and the ranks across the tables
+
+
+@pytest.mark.parametrize("name", [*PATHLIKE, "", ".", "-rf", "=1+2", SCRIPT, "a" * 300])
+def test_a_name_becomes_one_plain_file_name(name: str, tmp_path: Path) -> None:
+    from augbench.reporting.files import file_stem, inside
+
+    stem = file_stem(name)
+    assert stem and ".." not in stem and not stem.startswith((".", "-")) and len(stem) <= 90
+    assert all(c.isalnum() or c in "-_." for c in stem), stem
+    assert inside(tmp_path, f"{stem}.png").parent == tmp_path
+    assert file_stem("breast-cancer") == "breast-cancer"  # a plain name is kept as it is
+    assert len({file_stem(n) for n in PATHLIKE}) == len(PATHLIKE)
+
+
+@pytest.mark.parametrize("name", ["../x.png", "sub/x.png", "/tmp/x.png", ".."])
+def test_a_file_name_that_leads_out_of_its_folder_is_refused(name: str, tmp_path: Path) -> None:
+    from augbench.reporting.files import inside
+
+    with pytest.raises(augbench.UsageError, match="outside"):
+        inside(tmp_path, name)

@@ -10,6 +10,7 @@ from typing import Any, Callable
 
 from augbench.plugin.metric import Metric
 from augbench.reporting.blocks import shown_metrics
+from augbench.reporting.files import file_stem, inside
 from augbench.reporting.plots import (
     augmenter_colours,
     difference_figure,
@@ -34,6 +35,12 @@ class Written:
 
 # What becomes of a drawn figure: its file name and its caption come with it.
 Keep = Callable[[Any, str, str], None]
+
+
+def png(*parts: str) -> str:
+    """A figure's file name from its dataset, metric and kind: ``stroke_recall_difference.png``,
+    each part a safe file name (see `augbench.reporting.files.file_stem`)."""
+    return "_".join(file_stem(part) for part in parts) + ".png"
 
 
 class _Figures:
@@ -73,7 +80,7 @@ class _Figures:
         spec = self.spec(metric)
         about = f" ({spec.description})" if spec.description else ""
         self.save(metric_figure(self.summary, dataset, metric, spec, self.baseline,
-                                self.colours, self.controls), f"{dataset}_{metric}.png",
+                                self.colours, self.controls), png(dataset, metric),
                   f"{dataset}, {spec.label}{about}: each line is one method {grows}, the "
                   f"shaded band (or bar) its 95% interval; {spec.direction}.{self.off_scale()}")
 
@@ -85,7 +92,7 @@ class _Figures:
         spec = self.spec(metric)
         self.save(difference_figure(compared, dataset, metric, spec, self.baseline,
                                     self.colours, self.controls),
-                  f"{dataset}_{metric}_difference.png",
+                  png(dataset, metric, "difference"),
                   f"{dataset}, {spec.label}: the change each method brings compared with "
                   f"'{self.baseline}' on the same patients; above the black line it is higher "
                   f"({'better' if spec.higher_is_better else 'worse'}). The shaded band (or "
@@ -102,7 +109,7 @@ class _Figures:
         if not specs or not self.summary.loc[here, [f"{m}_mean" for m in specs]].notna().any().any():
             return
         self.save(synthetic_rows_figure(self.summary, dataset, specs, self.baseline, self.colours),
-                  f"{dataset}_synthetic_rows.png",
+                  png(dataset, "synthetic_rows"),
                   f"{dataset}, the synthetic patients each method adds, measured against the "
                   "real ones: each panel is one measure, its title saying which way is better; "
                   "chance levels and definitions are on the documentation's privacy page "
@@ -114,7 +121,7 @@ class _Figures:
         if calibration is None or not (calibration["dataset"] == dataset).any():
             return
         self.save(reliability_figure(calibration, dataset, self.baseline, self.colours),
-                  f"{dataset}_reliability.png",
+                  png(dataset, "reliability"),
                   f"{dataset}, how far predicted risks can be trusted: each point is a band of "
                   "predicted probability, placed at the share of those patients who were "
                   "positive; on the dotted diagonal the predictions are calibrated, below it the "
@@ -133,7 +140,7 @@ class _Figures:
         self.save(privacy_utility_figure(self.summary, self.results.comparisons, dataset,
                                          membership, self.spec(membership), ranking,
                                          self.spec(ranking), self.baseline, self.colours),
-                  f"{dataset}_privacy_utility.png",
+                  png(dataset, "privacy_utility"),
                   f"{dataset}: each point is one method at one training size; the further "
                   "right, the better an attacker holding its synthetic patients tells who was in "
                   f"the training set (dotted line: no better than chance), and the higher, the "
@@ -162,7 +169,7 @@ class _Figures:
             return
         spec = self.spec(ranking)
         self.save(rank_figure(average_ranks(self.summary, ranking, spec.higher_is_better),
-                              self.baseline, self.colours, spec.label), "average_ranks.png",
+                              self.baseline, self.colours, spec.label), png("average_ranks"),
                   "Each dot is a method's average rank across the datasets (1 = best); dots "
                   "close together mean that no method stands out, and the Friedman p-value says "
                   "how sure that is.")
@@ -174,8 +181,9 @@ def write_plots(results: ResultTables, folder: Path) -> list[Written]:
     written: list[Written] = []
 
     def save(figure: Any, name: str, caption: str) -> None:
-        figure.savefig(folder / name)
-        written.append(Written(folder / name, caption))
+        path = inside(folder, name)
+        figure.savefig(path)
+        written.append(Written(path, caption))
 
     figures = _Figures(results, save)
     for dataset in sorted(results.summary["dataset"].unique()):
