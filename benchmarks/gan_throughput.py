@@ -19,9 +19,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import torch
-from augbench_plugins.gan.model import GanAugmenter, _device
+from augbench_plugins.gan.model import GanAugmenter
 from augbench_plugins.gan.network import GanBatch
 from augbench_plugins.neural.encoding import Layout, TableEncoder
+from augbench_plugins.neural.helpers import torch_device
 
 HEART = Path(__file__).resolve().parents[2] / "shared" / "data" / "heart_attack_risk.csv"
 ROWS = 2000
@@ -78,13 +79,14 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=ROWS, help="minority rows (default 2000)")
     args = parser.parse_args()
 
-    device = _device(args.device)
+    device = torch_device(args.device)
     X, source = minority_table(args.rows)
     gan = GanAugmenter()
     config = gan._config()
     layout = Layout.of(X)
     encoder = TableEncoder(layout, gan.numeric_scaling).fit(X)
-    data, present = encoder.transform(X), encoder.present
+    data, present = encoder.transform(X, np.random.default_rng(0)), encoder.present
+
     def build(seeds, spare=True):
         return GanBatch(
             config, len(layout.numeric), layout.category_counts, [data] * len(seeds),
