@@ -5,16 +5,18 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import re
+import shlex
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Sequence
 
 import numpy as np
 import pandas as pd
 
 from augbench.defaults import DEFAULT_NA_VALUES
 from augbench.errors import UsageError
+from augbench.experiment.numbers import DECIMAL_COMMA, plain_dtype, read_numbers
 
 
 @dataclass(frozen=True, eq=False)
@@ -82,67 +84,10 @@ def split_names(value: str | Sequence[str] | None) -> list[str]:
     return [str(v) for v in value]
 
 
-# A column whose text cells are mostly numbers is read as numeric when at most this share of
-# its filled cells is text (such as "unknown"): those cells become missing, with a note.
-MAX_TEXT_SHARE = 0.05
 # Below this many rows, a column with a different value in every row is not called an identifier.
 MIN_ROWS_FOR_IDENTIFIER = 20
-
-
-# Numbers as spreadsheets export them: a decimal comma (0,1257), thousands separated by commas
-# (1,234,567.5) or, with a decimal comma, by dots (1.234,5).
-DECIMAL_COMMA = re.compile(r"[+-]?(\d{1,3}(\.\d{3})+|\d*),\d+")
-THOUSANDS_COMMA = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?")
-
-
-@dataclass(frozen=True)
-class _Numbers:
-    """A text column read as numbers: the values, the text cells read as missing, and the
-    notation its numbers are written in (empty for plain ones)."""
-
-    values: pd.Series
-    text: list[str]
-    notation: str = ""
-
-
-def _comma_notation(cells: pd.Series, comma: str | None) -> str:
-    """How the cells that hold a comma write numbers: "decimal commas", "thousands separators",
-    or "" (they are no numbers). "1,234" fits both: ``comma`` ("decimal" in a file separated by
-    semicolons, tabs or bars; "thousands" in one separated by commas) decides, and without it
-    the thousands reading does, as in English-language exports."""
-    decimal = bool(cells.str.fullmatch(DECIMAL_COMMA).all())
-    thousands = bool(cells.str.fullmatch(THOUSANDS_COMMA).all())
-    if decimal and (not thousands or comma == "decimal"):
-        return "decimal commas"
-    return "thousands separators" if thousands else ""
-
-
-def _mostly_numeric(column: pd.Series, comma: str | None = None) -> _Numbers | None:
-    """The column as numbers, when all but a few of its cells are numbers (plain, or in one of
-    the notations spreadsheets export); else None."""
-    filled = column.dropna().astype(str).str.strip()
-    if not len(filled):
-        return None
-    cells = column.astype("string").str.strip()
-    with_comma = filled[filled.str.contains(",", regex=False)]
-    notation = _comma_notation(with_comma, comma) if len(with_comma) else ""
-    if notation == "decimal commas":
-        cells = cells.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
-    elif notation == "thousands separators":
-        cells = cells.str.replace(",", "", regex=False)
-    numbers = pd.to_numeric(cells, errors="coerce")
-    text = column[numbers.isna() & column.notna()]
-    if len(text) > MAX_TEXT_SHARE * len(filled) or (text.empty and not notation):
-        return None
-    return _Numbers(_plain_dtype(numbers), sorted(set(map(str, text)))[:5], notation)
-
-
-def _plain_dtype(numbers: pd.Series) -> pd.Series:
-    """Numbers in the numpy dtype pandas gives a numeric column it reads itself: int64 when
-    every cell is a whole number, float64 (missing as NaN) otherwise."""
-    values = numbers.to_numpy(dtype=float, na_value=np.nan)
-    whole = not np.isnan(values).any() and bool((values == np.round(values)).all())
-    return pd.Series(values.astype(np.int64) if whole else values, index=numbers.index)
+# What pandas names a column whose header cell is empty.
+UNNAMED = re.compile(r"Unnamed: \d+(_level_\d+)?")
 
 
 def _identifier_like(column: pd.Series) -> bool:
@@ -156,17 +101,34 @@ def _identifier_like(column: pd.Series) -> bool:
 
 
 def prepare_table(
-    frame: pd.DataFrame, *, target: str, name: str, positive: str | Sequence[str] | None = None,
+    frame: pd.DataFrame, *, target: Any, name: str, positive: str | Sequence[str] | None = None,
     drop: str | Sequence[str] | None = None, categorical: str | Sequence[str] | None = None,
-    source: str = "", comma: str | None = None,
+    source: str = "", comma: str | None = None, na_values: Sequence[str] | None = None,
 ) -> Dataset:
     """Turn a raw table into a Dataset: binary target, dropped columns, categorical dtypes.
 
-    Text columns of numbers are read as numbers, with a note, when written with a decimal comma
-    or thousands separators; ``comma`` ("decimal" or "thousands") says what a comma means where
-    a cell such as "1,234" could be either (a semicolon-separated export uses decimal commas).
+    Column names are text (a column named 0 is '0'; the levels of a MultiIndex are joined with
+    '_'); cells equal to one of ``na_values`` are missing; columns without a name and without a
+    value are left out. Text columns of numbers are read as numbers, with notes, as
+    :mod:`augbench.experiment.numbers` says; ``comma`` ("decimal" or "thousands") says what a
+    comma means where a cell such as "1,234" could be either (a semicolon-separated export uses
+    decimal commas).
     """
     where = f"in {source or name}"
+    notes: list[str] = []
+    frame = _named_columns(frame, where, notes)
+    target = _column_name(target)
+    if na_values:
+        texts = [c for c in frame.columns if frame[c].dtype.kind == "O"]
+        frame = frame.assign(**{c: frame[c].where(~frame[c].isin(list(na_values))) for c in texts})
+    named = {target, *split_names(drop), *split_names(categorical)}
+    empty = [c for c in frame.columns if UNNAMED.fullmatch(c) and c not in named
+             and frame[c].isna().all()]
+    if empty:
+        frame = frame.drop(columns=empty)
+        notes.append(f"note: {len(empty)} column{'s' if len(empty) > 1 else ''} {where} "
+                     f"without a name and without a value ({', '.join(empty)}: the separator "
+                     "ends every line) left out.")
     if target not in frame.columns:
         raise UsageError(f"target column '{target}' not found {where}. "
                          f"Columns: {', '.join(map(str, frame.columns))}.")
@@ -175,16 +137,39 @@ def prepare_table(
             raise UsageError(f"column '{col}' (from --drop/--categorical) not found {where}. "
                              f"Columns: {', '.join(map(str, frame.columns))}.")
     missing_target = frame[target].isna()
-    notes: list[str] = []
     if missing_target.any():
         frame = frame.loc[~missing_target]
         notes.append(f"note: {int(missing_target.sum())} of the {len(missing_target)} rows {where} "
                      f"have no value in the target '{target}' and are left out.")
     y, positive_labels, chosen = _target(frame[target], name, where, positive, notes)
     X = frame.drop(columns=[target, *split_names(drop)]).reset_index(drop=True)
-    X = _features(X, set(split_names(categorical)), where, comma, notes)
+    X = _features(X, set(split_names(categorical)), where, comma, notes, na_values or ())
     return Dataset(name=name, X=X, y=y, positive=",".join(positive_labels), source=source,
                    notes=tuple(notes), positive_chosen=chosen)
+
+
+def _column_name(name: Any) -> str:
+    """A column's name as text: 0 is '0', and ("bp", "sys") of a MultiIndex is 'bp_sys'."""
+    if isinstance(name, tuple):
+        return "_".join(str(level) for level in name
+                        if str(level) != "" and not UNNAMED.fullmatch(str(level)))
+    return str(name)
+
+
+def _named_columns(frame: pd.DataFrame, where: str, notes: list[str]) -> pd.DataFrame:
+    """The frame with text column names (see :func:`_column_name`), a note where a MultiIndex
+    was joined; names that coincide once written as text are refused."""
+    names = [_column_name(c) for c in frame.columns]
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        raise UsageError(f"several columns {where} are named {', '.join(map(repr, twice))} "
+                         "(as text); give each column its own name.")
+    if isinstance(frame.columns, pd.MultiIndex):
+        notes.append(f"note: the columns {where} have {frame.columns.nlevels} levels of names, "
+                     f"joined with '_' (such as '{names[0]}').")
+    if names == list(frame.columns):
+        return frame
+    return frame.set_axis(names, axis=1)
 
 
 def _target(column: pd.Series, name: str, where: str, positive: str | Sequence[str] | None,
@@ -212,7 +197,7 @@ def _target(column: pd.Series, name: str, where: str, positive: str | Sequence[s
                      f"({counts.iloc[-1]} of {len(labels)} rows, the rarer value); choose it "
                      "with --positive.")
     else:
-        positive_labels = split_names(positive)
+        positive_labels = [_as_label(p, labels) for p in split_names(positive)]
         # A listed code may be absent from one table (e.g. a severity grade); none present is an error.
         if not set(positive_labels) & set(labels):
             raise UsageError(f"--positive value(s) {', '.join(positive_labels)} never occur in target "
@@ -226,28 +211,45 @@ def _target(column: pd.Series, name: str, where: str, positive: str | Sequence[s
     return y, positive_labels, chosen
 
 
+def _as_label(given: str, labels: pd.Series) -> str:
+    """A --positive value as the target's label it names: itself, or the label with its number
+    (3.0 names the label 3 of a target read as numbers)."""
+    if given in set(labels):
+        return given
+    try:
+        number = float(given)
+    except ValueError:
+        return given
+    same = [label for label in labels.unique() if _number(label) == number]
+    return same[0] if len(same) == 1 else given
+
+
+def _number(text: str) -> float | None:
+    """The number a label writes, or None."""
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
 def _features(X: pd.DataFrame, as_categories: set[str], where: str, comma: str | None,
-              notes: list[str]) -> pd.DataFrame:
+              notes: list[str], na_values: Sequence[str] = ()) -> pd.DataFrame:
     """The feature columns as augbench reads them: numbers (from text where a column holds
     numbers as exported), missing cells for infinities, categories for text, each decision that
     a reader must hear of in a note."""
     for col in X.columns:
+        kind = X[col].dtype.kind
+        if col not in as_categories and kind == "O":
+            reading = read_numbers(X[col], col, where, comma, na_values)
+            notes.extend(reading.notes)
+            if reading.values is not None:
+                X[col] = reading.values
+                kind = X[col].dtype.kind
+        # Checked on the numbers a column holds: 1.5, 2.5, ... written '(1.5)' are no identifier.
         if _identifier_like(X[col]) and col not in as_categories:
             notes.append(f"warning: column '{col}' {where} has a different value in every row, like an "
                          f"identifier: it can let a classifier recognise rows rather than learn; "
-                         f"leave it out with --drop {col}.")
-        kind = X[col].dtype.kind
-        if col not in as_categories and kind == "O" and (found := _mostly_numeric(X[col], comma)):
-            raw, X[col] = X[col], found.values
-            if found.notation:
-                first = raw.astype(str).str.contains(",", regex=False).idxmax()
-                notes.append(f"note: column '{col}' {where} writes numbers with "
-                             f"{found.notation} (such as '{str(raw[first]).strip()}' = "
-                             f"{found.values[first]:g}), read as numbers.")
-            if found.text:
-                notes.append(f"warning: column '{col}' {where} is numeric but for cells such as "
-                             f"{', '.join(map(repr, found.text))}, read as missing.")
-            kind = X[col].dtype.kind
+                         f"leave it out with --drop {shlex.quote(col)}.")
         if kind == "f" and np.isinf(X[col].to_numpy(dtype=float, na_value=np.nan)).any():
             count = int(np.isinf(X[col].to_numpy(dtype=float, na_value=np.nan)).sum())
             X[col] = X[col].replace([np.inf, -np.inf], np.nan)
@@ -284,16 +286,60 @@ SEPARATORS = ",;\t|"
 
 
 def _decode(path: Path) -> tuple[str, str]:
-    """The file's text and encoding: UTF-8 (with or without a byte-order mark), else Latin-1,
-    which decodes any byte (exports from older hospital systems often use it)."""
+    """The file's text and encoding: UTF-16 or UTF-32 where a byte-order mark says so (Excel's
+    "Unicode text") or every other byte is zero, UTF-8 (with or without a byte-order mark),
+    else Latin-1, which decodes any byte (exports from older hospital systems often use it)."""
+    import codecs
+
     try:
         raw = path.read_bytes()
     except OSError as exc:
         raise UsageError(f"cannot read '{path}': {exc.strerror or exc}.") from None
+    encoding = next((name for name, bom in (("utf-32", codecs.BOM_UTF32_LE),
+                                            ("utf-32", codecs.BOM_UTF32_BE),
+                                            ("utf-16", codecs.BOM_UTF16_LE),
+                                            ("utf-16", codecs.BOM_UTF16_BE))
+                     if raw.startswith(bom)), None)
+    sample = raw[:4096]
+    if encoding is None and sample.count(0) > len(sample) // 4:
+        encoding = "utf-16-le" if sample[1::2].count(0) > sample[::2].count(0) else "utf-16-be"
+    if encoding:
+        try:
+            return raw.decode(encoding), encoding.removesuffix("-le").removesuffix("-be")
+        except UnicodeDecodeError as exc:
+            raise UsageError(f"cannot read '{path}' as {encoding}: {exc.reason} at byte "
+                             f"{exc.start}; save it as CSV (UTF-8).") from None
     try:
         return raw.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError:
         return raw.decode("latin-1"), "latin-1"
+
+
+# Excel's first line naming the separator ("sep=;"), which it writes and reads itself.
+SEP_LINE = re.compile(r'"?sep=(.)"?')
+
+
+def _preamble(text: str) -> tuple[str, str | None, int]:
+    """The text without the lines before its header: Excel's ``sep=`` line (whose separator is
+    returned) and comment lines starting with '#' (counted), as REDCap and other tools write
+    them. A '#' line with as many fields as the line after it is the header ('#,age,y')."""
+    import csv
+
+    first, _, rest = text.partition("\n")
+    sep = None
+    if (found := SEP_LINE.fullmatch(first.strip())) and found[1] in SEPARATORS:
+        sep, text = found[1], rest
+    lines = text.split("\n")
+    comments = 0
+    while comments < len(lines) - 1 and lines[comments].lstrip().startswith("#"):
+        comments += 1
+    if comments:
+        delimiter = sep or _separator("\n".join(lines[comments:comments + 50]))
+        fields = [len(next(csv.reader([line], delimiter=delimiter), []))
+                  for line in lines[comments - 1:comments + 1]]
+        if fields[0] == fields[1] > 1:  # the last '#' line is the header
+            comments -= 1
+    return "\n".join(lines[comments:]), sep, comments
 
 
 def _separator(text: str) -> str:
@@ -312,8 +358,9 @@ def read_table(
     drop: str | Sequence[str] | None = None, categorical: str | Sequence[str] | None = None,
     na_values: Sequence[str] = DEFAULT_NA_VALUES, name: str | None = None,
 ) -> Dataset:
-    """Read a delimited text file (comma, semicolon, tab or bar; UTF-8 or Latin-1) into a
-    Dataset; ``na_values`` are the cell texts read as missing."""
+    """Read a delimited text file (comma, semicolon, tab or bar; UTF-8, UTF-16 or Latin-1; after
+    Excel's ``sep=`` line and '#' comment lines) into a Dataset; ``na_values`` are the cell
+    texts read as missing."""
     import io
 
     path = Path(path)
@@ -324,7 +371,8 @@ def read_table(
     if not target:
         raise UsageError(f"no target column given for '{path}'; add --target COLUMN.")
     text, encoding = _decode(path)
-    sep = _separator(text)
+    text, sep, comments = _preamble(text)
+    sep = sep or _separator(text)
     try:
         frame = pd.read_csv(io.StringIO(text), sep=sep, na_values=list(na_values),
                             keep_default_na=False, skipinitialspace=True)
@@ -338,7 +386,10 @@ def read_table(
     # A file separated by semicolons, tabs or bars comes from a locale that writes decimal commas.
     dataset = prepare_table(frame, target=target, name=name or path.stem, positive=positive,
                             drop=drop, categorical=categorical, source=str(path),
-                            comma="thousands" if sep == "," else "decimal")
+                            comma="thousands" if sep == "," else "decimal", na_values=na_values)
+    if comments:
+        read.insert(0, f"note: '{path}' starts with {comments} comment "
+                       f"line{'s' if comments > 1 else ''} ('#'), skipped.")
     if encoding != "utf-8":
         read.append(f"note: '{path}' is not UTF-8; read as {encoding}.")
     if sep != ",":
@@ -369,7 +420,7 @@ def _dots_as_thousands(frame: pd.DataFrame, text: str, sep: str, na_values: Sequ
         cells = raw[col].dropna().str.strip()
         dotted = cells.str.contains(".", regex=False)
         if dotted.any() and cells.str.fullmatch(DOT_THOUSANDS).all():
-            frame[col] = _plain_dtype(pd.to_numeric(raw[col].str.replace(".", "", regex=False)))
+            frame[col] = plain_dtype(pd.to_numeric(raw[col].str.replace(".", "", regex=False)))
             example = cells[dotted].iloc[0]
             notes.append(f"note: column '{col}' in {path} writes thousands with dots (such as "
                          f"'{example}' = {example.replace('.', '')}) in a file with decimal "
