@@ -57,6 +57,13 @@ class NegativeRows(BaseEstimator):
         return pd.concat([X, extra], ignore_index=True), np.r_[y, np.zeros(len(extra), int)]
 
 
+class NegativeRowsBatched(NegativeRows):
+    """NegativeRows that also augments many seeds in one call, as a batching augmenter does."""
+
+    def fit_resample_many(self, Xs, ys, random_states):
+        return [self.fit_resample(X, y) for X, y in zip(Xs, ys)]
+
+
 class Sleep(BaseEstimator):
     """Sleeps ``seconds`` before returning its input."""
 

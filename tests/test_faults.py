@@ -50,6 +50,15 @@ def test_an_augmenter_that_labels_its_rows_0_fails_its_trials(tmp_path: Path) ->
     assert errors.str.contains("added rows of the minority class \\(1\\) only").all(), errors
 
 
+def test_a_seed_batching_augmenter_that_breaks_the_contract_fails_its_own_trials() -> None:
+    bad = "misbehaving_plugin:NegativeRowsBatched"
+    results = augbench.run(augmenters=("none", bad), seeds=3, sizes=(100,), jobs=1)
+    trials = results.trials.set_index("augmenter")
+    assert trials.loc["none", "status"].eq("ok").all()
+    assert len(trials.loc[bad]) == 3 and trials.loc[bad, "status"].eq("failed").all()
+    assert trials.loc[bad, "error"].str.contains("broke the contract").all()
+
+
 def _fake_installed_plugin(folder: Path, name: str, module_source: str | None,
                            target: str) -> dict:
     info = folder / f"{name}_plugin-1.0.dist-info"
