@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from augbench.plugin.kit import rows_to_add
 from augbench.reporting.blocks import family_words, higher_is_better, prevalence_words, shown_metrics
 from augbench.results.compare import (
     ALPHA,
@@ -218,21 +219,39 @@ def _drawing_real_rows(results: ResultTables) -> set[str]:
 
 
 def reserve_notes(results: ResultTables) -> list[str]:
-    """Where an augmenter that adds unused real patients had none to add: the training rows are
-    the whole pool."""
+    """Where an augmenter that adds unused real patients added fewer rows than --ratio asks
+    for: the training rows are the whole pool, or the unused patients hold too few positives."""
     trials = results.trials
     if "n_reserve_positive" not in trials:
         return []
     drawn = trials[(trials["status"] == "ok") & trials["augmenter"].isin(_drawing_real_rows(results))]
+    drawn = drawn.assign(n_asked=_rows_asked(drawn, results.config.get("ratio", 1.0)))
     lines = []
     for (dataset, prevalence, size, augmenter), g in _by(
             drawn, ["dataset", "prevalence", "size", "augmenter"]):
-        if (g["n_reserve_positive"] == 0).all():
-            lines.append(
-                f"note: '{augmenter}' added no row at {int(size)} training rows on '{dataset}'"
-                f"{_at(prevalence)}: the training rows are the whole pool, so no real patient is "
-                "left unused; attacks that compare with unused patients are empty there too.")
+        if not (g["n_synthetic"] < g["n_asked"]).any():
+            continue
+        why = ("the training rows are the whole pool, so no real patient is left unused; attacks "
+               "that compare with unused patients are empty there too" if
+               (g["n_reserve_positive"] == 0).all() else "the unused real patients it draws from "
+               "hold too few positives, so it is read against the other arms at fewer added rows")
+        lines.append(f"note: '{augmenter}' added {_span(g['n_synthetic'])} of the "
+                     f"{_span(g['n_asked'])} rows --ratio asks for at {int(size)} training rows "
+                     f"on '{dataset}'{_at(prevalence)}: {why}.")
     return lines
+
+
+def _rows_asked(trials: pd.DataFrame, ratio: float) -> pd.Series:
+    """The rows --ratio asks an augmenter to add to each trial's training rows."""
+    counts = [(int(n), int(p)) for n, p in zip(trials["n_train"], trials["n_train_positive"])]
+    asked = {(n, p): rows_to_add([0] * (n - p) + [1] * p, ratio) for n, p in set(counts)}
+    return pd.Series([asked[c] for c in counts], index=trials.index, dtype=int)
+
+
+def _span(counts: pd.Series) -> str:
+    """``counts`` as one number, or as the range they span across seeds."""
+    low, high = int(counts.min()), int(counts.max())
+    return f"{low}" if low == high else f"{low} to {high}"
 
 
 def privacy_reference(results: ResultTables) -> list[str]:
