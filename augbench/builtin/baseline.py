@@ -44,7 +44,7 @@ class RealRows(TableOverSampler):
     """Adds real rows of the class to top up from a reserve of patients the training draw left
     out (``with_reserve``), drawn without replacement with ``random_state``: the reference for
     synthetic rows. With fewer reserve rows than the ratio asks for it adds those it has (none
-    when the training rows are the whole pool)."""
+    when the training rows are the whole pool), and a run's findings say how many of how many."""
 
     __augbench_capabilities__ = {"draws_reserve": True, "exact_ratio": False}
 
