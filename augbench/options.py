@@ -438,10 +438,12 @@ def in_api_words(text: str) -> str:
             return match[0]
         if not match[2]:
             return f"{option.dest}="
+        if match[2].startswith("'"):  # a value quoted for the shell is a Python string too
+            return f"{option.dest}={match[2]}"
         value = match[2].rstrip(".,")
         return f'{option.dest}="{value}"{match[2][len(value):]}'
 
-    return re.sub(r"--([a-z][a-z-]*)(?: ([^\s)'\-;][^\s)';]*))?", keyword, text)
+    return re.sub(r"--([a-z][a-z-]*)(?: ('[^']*'|[^\s)'\-;][^\s)';]*))?", keyword, text)
 
 
 def from_keywords(fields: Mapping[str, Any]) -> dict[str, Any]:
@@ -459,10 +461,26 @@ def from_keywords(fields: Mapping[str, Any]) -> dict[str, Any]:
             values[key] = value  # names, paths or DataSpecs: read by data_specs below
             continue
         if key == "tune_space":
-            values[key] = tune_spaces(value, f"{API}tune_space")
+            values[key] = _tune_space_keyword(value)
             continue
         values[key] = option.read(value, f"{API}{key}")
     return values
+
+
+def _tune_space_keyword(value: Any) -> dict[str, dict[str, tuple[Any, ...]]]:
+    """``tune_space=`` of ``augbench.run``: the command line's text (``"lr.C=0.1,1"``), a list
+    of such texts, or a ``{name: {param: values}}`` mapping."""
+    texts = [value] if isinstance(value, str) else value
+    if isinstance(texts, (list, tuple)) and all(isinstance(t, str) for t in texts):
+        try:
+            return tune_spaces([tune_setting(text) for text in texts])
+        except UsageError:
+            pass  # said below, in the words of run()
+    elif isinstance(value, Mapping):
+        return tune_spaces(value, f"{API}tune_space")
+    raise UsageError(f"{API}tune_space takes \"NAME.PARAM=V1,V2,...\" texts as --tune-space "
+                     f"does, one or a list, or a dict such as {{'lr': {{'C': [0.1, 1]}}}}; got "
+                     f"{value!r}.")
 
 
 @dataclass(frozen=True)
@@ -578,7 +596,7 @@ def _free_name(specs: list[Any]) -> str:
 def _table_spec(item: Any, name: str, labels: dict[str, Any], named: bool = False) -> Any:
     """A DataSpec holding a table given in memory: a Dataset as it is (with ``drop`` and
     ``categorical`` applied), a DataFrame read with ``target`` and the other labels, an
-    ``(X, y)`` pair with ``y`` as the target."""
+    ``(X, y)`` pair with ``y`` as the target, named ``target`` where given."""
     import numpy as np
     import pandas as pd
 
@@ -594,13 +612,18 @@ def _table_spec(item: Any, name: str, labels: dict[str, Any], named: bool = Fals
         X, y = item
         frame = X.copy() if isinstance(X, pd.DataFrame) else pd.DataFrame(
             np.asarray(X), columns=[f"x{i}" for i in range(np.shape(X)[1])])
+        given = labels.get("target")
+        if given is not None and given in map(str, frame.columns):
+            raise UsageError(f"run(): data=(X, y) takes its labels from y, and target={given!r} "
+                             "names a column of X: leave target= out, or give the whole "
+                             "DataFrame as data= with target=.")
         target = getattr(y, "name", None) if getattr(y, "name", None) not in frame else None
-        target = target or "target"
+        target = given or target or "target"
         if len(np.asarray(y)) != len(frame):
             raise UsageError(f"run(): data=(X, y) has {len(frame)} rows in X and "
                              f"{len(np.asarray(y))} labels in y; give one label per row.")
-        item = frame.assign(**{target: np.asarray(y)})
-        labels = {**labels, "target": labels.get("target") or target}
+        item = frame.assign(**{str(target): np.asarray(y)})
+        labels = {**labels, "target": str(target)}
     if not isinstance(item, pd.DataFrame):
         raise UsageError(f"run(): data takes dataset names, CSV paths, DataFrames (with "
                          f"target=), (X, y) pairs, Datasets or DataSpecs; got "
@@ -610,9 +633,11 @@ def _table_spec(item: Any, name: str, labels: dict[str, Any], named: bool = Fals
         raise UsageError(f"run(): data holds a DataFrame; name its outcome column with "
                          f"target=, e.g. target={str(item.columns[-1])!r}.")
     table = prepare_table(item, target=target, name=name, positive=labels.get("positive"),
-                          drop=drop, categorical=categorical, source="a DataFrame")
+                          drop=drop, categorical=categorical, source="a DataFrame",
+                          na_values=labels.get("na_values"))
+    na_values = {"na_values": tuple(labels["na_values"])} if labels.get("na_values") else {}
     return DataSpec(source=name, target=target, positive=labels.get("positive"),
-                    drop=tuple(drop), categorical=tuple(categorical), table=table)
+                    drop=tuple(drop), categorical=tuple(categorical), table=table, **na_values)
 
 
 def experiment_options(config: Mapping[str, Any], shown: Sequence[str],

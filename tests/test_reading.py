@@ -211,3 +211,126 @@ def test_a_dot_with_two_decimals_in_a_decimal_comma_file_is_a_decimal_point(tmp_
     grouped = ["x;w;y"] + [f"3.{100 + i % 5};{i},5;{i % 2}" for i in range(30)]
     ds = read_table(_write(tmp_path / "g.csv", "\n".join(grouped)), target="y")
     assert ds.X["x"].tolist()[:3] == [3100, 3101, 3102]
+
+
+# --- files as tools export them ----------------------------------------------------------------
+
+def _rows(sep: str = ",", n: int = 30) -> list[str]:
+    return [f"âge{sep}poids{sep}y"] + [f"{20 + i}{sep}{60 + i % 9}{sep}{i % 3 == 0:d}"
+                                       for i in range(n)]
+
+
+@pytest.mark.parametrize("sep", [",", ";"])
+def test_excel_sep_line_is_honoured_and_skipped(tmp_path: Path, sep: str) -> None:
+    text = f"sep={sep}\n" + "\n".join(_rows(sep)).replace("60", f"60{',5' if sep == ';' else ''}")
+    ds = read_table(_write(tmp_path / "excel.csv", text), target="y")
+    assert list(ds.X.columns) == ["âge", "poids"] and len(ds.y) == 30
+    assert ds.X["âge"].tolist() == list(range(20, 50))
+
+
+def test_unicode_text_from_excel_in_utf16_is_decoded(tmp_path: Path) -> None:
+    path = _write(tmp_path / "unicode.txt", "\r\n".join(_rows("\t")), "utf-16")
+    ds = read_table(path, target="y")
+    assert list(ds.X.columns) == ["âge", "poids"] and ds.X["âge"].tolist() == list(range(20, 50))
+    assert any("read as utf-16" in n for n in ds.notes)
+
+
+def test_comment_lines_at_the_top_are_skipped_with_a_note(tmp_path: Path) -> None:
+    text = "# REDCap export, project 12\n#  2024-01-05, 31 records\n" + "\n".join(_rows())
+    ds = read_table(_write(tmp_path / "redcap.csv", text), target="y")
+    assert list(ds.X.columns) == ["âge", "poids"] and len(ds.y) == 30
+    assert any("starts with 2 comment lines" in n for n in ds.notes)
+    header = "\n".join(["#,âge,y"] + [f"{i},{20 + i},{i % 3 == 0:d}" for i in range(30)])
+    numbered = read_table(_write(tmp_path / "numbered.csv", header), target="y", drop="#")
+    assert list(numbered.X.columns) == ["âge"]
+
+
+@pytest.mark.parametrize("header_ends_too", [True, False])
+def test_a_separator_at_the_end_of_every_line_adds_no_feature(tmp_path, header_ends_too) -> None:
+    rows = _rows()
+    text = "\n".join([rows[0] + (",," if header_ends_too else "")] + [r + ",," for r in rows[1:]])
+    ds = read_table(_write(tmp_path / "trailing.csv", text), target="y")
+    assert list(ds.X.columns) == ["âge", "poids"] and ds.X["âge"].tolist() == list(range(20, 50))
+    assert int(ds.y.sum()) == 10
+    assert any(n.startswith("note: ") and ("without a name" in n or "past the header" in n)
+               for n in ds.notes)
+
+
+def test_positive_written_as_a_decimal_names_a_target_read_as_whole_numbers(tmp_path) -> None:
+    lines = ["x,grade"] + [f"{i},{'' if i == 4 else f'{i % 4}.0'}" for i in range(40)]
+    path = _write(tmp_path / "grades.csv", "\n".join(lines))
+    for positive in ("3.0", "3"):
+        ds = read_table(path, target="grade", positive=positive)
+        assert ds.positive == "3" and int(ds.y.sum()) == 10
+
+
+def test_the_suggested_drop_works_when_pasted_into_a_shell(tmp_path: Path, capsys) -> None:
+    import shlex
+
+    frame = pd.DataFrame({"x": np.arange(40) % 7, "y": np.arange(40) % 4 == 0})
+    frame.to_csv(tmp_path / "indexed.csv")  # pandas writes its index under an empty header
+    command = ["run", "--data", str(tmp_path / "indexed.csv"), "--target", "y", "--seeds", "2",
+               "--sizes", "20", "--augmenters", "none", "--quiet"]
+    assert main([*command, "--out", str(tmp_path / "a")]) == 0
+    [warning] = [line for line in capsys.readouterr().err.splitlines() if "identifier" in line]
+    advice = warning.split("leave it out with ", 1)[1].rstrip(".")
+    assert advice == "--drop 'Unnamed: 0'"
+    assert main([*command, *shlex.split(advice), "--out", str(tmp_path / "b")]) == 0
+    assert "identifier" not in capsys.readouterr().err
+
+
+# --- tables in the Python API ------------------------------------------------------------------
+
+def _frame(n: int = 60) -> tuple[pd.DataFrame, np.ndarray]:
+    rng = np.random.default_rng(0)
+    y = (rng.random(n) < 0.3).astype(int)
+    return pd.DataFrame(rng.normal(y[:, None], 1, size=(n, 3))), y
+
+
+@pytest.mark.parametrize("target", [3, "3"])
+def test_integer_column_names_are_named_as_text(target) -> None:
+    X, y = _frame()
+    dataset = augbench.prepare_table(X.assign(**{"3": y}).set_axis([0, 1, 2, 3], axis=1),
+                                     target=target, name="numbered")
+    assert list(dataset.X.columns) == ["0", "1", "2"] and dataset.y.tolist() == y.tolist()
+    results = augbench.run(data=X.assign(**{"3": y}).set_axis([0, 1, 2, 3], axis=1), target=target,
+                           augmenters="none", seeds=1, sizes=(20,))
+    assert (results.trials["status"] == "ok").all()
+
+
+def test_column_names_that_coincide_as_text_are_refused() -> None:
+    X, y = _frame()
+    with pytest.raises(UsageError, match="several columns in t are named '1'"):
+        augbench.prepare_table(X.set_axis([0, 1, "1"], axis=1).assign(y=y), target="y", name="t")
+
+
+def test_multiindex_columns_are_joined_with_a_note() -> None:
+    X, y = _frame()
+    X.columns = pd.MultiIndex.from_tuples([("bp", "sys"), ("bp", "dia"), ("age", "")])
+    dataset = augbench.prepare_table(X.assign(out=y), target="out", name="t")
+    assert list(dataset.X.columns) == ["bp_sys", "bp_dia", "age"]
+    assert any("2 levels of names, joined with '_'" in n for n in dataset.notes)
+
+
+def test_target_names_y_of_an_x_y_pair() -> None:
+    X, y = _frame()
+    X.columns = ["a", "b", "c"]
+    results = augbench.run(data=(X, y), target="died", augmenters="none", seeds=1, sizes=(20,))
+    assert (results.trials["status"] == "ok").all()
+    with pytest.raises(UsageError, match="takes its labels from y, and target='a' names a column"):
+        augbench.run(data=(X, y), target="a", augmenters="none", seeds=1, sizes=(20,))
+
+
+def test_na_values_apply_to_a_dataframe_and_silence_the_warning() -> None:
+    X, y = _frame()
+    cells = [f"{v:.2f}" if i % 5 else "hemolysed" for i, v in enumerate(X[0])]
+    frame = X.set_axis(["a", "b", "c"], axis=1).assign(u=cells, y=y)
+    with pytest.warns(augbench.AugbenchWarning, match="'hemolysed' \\(12\\).*na_values=.hemolysed"):
+        augbench.run(data=frame, target="y", augmenters="none", seeds=1, sizes=(20,))
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        augbench.run(data=frame, target="y", na_values="hemolysed", augmenters="none", seeds=1,
+                     sizes=(20,))
+    assert not [w for w in caught if "hemolysed" in str(w.message)]

@@ -6,6 +6,7 @@ import dataclasses
 import hashlib
 import re
 import shlex
+import warnings
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -373,9 +374,15 @@ def read_table(
     text, encoding = _decode(path)
     text, sep, comments = _preamble(text)
     sep = sep or _separator(text)
+    trailing = _trailing_cells(text, sep)
     try:
-        frame = pd.read_csv(io.StringIO(text), sep=sep, na_values=list(na_values),
-                            keep_default_na=False, skipinitialspace=True)
+        with warnings.catch_warnings():
+            # index_col=False: the empty cells past the header's columns are no row names;
+            # pandas warns that it leaves them out, which the note below says.
+            warnings.simplefilter("ignore", pd.errors.ParserWarning)
+            frame = pd.read_csv(io.StringIO(text), sep=sep, na_values=list(na_values),
+                                keep_default_na=False, skipinitialspace=True,
+                                **({"index_col": False} if trailing else {}))
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise UsageError(f"cannot read '{path}' as CSV: {' '.join(str(exc).split())}") from None
     if frame.empty:
@@ -390,11 +397,30 @@ def read_table(
     if comments:
         read.insert(0, f"note: '{path}' starts with {comments} comment "
                        f"line{'s' if comments > 1 else ''} ('#'), skipped.")
+    if trailing:
+        read.append(f"note: {trailing} line{'s' if trailing > 1 else ''} of '{path}' end with "
+                    "empty cells past the header's columns (a separator at the end of the "
+                    "line), left out.")
     if encoding != "utf-8":
         read.append(f"note: '{path}' is not UTF-8; read as {encoding}.")
     if sep != ",":
         read.append(f"note: '{path}' is separated by {'a tab' if sep == chr(9) else repr(sep)}.")
     return dataclasses.replace(dataset, notes=(*read, *dataset.notes))
+
+
+def _trailing_cells(text: str, sep: str) -> int:
+    """How many lines hold more cells than the header, all of them empty past its columns (a
+    separator ending every line); 0 where any such cell holds a value (a file with row names
+    and no header cell above them, which pandas reads so)."""
+    import csv
+    import io
+
+    rows = csv.reader(io.StringIO(text), delimiter=sep)
+    width = len(next(rows, []))
+    longer = [row[width:] for row in rows if len(row) > width]
+    if not longer or any(cell.strip() for extra in longer for cell in extra):
+        return 0
+    return len(longer)
 
 
 DOT_THOUSANDS = re.compile(r"[+-]?\d{1,3}(\.\d{3})*")
