@@ -334,3 +334,10 @@ def test_na_values_apply_to_a_dataframe_and_silence_the_warning() -> None:
         augbench.run(data=frame, target="y", na_values="hemolysed", augmenters="none", seeds=1,
                      sizes=(20,))
     assert not [w for w in caught if "hemolysed" in str(w.message)]
+
+
+def test_the_python_api_advises_a_quoted_name_as_a_python_string() -> None:
+    X, y = _frame()
+    frame = X.set_axis(["a", "b", "c"], axis=1).assign(**{"Patient ID": np.arange(60), "y": y})
+    with pytest.warns(augbench.AugbenchWarning, match="leave it out with drop='Patient ID'\\.$"):
+        augbench.run(data=frame, target="y", augmenters="none", seeds=1, sizes=(20,))
