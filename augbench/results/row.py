@@ -65,8 +65,9 @@ class TrialResult:
     n_synthetic: float = NAN
     n_test: float = NAN
     n_test_positive: float = NAN
-    # Positive rows of the training pool that the draw left out: real patients neither trained
-    # on nor tested on (what real-rows adds, and the reference of the density attack).
+    # Positive rows of the reserve: the half of the pool rows the draw left out that real-rows
+    # draws from (the other half is the privacy attacks' reference), real patients neither
+    # trained on nor tested on.
     n_reserve_positive: float = NAN
     augment_seconds: float = NAN
     fit_seconds: float = NAN
