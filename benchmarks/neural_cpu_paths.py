@@ -7,8 +7,9 @@ different on another machine. This script emulates the paths one machine can run
 libraries' own switches (``MKL_ENABLE_INSTRUCTIONS`` caps MKL, ``ATEN_CPU_CAPABILITY`` picks
 ATen's kernels, as an older or another vendor's CPU would) and, for each way of pinning the
 paths (``MKL_CBWR``, MKL's conditional numerical reproducibility, and ``ATEN_CPU_CAPABILITY``),
-prints whether each augmenter's rows are bit-identical on every emulated machine, and the seconds
-a fit takes (median of ``--repeats``) against the unpinned default, side by side.
+prints whether each augmenter's rows are bit-identical on every emulated machine, whether they
+are this CPU's unpinned rows, and the seconds a fit takes (median of ``--repeats``) against the
+unpinned default, side by side.
 
     python benchmarks/neural_cpu_paths.py [--augmenters gan,ddpm] [--seeds 2] [--rows 200]
 """
@@ -53,22 +54,32 @@ with single_threaded():
 print(json.dumps(found))
 """
 
-# Machines one CPU can stand in for: its own paths, then capped ones.
+# Machines one CPU can stand in for: its own paths, then capped ones (what MKL may use, and the
+# best of ATen's kernels the CPU has).
 MACHINES = {
-    "this CPU": {},
-    "AVX2 CPU": {"MKL_ENABLE_INSTRUCTIONS": "AVX2", "ATEN_CPU_CAPABILITY": "avx2"},
-    "AVX CPU": {"MKL_ENABLE_INSTRUCTIONS": "AVX", "ATEN_CPU_CAPABILITY": "default"},
+    "this CPU": ({}, "avx512"),
+    "AVX2 CPU": ({"MKL_ENABLE_INSTRUCTIONS": "AVX2"}, "avx2"),
+    "AVX CPU": ({"MKL_ENABLE_INSTRUCTIONS": "AVX"}, "default"),
+}
+ATEN_LEVELS = ("default", "avx2", "avx512")
+
+# Ways of pinning the paths: MKL's branch, and ATen's kernels (which a CPU without them cannot
+# honour: it runs the best it has below them).
+PINS = {
+    "unpinned (torch's default)": ({}, None),
+    "MKL_CBWR=COMPATIBLE": ({"MKL_CBWR": "COMPATIBLE"}, None),
+    "ATen avx2": ({}, "avx2"),
+    "ATen default": ({}, "default"),
+    "MKL_CBWR=COMPATIBLE, ATen avx2": ({"MKL_CBWR": "COMPATIBLE"}, "avx2"),
+    "MKL_CBWR=COMPATIBLE, ATen default": ({"MKL_CBWR": "COMPATIBLE"}, "default"),
 }
 
-# Ways of pinning the paths; a pin overrides what a machine would choose where both set a switch.
-PINS = {
-    "unpinned (torch's default)": {},
-    "MKL_CBWR=COMPATIBLE": {"MKL_CBWR": "COMPATIBLE"},
-    "ATen default": {"ATEN_CPU_CAPABILITY": "default"},
-    "MKL_CBWR=COMPATIBLE, ATen default": {"MKL_CBWR": "COMPATIBLE",
-                                          "ATEN_CPU_CAPABILITY": "default"},
-    "MKL_CBWR=AVX2, ATen avx2": {"MKL_CBWR": "AVX2", "ATEN_CPU_CAPABILITY": "avx2"},
-}
+
+def environment(machine: str, pin: str) -> dict[str, str]:
+    """The switches that make this CPU run as ``machine`` would under ``pin``."""
+    (caps, best), (pinned, asked) = MACHINES[machine], PINS[pin]
+    aten = best if asked is None else min(asked, best, key=ATEN_LEVELS.index)
+    return {**caps, **pinned, **({} if aten == "avx512" else {"ATEN_CPU_CAPABILITY": aten})}
 
 
 def fit(env: dict[str, str], augmenters: str, seeds: int, rows: int, repeats: int) -> dict:
@@ -92,19 +103,23 @@ def main() -> None:
     names = args.augmenters.split(",")
     chosen = [list(PINS)[int(i)] for i in args.pins.split(",")]
     base_seconds: dict[str, float] = {}
-    print(f"{'pin':36} {'augmenter':9} {'same rows on every machine':28} {'s/fit':>7} {'x unpinned':>10}")
+    base_rows: dict[str, tuple] = {}
+    print(f"{'pin':36} {'augmenter':9} {'same rows on every machine':28} {'rows as unpinned':16} "
+          f"{'s/fit':>7} {'x unpinned':>10}")
     for pin in chosen:
-        runs = {machine: fit({**env, **PINS[pin]}, args.augmenters, args.seeds, args.rows,
+        runs = {machine: fit(environment(machine, pin), args.augmenters, args.seeds, args.rows,
                              args.repeats if machine == "this CPU" else 1)
-                for machine, env in MACHINES.items()}
+                for machine in MACHINES}
         for name in names:
             digests = {machine: tuple(found[name]["digests"]) for machine, found in runs.items()}
             same = len(set(digests.values())) == 1
             differing = [m for m, d in digests.items() if d != digests["this CPU"]]
             seconds = statistics.median(runs["this CPU"][name]["seconds"])
             base_seconds.setdefault(name, seconds)
+            base_rows.setdefault(name, digests["this CPU"])
             verdict = "yes" if same else "no: " + ", ".join(differing)
-            print(f"{pin:36} {name:9} {verdict:28} {seconds:7.2f} "
+            as_unpinned = "yes" if digests["this CPU"] == base_rows[name] else "no"
+            print(f"{pin:36} {name:9} {verdict:28} {as_unpinned:16} {seconds:7.2f} "
                   f"{seconds / base_seconds[name]:10.2f}")
         paths = {machine: found["aten"] for machine, found in runs.items()}
         print(f"{'':36} ATen kernels used: {paths}")
