@@ -182,6 +182,7 @@ def _consoles() -> tuple[Any, Any]:
 
 
 def _report(args: argparse.Namespace) -> int:
+    from augbench.results.tables import write_csv
     from augbench.runner import load_results
 
     results = load_results(args.out)
@@ -199,7 +200,7 @@ def _report(args: argparse.Namespace) -> int:
         console.print(against.sentence, markup=False, highlight=False)
         for name, frame in (("against_differences.csv", against.differences),
                             ("against_arms.csv", against.arms)):
-            frame.to_csv(args.out / name, index=False)
+            write_csv(frame, args.out / name)
             err.print(f"wrote {args.out / name}", markup=False, highlight=False)
     return code
 

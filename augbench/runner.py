@@ -33,6 +33,7 @@ from augbench.results.record import (
 )
 from augbench.results.row import TrialResult
 from augbench.results.store import STORE_NAME, Store, experiment_config
+from augbench.results.tables import write_csv
 
 # Keywords of run() that say how trials run, and where results go, not what the experiment is.
 HOW_TO_RUN = {o.dest for o in BY_DEST.values() if o.target == "execution"}
@@ -158,7 +159,7 @@ def run_plan(plan: Plan, execution: Execution, *, out: Path | None = None,
             # store keeps every finished trial either way), and the file that resumes it.
             with contextlib.suppress(OSError, UsageError):
                 if len(partial := store.trials()):
-                    partial.to_csv(out / "trials.csv", index=False)
+                    write_csv(partial, out / "trials.csv")
                 if _from_files(plan):
                     _write_config(RunRecord.read(store), out)
         raise

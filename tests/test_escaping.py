@@ -181,3 +181,94 @@ def test_a_file_name_that_leads_out_of_its_folder_is_refused(name: str, tmp_path
 
     with pytest.raises(augbench.UsageError, match="outside"):
         inside(tmp_path, name)
+
+
+def _cells(path: Path) -> list[str]:
+    import csv
+
+    with path.open(newline="", encoding="utf-8") as file:
+        return [cell for row in csv.reader(file) for cell in row]
+
+
+def _is_number(cell: str) -> bool:
+    try:
+        float(cell)
+    except ValueError:
+        return False
+    return True
+
+
+@pytest.mark.filterwarnings("ignore::augbench.AugbenchWarning")
+def test_a_table_named_like_a_formula_is_text_in_every_csv_and_its_name_in_the_store(
+        tmp_path: Path, capsys) -> None:
+    from augbench.cli import main
+
+    table = tmp_path / "=1+2.csv"
+    hard_table().to_csv(table, index=False)
+    run = ["run", "--data", str(table), "--target", "y", "--augmenters", "none,ros",
+           "--classifiers", "lr", "--seeds", "3", "--sizes", "80", "--quiet"]
+    assert main([*run, "--out", str(tmp_path / "a")]) == 0
+    assert main([*run, "--set", "lr.C=0.05", "--out", str(tmp_path / "b")]) == 0
+    assert main(["report", str(tmp_path / "a"), "--against", str(tmp_path / "b")]) == 0
+    files = ["trials.csv", "summary.csv", "comparisons.csv", "against_arms.csv"]
+    for name in files:
+        cells = _cells(tmp_path / "a" / name)
+        assert "'=1+2" in cells, name  # shown as text by a spreadsheet
+        risky = [c for c in cells if c.startswith(("=", "+", "-", "@", "\t", "\r"))]
+        assert all(_is_number(c) for c in risky), (name, risky)
+    assert any(c.startswith("-0.") for c in _cells(tmp_path / "a" / "against_arms.csv"))
+    # The store keeps the true name, which every report shows.
+    assert set(augbench.load_results(tmp_path / "a").trials["dataset"]) == {"=1+2"}
+    capsys.readouterr()
+    assert main(["report", str(tmp_path / "a")]) == 0
+    assert "=1+2 · 80 training rows" in capsys.readouterr().out
+    pandas_read = pd.read_csv(tmp_path / "a" / "summary.csv")
+    assert pandas_read["roc_auc_mean"].dtype == float  # numbers stay numbers
+
+
+def test_only_text_cells_that_start_a_formula_are_quoted() -> None:
+    from augbench.results.tables import spreadsheet_safe
+
+    frame = pd.DataFrame({"name": ["=1+2", "+a", "-b", "@c", "\tt", "\rr", "plain", "a=b"],
+                          "kind": pd.Categorical(["=x"] * 8), "value": [-0.016] * 8})
+    safe = spreadsheet_safe(frame)
+    assert safe["name"].tolist() == ["'=1+2", "'+a", "'-b", "'@c", "'\tt", "'\rr", "plain", "a=b"]
+    assert set(safe["kind"]) == {"'=x"}
+    assert safe["value"].tolist() == [-0.016] * 8 and safe["value"].dtype == float
+    assert frame["name"].iloc[0] == "=1+2"  # the frame given is left as it is
+
+
+@pytest.mark.filterwarnings("ignore::augbench.AugbenchWarning")
+def test_the_trials_of_an_interrupted_run_are_written_as_text_too(tmp_path: Path) -> None:
+    seen = []
+
+    def stop(result) -> None:
+        seen.append(result)
+        if len(seen) == 2:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        augbench.run(data={"=1+2": hard_table()}, target="y", augmenters="none,ros",
+                     classifiers="lr", seeds=3, sizes=(80,), out=tmp_path, on_trial=stop)
+    cells = _cells(tmp_path / "trials.csv")
+    assert "'=1+2" in cells and "=1+2" not in cells
+
+
+@pytest.mark.filterwarnings("ignore::augbench.AugbenchWarning")
+@pytest.mark.parametrize("fmt", ["markdown", "csv", "json"])
+def test_export_writes_into_a_folder_named_by_text(scripted, fmt: str, tmp_path: Path,
+                                                   monkeypatch) -> None:
+    results, _ = scripted
+    monkeypatch.chdir(tmp_path)
+    written = results.export("exported", fmt)
+    assert written and all(p.parent == Path("exported") and p.is_file() for p in written)
+    if fmt == "markdown":
+        page = written[0].read_text(encoding="utf-8")
+        assert "&lt;img src=x onerror=alert(1)&gt;" in page and "<img" not in page
+
+
+def test_a_name_with_a_bar_or_a_line_break_stays_in_its_markdown_cell() -> None:
+    from augbench.results.tables import markdown_table
+
+    table = markdown_table(pd.DataFrame({"dataset": ["a|b\nc"], "n": [1.0]}))
+    assert table.splitlines()[2] == "| a\\|b c | 1 |"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import importlib.util
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -17,6 +18,26 @@ from augbench.results.row import group_columns
 from augbench.results.stats import t_interval
 
 TIMINGS = ("n_synthetic", "augment_seconds", "fit_seconds")
+# What a spreadsheet reads as the start of a formula in a cell (OWASP's CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# What `ResultTables.export` writes.
+FORMATS = ("csv", "json", "markdown", "parquet")
+
+
+def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with each text cell that a spreadsheet would run as a formula (a table named
+    ``=1+2``) prefixed by a quote, which shows it as text; numbers (-0.016) are left as they are."""
+    def cell(value: object) -> object:
+        return f"'{value}" if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
+
+    text = frame.select_dtypes(include=["object", "string", "category"]).columns
+    return frame.assign(**{str(c): frame[c].astype(object).map(cell) for c in text})
+
+
+def write_csv(frame: pd.DataFrame, path: Path) -> Path:
+    """Write ``frame`` to ``path`` as a CSV file that a spreadsheet opens safely."""
+    spreadsheet_safe(frame).to_csv(path, index=False)
+    return path
 
 
 def summarize(trials: pd.DataFrame, metrics: dict[str, Metric]) -> pd.DataFrame:
@@ -152,34 +173,36 @@ class ResultTables:
         """The three result tables by name."""
         return {"trials": self.trials, "summary": self.summary, "comparisons": self.comparisons}
 
-    def write(self, out: Path) -> None:
+    def write(self, out: str | Path) -> None:
         """Write ``trials.csv``, ``summary.csv`` and ``comparisons.csv`` into ``out``."""
         self.export(out, "csv")
-        self.out = out
+        self.out = Path(out)
 
-    def export(self, out: Path, fmt: str) -> list[Path]:
-        """Write the tables into ``out`` as csv, json, parquet, or one markdown file."""
+    def export(self, out: str | Path, fmt: str) -> list[Path]:
+        """Write the tables into the folder ``out`` as csv (text cells that would start a
+        formula quoted: see `spreadsheet_safe`), json, parquet, or one markdown file."""
+        if fmt not in FORMATS:
+            raise UsageError(f"unknown format {fmt!r}. Available: {', '.join(FORMATS)}.")
+        if fmt == "parquet" and importlib.util.find_spec("pyarrow") is None:
+            raise UsageError("--format parquet needs pyarrow: pip install pyarrow")
+        out = Path(out)
         out.mkdir(parents=True, exist_ok=True)
         if fmt == "markdown":
             path = out / "report.md"
             sections = {"summary (mean [95% CI])": compact_summary(self.summary, self.metrics),
                         f"paired differences from {self.baseline}": self.comparisons}
             path.write_text("".join(f"## {title}\n\n{markdown_table(table)}\n"
-                                    for title, table in sections.items()))
+                                    for title, table in sections.items()), encoding="utf-8")
             return [path]
-        if fmt == "parquet" and importlib.util.find_spec("pyarrow") is None:
-            raise UsageError("--format parquet needs pyarrow: pip install pyarrow")
         paths = []
         for name, table in self.tables().items():
             path = out / f"{name}.{fmt}"
             if fmt == "csv":
-                table.to_csv(path, index=False)
+                write_csv(table, path)
             elif fmt == "json":
                 table.to_json(path, orient="records", indent=1)
-            elif fmt == "parquet":
-                table.to_parquet(path, index=False)
             else:
-                raise UsageError(f"unknown format '{fmt}'. Available: csv, json, markdown, parquet.")
+                table.to_parquet(path, index=False)
             paths.append(path)
         return paths
 
@@ -213,11 +236,14 @@ def compact_summary(summary: pd.DataFrame, metrics: dict[str, Metric]) -> pd.Dat
 
 
 def markdown_table(frame: pd.DataFrame) -> str:
-    """A GitHub-flavoured markdown table, floats to four significant digits."""
+    """A GitHub-flavoured markdown table, floats to four significant digits; a name's text is
+    kept as text (HTML escaped, ``|`` and line breaks kept from ending its cell)."""
     def cell(value: object) -> str:
-        return f"{value:.4g}" if isinstance(value, float) else str(value)
+        if isinstance(value, float):
+            return f"{value:.4g}"
+        return html.escape(" ".join(str(value).splitlines()), quote=False).replace("|", "\\|")
 
-    lines = ["| " + " | ".join(map(str, frame.columns)) + " |",
+    lines = ["| " + " | ".join(map(cell, frame.columns)) + " |",
              "|" + "---|" * len(frame.columns)]
     lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in frame.itertuples(index=False)]
     return "\n".join(lines) + "\n"
