@@ -159,7 +159,7 @@ def read_numbers(column: pd.Series, name: str, where: str, comma: str | None = N
                               f"{_na_advice(na_values, words)}.",))
     if ambiguous:
         raise UsageError(ambiguous)
-    _refuse_guesses(cells, values, markers, name, where)
+    _refuse_guesses(cells, values, rest, markers, name, where)
     result = pd.Series(np.nan, index=column.index, dtype=float)
     result[texts.index] = texts.map(values).astype(float)
     notes = [note] if (note := _notation_note(name, where, cells, values, marks)) else []
@@ -232,18 +232,18 @@ def _value(cell: _Cell, marks: str) -> float | None:
     return -value if cell.parenthesised else value
 
 
-def _refuse_guesses(cells: dict[str, _Cell], values: dict[str, float], markers: dict[str, int],
-                    name: str, where: str) -> None:
+def _refuse_guesses(cells: dict[str, _Cell], values: dict[str, float], counts: dict[str, int],
+                    markers: dict[str, int], name: str, where: str) -> None:
     """A UsageError where reading the column as numbers would be a guess: several units, or
     parentheses that may not mean a negative number."""
     quoted = shlex.quote(name)
     units: dict[str, int] = {}
     for text in values:
         if cells[text].unit:
-            units[cells[text].unit] = units.get(cells[text].unit, 0) + 1
+            units[cells[text].unit] = units.get(cells[text].unit, 0) + counts[text]
     if len(units) > 1:
         raise UsageError(f"column '{name}' {where} writes numbers with different units, "
-                         f"{counted(units)} (distinct cells), which augbench cannot convert: "
+                         f"{counted(units)}, which augbench cannot convert: "
                          "write the column in one unit, or keep it as categories with "
                          f"--categorical {quoted}.")
     bracketed = [t for t in values if cells[t].parenthesised]
@@ -292,7 +292,8 @@ def _na_advice(na_values: Sequence[str], words: dict[str, int]) -> str:
 
 def plain_dtype(numbers: pd.Series) -> pd.Series:
     """Numbers in the numpy dtype pandas gives a numeric column it reads itself: int64 when
-    every cell is a whole number, float64 (missing as NaN) otherwise."""
+    every cell is a whole number int64 holds, float64 (missing as NaN) otherwise."""
     values = numbers.to_numpy(dtype=float, na_value=np.nan)
-    whole = bool(np.isfinite(values).all() and (values == np.round(values)).all())
+    whole = bool(np.isfinite(values).all() and (values == np.round(values)).all()
+                 and (np.abs(values) < 2.0**63).all())
     return pd.Series(values.astype(np.int64) if whole else values, index=numbers.index)
