@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from augbench.errors import UsageError
 from augbench.reporting.against import Against, compare_runs
 from augbench.reporting.findings import Finding, findings_of
 from augbench.reporting.inline import draw, results_html
@@ -49,7 +50,21 @@ class Results(ResultTables):
         or reverse (``.differences``), what the change did to each arm (``.arms``), and the
         verdicts counted (``.sentence``); ``names`` label the two runs. What ``augbench report
         DIR --against OTHER`` prints. Runs of other rows are refused with a `UsageError`."""
+        if not isinstance(other, ResultTables):
+            raise UsageError("against(): other takes the results of another run, from "
+                             "augbench.run(...) or augbench.load_results(folder); got "
+                             f"{type(other).__name__} {_short(other)}.")
+        if isinstance(names, str) or not (isinstance(names, (tuple, list)) and len(names) == 2
+                                          and all(isinstance(n, str) for n in names)):
+            raise UsageError("against(): names takes two labels, this run's and the other's, "
+                             f"such as names=('tuned', 'untuned'); got {_short(names)}.")
         return compare_runs(self, other, *names)
 
     def _repr_html_(self) -> str:
         return results_html(self)
+
+
+def _short(value: Any) -> str:
+    """A value as an error message quotes it, cut to one short line."""
+    text = " ".join(repr(value).split())
+    return text if len(text) <= 60 else text[:57] + "..."

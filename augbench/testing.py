@@ -327,6 +327,7 @@ def augmenter_checks(augmenter: Any, capabilities: Capabilities | None = None,
     """The checks that apply to ``augmenter`` given its capabilities (read from the object
     where not given), on ``X, y`` (default: a mixed table, its numeric columns for an
     augmenter that takes no categorical column)."""
+    _instance(augmenter, "augmenter_checks")
     capabilities = capabilities or read_capabilities(augmenter)
     if X is None or y is None:
         X, y = make_mixed_table()
@@ -390,12 +391,21 @@ def _first_line(doc: str | None) -> str:
     return text.split(". ")[0].rstrip(".")
 
 
+def _instance(augmenter: Any, where: str) -> None:
+    """Refuse a class where an augmenter object is checked, as scikit-learn's check_estimator
+    does: the checks fit it and read its parameters."""
+    if isinstance(augmenter, type):
+        raise TypeError(f"{where}() takes an augmenter object, not its class: pass "
+                        f"{augmenter.__name__}() (with any parameters), not {augmenter.__name__}.")
+
+
 def check_augmenter(augmenter: Any, X: pd.DataFrame | None = None, y: np.ndarray | None = None,
                     *, capabilities: Capabilities | None = None, **declared: Any) -> CheckReport:
     """Run every check that applies to ``augmenter``; raise `ConformanceError` listing
     all failures, or return a `CheckReport` of those passed. ``declared`` capabilities
     (``adds_rows=False``...) override those read from the object, as ``augbench.declare`` does
     for a registered augmenter."""
+    _instance(augmenter, "check_augmenter")
     capabilities = replace(capabilities or read_capabilities(augmenter), **declared)
     checks = augmenter_checks(augmenter, capabilities, X, y)
     failures = []
@@ -421,6 +431,7 @@ def parametrize_with_checks(augmenters: list[Any]) -> Any:
     cases, ids = [], []
     for item in augmenters:
         augmenter, capabilities = item if isinstance(item, tuple) else (item, None)
+        _instance(augmenter, "parametrize_with_checks")
         for check in augmenter_checks(augmenter, capabilities):
             cases.append((augmenter, check))
             ids.append(f"{type(augmenter).__name__}-{check.name}")
