@@ -232,6 +232,12 @@ def test_an_untuned_experiment_keeps_its_identity() -> None:
     (["--tune", "--tune-metric", "dcr_median"], "is not a metric of the predictions"),
     (["--tune", "--tune-folds", "1"], "--tune-folds must be at least 2"),
     (["--tune", "--tune-space", "lr.C"], "is not of the form NAME.PARAM=V1,V2"),
+    (["--tune", "--tune-space", "lr.C=-1,1"], "Change it with --tune-space lr.PARAM=V1,V2."),
+    (["--tune", "--tune-space", "lr.nonsense=1,2"], "Check the names given with --tune-space "
+                                                    "lr.PARAM=V1,V2."),
+    (["--tune", "--tune-space", "smote.k_neighbors=5,7", "--set", "smote.k_neighbors=3"],
+     "--set smote.k_neighbors=3 fixes what --tune-space smote.k_neighbors=5,7 tunes; remove the "
+     "--set to tune it, or the --tune-space to keep 3"),
 ])
 def test_bad_tuning_options_are_one_error_line(args: list[str], message: str, capsys,
                                                tmp_path: Path) -> None:
@@ -241,6 +247,64 @@ def test_bad_tuning_options_are_one_error_line(args: list[str], message: str, ca
     err = capsys.readouterr().err
     assert err.startswith("error: ") and len(err.strip().splitlines()) == 1
     assert message in err, err
+    assert "--set" not in err.replace("--set smote.k_neighbors=3 fixes", "").replace(
+        "remove the --set", ""), err  # a value to try is changed with --tune-space
+
+
+def test_a_value_fixed_and_tuned_in_a_file_or_in_python_is_refused(tmp_path: Path,
+                                                                     capsys) -> None:
+    path = tmp_path / "exp.toml"
+    path.write_text('augmenters = ["smote"]\nseeds = 2\nsizes = [100]\n\n[params.smote]\n'
+                    'k_neighbors = 3\n\n[tune.smote]\nk_neighbors = [5, 7]\n')
+    assert main(["run", "--config", str(path), "--quiet", "--out", str(tmp_path / "never")]) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and "(in a file: [params.smote] or [tune.smote])" in err
+    with pytest.raises(augbench.UsageError, match="smote.k_neighbors=3 fixes what --tune-space "
+                                                  "smote.k_neighbors=5,7 tunes"):
+        augbench.run(augmenters="smote", seeds=2, sizes=100, tune=True,
+                     params={"smote": {"k_neighbors": 3}}, tune_space="smote.k_neighbors=5,7")
+
+
+def test_a_fixed_value_leaves_the_declared_grid_with_a_note() -> None:
+    # smote declares k_neighbors 3, 5, 7: --set fixes it, and only lr's C is tuned.
+    plan = make_plan(Experiment(augmenters=("smote",), classifiers=("lr",), seeds=1, sizes=(60,),
+                                tune=True, params={"smote": {"k_neighbors": 2}},
+                                tune_space={"lr": {"C": (0.5, 2.0)}}))
+    assert ("note: --tune: smote.k_neighbors is fixed by --set smote.k_neighbors=2, so its "
+            "declared values (3, 5, 7) are not tried.") in plan.notes
+    assert "smote" not in plan.experiment.tune_space
+    trial = next(t for t in plan.trials if t.augmenter == "smote")
+    assert trial.augmenter_params == (("k_neighbors", 2),)
+    assert trial.tuning.augmenter_space == () and trial.tuning.classifier_space == (
+        ("C", (0.5, 2.0)),)
+
+
+def test_the_python_api_takes_the_command_lines_tune_space_texts() -> None:
+    from augbench.options import from_keywords
+
+    small = dict(augmenters="none", classifiers="lr", seeds=1, sizes=60, tune=True,
+                 metrics="roc_auc")
+    run = augbench.run(tune_space="lr.C=0.1,1", **small)
+    assert run.config["tune_space"]["lr"] == {"C": [0.1, 1]}
+    assert json.loads(run.trials["tuned_params"][0])["classifier"]["C"] in (0.1, 1)
+    assert from_keywords({"tune_space": ["lr.C=0.1,1", "lr.max_iter=200,300"]}) == {
+        "tune_space": {"lr": {"C": (0.1, 1), "max_iter": (200, 300)}}}
+    assert from_keywords({"tune_space": "lr.C=0.1,1"}) == from_keywords(
+        {"tune_space": {"lr": {"C": [0.1, 1]}}})
+    for bad in ("lr.C", 3, ["lr.C=1", 2]):
+        with pytest.raises(augbench.UsageError, match="run\\(\\): tune_space takes "
+                                                      "\"NAME.PARAM=V1,V2,...\" texts"):
+            augbench.run(tune_space=bad, **small)
+
+
+def test_a_tuned_value_the_augmenter_caps_is_stored_as_the_value_it_used() -> None:
+    # 22 positive training rows: SMOTE uses at most 21 neighbours, whichever value is tried.
+    trials = augbench.run(augmenters="smote", classifiers="lr", seeds=2, sizes=60, tune=True,
+                          tune_space={"smote": {"k_neighbors": [30, 40]}, "lr": {"C": [1.0]}},
+                          metrics="roc_auc").trials
+    for row in trials[trials["augmenter"] == "smote"].itertuples():
+        used = json.loads(row.tuned_params)["augmenter"]["k_neighbors"]
+        assert used == row.n_train_positive - 1 == 21
 
 
 def test_a_trial_too_small_for_its_folds_fails_with_the_reason() -> None:

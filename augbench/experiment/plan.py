@@ -202,7 +202,7 @@ def _validate(exp: Experiment, registry: Registry) -> dict[tuple[str, str], "Arm
     return found
 
 
-def _check_parameters(kind: str, name: str, obj: Any) -> None:
+def _check_parameters(kind: str, name: str, obj: Any, change: str = "--set") -> None:
     """Validate an object's parameters once, before any trial, with the constraints it declares
     in scikit-learn's style (``_parameter_constraints``, which imbalanced-learn's samplers,
     scikit-learn's classifiers and augbench.TableOverSampler, with its ``_check_params``, have).
@@ -211,7 +211,7 @@ def _check_parameters(kind: str, name: str, obj: Any) -> None:
     nested = get_params(deep=False).values() if callable(get_params) else ()
     for inner in nested:
         if hasattr(inner, "get_params") and not isinstance(inner, type):
-            _check_parameters(kind, name, inner)
+            _check_parameters(kind, name, inner, change)
     validate = getattr(obj, "_validate_params", None)
     if not callable(validate) or getattr(obj, "_parameter_constraints", None) is None:
         return
@@ -219,8 +219,9 @@ def _check_parameters(kind: str, name: str, obj: Any) -> None:
         validate()
     except (ValueError, TypeError) as exc:
         message = " ".join(str(exc).split()).rstrip(".")
-        raise UsageError(f"{kind[:-1]} '{name}': {message}. Change it with --set "
-                         f"{name}.PARAM=VALUE.") from None
+        how = "VALUE" if change == "--set" else "V1,V2"
+        raise UsageError(f"{kind[:-1]} '{name}': {message}. Change it with {change} "
+                         f"{name}.PARAM={how}.") from None
 
 
 @dataclass(frozen=True)
@@ -271,26 +272,14 @@ def _categorical_augmenters(registry: Registry) -> list[str]:
 
 def list_trials(exp: Experiment, datasets: Mapping[str, Dataset]) -> list[Trial]:
     """Every trial of the experiment, seed-major so that each seed's trials sit together."""
-    trials = []
     prevalences = exp.prevalence or (None,)
-    for name, ds in datasets.items():
-        # The split's class counts are the same for every seed: seed 0 stands for all.
-        pools = {}
-        for prevalence in prevalences:
-            _check_prevalence(name, ds, prevalence)
-            pool_rows, test_rows = split_rows(ds.y, 0, exp.test_size, prevalence)
-            _check_split(name, ds, pool_rows, test_rows, exp.test_size, prevalence)
-            pools[prevalence] = len(pool_rows)
-        # Every prevalence takes the same sizes (those the smallest pool can give), so that
-        # prevalences compare at equal training sizes.
-        pool = min(pools.values())
-        sizes = resolve_sizes(exp.sizes, pool, name, defaults=exp.sizes == DEFAULT_SIZES)
-        if not sizes:
-            raise UsageError(f"dataset '{name}' has a training pool of {pool} rows, smaller than "
-                             "every default size; give --sizes.")
+    sizes = {name: _dataset_sizes(exp, name, ds) for name, ds in datasets.items()}
+    _check_plan_size(exp, sizes)
+    trials = []
+    for name in datasets:
         for seed in range(exp.seeds):
             for prevalence in prevalences:
-                for size in sizes:
+                for size in sizes[name]:
                     for aug in exp.augmenters:
                         for clf in exp.classifiers:
                             trials.append(Trial(
@@ -299,6 +288,43 @@ def list_trials(exp: Experiment, datasets: Mapping[str, Dataset]) -> list[Trial]
                                 tuple(sorted(exp.params.get(clf, {}).items())), prevalence,
                                 _trial_tuning(exp, aug, clf)))
     return trials
+
+
+def _dataset_sizes(exp: Experiment, name: str, ds: Dataset) -> list[int]:
+    """The training sizes of one dataset: those the smallest pool of its prevalences can give,
+    so that prevalences compare at equal training sizes."""
+    # The split's class counts are the same for every seed: seed 0 stands for all.
+    pools = []
+    for prevalence in exp.prevalence or (None,):
+        _check_prevalence(name, ds, prevalence)
+        pool_rows, test_rows = split_rows(ds.y, 0, exp.test_size, prevalence)
+        _check_split(name, ds, pool_rows, test_rows, exp.test_size, prevalence)
+        pools.append(len(pool_rows))
+    sizes = resolve_sizes(exp.sizes, min(pools), name, defaults=exp.sizes == DEFAULT_SIZES)
+    if not sizes:
+        raise UsageError(f"dataset '{name}' has a training pool of {min(pools)} rows, smaller "
+                         "than every default size; give --sizes.")
+    return sizes
+
+
+# The most trials one plan lists: each takes memory before any runs (a trial's coordinates,
+# then its stored row), and a million already takes days of the fastest arms.
+MAX_TRIALS = 1_000_000
+
+
+def _check_plan_size(exp: Experiment, sizes: Mapping[str, Sequence[int]]) -> None:
+    """Refuse a plan of more than MAX_TRIALS trials before any is listed, saying how many
+    seeds fit."""
+    per_seed = (sum(len(s) for s in sizes.values()) * len(exp.prevalence or (None,))
+                * len(exp.augmenters) * len(exp.classifiers))
+    if exp.seeds * per_seed <= MAX_TRIALS:
+        return
+    fits = MAX_TRIALS // per_seed
+    fix = (f"give at most --seeds {fits:,}, or " if fits else "give ") + \
+        "fewer sizes, augmenters, classifiers or datasets"
+    raise UsageError(f"the plan holds {exp.seeds * per_seed:,} trials ({exp.seeds:,} seeds x "
+                     f"{per_seed:,} per seed), more than {MAX_TRIALS:,}, the most one run "
+                     f"plans; {fix}.")
 
 
 def _trial_tuning(exp: Experiment, augmenter: str, classifier: str) -> Tuning | None:
@@ -417,7 +443,8 @@ def make_plan(experiment: Experiment, registry: Registry | None = None) -> Plan:
     experiment, notes = _without_repeats(experiment)
     arms = _validate(experiment, registry)
     if experiment.tune:
-        experiment = _planned_tuning(experiment, arms, registry)
+        experiment, tuning_notes = _planned_tuning(experiment, arms, registry)
+        notes += tuning_notes
         if not experiment.tune_space:
             notes += ("note: --tune: no augmenter or classifier of the run declares values to "
                       "try, and --tune-space gives none; every trial runs at its parameters.",)
@@ -428,9 +455,10 @@ def make_plan(experiment: Experiment, registry: Registry | None = None) -> Plan:
 
 
 def _planned_tuning(exp: Experiment, arms: dict[tuple[str, str], "Arm"],
-                    registry: Registry) -> Experiment:
+                    registry: Registry) -> tuple[Experiment, tuple[str, ...]]:
     """The experiment with its tuning settled: the folds, the metric, and every arm's values
-    to try (declared, with --tune-space on top), each value checked as --set checks one."""
+    to try (declared, with --tune-space on top, less the parameters --set fixes), each value
+    checked as --set checks one; and a note for each declared parameter --set fixes."""
     folds = exp.tune_folds if exp.tune_folds is not None else DEFAULT_FOLDS
     if folds < 2:
         raise UsageError(f"--tune-folds must be at least 2, got {folds}.")
@@ -442,8 +470,15 @@ def _planned_tuning(exp: Experiment, arms: dict[tuple[str, str], "Arm"],
         scored = [n for n, m in everything.items() if m.needs == "predictions"]
         raise UsageError(f"--tune-metric '{metric}' is not a metric of the predictions; choose "
                          f"one of {', '.join(scored)}.")
+    _refuse_fixed_and_tuned(exp)
     kinds = {name: kind for kind, name in arms}
-    declared = {name: arm.capabilities.search_space for (_, name), arm in arms.items()}
+    declared, notes = {}, []
+    for (_, name), arm in arms.items():
+        fixed = exp.params.get(name, {})
+        declared[name] = tuple((p, v) for p, v in arm.capabilities.search_space if p not in fixed)
+        notes += [f"note: --tune: {name}.{param} is fixed by --set {name}.{param}="
+                  f"{_shown(fixed[param])}, so its declared values ({_shown(*values)}) are not "
+                  "tried." for param, values in arm.capabilities.search_space if param in fixed]
     spaces = tuning_spaces(exp.tune_space, declared, list(kinds))
     for name, space in spaces.items():
         for param, values in space.items():
@@ -451,13 +486,57 @@ def _planned_tuning(exp: Experiment, arms: dict[tuple[str, str], "Arm"],
                 raise UsageError(f"--tune-space {name}.{param}: augbench sets {param} itself "
                                  f"from {RESERVED_PARAMS[param]}; remove it.")
             for value in values:
-                try:
-                    obj = registry.create(kinds[name], name,
-                                          **{**exp.params.get(name, {}), param: value})
-                    _check_parameters(kinds[name], name, obj)
-                except UsageError as exc:
-                    raise UsageError(f"--tune-space {name}.{param}={value!r}: {exc}") from None
-    return dataclasses.replace(exp, tune_folds=folds, tune_metric=metric, tune_space=spaces)
+                _check_tuned_value(registry, kinds[name], name, exp.params.get(name, {}),
+                                   param, value)
+    exp = dataclasses.replace(exp, tune_folds=folds, tune_metric=metric, tune_space=spaces)
+    for augmenter in exp.augmenters:
+        for classifier in exp.classifiers:
+            tuning = _trial_tuning(exp, augmenter, classifier)
+            if tuning is not None and tuning.tried() > MAX_CONFIGURATIONS:
+                raise UsageError(
+                    f"--tune: a trial of {augmenter} with {classifier} would try "
+                    f"{tuning.tried():,} configurations, more than {MAX_CONFIGURATIONS:,}, the "
+                    "most a trial tries; give fewer --tune-space values, or --tune-budget N to "
+                    "try N of them at random.")
+    return exp, tuple(notes)
+
+
+# The most configurations one trial tries: each is fitted on every inner fold of every trial.
+MAX_CONFIGURATIONS = 10_000
+
+
+def _refuse_fixed_and_tuned(exp: Experiment) -> None:
+    """Refuse a parameter both fixed (--set) and tuned (--tune-space): one of them would be
+    dropped."""
+    for name, space in exp.tune_space.items():
+        for param, values in space.items():
+            if param in exp.params.get(name, {}):
+                fixed = _shown(exp.params[name][param])
+                raise UsageError(
+                    f"--set {name}.{param}={fixed} fixes what --tune-space {name}.{param}="
+                    f"{','.join(map(_shown, values))} tunes; remove the --set to tune it, or "
+                    f"the --tune-space to keep {fixed} (in a file: [params.{name}] or "
+                    f"[tune.{name}]).")
+
+
+def _check_tuned_value(registry: Registry, kind: str, name: str, params: Mapping[str, Any],
+                       param: str, value: Any) -> None:
+    """Build the arm with one value --tune tries, as _validate builds it with --set's."""
+    where = f"--tune-space {name}.{param}={_shown(value)}"
+    try:
+        obj = registry.get(kind, name).provided(**{**params, param: value})
+    except TypeError as exc:
+        raise UsageError(f"{where}: {kind[:-1]} '{name}' rejected it: {exc}. Check the names "
+                         f"given with --tune-space {name}.PARAM=V1,V2.") from None
+    try:
+        _check_parameters(kind, name, obj, change="--tune-space")
+    except UsageError as exc:
+        raise UsageError(f"{where}: {exc}") from None
+
+
+def _shown(*values: Any) -> str:
+    """Values as the command line writes them."""
+    return ", ".join(v if isinstance(v, str) else repr(v) for v in values)
 
 
 def _without_repeats(experiment: Experiment) -> tuple[Experiment, tuple[str, ...]]:

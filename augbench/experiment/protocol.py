@@ -24,7 +24,16 @@ import pandas as pd
 from augbench.experiment.data import Dataset
 from augbench.experiment.preprocess import TrainImputer, classifier_pipeline
 from augbench.experiment.seeding import derive_rng, derive_seed
-from augbench.experiment.tuning import Choice, Tuning, TuningError, inner_folds, make_folds, tune, with_choice
+from augbench.experiment.tuning import (
+    Choice,
+    Tuning,
+    TuningError,
+    inner_folds,
+    make_folds,
+    tune,
+    used_values,
+    with_choice,
+)
 from augbench.plugin.capabilities import Capabilities
 from augbench.plugin.contract import check_rows
 from augbench.plugin.kit import quiet, rows_to_add
@@ -203,6 +212,8 @@ class _Augmented:
     scores: dict[str, float] = field(default_factory=dict)
     # The fitted augmenter (solo fits only), for those metrics; dropped once they are computed.
     augmenter: Any = None
+    # The values it says it used in place of its parameters (tuning.used_values).
+    used: dict[str, Any] = field(default_factory=dict)
 
 
 def describe_error(exc: BaseException) -> str:
@@ -269,7 +280,8 @@ class TrialRunner:
                 continue
             result = self._fit_and_score(t, prepared[t.rows_key], augmented[t.augment_key])
             if choice is not None:
-                result.tuned_params, result.tune_score = choice.as_dict(), choice.score
+                result.tuned_params = choice.as_dict(augmented[t.augment_key].used)
+                result.tune_score = choice.score
                 result.tune_seconds = choice.seconds
             yield result
 
@@ -319,6 +331,7 @@ class TrialRunner:
                         if self.fail_fast:
                             raise
                         outcome.error = str(exc)
+                outcome.used = used_values(outcome.augmenter, t.augmenter_params)
                 outcome.augmenter = None  # a fitted model can be large; the metrics are done
                 results[t.augment_key] = outcome
         return results

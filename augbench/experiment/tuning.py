@@ -11,7 +11,6 @@ that uses it.
 
 from __future__ import annotations
 
-import itertools
 import math
 from dataclasses import dataclass, replace
 from typing import Any, Callable, Mapping, Sequence
@@ -44,13 +43,31 @@ class Tuning:
 
     def grid(self) -> list[tuple[Params, Params]]:
         """Every (augmenter, classifier) configuration, augmenter-major in declared order."""
-        def configs(space: Space) -> list[Params]:
-            names = [param for param, _ in space]
-            return [tuple(zip(names, values))
-                    for values in itertools.product(*(v for _, v in space))]
+        return [self.configuration(i) for i in range(self.size())]
 
-        return [(a, c) for a in configs(self.augmenter_space)
-                for c in configs(self.classifier_space)]
+    def size(self) -> int:
+        """How many configurations the grid holds."""
+        return math.prod(len(values) for _, values in (*self.augmenter_space,
+                                                          *self.classifier_space))
+
+    def configuration(self, index: int) -> tuple[Params, Params]:
+        """The grid's configuration number ``index``, found without listing the grid (a budget
+        draws a few of a grid too large to list): augmenter-major, and within each space the
+        last parameter varies fastest, as itertools.product orders them."""
+        def pick(space: Space, number: int) -> Params:
+            chosen = []
+            for param, values in reversed(space):
+                number, at = divmod(number, len(values))
+                chosen.append((param, values[at]))
+            return tuple(reversed(chosen))
+
+        per_augmenter = math.prod(len(values) for _, values in self.classifier_space)
+        augmenter, classifier = divmod(index, per_augmenter)
+        return pick(self.augmenter_space, augmenter), pick(self.classifier_space, classifier)
+
+    def tried(self) -> int:
+        """How many configurations a trial tries: the grid, or the budget where it is smaller."""
+        return self.size() if self.budget is None else min(self.size(), self.budget)
 
 
 @dataclass(frozen=True)
@@ -67,20 +84,35 @@ class Choice:
     error: str = ""
     seconds: float = math.nan
 
-    def as_dict(self) -> dict[str, Any]:
-        """The values chosen, as trials.csv's ``tuned_params`` holds them (JSON)."""
-        return {"augmenter": dict(self.augmenter), "classifier": dict(self.classifier)}
+    def as_dict(self, used: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """The values chosen, as trials.csv's ``tuned_params`` holds them (JSON), with the
+        augmenter's ``used`` in place of those it changed in its refit (see `used_values`)."""
+        augmenter = {param: (used or {}).get(param, value) for param, value in self.augmenter}
+        return {"augmenter": augmenter, "classifier": dict(self.classifier)}
+
+
+def used_values(fitted: Any, params: Params) -> dict[str, Any]:
+    """The values a fitted estimator says it used in place of its parameters, where they
+    differ: scikit-learn's fitted ``<param>_`` attribute (LocalOutlierFactor's
+    ``n_neighbors_``; an augmenter that caps its neighbours at the minority rows it was given
+    says the number it used in ``k_neighbors_``)."""
+    used = {}
+    for param, value in params:
+        actual = getattr(fitted, f"{param}_", value)
+        if isinstance(actual, (bool, int, float, str)) and actual != value:
+            used[param] = actual
+    return used
 
 
 def candidates(tuning: Tuning, seed: int, size: int, augmenter: str,
                classifier: str) -> list[tuple[Params, Params]]:
     """The configurations a trial tries: the grid, or ``budget`` of them drawn at random with
     a seed of the trial's coordinates (kept in grid order)."""
-    grid = tuning.grid()
-    if tuning.budget is None or len(grid) <= tuning.budget:
-        return grid
+    if tuning.tried() == tuning.size():
+        return tuning.grid()
     rng = derive_rng(seed, "tune", size, augmenter, classifier)
-    return [grid[i] for i in sorted(rng.choice(len(grid), tuning.budget, replace=False))]
+    return [tuning.configuration(int(i))
+            for i in sorted(rng.choice(tuning.size(), tuning.budget, replace=False))]
 
 
 def inner_folds(y: np.ndarray, seed: int, size: int, folds: int) -> list[tuple[np.ndarray, np.ndarray]]:

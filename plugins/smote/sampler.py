@@ -42,6 +42,7 @@ class SmoteAugmenter(TableOverSampler):
         if fewest < 2:
             raise ValueError(f"SMOTE needs at least 2 rows of each class it tops up, got {fewest}")
         k = min(self.k_neighbors, fewest - 1)
+        self.k_neighbors_ = k  # the number used, as scikit-learn's fitted attributes say it
         categorical = [c for c in X.columns if isinstance(X[c].dtype, pd.CategoricalDtype)]
         common = dict(sampling_strategy=wanted, random_state=self.random_state, k_neighbors=k)
         if not categorical:
