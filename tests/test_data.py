@@ -113,3 +113,37 @@ def test_heart_attack_risk_splits_blood_pressure(shared_data: Path) -> None:
 def test_named_table_without_its_file_says_where_to_get_it(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="Sourav Banerjee.*--set heart-attack-risk.path=FILE"):
         augbench.load_dataset("heart-attack-risk", path=str(tmp_path / "absent.csv"))
+
+
+def _real_tables(shared_data: Path) -> list[tuple[Path, str, str | None]]:
+    """Every real table with its target and positive values (the suite's from its tables.tsv)."""
+    tables = [(shared_data / "heart_attack_risk.csv", "Heart Attack Risk", None),
+              (shared_data / "pima_diabetes.csv", "Outcome", None),
+              (shared_data / "stroke.csv", "stroke", None),
+              (shared_data / "heart_disease_cleveland.csv", "num", "1,2,3,4")]
+    suite = shared_data.parent / "suite" / "tables.tsv"
+    if suite.is_file():
+        listed = pd.read_csv(suite, sep="\t", dtype=str)
+        tables += [(suite.parent / row.file, row.target, row.positive)
+                   for row in listed.itertuples()]
+    return tables
+
+
+def test_real_tables_read_as_pandas_reads_them(shared_data: Path) -> None:
+    """No notation of exported numbers applies to the real tables: every column pandas reads as
+    numbers is read unchanged, every other one is a category of its stripped text."""
+    from augbench.defaults import DEFAULT_NA_VALUES
+
+    for path, target, positive in _real_tables(shared_data):
+        ds = augbench.load_dataset(path, target=target, positive=positive)
+        frame = pd.read_csv(path, na_values=list(DEFAULT_NA_VALUES), keep_default_na=False,
+                            skipinitialspace=True).drop(columns=target)
+        assert list(ds.X.columns) == list(frame.columns), path.name
+        for col in frame.columns:
+            if frame[col].dtype.kind in "iuf":
+                pd.testing.assert_series_equal(ds.X[col], frame[col], obj=f"{path.name}:{col}")
+            else:
+                assert isinstance(ds.X[col].dtype, pd.CategoricalDtype), (path.name, col)
+                assert ds.X[col].astype("string").equals(
+                    frame[col].astype("string").str.strip()), (path.name, col)
+        assert not [n for n in ds.notes if "read as numbers" in n or "missing values" in n]
