@@ -11,6 +11,7 @@ from typing import Any, Callable
 
 from augbench.errors import AugbenchWarning, UsageError
 from augbench.execution.backends import refuse_an_unguarded_script
+from augbench.execution.cpu_paths import describe as describe_cpu_paths
 from augbench.execution.loop import execute
 from augbench.execution.settings import Execution
 from augbench.experiment.plan import Experiment, Plan, make_plan
@@ -130,7 +131,8 @@ def run_plan(plan: Plan, execution: Execution, *, out: Path | None = None,
         # Before the store is touched: a refused script must leave a folder as it was.
         refuse_an_unguarded_script()
     config = _config(plan)
-    store = Store.for_experiment(out, config, plan.versions(), overwrite=overwrite)
+    versions = {**plan.versions(), "cpu paths": describe_cpu_paths(execution.cpu_paths)}
+    store = Store.for_experiment(out, config, versions, overwrite=overwrite)
     try:
         record = _record(plan, store)
         record.write(store)

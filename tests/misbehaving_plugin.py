@@ -107,6 +107,26 @@ class Flaky(BaseEstimator):
         return X, np.asarray(y)
 
 
+class CpuPathsProbe(BaseEstimator):
+    """Adds no row; writes to ``path`` the code paths torch takes in the process that runs it."""
+
+    def __init__(self, path="", sampling_strategy=1.0, random_state=None):
+        self.path = path
+        self.sampling_strategy = sampling_strategy
+        self.random_state = random_state
+
+    def fit_resample(self, X, y):
+        import json
+
+        import torch
+
+        seen = {"MKL_CBWR": os.environ.get("MKL_CBWR"),
+                "aten": torch.backends.cpu.get_cpu_capability()}
+        with open(self.path, "w", encoding="utf-8") as file:
+            json.dump(seen, file)
+        return X, np.asarray(y)
+
+
 @augbench.hookimpl
 def augbench_augmenters() -> dict:
     return {"crash": Crash, "sleep": Sleep, "slow-import": SlowImport, "flaky": Flaky,

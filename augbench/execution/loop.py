@@ -20,6 +20,7 @@ from contextlib import contextmanager
 
 from augbench.errors import UsageError
 from augbench.execution.backends import Backend, InProcessBackend, PoolBackend, can_start_workers
+from augbench.execution.cpu_paths import pinned_here
 from augbench.execution.settings import Execution
 from augbench.execution.worker import WorkerSpec
 from augbench.experiment.plan import SEEDS_PER_BATCH, Plan
@@ -97,14 +98,15 @@ def _backends(plan: Plan, execution: Execution,
         runner = TrialRunner(plan.datasets, plan.registry, fail_fast=execution.fail_fast,
                              timeout=execution.trial_timeout, metrics=plan.metrics,
                              sensitive=plan.experiment.sensitive)
-        yield lambda workers: InProcessBackend(runner)
+        with pinned_here(execution.cpu_paths):
+            yield lambda workers: InProcessBackend(runner)
         return
     if plan.registry.recipe is None:
         raise UsageError("plugins registered by hand in this process cannot reach worker "
                          "processes; build the registry with "
                          "augbench.registry.make_registry, or use one job.")
     spec = WorkerSpec(plan.registry.recipe, execution.trial_timeout, tuple(plan.metrics),
-                      execution.fail_fast, plan.experiment.sensitive)
+                      execution.fail_fast, plan.experiment.sensitive, execution.cpu_paths)
     if execution.executor == "ray":
         from augbench.execution.ray_backend import ray_session
 

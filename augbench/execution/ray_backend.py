@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from augbench.errors import UsageError
+from augbench.execution.cpu_paths import pinned_environment
 from augbench.execution.worker import WorkerSpec, run_chunk
 from augbench.experiment.data import Dataset
 from augbench.experiment.protocol import Trial
@@ -35,6 +36,10 @@ class RayBackend:
         wish = self.gpu_for(chunk)
         gpus = 1 if wish == GPU_REQUIRED or (wish == GPU_PREFERRED and self.cluster_gpus) else 0
         options = {"num_cpus": 1, "num_gpus": gpus, "max_retries": 0}
+        if pins := pinned_environment(self.spec.cpu_paths):
+            # Workers of their own, started with the pins: a Ray worker that already ran
+            # torch keeps the paths it started with.
+            options["runtime_env"] = {"env_vars": pins}
         return self.remote.options(**options).remote(self.shared, self.spec, chunk).future()
 
     def close(self) -> None:

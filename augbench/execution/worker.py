@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from augbench.execution.cpu_paths import pin_this_process
 from augbench.experiment.data import Dataset
 from augbench.experiment.protocol import Trial, TrialRunner
 from augbench.plugin.kit import single_threaded
@@ -37,6 +38,7 @@ class WorkerSpec:
     metrics: tuple[str, ...]
     fail_fast: bool = False
     sensitive: tuple[str, ...] | None = None
+    cpu_paths: str = "native"
 
 
 _runners: dict[tuple, TrialRunner] = {}
@@ -79,9 +81,11 @@ def init_pool_worker(datasets: Mapping[str, Dataset] | str, spec: WorkerSpec,
     if isinstance(datasets, str):
         with open(datasets, "rb") as file:
             datasets = pickle.load(file)
-    # Before torch or another OpenMP user is imported in this worker: one thread each.
+    # Before torch or another OpenMP user is imported in this worker: one thread each, and
+    # the code paths the run asked for.
     for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
         os.environ[var] = "1"
+    pin_this_process(spec.cpu_paths)
     limits = single_threaded()
     limits.__enter__()  # for the worker's whole life
     # Released before interpreter shutdown: a spawned worker exits through it, and a context

@@ -1,0 +1,68 @@
+"""--cpu-paths: the code paths torch takes reach every process that runs trials, and the record."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import augbench
+from augbench.cli import main
+from augbench.execution.cpu_paths import CPU_PATHS, pinned_here
+
+PROBE = "misbehaving_plugin:CpuPathsProbe"
+
+
+def _native_capability() -> str:
+    """The ATen kernels a fresh process takes on this CPU with nothing pinned."""
+    env = {k: v for k, v in os.environ.items() if k not in CPU_PATHS["portable"]}
+    done = subprocess.run([sys.executable, "-c", "import torch; "
+                           "print(torch.backends.cpu.get_cpu_capability())"],
+                          env=env, capture_output=True, text=True, check=True)
+    return done.stdout.strip()
+
+
+def _probe(tmp_path: Path, name: str, **options) -> tuple[dict, augbench.Results]:
+    seen = tmp_path / f"{name}.json"
+    results = augbench.run(augmenters=PROBE, seeds=1, sizes=(60,), out=tmp_path / name,
+                           params={PROBE: {"path": str(seen)}}, **options)
+    return json.loads(seen.read_text()), results
+
+
+@pytest.mark.parametrize("how", [{"jobs": 1}, {"jobs": 2}, {"fail_fast": True}],
+                         ids=["one worker", "two workers", "in this process"])
+def test_portable_paths_pin_mkl_and_aten_where_the_trials_run(tmp_path: Path, how) -> None:
+    seen, results = _probe(tmp_path, "portable", cpu_paths="portable", **how)
+    assert seen == {"MKL_CBWR": "COMPATIBLE", "aten": "DEFAULT"}
+    assert results.versions["cpu paths"] == (
+        "portable (MKL_CBWR=COMPATIBLE, ATEN_CPU_CAPABILITY=default)")
+    # A run in this process leaves no pin behind for the processes started after it.
+    assert "MKL_CBWR" not in os.environ and "ATEN_CPU_CAPABILITY" not in os.environ
+
+
+def test_native_paths_leave_the_libraries_to_choose(tmp_path: Path) -> None:
+    seen, results = _probe(tmp_path, "native", jobs=1)
+    assert seen == {"MKL_CBWR": None, "aten": _native_capability()}
+    assert results.versions["cpu paths"] == "native"
+
+
+def test_a_pin_in_this_process_is_restored_after_the_run(monkeypatch) -> None:
+    monkeypatch.setenv("MKL_CBWR", "AVX2")
+    monkeypatch.delenv("ATEN_CPU_CAPABILITY", raising=False)
+    with pinned_here("portable"):
+        assert os.environ["MKL_CBWR"] == "COMPATIBLE"
+        assert os.environ["ATEN_CPU_CAPABILITY"] == "default"
+    assert os.environ["MKL_CBWR"] == "AVX2" and "ATEN_CPU_CAPABILITY" not in os.environ
+
+
+def test_an_unknown_choice_is_one_error_line(capsys) -> None:
+    assert main(["run", "--cpu-paths", "intel", "--seeds", "2"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: argument --cpu-paths: invalid choice: 'intel'")
+    assert len(err.strip().splitlines()) == 1
+    with pytest.raises(augbench.UsageError, match="cpu_paths is one of native, portable"):
+        augbench.run(cpu_paths="intel", seeds=2)
