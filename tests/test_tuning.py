@@ -3,6 +3,7 @@ the outer test rows, augmentation inside each inner training fold only."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import types
 from pathlib import Path
@@ -199,10 +200,11 @@ def test_tuned_runs_are_reproducible_across_jobs(tmp_path: Path) -> None:
 
 
 def test_a_tuned_trial_is_the_same_alone_as_beside_other_classifiers() -> None:
-    # Beside hgb, lr's trials share their seed's fold augmentations: they must not change.
+    # Beside hgb, lr's trials share their seed's fold augmentations, which hgb's trials, run
+    # first, made: they must not change.
     options = dict(augmenters="none,smote", seeds=2, sizes=(100,), tune=True, tune_budget=3)
     alone = augbench.run(classifiers="lr", **options).trials
-    beside = augbench.run(classifiers="lr,hgb", **options).trials
+    beside = augbench.run(classifiers="hgb,lr", **options).trials
     beside = beside[beside["classifier"] == "lr"].reset_index(drop=True)
     assert alone["tuned_params"].tolist() == beside["tuned_params"].tolist()
     np.testing.assert_array_equal(alone["roc_auc"], beside["roc_auc"])
@@ -493,3 +495,124 @@ def test_a_loss_is_tuned_to_its_lowest() -> None:
         choice = tune(trial, folds, spec, augment, predict, {})
         assert dict(choice.classifier) == {"C": best}, metric
         assert choice.score == (0.0 if metric == "brier" else 1.0)
+
+
+def _fake_tuning(space: dict, seed: int = 0) -> tuple:
+    """A trial of lr tuned on ``space`` and three inner folds of 20 rows each (the validation
+    rows of fold k hold x = 100 k onwards, so a fake predict knows its fold)."""
+    from augbench.experiment.tuning import Fold
+
+    plan = make_plan(Experiment(augmenters=("none",), classifiers=("lr",), seeds=seed + 1,
+                                sizes=(100,), tune=True, tune_space={"lr": space},
+                                params={"lr": {"max_iter": 300}}))
+    trial = next(t for t in plan.trials if t.seed == seed)
+    y = np.array([0, 1] * 10)
+    folds = [Fold(pd.DataFrame({"x": np.arange(20.0)}), y, pd.DataFrame({"x": []}), y[:0],
+                  pd.DataFrame({"x": 100.0 * k + np.arange(20.0)}), y) for k in range(3)]
+    return plan, trial, folds, y
+
+
+def _as_is(arm, rows, seeds):
+    return [(f.X_train, f.y_train, "") for f in rows]
+
+
+def test_equal_inner_scores_choose_the_first_configuration_in_grid_order() -> None:
+    from augbench.experiment.tuning import tune
+
+    # Values in no sorted order: the first is the first given, neither the least nor the last.
+    plan, trial, folds, y = _fake_tuning({"C": (3.0, 1.0, 2.0)})
+
+    def same_for_all(arm, X_fit, y_fit, X_valid):
+        proba = np.where(y == 1, 0.7, 0.4)
+        return proba, proba > 0.5
+
+    for metric in ("roc_auc", "brier"):  # the highest and the lowest wins alike
+        choice = tune(trial, folds, plan.metrics[metric], _as_is, same_for_all, {})
+        assert dict(choice.classifier) == {"C": 3.0} and choice.tried == 3, metric
+
+
+def test_inner_folds_and_their_augmentations_differ_between_seeds() -> None:
+    from augbench.experiment.tuning import inner_folds, tune
+
+    y = np.array([0, 0, 1] * 20)
+
+    def validation(seed):
+        return [tuple(valid) for _, valid in inner_folds(y, seed, 60, 3)]
+    assert validation(0) == validation(0) and validation(0) != validation(1)
+    seeds_given = {}
+    for seed in (0, 1):
+        plan, trial, folds, _ = _fake_tuning({"C": (1.0,)}, seed=seed)
+
+        def augment(arm, rows, seeds, seed=seed):
+            seeds_given[seed] = tuple(seeds)
+            return _as_is(arm, rows, seeds)
+
+        tune(trial, folds, plan.metrics["roc_auc"], augment,
+             lambda arm, X, y_, X_valid: (np.full(len(X_valid), 0.5), np.zeros(len(X_valid))),
+             {})
+    assert len(set(seeds_given[0])) == 3 and set(seeds_given[0]).isdisjoint(seeds_given[1])
+
+
+def test_a_configuration_tries_its_own_value_beside_the_fixed_ones() -> None:
+    from augbench.experiment.tuning import tune, with_choice
+
+    plan, trial, folds, y = _fake_tuning({"C": (0.5, 2.0)})
+    # A fixed value of the tuned parameter (the plan refuses one; a trial built by hand may
+    # hold it) never overrides the value a configuration tries; other fixed values stay.
+    trial = dataclasses.replace(trial, classifier_params=(("C", 9.0), ("max_iter", 300)))
+    fitted = []
+
+    def predict(arm, X_fit, y_fit, X_valid):
+        fitted.append(dict(arm.classifier_params))
+        proba = y.astype(float) if fitted[-1]["C"] == 2.0 else 1.0 - y
+        return proba, proba > 0.5
+
+    choice = tune(trial, folds, plan.metrics["roc_auc"], _as_is, predict, {})
+    assert {params["C"] for params in fitted} == {0.5, 2.0}
+    assert all(params["max_iter"] == 300 for params in fitted)
+    assert dict(choice.classifier) == {"C": 2.0}
+    assert dict(with_choice(trial, choice).classifier_params) == {"C": 2.0, "max_iter": 300}
+
+
+def test_a_metric_undefined_on_one_inner_fold_fails_that_configuration() -> None:
+    from augbench.experiment.tuning import tune
+
+    plan, trial, folds, y = _fake_tuning({"C": (1.0, 2.0)})
+
+    def predict(arm, X_fit, y_fit, X_valid):
+        first_fold = X_valid["x"].iloc[0] == 0.0
+        if dict(arm.classifier_params)["C"] == 1.0:
+            # Right on two folds, no positive decision on the first: precision is 0/0 there.
+            decided = np.zeros(len(y), bool) if first_fold else y == 1
+        else:
+            decided = (y == 1) | (np.arange(len(y)) == 0)  # one false positive on every fold
+        return decided.astype(float), decided
+
+    choice = tune(trial, folds, plan.metrics["precision"], _as_is, predict, {})
+    assert dict(choice.classifier) == {"C": 2.0}
+    assert (choice.tried, choice.failed) == (2, 1)
+    assert choice.score == pytest.approx(10 / 11)
+
+
+def test_as_many_positives_as_folds_are_tuned_and_one_fewer_fails() -> None:
+    from augbench.experiment.tuning import TuningError, inner_folds
+
+    y = np.array([1, 1, 1] + [0] * 12)
+    found = inner_folds(y, 0, len(y), 3)
+    assert len(found) == 3 and all(y[valid].sum() == 1 for _, valid in found)
+    with pytest.raises(TuningError, match="2 positive training rows of 14 cannot fill 3 inner"):
+        inner_folds(y[1:], 0, len(y) - 1, 3)
+
+
+def test_a_tuned_trial_refits_with_the_values_it_chose() -> None:
+    # Its test numbers are those of an untuned trial given the chosen values.
+    small = dict(augmenters="smote", classifiers="lr", seeds=2, sizes=100, metrics="roc_auc,brier")
+    tuned = augbench.run(tune=True, tune_space={"smote": {"k_neighbors": [3, 6]},
+                                                "lr": {"C": [0.01, 10.0]}}, **small).trials
+    tuned = tuned[tuned["augmenter"] == "smote"]
+    for row in tuned.itertuples():
+        chosen = json.loads(row.tuned_params)
+        untuned = augbench.run(params={"smote": chosen["augmenter"], "lr": chosen["classifier"]},
+                               **small).trials
+        again = untuned[(untuned["augmenter"] == "smote") & (untuned["seed"] == row.seed)]
+        assert again["brier"].item() == row.brier and again["roc_auc"].item() == row.roc_auc
