@@ -16,11 +16,18 @@ A column is read as numbers by what its text cells are, never by how many there 
   both in parentheses and with a minus sign, or parentheses beside ``-`` (Excel's accounting
   format writes zero as ``-``); decimal dots beside decimal commas where a cell such as
   ``2.500`` could be either 2.5 or 2500.
+- **Codes** are text: one-letter suffixes that differ between cells (``1a``, ``2b``, cancer
+  stages) and ordinals (``1st``) are no units.
 - **Other text beside numbers** (``hemolysed`` in a column of creatinine values, or ``V45``
-  among diagnosis codes) is a choice only the user can make. The larger side wins and a warning
-  names the column, the text and how to choose otherwise: mostly numbers are read as numbers
-  with that text missing (``--na-values`` declares it missing, which silences the warning, and
-  ``--categorical`` keeps the column as categories); mostly text stays categories.
+  among diagnosis codes) is a choice only the user can make: whether it means "no value" or is
+  a value. Refusing would stop every table with one stray word; so the larger side wins, and
+  either way a warning names the column, the text with its counts and how to choose otherwise:
+  mostly numbers are read as numbers with that text missing (``--na-values`` declares it
+  missing, which silences the warning and is stored with the run's options, and
+  ``--categorical`` keeps the column as categories); mostly text stays categories. No column
+  turns into categories without a word said, whatever the share of its text.
+
+Columns that pandas read as numbers are not read again here.
 """
 
 from __future__ import annotations
