@@ -24,8 +24,8 @@ A column is read as numbers by what its text cells are, never by how many there 
   either way a warning names the column, the text with its counts and how to choose otherwise:
   mostly numbers are read as numbers with that text missing (``--na-values`` declares it
   missing, which silences the warning and is stored with the run's options, and
-  ``--categorical`` keeps the column as categories); mostly text stays categories. No column
-  turns into categories without a word said, whatever the share of its text.
+  ``--categorical`` keeps the column as categories); mostly text stays categories, with a
+  warning where plain numbers stand among it (a clinic named ``1 laboratory`` is not one).
 
 Columns that pandas read as numbers are not read again here.
 """
