@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -145,3 +146,16 @@ def test_a_report_of_a_partly_extended_folder_names_its_file(tmp_path: Path, cap
     assert main(["report", str(out)]) == 0  # smote with rf never ran
     assert (f"warning: 10 of the 12 planned trials are stored; running 'augbench run --config "
             f"{out / 'config.toml'}' finishes them.") in capsys.readouterr().err
+
+
+def test_unnamed_dataframes_each_get_their_own_name() -> None:
+    rng = np.random.default_rng(0)
+    frames = []
+    for shift in (0.0, 1.0, 2.0):
+        x = rng.normal(size=120) + shift
+        frames.append(pd.DataFrame({"x": x, "y": (x + rng.normal(size=120) > 1.5 + shift)
+                                    .astype(int)}))
+    results = augbench.run(data=frames, target="y", augmenters="none", seeds=1, sizes=40,
+                           metrics="roc_auc")
+    assert results.trials["dataset"].tolist() == ["dataframe", "dataframe-2", "dataframe-3"]
+    assert results.config["tables"]["dataframe-3"]["rows"] == 120
