@@ -7,10 +7,15 @@ up seed by seed, and two questions have answers:
 - what the change between the runs did to each arm itself, on the same seeds
   (`arm_changes`: is a gain the augmenter's, or the regularisation an untuned classifier
   lacked?).
+
+Both are read on what the runs share: the seeds both ran (`Pairing`), the sizes, classifiers
+and augmenters both ran; where they share no difference from the baseline, `Pairing.lacking`
+says what they have nothing in common of.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -18,7 +23,7 @@ import pandas as pd
 
 from augbench.errors import UsageError
 from augbench.results.compare import ALPHA, holm, paired_comparisons
-from augbench.results.row import axes
+from augbench.results.row import KEY_COLUMNS, axes
 
 # What makes two runs' trials pair up: the same tables, read alike, split alike.
 TWIN_KEYS = ("tables", "test_size", "ratio", "prevalence")
@@ -62,6 +67,87 @@ def check_twins(here: Any, there: Any, here_name: str, there_name: str) -> None:
         if mine != theirs:
             raise UsageError(f"{here_name} and {there_name} have another {what} ({mine!r} and "
                              f"{theirs!r}); run both with the same {option}.")
+
+
+@dataclass(frozen=True)
+class Pairing:
+    """What two runs' trials share: each run's differences from the baseline on the seeds both
+    ran (``here``, ``there``), those seeds and how many each run ran, whether the runs hold
+    the same trials, and what they have no value in common of (``lacking``: the words for it
+    and each run's values), where they share no difference from the baseline."""
+
+    here: pd.DataFrame
+    there: pd.DataFrame
+    seeds: tuple[int, ...]
+    here_seeds: int
+    there_seeds: int
+    same_trials: bool
+    lacking: tuple[str, list[str], list[str]] | None
+
+    @property
+    def fewer_seeds(self) -> bool:
+        """Whether either run ran seeds the other did not (its other seeds are left out)."""
+        return not self.here_seeds == self.there_seeds == len(self.seeds)
+
+
+def pair_runs(here: Any, there: Any) -> Pairing:
+    """How the runs ``here`` and ``there`` (results of twin runs, see `check_twins`) pair up,
+    with each run's differences from the baseline on the seeds both ran."""
+    mine, theirs = (set(run.trials["seed"]) for run in (here, there))
+    seeds = tuple(sorted(mine & theirs))
+    if len(seeds) == len(mine) == len(theirs):
+        compared = here.comparisons, there.comparisons
+    else:  # a difference tested on more seeds is not comparable with one tested on fewer
+        compared = tuple(paired_comparisons(run.trials[run.trials["seed"].isin(seeds)],
+                                            run.metrics, run.baseline, run.family)
+                         for run in (here, there))
+    return Pairing(*compared, seeds, len(mine), len(theirs), same_trials(here, there),
+                   _lacking(here, there, *compared))
+
+
+def same_trials(here: Any, there: Any) -> bool:
+    """Whether two runs hold the same trials, to the last digit: a run against itself."""
+    if here is there:
+        return True
+    keys = [c for c in KEY_COLUMNS if c in here.trials and c in there.trials]
+    values = sorted(set(here.metrics) & set(there.metrics) & set(here.trials)
+                    & set(there.trials))
+
+    def rows(trials: pd.DataFrame) -> list[tuple]:
+        ordered = trials[[*keys, "status", *values]].sort_values(keys, key=lambda c: c.astype(str))
+        # Missing is missing, whether stored as None or NaN.
+        return [tuple(None if pd.isna(v) else v for v in row)
+                for row in ordered.itertuples(index=False)]
+
+    return len(here.trials) == len(there.trials) and rows(here.trials) == rows(there.trials)
+
+
+# What two runs can lack in common, in the order a reader would check it.
+SHARED = (("seed", "seed"), ("size", "training size"), ("classifier", "classifier"),
+          ("augmenter", "augmenter compared with the baseline"), ("metric", "compared metric"))
+
+
+def _lacking(here: Any, there: Any, mine: pd.DataFrame,
+             theirs: pd.DataFrame) -> tuple[str, list[str], list[str]] | None:
+    """What two runs have no value in common of, where they share no difference from the
+    baseline (None where they do): the words for it, and each run's values."""
+    on = [*axes(mine), "classifier", "augmenter", "metric"]
+    if set(on) <= set(mine) and set(on) <= set(theirs) and not mine[on].merge(theirs[on]).empty:
+        return None
+    for column, words in SHARED:
+        values = []
+        for run, compared in ((here, mine), (there, theirs)):
+            ran = compared if column == "metric" else run.trials[
+                run.trials["augmenter"] != run.baseline] if column == "augmenter" else run.trials
+            values.append(sorted({str(v) for v in ran[column]}, key=_natural))
+        if not set(values[0]) & set(values[1]):
+            return words, *values
+    return "augmenter compared with the baseline at a size and classifier both ran", [], []
+
+
+def _natural(text: str) -> tuple:
+    """Sizes and seeds in numeric order, names in alphabetical order."""
+    return (0, float(text), "") if text.replace(".", "", 1).isdigit() else (1, 0.0, text)
 
 
 def verdicts(here: pd.DataFrame, there: pd.DataFrame) -> pd.DataFrame:
