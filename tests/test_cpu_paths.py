@@ -33,9 +33,17 @@ def _probe(tmp_path: Path, name: str, **options) -> tuple[dict, augbench.Results
     return json.loads(seen.read_text()), results
 
 
-@pytest.mark.parametrize("how", [{"jobs": 1}, {"jobs": 2}, {"fail_fast": True}],
-                         ids=["one worker", "two workers", "in this process"])
-def test_portable_paths_pin_mkl_and_aten_where_the_trials_run(tmp_path: Path, how) -> None:
+@pytest.mark.parametrize("how", [{"jobs": 1}, {"jobs": 2}, {"fail_fast": True},
+                                 {"jobs": 1, "executor": "ray"}],
+                         ids=["one worker", "two workers", "in this process", "ray"])
+def test_portable_paths_pin_mkl_and_aten_where_the_trials_run(tmp_path: Path, how,
+                                                              monkeypatch) -> None:
+    if how.get("executor") == "ray":
+        pytest.importorskip("ray", reason="Ray is the optional extra augbench[ray]")
+        # Ray's workers import the probe's module from the tests' folder, as pool workers do.
+        tests = str(Path(__file__).parent)
+        monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [
+            tests, os.environ.get("PYTHONPATH")])))
     seen, results = _probe(tmp_path, "portable", cpu_paths="portable", **how)
     assert seen == {"MKL_CBWR": "COMPATIBLE", "aten": "DEFAULT"}
     assert results.versions["cpu paths"] == (
