@@ -99,6 +99,7 @@ def used_values(fitted: Any, params: Params) -> dict[str, Any]:
     used = {}
     for param, value in params:
         actual = getattr(fitted, f"{param}_", value)
+        actual = actual.item() if isinstance(actual, np.generic) else actual  # JSON takes it
         if isinstance(actual, (bool, int, float, str)) and actual != value:
             used[param] = actual
     return used
