@@ -38,7 +38,7 @@ Keep = Callable[[Any, str, str], None]
 
 
 def png(*parts: str) -> str:
-    """A figure's file name from its dataset, metric and kind: ``stroke_recall_difference.png``,
+    """A figure's file name from its dataset, metric and kind (``<dataset>_<metric>_difference.png``),
     each part a safe file name (see `augbench.reporting.files.file_stem`)."""
     return "_".join(file_stem(part) for part in parts) + ".png"
 
