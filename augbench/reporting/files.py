@@ -15,7 +15,7 @@ UNSAFE = re.compile(r"[^\w.-]+")
 # Two dots in a row, and a leading dot (a hidden file) or dash (read as an option by tools).
 DOTS, LEADING = re.compile(r"\.{2,}"), re.compile(r"^[.-]+")
 # Long enough for a table's name, short of any file system's 255 bytes with its suffixes.
-LONGEST = 80
+LONGEST_BYTES = 80
 
 
 def file_stem(name: object) -> str:
@@ -23,7 +23,8 @@ def file_stem(name: object) -> str:
     safe letters with a short digest of the whole name, so that two names never share a file
     (``a b`` gives ``a_b-c8687a08``, apart from ``a_b`` and ``a:b``)."""
     text = str(name)
-    stem = LEADING.sub("_", DOTS.sub("_", UNSAFE.sub("_", text)))[:LONGEST]
+    stem = LEADING.sub("_", DOTS.sub("_", UNSAFE.sub("_", text)))
+    stem = stem.encode("utf-8", "surrogatepass")[:LONGEST_BYTES].decode("utf-8", "ignore")
     if stem == text and stem:
         return stem
     digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:8]
