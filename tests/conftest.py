@@ -57,6 +57,17 @@ def mixed_table(path: Path, n: int = 300, seed: int = 42) -> Path:
     return path
 
 
+def hard_table(n: int = 300, seed: int = 0) -> pd.DataFrame:
+    """A small table with a rare, noisy outcome ``y``: balancing it moves recall for certain."""
+    from sklearn.datasets import make_classification
+
+    X, y = make_classification(n, 4, n_informative=2, n_redundant=0, weights=[0.85],
+                               flip_y=0.05, class_sep=0.8, random_state=seed)
+    frame = pd.DataFrame(X, columns=["a", "b", "c", "d"])
+    frame["y"] = y
+    return frame
+
+
 def added(X: pd.DataFrame, X_res: pd.DataFrame) -> pd.DataFrame:
     """The synthetic rows of an augmenter's output (those after the input's)."""
     return X_res.iloc[len(X):].reset_index(drop=True)

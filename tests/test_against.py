@@ -9,22 +9,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import hard_table
 
 import augbench
 from augbench.cli import main
 
 pytestmark = pytest.mark.filterwarnings("ignore::augbench.AugbenchWarning")
-
-
-def hard_table(n: int = 300, seed: int = 0) -> pd.DataFrame:
-    """A small table with a rare, noisy outcome ``y``: balancing it moves recall for certain."""
-    from sklearn.datasets import make_classification
-
-    X, y = make_classification(n, 4, n_informative=2, n_redundant=0, weights=[0.85],
-                               flip_y=0.05, class_sep=0.8, random_state=seed)
-    frame = pd.DataFrame(X, columns=["a", "b", "c", "d"])
-    frame["y"] = y
-    return frame
 
 
 def small(**options) -> augbench.Results:

@@ -9,21 +9,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import hard_table
 
 import augbench
 
 SCRIPT = "<img src=x onerror=alert(1)>"
-
-
-def hard_table(n: int = 300, seed: int = 0) -> pd.DataFrame:
-    """A small table with a rare, noisy outcome ``y``: balancing it moves recall for certain."""
-    from sklearn.datasets import make_classification
-
-    X, y = make_classification(n, 4, n_informative=2, n_redundant=0, weights=[0.85],
-                               flip_y=0.05, class_sep=0.8, random_state=seed)
-    frame = pd.DataFrame(X, columns=["a", "b", "c", "d"])
-    frame["y"] = y
-    return frame
 
 
 class _Tags(HTMLParser):
