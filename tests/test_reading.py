@@ -213,6 +213,49 @@ def test_a_dot_with_two_decimals_in_a_decimal_comma_file_is_a_decimal_point(tmp_
     assert ds.X["x"].tolist()[:3] == [3100, 3101, 3102]
 
 
+def test_three_decimal_values_beside_one_decimal_comma_are_never_read_as_thousands(tmp_path,
+                                                                                  capsys) -> None:
+    # An English export (comma-separated) of creatinine values with one cell typed the other way:
+    # '1.105' is a decimal here, and reading it as 1105 would be a silent wrong number.
+    column = ["0.912", "1.105", "0.874", "1.250", '"1,2"', "0.955"] * 5
+    path = _table(tmp_path, column)
+    assert main(["run", "--data", str(path), "--target", "y", "--seeds", "2", "--sizes", "10",
+                 "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: column 'x'") and "'1.105' could be read either way" in err
+    frame = pd.DataFrame({"x": [c.strip('"') for c in column], "y": [i % 2 for i in range(30)]})
+    with pytest.raises(UsageError, match="'1.105' could be read either way"):
+        augbench.run(data=frame, target="y", seeds=2, sizes=(10,))
+
+
+def test_a_lone_zero_before_the_dot_makes_it_a_decimal_point(tmp_path: Path) -> None:
+    column = ["0.912", "0.874", '"1,2"', "0.955"] * 8
+    ds = read_table(_table(tmp_path, column), target="y")
+    assert ds.X["x"].tolist()[:4] == [0.912, 0.874, 1.2, 0.955]
+    # In a file with decimal commas, a column of such numbers stays decimals too.
+    lines = ["x;w;y"] + [f"0.{900 + i};{i},5;{i % 2}" for i in range(30)]
+    ds = read_table(_write(tmp_path / "d.csv", "\n".join(lines)), target="y")
+    assert ds.X["x"].tolist()[:2] == [0.9, 0.901]
+
+
+def test_dots_read_as_thousands_are_named_in_the_note(tmp_path: Path) -> None:
+    ds = read_table(_table(tmp_path, ["1.105", "1.250", "1,2"] * 10, sep=";"), target="y")
+    assert ds.X["x"].tolist()[:3] == [1105, 1250, 1.2]
+    [note] = _notes(ds)
+    assert "thousands separated by dots (such as '1.105' = 1105)" in note
+
+
+def test_a_column_with_a_marker_gets_the_numbers_of_its_twin_to_the_last_bit(tmp_path) -> None:
+    # Numbers of 18 digits, as a program may write them: the column with a '-' is parsed as
+    # pandas parses its twin without one, not by Python's float, which rounds some otherwise.
+    rng = np.random.default_rng(3)
+    values = ["0." + "".join(map(str, rng.integers(0, 10, 18))) for _ in range(400)]
+    plain = _table(tmp_path, values, name="plain.csv")
+    marked = _table(tmp_path, ["-"] + values[1:], name="marked.csv")
+    twin, ds = read_table(plain, target="y"), read_table(marked, target="y")
+    np.testing.assert_array_equal(ds.X["x"].to_numpy()[1:], twin.X["x"].to_numpy()[1:])
+
+
 # --- files as tools export them ----------------------------------------------------------------
 
 def _rows(sep: str = ",", n: int = 30) -> list[str]:

@@ -423,7 +423,8 @@ def _trailing_cells(text: str, sep: str) -> int:
     return len(longer)
 
 
-DOT_THOUSANDS = re.compile(r"[+-]?\d{1,3}(\.\d{3})*")
+# Thousands grouped by dots: 3.651, 12.345.678; not 0.912, which a lone 0 makes a decimal.
+DOT_THOUSANDS = re.compile(r"[+-]?(0|[1-9]\d{0,2}(\.\d{3})*)")
 
 
 def _dots_as_thousands(frame: pd.DataFrame, text: str, sep: str, na_values: Sequence[str],

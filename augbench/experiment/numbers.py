@@ -59,8 +59,8 @@ MISSING_MARKERS = frozenset({
 DECIMAL_COMMA = re.compile(r"[+-]?(\d{1,3}(\.\d{3})+|\d*),\d+")
 THOUSANDS_COMMA = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?")
 # Dots as thousands separators: every dotted cell of the column is grouped so (3.651, 1.234,5);
-# a dot followed by other than three digits (3.10) is a decimal point.
-DOTTED_THOUSANDS = re.compile(r"[+-]?\d{1,3}(\.\d{3})+(,\d+)?")
+# a dot followed by other than three digits (3.10), or after a lone 0 (0.912), is a decimal point.
+DOTTED_THOUSANDS = re.compile(r"[+-]?[1-9]\d{0,2}(\.\d{3})+(,\d+)?")
 # Thousands separated by a space, a no-break space or a narrow no-break space (French, SI).
 SPACED = re.compile(r"[+-]?\d{1,3}([ \u00a0\u202f]\d{3})+([.,]\d+)?")
 # A number, written with digits, dots, commas and spaces, a unit after it, in parentheses.
@@ -151,7 +151,7 @@ def read_numbers(column: pd.Series, name: str, where: str, comma: str | None = N
                                and (c := _notated(t)) is not None})
     cells.update(notated)
     marks, mixed, ambiguous = _marks(cells, comma, name, where)
-    values = {t: v for t, c in cells.items() if (v := _value(c, marks)) is not None}
+    values = _values(cells, marks)
     words = {t: n for t, n in rest.items() if t not in values}
     numbers = sum(rest.values()) - sum(words.values())
     if numbers == 0:
@@ -199,16 +199,23 @@ def _marks(cells: dict[str, _Cell], comma: str | None, name: str,
     "decimal marks", commas and dots both decimal points), a warning for the last, and why
     reading the column as numbers is refused, if it is.
 
-    With decimal commas, dots group thousands only where every dotted cell groups thousands
-    (3.651, 1.234,5); else a dot is a decimal point (2.5), which no cell with a comma may hold
-    beside it (1.234,5) and no dotted cell may leave ambiguous (2.500): refused."""
+    With decimal commas, dots group thousands where every dotted cell groups thousands (3.651,
+    1.234,5) and the file says so: it writes decimal commas (``comma`` "decimal"), or a cell
+    holds both marks (1.234,5) or several groups (1.234.567). Else a dot is a decimal point
+    (2.5), which no cell with a comma may hold beside it (1.234,5) and no dotted cell may leave
+    ambiguous (1.105, 2.500): refused."""
     with_comma = [t for t, c in cells.items() if "," in c.core]
     notation = _comma_notation([cells[t].core for t in with_comma], comma) if with_comma else ""
     dotted = [t for t, c in cells.items() if "." in c.core]
-    if notation != "decimal commas" or all(DOTTED_THOUSANDS.fullmatch(cells[t].core)
-                                           for t in dotted):
+    if notation != "decimal commas" or not dotted:
         return notation, "", ""
-    decimal_dot = next(t for t in dotted if not DOTTED_THOUSANDS.fullmatch(cells[t].core))
+    grouped = all(DOTTED_THOUSANDS.fullmatch(cells[t].core) for t in dotted)
+    surely = comma == "decimal" or any("," in cells[t].core or cells[t].core.count(".") > 1
+                                       for t in dotted)
+    if grouped and surely:
+        return notation, "", ""
+    decimal_dot = next((t for t in dotted if not DOTTED_THOUSANDS.fullmatch(cells[t].core)),
+                       dotted[0])
     unclear = next((t for t in dotted if "," in cells[t].core
                     or DOTTED_THOUSANDS.fullmatch(cells[t].core)), None)
     both = f"with commas (such as '{with_comma[0]}') and with dots (such as '{decimal_dot}')"
@@ -221,22 +228,28 @@ def _marks(cells: dict[str, _Cell], comma: str | None, name: str,
                              "each cell is read with its own mark; check the column."), ""
 
 
-def _value(cell: _Cell, marks: str) -> float | None:
-    """The number a cell writes, read with the column's marks; None where it is none."""
-    core = cell.core
+def _values(cells: dict[str, _Cell], marks: str) -> dict[str, float]:
+    """The number each cell writes, read with the column's marks, for the cells that write one.
+
+    Parsed by pandas, as ``read_csv`` parses a plain column: Python's ``float`` rounds some
+    17-digit texts to the neighbouring double, so a column with one marker would otherwise get
+    other numbers than its twin without it."""
+    cores = {t: _plain_core(c.core, marks) for t, c in cells.items()}
+    parsed = pd.to_numeric(pd.Series(list(cores.values()), dtype=object), errors="coerce")
+    return {t: -value if cells[t].parenthesised else value
+            for t, value in zip(cores, parsed.to_numpy(dtype=float))
+            if not np.isnan(value)}
+
+
+def _plain_core(core: str, marks: str) -> str:
+    """``core`` with the column's thousands separators removed and a decimal point."""
     if marks == "thousands separators":
-        core = core.replace(",", "")
-    elif marks == "decimal commas":
-        core = core.replace(".", "").replace(",", ".")
-    elif marks == "decimal marks":
-        core = core.replace(",", ".")
-    try:
-        value = float(core)
-    except ValueError:
-        return None
-    if "_" in core:  # Python reads 1_000; no table means it
-        return None
-    return -value if cell.parenthesised else value
+        return core.replace(",", "")
+    if marks == "decimal commas":
+        return core.replace(".", "").replace(",", ".")
+    if marks == "decimal marks":
+        return core.replace(",", ".")
+    return core
 
 
 def _refuse_guesses(cells: dict[str, _Cell], values: dict[str, float], counts: dict[str, int],
@@ -273,6 +286,7 @@ def _notation_note(name: str, where: str, cells: dict[str, _Cell], values: dict[
     each; empty for plain numbers."""
     kinds = {"decimal commas": lambda c: "," in c.core and marks != "thousands separators",
              "thousands separators": lambda c: "," in c.core and marks == "thousands separators",
+             "thousands separated by dots": lambda c: "." in c.core and marks == "decimal commas",
              "thousands separated by spaces": lambda c: c.spaced,
              "negatives in parentheses": lambda c: c.parenthesised,
              "the minus sign '\u2212'": lambda c: c.typographic_minus}
