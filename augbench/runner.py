@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import json
+import sqlite3
 import sys
 import warnings
 from pathlib import Path
@@ -12,7 +14,8 @@ from typing import Any, Callable
 from augbench.errors import AugbenchWarning, UsageError
 from augbench.execution.backends import refuse_an_unguarded_script
 from augbench.execution.cpu_paths import describe as describe_cpu_paths
-from augbench.execution.loop import execute
+from augbench.execution.cpu_paths import refuse_unpinnable_here
+from augbench.execution.loop import execute, runs_in_this_process
 from augbench.execution.settings import Execution
 from augbench.experiment.plan import Experiment, Plan, make_plan
 from augbench.notebook import Results
@@ -130,7 +133,10 @@ def run_plan(plan: Plan, execution: Execution, *, out: Path | None = None,
     if execution.executor == "local" and execution.jobs > 1:
         # Before the store is touched: a refused script must leave a folder as it was.
         refuse_an_unguarded_script()
+    if runs_in_this_process(plan, execution):
+        refuse_unpinnable_here(execution.cpu_paths)
     config = _config(plan)
+    _refuse_other_cpu_paths(out, execution.cpu_paths)
     versions = {**plan.versions(), "cpu paths": describe_cpu_paths(execution.cpu_paths)}
     store = Store.for_experiment(out, config, versions, overwrite=overwrite)
     try:
@@ -168,6 +174,27 @@ def run_plan(plan: Plan, execution: Execution, *, out: Path | None = None,
     finally:
         store.close()
     return results
+
+
+def _refuse_other_cpu_paths(out: Path | None, choice: str) -> None:
+    """Refuse to extend a folder whose trials ran on the other --cpu-paths: its neural
+    augmenters' rows would mix two kinds of code paths under a record that names one."""
+    if out is None or not (out / STORE_NAME).is_file():
+        return
+    try:
+        store = Store.open_existing(out)
+        try:
+            versions = json.loads(store.meta("versions") or "{}")
+            stored = store.count()
+        finally:
+            store.close()
+    except (sqlite3.Error, ValueError):
+        return  # a damaged or foreign file: opening it for the run says what is wrong
+    before = versions.get("cpu paths", "native").split(" ")[0]
+    if stored and before != choice:
+        raise UsageError(f"{out} holds trials run with --cpu-paths {before}; extending it with "
+                         f"--cpu-paths {choice} would mix the neural augmenters' rows of two "
+                         f"kinds of code paths. Give --cpu-paths {before}, or another --out.")
 
 
 def _config(plan: Plan) -> dict[str, Any]:

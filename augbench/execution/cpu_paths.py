@@ -14,8 +14,11 @@ before it imports torch (benchmarks/neural_cpu_paths.py measures what they chang
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+
+from augbench.errors import UsageError
 
 # The environment of each choice; "native" leaves the libraries to choose.
 CPU_PATHS: Mapping[str, Mapping[str, str]] = {
@@ -55,3 +58,22 @@ def pinned_here(choice: str) -> Iterator[None]:
                 os.environ.pop(name, None)
             else:
                 os.environ[name] = value
+
+
+def refuse_unpinnable_here(choice: str) -> None:
+    """Refuse a run in this process that asks for pinned paths where torch has already taken
+    its own: ATen fixes its kernels, and MKL its branch, when they first compute, so the run
+    would compute on the paths it did not ask for and be recorded as if it had not."""
+    pins = CPU_PATHS[choice]
+    if not pins or "torch" not in sys.modules:
+        return
+    import torch
+
+    with pinned_here(choice):
+        taken = torch.backends.cpu.get_cpu_capability()
+    if taken.lower() != pins["ATEN_CPU_CAPABILITY"]:
+        raise UsageError(f"--cpu-paths {choice} cannot pin torch in this process: it has "
+                         f"already computed here on this CPU's own code paths ({taken}), which "
+                         "stay fixed. Run with worker processes (without --fail-fast; in "
+                         "Python, plugins from augbench.registry.make_registry), or from a "
+                         "fresh process.")

@@ -81,6 +81,12 @@ def execute(trials: Sequence[Trial], plan: Plan, execution: Execution) -> Iterat
         yield from _loop(work, open_backend, execution.jobs, execution.fail_fast)
 
 
+def runs_in_this_process(plan: Plan, execution: Execution) -> bool:
+    """Whether the run's trials run in this process rather than in workers (see `_backends`)."""
+    return execution.executor == "local" and (execution.fail_fast or (execution.jobs == 1 and (
+        plan.registry.recipe is None or not can_start_workers())))
+
+
 @contextmanager
 def _backends(plan: Plan, execution: Execution,
               work: list[list[Trial]]) -> Iterator[Callable[[int], Backend]]:
@@ -92,9 +98,7 @@ def _backends(plan: Plan, execution: Execution,
     here), plugins registered by hand, or a script that cannot spawn workers (see
     `augbench.execution.backends.can_start_workers`).
     """
-    local = execution.executor == "local"
-    if local and (execution.fail_fast or (execution.jobs == 1 and (
-            plan.registry.recipe is None or not can_start_workers()))):
+    if runs_in_this_process(plan, execution):
         runner = TrialRunner(plan.datasets, plan.registry, fail_fast=execution.fail_fast,
                              timeout=execution.trial_timeout, metrics=plan.metrics,
                              sensitive=plan.experiment.sensitive)
