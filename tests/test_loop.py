@@ -88,19 +88,23 @@ def test_blocks_hold_at_most_sixteen_seeds_as_even_as_can_be_and_never_mix_table
         assert len({(t.dataset, t.augmenter) for t in chunk}) == 1
     sizes = {key: [len(_seeds(c)) for c in found if (c[0].dataset, c[0].augmenter) == key]
              for key in [("d", "gan"), ("d", "ddpm"), ("e", "gan")]}
+    # Three seeds on two workers stay one batch: a block keeps at least four seeds.
     assert sizes == {("d", "gan"): [14, 13, 13], ("d", "ddpm"): [14, 13, 13],
-                     ("e", "gan"): [2, 1]}
+                     ("e", "gan"): [3]}
+    # Sixteen seeds on sixteen workers: four blocks of four, not sixteen lone fits.
+    many = chunks(_trials(16, augmenters=("gan",)), {"gan"}, jobs=16)
+    assert [len(_seeds(c)) for c in many] == [4, 4, 4, 4]
     # One job: the fewest blocks, each as full as SEEDS_PER_BATCH allows.
     assert [len(_seeds(c)) for c in chunks(trials, {"gan", "ddpm"}, jobs=1)
-            if c[0].dataset == "e"] == [3]
+            if c[0].augmenter == "gan" and c[0].dataset == "d"] == [14, 13, 13]
 
 
 def test_a_small_run_with_a_batching_augmenter_is_several_chunks_of_results() -> None:
-    trials = _trials(4, augmenters=("none", "gan"), classifiers=("lr",))
+    trials = _trials(8, augmenters=("none", "gan"), classifiers=("lr",))
     results, submitted = _run(trials, batching={"gan"}, jobs=2)
     assert len(results) == len(trials)
-    # Two blocks of two seeds and four per-seed chunks, not one chunk of everything.
-    assert sorted(len(keys) for keys in submitted) == [1, 1, 1, 1, 2, 2]
+    # Two blocks of four seeds and eight per-seed chunks, not one chunk of everything.
+    assert sorted(len(keys) for keys in submitted) == [1] * 8 + [4, 4]
 
 
 def test_a_dying_augmenter_fails_its_own_trials_only() -> None:

@@ -29,6 +29,8 @@ from augbench.plugin.capabilities import GPU_PREFERRED, GPU_REQUIRED
 from augbench.results.row import TrialResult
 
 IN_FLIGHT_PER_JOB = 2
+# The fewest seeds a block of a seed-batching augmenter is cut to, to give every worker one.
+MIN_SEEDS_PER_BLOCK = 4
 CRASH = ("crash: the worker process died while running this trial's chunk (out of memory, a "
          "segfault or a kill)")
 
@@ -41,8 +43,8 @@ def chunks(trials: Sequence[Trial], batching: Collection[str] = (),
     chunk: they share the seed's splits and training draws, and reach the store as soon as that
     seed is done. An augmenter that batches seeds (``batching``) gets chunks of its own: blocks
     of at most `SEEDS_PER_BATCH` seeds, augmented in one call, and at least ``jobs`` blocks
-    where the run has the seeds for them, so that a run of few seeds keeps every worker busy
-    and stores each block as it ends. Chunking never changes a number.
+    where the run has the seeds for them (`_seed_blocks`), so that a run of few seeds keeps
+    every worker busy and stores each block as it ends. Chunking never changes a number.
     """
     first: dict[tuple, int] = {}  # where each dataset's seed first comes in the trials
     per_seed: dict[tuple, list[Trial]] = {}
@@ -65,8 +67,11 @@ def chunks(trials: Sequence[Trial], batching: Collection[str] = (),
 
 def _seed_blocks(seeds: list[int], jobs: int) -> list[list[int]]:
     """``seeds`` cut into consecutive blocks of at most `SEEDS_PER_BATCH`, as even as can be,
-    and at least ``jobs`` of them while there are seeds for that."""
-    count = max(-(-len(seeds) // SEEDS_PER_BATCH), min(jobs, len(seeds)))
+    and at least ``jobs`` of them while each keeps `MIN_SEEDS_PER_BLOCK` seeds: below that,
+    a batch would lose more to separate fits (and, on a GPU, to separate processes) than the
+    idle workers would gain."""
+    count = max(-(-len(seeds) // SEEDS_PER_BATCH), min(jobs, len(seeds) // MIN_SEEDS_PER_BLOCK),
+                1)
     size, extra = divmod(len(seeds), count)
     bounds = [i * size + min(i, extra) for i in range(count + 1)]
     return [seeds[a:b] for a, b in zip(bounds, bounds[1:])]
