@@ -432,6 +432,11 @@ def _toml_value(value: Any, where: str) -> str:
 API = "run(): "
 
 
+# Words that go on a sentence after an option's name, never a value given to it.
+SENTENCE_WORDS = frozenset({"a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "in",
+                            "is", "it", "of", "on", "or", "the", "to", "was", "which", "with"})
+
+
 def in_api_words(text: str) -> str:
     """A message of the command line in the words of ``augbench.run()``: ``--sizes 100,200``
     becomes ``sizes="100,200"`` and ``--positive`` becomes ``positive=``, for its options."""
@@ -439,14 +444,15 @@ def in_api_words(text: str) -> str:
         option = BY_NAME.get(match[1])
         if option is None or not option.in_api:
             return match[0]
-        if not match[2]:
-            return f"{option.dest}="
+        if not match[2] or option.switch or match[2].rstrip(".,") in SENTENCE_WORDS:
+            # "check --positive and --ratio", "--tune tunes": the word after it is no value.
+            return f"{option.dest}={match[0][len(match[1]) + 2:]}"
         if match[2].startswith("'"):  # a value quoted for the shell is a Python string too
             return f"{option.dest}={match[2]}"
         value = match[2].rstrip(".,")
         return f'{option.dest}="{value}"{match[2][len(value):]}'
 
-    return re.sub(r"--([a-z][a-z-]*)(?: ('[^']*'|[^\s)'\-;][^\s)';]*))?", keyword, text)
+    return re.sub(r"--([a-z][a-z-]*)(?: ('[^']*'|[^\s()'\-;][^\s)';]*))?", keyword, text)
 
 
 def from_keywords(fields: Mapping[str, Any]) -> dict[str, Any]:
@@ -474,16 +480,16 @@ def _tune_space_keyword(value: Any) -> dict[str, dict[str, tuple[Any, ...]]]:
     """``tune_space=`` of ``augbench.run``: the command line's text (``"lr.C=0.1,1"``), a list
     of such texts, or a ``{name: {param: values}}`` mapping."""
     texts = [value] if isinstance(value, str) else value
+    forms = ("takes \"NAME.PARAM=V1,V2,...\" texts as --tune-space does, one or a list, or a "
+             "dict such as {'lr': {'C': [0.1, 1]}}")
     if isinstance(texts, (list, tuple)) and all(isinstance(t, str) for t in texts):
         try:
             return tune_spaces([tune_setting(text) for text in texts])
-        except UsageError:
-            pass  # said below, in the words of run()
-    elif isinstance(value, Mapping):
+        except UsageError as exc:  # what is wrong with the text, then what the keyword takes
+            raise UsageError(f"{API}tune_space {forms}: {exc}") from None
+    if isinstance(value, Mapping):
         return tune_spaces(value, f"{API}tune_space")
-    raise UsageError(f"{API}tune_space takes \"NAME.PARAM=V1,V2,...\" texts as --tune-space "
-                     f"does, one or a list, or a dict such as {{'lr': {{'C': [0.1, 1]}}}}; got "
-                     f"{value!r}.")
+    raise UsageError(f"{API}tune_space {forms}; got {value!r}.")
 
 
 @dataclass(frozen=True)

@@ -159,3 +159,17 @@ def test_unnamed_dataframes_each_get_their_own_name() -> None:
                            metrics="roc_auc")
     assert results.trials["dataset"].tolist() == ["dataframe", "dataframe-2", "dataframe-3"]
     assert results.config["tables"]["dataframe-3"]["rows"] == 120
+
+
+@pytest.mark.parametrize("line, words", [
+    ("--sizes 100,200 or --positive 3,4.", 'sizes="100,200" or positive="3,4".'),
+    ("--ratio is already met; check --positive and --ratio.",
+     "ratio= is already met; check positive= and ratio=."),
+    ("sets how --tune tunes; add --tune (tune=True in Python)",
+     "sets how tune= tunes; add tune= (tune=True in Python)"),
+    ("leave it out with --drop 'Patient ID'.", "leave it out with drop='Patient ID'."),
+])
+def test_a_command_line_sentence_in_the_words_of_run(line: str, words: str) -> None:
+    from augbench.options import in_api_words
+
+    assert in_api_words(line) == words

@@ -95,6 +95,22 @@ def test_a_tuning_grid_too_large_to_try_is_refused_and_a_budget_draws_from_it() 
         assert set(chosen) == {"C", "max_iter", "tol"} and chosen["C"] in space["lr"]["C"]
 
 
+def test_a_grid_too_large_for_a_budget_to_draw_from_is_refused(monkeypatch) -> None:
+    import numpy as np
+
+    import augbench.experiment.plan as plan_module
+
+    # A budget draws positions of the grid with numpy, which can draw from MAX_GRID ...
+    assert len(np.random.default_rng(0).choice(plan_module.MAX_GRID, 2, replace=False)) == 2
+    # ... and a grid past it is one line at planning, not an OverflowError in every trial.
+    monkeypatch.setattr(plan_module, "MAX_GRID", 100)
+    space = {"lr": {"C": (0.1, 1.0, 10.0), "tol": tuple(v * 1e-5 for v in range(1, 41))}}
+    with pytest.raises(augbench.UsageError, match="has a grid of 120 configurations, more than "
+                                                  "a budget can draw from"):
+        make_plan(Experiment(augmenters=("none",), classifiers=("lr",), sizes=(100,), seeds=1,
+                             tune=True, tune_space=space, tune_budget=4))
+
+
 def test_a_configuration_found_by_its_number_is_the_one_the_grid_lists() -> None:
     from augbench.experiment.tuning import Tuning
 

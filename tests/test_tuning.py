@@ -297,6 +297,9 @@ def test_the_python_api_takes_the_command_lines_tune_space_texts() -> None:
         with pytest.raises(augbench.UsageError, match="run\\(\\): tune_space takes "
                                                       "\"NAME.PARAM=V1,V2,...\" texts"):
             augbench.run(tune_space=bad, **small)
+    # What is wrong with a text is said too, not only the forms the keyword takes.
+    with pytest.raises(augbench.UsageError, match="'lr.C' is not of the form NAME.PARAM="):
+        augbench.run(tune_space="lr.C", **small)
 
 
 def test_a_tuned_value_the_augmenter_caps_is_stored_as_the_value_it_used() -> None:

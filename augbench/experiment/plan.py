@@ -492,6 +492,11 @@ def _planned_tuning(exp: Experiment, arms: dict[tuple[str, str], "Arm"],
     for augmenter in exp.augmenters:
         for classifier in exp.classifiers:
             tuning = _trial_tuning(exp, augmenter, classifier)
+            if tuning is not None and tuning.size() > MAX_GRID:
+                raise UsageError(
+                    f"--tune: a trial of {augmenter} with {classifier} has a grid of "
+                    f"{tuning.size():.3g} configurations, more than a budget can draw from "
+                    f"({MAX_GRID:.3g}); give fewer --tune-space values.")
             if tuning is not None and tuning.tried() > MAX_CONFIGURATIONS:
                 raise UsageError(
                     f"--tune: a trial of {augmenter} with {classifier} would try "
@@ -503,6 +508,8 @@ def _planned_tuning(exp: Experiment, arms: dict[tuple[str, str], "Arm"],
 
 # The most configurations one trial tries: each is fitted on every inner fold of every trial.
 MAX_CONFIGURATIONS = 10_000
+# The largest grid --tune-budget draws from: numpy draws positions below 2**63.
+MAX_GRID = 2**62
 
 
 def _refuse_fixed_and_tuned(exp: Experiment) -> None:
