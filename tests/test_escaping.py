@@ -227,6 +227,10 @@ def test_only_text_cells_that_start_a_formula_are_quoted() -> None:
     assert set(safe["kind"]) == {"'=x"}
     assert safe["value"].tolist() == [-0.016] * 8 and safe["value"].dtype == float
     assert frame["name"].iloc[0] == "=1+2"  # the frame given is left as it is
+    # Columns named by numbers (an exported DataFrame's), even one name as number and text.
+    numbered = spreadsheet_safe(pd.DataFrame([["=1", "b", -1.5]], columns=[0, "0", 1]))
+    assert list(numbered.columns) == [0, "0", 1]
+    assert numbered.iloc[0].tolist() == ["'=1", "b", -1.5]
 
 
 @pytest.mark.filterwarnings("ignore::augbench.AugbenchWarning")

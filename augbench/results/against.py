@@ -137,12 +137,21 @@ def _lacking(here: Any, there: Any, mine: pd.DataFrame,
     for column, words in SHARED:
         values = []
         for run, compared in ((here, mine), (there, theirs)):
-            ran = compared if column == "metric" else run.trials[
-                run.trials["augmenter"] != run.baseline] if column == "augmenter" else run.trials
-            values.append(sorted({str(v) for v in ran[column]}, key=_natural))
+            values.append(sorted({str(v) for v in _ran(run, compared, column)}, key=_natural))
         if not set(values[0]) & set(values[1]):
             return words, *values
     return "augmenter compared with the baseline at a size and classifier both ran", [], []
+
+
+def _ran(run: Any, compared: pd.DataFrame, column: str) -> pd.Series:
+    """The values of ``column`` a run holds: the metrics it compared, the augmenters it compared
+    with its baseline, or any other axis of its trials."""
+    if column == "metric":
+        return compared["metric"]
+    trials = run.trials
+    if column == "augmenter":
+        trials = trials[trials["augmenter"] != run.baseline]
+    return trials[column]
 
 
 def _natural(text: str) -> tuple:

@@ -30,8 +30,12 @@ def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
     def cell(value: object) -> object:
         return f"'{value}" if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
 
-    text = frame.select_dtypes(include=["object", "string", "category"]).columns
-    return frame.assign(**{str(c): frame[c].astype(object).map(cell) for c in text})
+    safe = frame.copy()
+    for position, dtype in enumerate(frame.dtypes):
+        # By position: a column's name may be a number, or repeated.
+        if dtype.kind == "O" or isinstance(dtype, (pd.StringDtype, pd.CategoricalDtype)):
+            safe.isetitem(position, frame.iloc[:, position].astype(object).map(cell))
+    return safe
 
 
 def write_csv(frame: pd.DataFrame, path: Path) -> Path:
