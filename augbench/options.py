@@ -278,8 +278,8 @@ OPTIONS: tuple[Option, ...] = (
     Option("fail-fast", "execution", "stop at the first failing trial and show its traceback "
            "(one job)", switch=True),
     Option("cpu-paths", "execution", "torch's code paths on the CPU: native (this machine's "
-           "own, fastest) or portable (the neural augmenters' rows the same on every x86-64 "
-           "CPU, slower)", default="native", choices=("native", "portable")),
+           "own, fastest) or portable (pinned to give the neural augmenters' rows the same on "
+           "every x86-64 CPU, slower)", default="native", choices=("native", "portable")),
     Option("out", "output", f"results folder: store, CSV exports, report (default: "
            f"{DEFAULT_OUT})", Path, Path(DEFAULT_OUT)),
     Option("report", "output", "also write the figures (DIR/plots/) and DIR/report.html",
