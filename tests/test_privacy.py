@@ -338,6 +338,7 @@ def test_the_risk_of_a_secret_every_patient_shares_is_shown_undefined() -> None:
     assert privacy_table.rows[0][2][0][0].startswith(f"-{UNDEFINED_MARK}")
     assert "attribute-inference risk (worst secret column) of smote in 2 of 2" in \
         privacy_table.caption
+    assert "a risk where every guess is right anyway" in privacy_table.caption
 
 
 def test_a_synthetic_row_metric_of_an_arm_that_added_no_row_is_not_undefined() -> None:

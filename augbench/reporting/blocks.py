@@ -126,9 +126,9 @@ def _undefined_words(results: ResultTables, block: pd.DataFrame, metrics: list[s
     if not counts:
         return ""
     shown = "; ".join(counts[:4]) + (f"; {len(counts) - 4} more" if len(counts) > 4 else "")
-    return (f". {UNDEFINED_MARK} undefined in some seeds (a share of patients where there were "
-            f"none to count), the mean of the others: {shown} (summary.csv: "
-            "<metric>_undefined)")
+    return (f". {UNDEFINED_MARK} undefined in some seeds (a ratio of nothing to nothing: a "
+            "share of patients where there were none to count, a risk where every guess is "
+            f"right anyway), the mean of the others: {shown} (summary.csv: <metric>_undefined)")
 
 
 def _directions(results: ResultTables, metrics: list[str]) -> str:
