@@ -27,6 +27,7 @@ _LAZY = {
     "get_classifier": "augbench.api", "load_dataset": "augbench.api",
     # for plugin authors
     "Metric": "augbench.plugin.metric", "MetricInput": "augbench.plugin.metric",
+    "Suite": "augbench.plugin.suite",
     "calibration_bins": "augbench.plugin.metric",
     "Capabilities": "augbench.plugin.capabilities", "declare": "augbench.plugin.capabilities",
     "rows_to_add": "augbench.plugin.kit", "seed_sequence": "augbench.plugin.kit",

@@ -54,7 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
                         "appear or reverse, and what changed for each arm; written to "
                         "DIR/against_differences.csv and DIR/against_arms.csv")
     sub.add_parser("plugins", help="list installed plugins and what they provide")
-    sub.add_parser("datasets", help="list the named datasets")
+    sub.add_parser("datasets", help="list the named datasets and suites")
     return parser
 
 
@@ -239,7 +239,7 @@ def _plugins() -> int:
 
 def _datasets() -> int:
     from rich.console import Console
-    from rich.table import Table
+    from rich.table import Column, Table
 
     from augbench.registry import default_registry
 
@@ -250,6 +250,15 @@ def _datasets() -> int:
         doc = (entry.provided.__doc__ or "").strip().splitlines()
         table.add_row(name, entry.plugin, doc[0] if doc else "")
     Console().print(table)
+    if registry.names("suites"):
+        suites = Table("suite", "version", Column("datasets", no_wrap=True), "plugin", "description",
+                       caption="run a suite's tables with --data suite:NAME")
+        for name in registry.names("suites"):
+            entry = registry.get("suites", name)
+            suite = entry.provided
+            suites.add_row(name, suite.version, "\n".join(suite.datasets), entry.plugin,
+                           suite.description)
+        Console().print(suites)
     return 0
 
 

@@ -211,8 +211,9 @@ class Option:
 
 
 OPTIONS: tuple[Option, ...] = (
-    Option("data", "data", "a dataset name (see 'augbench datasets') or a CSV path; repeatable "
-           "(default: breast-cancer, embedded)", metavar="NAME|PATH", repeat=True),
+    Option("data", "data", "a dataset name, suite:NAME for a suite of them (see 'augbench "
+           "datasets'), or a CSV path; repeatable (default: breast-cancer, embedded)",
+           metavar="NAME|PATH", repeat=True),
     Option("target", "data", "target column of a CSV file"),
     Option("positive", "data", "target values that count as positive (default: the rarest "
            "value)", names, metavar="LABEL[,LABEL...]"),
@@ -548,6 +549,7 @@ def data_specs_of(data: Any, labels: dict[str, Any], params: dict[str, dict[str,
     import pandas as pd
 
     from augbench.experiment.data import Dataset
+    from augbench.experiment.datasets import expand_suites
     from augbench.experiment.plan import DataSpec, data_specs
 
     named: dict[str, Any] | None = None
@@ -575,8 +577,10 @@ def data_specs_of(data: Any, labels: dict[str, Any], params: dict[str, dict[str,
                 raise UsageError(f"run(): data={{{name!r}: {str(item)!r}}}: a dict names tables "
                                  "held in memory; give dataset names and paths in a list "
                                  "(a file is named after itself).")
-            sources.append(str(item))
-            specs.append(str(item))
+            for source in expand_suites([str(item)], registry):
+                if source not in sources:  # a table named beside a suite holding it runs once
+                    sources.append(source)
+                    specs.append(source)
         else:
             specs.append(_table_spec(item, name or _free_name(specs), labels, bool(name)))
     if sources:

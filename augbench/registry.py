@@ -1,4 +1,5 @@
-"""The plugin manager and the registry of named augmenters, classifiers, datasets and metrics."""
+"""The plugin manager and the registry of named augmenters, classifiers, datasets, metrics and
+suites."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from augbench.errors import UsageError
 from augbench.plugin import hookspecs
 from augbench.plugin.capabilities import Capabilities, Declared, capabilities_of
 from augbench.plugin.metric import Metric
+from augbench.plugin.suite import Suite
 
 DISABLE_ENV = "AUGBENCH_DISABLE_PLUGINS"
 # Kinds whose objects may also be named by import path (``imblearn.over_sampling:ADASYN``).
@@ -27,17 +29,20 @@ IMPORTABLE_KINDS = ("augmenters", "classifiers")
 CONTRACT = {"augmenters": ("fit_resample", ("random_state", "sampling_strategy")),
             "classifiers": ("predict_proba", ())}
 CORE_PLUGIN = "core"
-KINDS = ("augmenters", "classifiers", "datasets", "metrics")
+KINDS = ("augmenters", "classifiers", "datasets", "metrics", "suites")
+# Kinds whose hooks return specs (data), not factories, with the class each must be.
+SPECS = {"metrics": Metric, "suites": Suite}
 
 
 @dataclass(frozen=True)
 class Entry:
     """What a plugin provides under a name, the plugin, and the capabilities it declared: for
-    an augmenter, classifier or dataset a factory of the objects, for a metric its spec."""
+    an augmenter, classifier or dataset a factory of the objects, for a metric or a suite its
+    spec."""
 
     name: str
     kind: str
-    provided: Callable[..., Any] | Metric
+    provided: Callable[..., Any] | Metric | Suite
     plugin: str
     declared: dict[str, Any] = field(default_factory=dict)
 
@@ -171,7 +176,7 @@ def _constructor_parameters(cls: type) -> set[str]:
 
 @dataclass
 class Registry:
-    """Every named augmenter, classifier, dataset and metric that the registered plugins provide.
+    """Every named augmenter, classifier, dataset, metric and suite the registered plugins provide.
 
     ``recipe`` (extra plugin module names, disabled names) lets worker processes build the same
     registry; it is None for a plugin manager assembled by hand, which stays in this process.
@@ -224,7 +229,8 @@ class Registry:
             self.entries[kind] = found
 
     def names(self, kind: str) -> list[str]:
-        """The sorted names of one kind ('augmenters', 'classifiers' or 'datasets')."""
+        """The sorted names of one kind ('augmenters', 'classifiers', 'datasets', 'metrics' or
+        'suites')."""
         return sorted(self.entries[kind])
 
     def get(self, kind: str, name: str) -> Entry:
@@ -283,11 +289,11 @@ def _entry(name: str, kind: str, provided: Any, plugin: str) -> Entry:
     declared: dict[str, Any] = {}
     if isinstance(provided, Declared):
         provided, declared = provided.factory, provided.declared
-    if kind == "metrics" and not isinstance(provided, Metric):
-        raise UsageError(f"plugin '{plugin}' registers the metric '{name}' as "
-                         f"{type(provided).__name__}, not an augbench.Metric; fix the plugin, or "
-                         f"disable it with {DISABLE_ENV}={plugin}.")
-    if kind != "metrics" and not callable(provided):
+    if kind in SPECS and not isinstance(provided, SPECS[kind]):
+        raise UsageError(f"plugin '{plugin}' registers the {kind[:-1]} '{name}' as "
+                         f"{type(provided).__name__}, not an augbench.{SPECS[kind].__name__}; fix "
+                         f"the plugin, or disable it with {DISABLE_ENV}={plugin}.")
+    if kind not in SPECS and not callable(provided):
         raise UsageError(f"plugin '{plugin}' registers the {kind[:-1]} '{name}' as "
                          f"{type(provided).__name__}, which is not callable; fix the plugin, or "
                          f"disable it with {DISABLE_ENV}={plugin}.")

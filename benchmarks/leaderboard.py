@@ -39,6 +39,7 @@ import numpy as np
 import pandas as pd
 
 import augbench
+from augbench.registry import default_registry
 
 HERE = Path(__file__).resolve().parent
 # This file is also the plugin that registers the two dpgan targets. Worker processes rebuild
@@ -48,7 +49,8 @@ PLUGIN = Path(__file__).stem
 if str(HERE) not in sys.path:
     sys.path.insert(0, str(HERE))
 
-TABLES = ("stroke", "pima-diabetes", "heart-disease-cleveland", "heart-attack-risk")
+# The shared suite's tables, in its order (augbench datasets lists it).
+TABLES = default_registry().get("suites", "shared").provided.datasets
 CLASSIFIERS = ("lr", "hgb")
 EPSILONS = (1.0, 8.0)
 COMPARED = {"roc_auc": "ROC-AUC", "pr_auc": "PR-AUC", "recall": "recall"}

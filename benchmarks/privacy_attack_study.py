@@ -21,9 +21,11 @@ import numpy as np
 import augbench
 from augbench.experiment.protocol import prepare, split_rows
 from augbench.experiment.seeding import derive_seed
+from augbench.registry import default_registry
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
-TABLES = ("stroke", "pima-diabetes", "heart-disease-cleveland", "heart-attack-risk")
+# The shared suite's tables, in its order (augbench datasets lists it).
+TABLES = default_registry().get("suites", "shared").provided.datasets
 AUGMENTERS = ("real-rows", "ros", "smote", "gan")
 FACTORS = (1.0, 0.5, 0.25, 0.1)
 

@@ -18,11 +18,13 @@ import time
 from pathlib import Path
 
 import augbench
+from augbench.registry import default_registry
 from augbench.results.against import arm_changes, verdicts
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 OUT = Path(__file__).resolve().parent / "out" / "tuning-study"
-TABLES = ("stroke", "pima-diabetes", "heart-disease-cleveland", "heart-attack-risk")
+# The shared suite's tables, in its order (augbench datasets lists it).
+TABLES = default_registry().get("suites", "shared").provided.datasets
 SHOWN = ("accuracy", "recall", "balanced_accuracy", "roc_auc", "pr_auc", "brier")
 
 

@@ -1,4 +1,4 @@
-"""Datasets by name or path: a registered dataset plugin, or a CSV file."""
+"""Datasets by name or path: a registered dataset plugin, or a CSV file; suites of them by name."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import Any, Sequence
 from augbench.defaults import DEFAULT_NA_VALUES
 from augbench.errors import UsageError
 from augbench.experiment.data import Dataset, read_table, with_columns
+from augbench.plugin.suite import SUITE_PREFIX
 from augbench.registry import Registry, default_registry
 
 
@@ -55,3 +56,24 @@ def _named(registry: Registry, key: str, labels: dict[str, Any], drop: Any, cate
         raise UsageError(f"dataset plugin '{key}' returned {type(dataset).__name__}, "
                          "not an augbench.Dataset; fix the plugin.")
     return with_columns(dataset, drop, categorical)
+
+
+def expand_suites(sources: Sequence[str], registry: Registry | None = None) -> list[str]:
+    """``sources`` (``--data`` names and paths) with each ``suite:NAME`` replaced by the
+    datasets its suite holds, in its order; a table given twice runs once."""
+    expanded: list[str] = []
+    for source in map(str, sources):
+        if not source.startswith(SUITE_PREFIX):
+            expanded.append(source)
+            continue
+        registry = registry or default_registry()
+        name = source[len(SUITE_PREFIX):]
+        entry = registry.get("suites", name)
+        unknown = [d for d in entry.provided.datasets if d not in registry.entries["datasets"]]
+        if unknown:
+            raise UsageError(f"suite '{name}' of plugin '{entry.plugin}' holds "
+                             f"{', '.join(map(repr, unknown))}, which no installed plugin "
+                             "provides as a dataset; install the plugin that does, or fix the "
+                             "suite.")
+        expanded.extend(entry.provided.datasets)
+    return list(dict.fromkeys(expanded))

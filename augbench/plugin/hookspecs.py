@@ -1,4 +1,4 @@
-"""The plugin boundary: every augmenter, classifier, dataset and metric enters augbench here.
+"""The plugin boundary: every augmenter, classifier, dataset, suite and metric enters augbench here.
 
 A plugin is a module (or object) with functions marked ``@augbench.hookimpl`` and named like the
 specs below, registered under the ``augbench`` entry-point group::
@@ -81,4 +81,14 @@ def augbench_metrics() -> dict[str, Any]:
     add no row). Its function receives one `augbench.MetricInput` and returns a float.
     Tables, comparisons, figures and reports are derived from these specs; ``--metrics`` chooses
     which run.
+    """
+
+
+@hookspec
+def augbench_suites() -> dict[str, Any]:
+    """Return ``{name: augbench.Suite(...)}`` of suites: named, versioned groups of datasets.
+
+    A `augbench.Suite` lists registered dataset names (of any plugin); ``--data suite:NAME``
+    runs each of them as if named one by one, with the options given for each (``--set
+    stroke.path=FILE``). A suite that gains or loses a table is another version.
     """
