@@ -253,7 +253,8 @@ OPTIONS: tuple[Option, ...] = (
     Option("holm", "experiment", "Holm's family: the augmenters compared with the baseline on "
            "one dataset, prevalence, size, classifier and metric (default), or the whole run",
            default="comparison", choices=("comparison", "run")),
-    Option("set", "experiment", "a parameter of an augmenter or classifier; repeatable",
+    Option("set", "experiment", "a parameter of an augmenter or classifier, or a metric's "
+           "setting; repeatable",
            metavar="NAME.PARAM=VALUE", repeat=True, in_files=False, in_api=False),
     Option("tune", "experiment", "choose each augmenter's and classifier's parameters per trial "
            "by cross-validation on its training rows only, from their declared search spaces "

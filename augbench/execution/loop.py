@@ -22,7 +22,7 @@ from augbench.errors import UsageError
 from augbench.execution.backends import Backend, InProcessBackend, PoolBackend, can_start_workers
 from augbench.execution.cpu_paths import pinned_here
 from augbench.execution.settings import Execution
-from augbench.execution.worker import WorkerSpec
+from augbench.execution.worker import WorkerSpec, frozen_settings
 from augbench.experiment.plan import SEEDS_PER_BATCH, Plan
 from augbench.experiment.protocol import Trial, TrialRunner, describe_error, failed_result
 from augbench.plugin.capabilities import GPU_PREFERRED, GPU_REQUIRED
@@ -106,7 +106,7 @@ def _backends(plan: Plan, execution: Execution,
     if runs_in_this_process(plan, execution):
         runner = TrialRunner(plan.datasets, plan.registry, fail_fast=execution.fail_fast,
                              timeout=execution.trial_timeout, metrics=plan.metrics,
-                             sensitive=plan.experiment.sensitive)
+                             sensitive=plan.experiment.sensitive, settings=plan.metric_settings)
         with pinned_here(execution.cpu_paths):
             yield lambda workers: InProcessBackend(runner)
         return
@@ -115,7 +115,8 @@ def _backends(plan: Plan, execution: Execution,
                          "processes; build the registry with "
                          "augbench.registry.make_registry, or use one job.")
     spec = WorkerSpec(plan.registry.recipe, execution.trial_timeout, tuple(plan.metrics),
-                      execution.fail_fast, plan.experiment.sensitive, execution.cpu_paths)
+                      execution.fail_fast, plan.experiment.sensitive, execution.cpu_paths,
+                      frozen_settings(plan.metric_settings))
     if execution.executor == "ray":
         from augbench.execution.ray_backend import ray_session
 

@@ -39,6 +39,20 @@ class WorkerSpec:
     fail_fast: bool = False
     sensitive: tuple[str, ...] | None = None
     cpu_paths: str = "native"
+    # Each metric's settings, frozen (see frozen_settings): a spec keys a worker's runners.
+    settings: tuple = ()
+
+
+def frozen_settings(settings: Mapping[str, Mapping[str, Any]]) -> tuple:
+    """Metric settings as nested tuples, which hash: lists become tuples, dicts their items."""
+    def freeze(value: Any) -> Any:
+        if isinstance(value, Mapping):
+            return tuple(sorted((str(k), freeze(v)) for k, v in value.items()))
+        if isinstance(value, (list, tuple)):
+            return tuple(freeze(v) for v in value)
+        return value
+
+    return tuple(sorted((name, freeze(values)) for name, values in settings.items()))
 
 
 _runners: dict[tuple, TrialRunner] = {}
@@ -53,7 +67,8 @@ def runner_for(datasets: Mapping[str, Dataset], spec: WorkerSpec) -> TrialRunner
         registry = make_registry(*spec.recipe)
         _runners[key] = TrialRunner(dict(datasets), registry, fail_fast=spec.fail_fast,
                                     timeout=spec.timeout, metrics=registry.metrics(spec.metrics),
-                                    sensitive=spec.sensitive)
+                                    sensitive=spec.sensitive,
+                                    settings={name: dict(values) for name, values in spec.settings})
     return _runners[key]
 
 

@@ -183,9 +183,11 @@ def _validate(exp: Experiment, registry: Registry) -> dict[tuple[str, str], "Arm
                          f"({', '.join(exp.augmenters)}); add it there or choose one of them.")
     chosen = set(exp.augmenters) | set(exp.classifiers)
     for plugin, params in exp.params.items():
+        if plugin in (exp.metrics or ()):
+            continue  # a metric's settings, checked by metric_settings
         if plugin not in chosen:
             raise UsageError(f"--set {plugin}.…: '{plugin}' is not among the chosen augmenters, "
-                             f"classifiers and datasets ({', '.join(sorted(chosen))}).")
+                             f"classifiers, datasets and metrics ({', '.join(sorted(chosen))}).")
         for name in params:
             if name in RESERVED_PARAMS:
                 raise UsageError(f"--set {plugin}.{name}: augbench sets {name} itself from "
@@ -364,19 +366,60 @@ def _check_split(name: str, ds: Dataset, pool: Any, test: Any, test_size: float,
                          f"{'' if prevalence is None else ': raise the prevalence'}.")
 
 
-def load_datasets(exp: Experiment, registry: Registry) -> dict[str, Dataset]:
-    """Load every dataset of the experiment, keyed by a unique name."""
+def load_datasets(exp: Experiment, registry: Registry,
+                  settings: Mapping[str, Mapping[str, Any]] | None = None) -> dict[str, Dataset]:
+    """Load every dataset of the experiment, keyed by a unique name; the columns a metric's
+    ``sensitive`` setting names must be in each."""
+    secret = dict.fromkeys(split_names(exp.sensitive))
+    for values in (settings or {}).values():
+        secret.update(dict.fromkeys(split_names(values.get(SENSITIVE))))
     datasets: dict[str, Dataset] = {}
     for spec in exp.data:
         ds = spec.load(registry)
         if ds.name in datasets:
             raise UsageError(f"two datasets are called '{ds.name}'; give each file a distinct name.")
-        for column in exp.sensitive or ():
+        for column in secret:
             if column not in ds.X.columns:
                 raise UsageError(f"--sensitive '{column}' is not a feature column of dataset "
                                  f"'{ds.name}'. Columns: {', '.join(map(str, ds.X.columns))}.")
         datasets[ds.name] = ds
     return datasets
+
+
+# The setting --sensitive gives every metric that declares it: the columns an attribute-
+# inference attack treats as secret (a list of feature columns, checked against each table).
+SENSITIVE = "sensitive"
+
+
+def metric_settings(exp: Experiment, metrics: Mapping[str, Metric]) -> dict[str, dict[str, Any]]:
+    """Each metric's settings: its declared defaults, with the run's values (``--set
+    METRIC.PARAM=V``; ``--sensitive`` for a metric that declares that setting), checked by the
+    metric itself before any trial."""
+    found = {}
+    for name, spec in metrics.items():
+        given = dict(exp.params.get(name, {}))
+        unknown = sorted(set(given) - set(spec.settings))
+        if unknown:
+            takes = (f"its settings: {', '.join(spec.settings)}" if spec.settings else
+                     "it takes none")
+            raise UsageError(f"--set {name}.{unknown[0]}: metric '{name}' has no setting "
+                             f"'{unknown[0]}'; {takes}.")
+        if exp.sensitive is not None and SENSITIVE in spec.settings:
+            if SENSITIVE in given:
+                raise UsageError(f"--sensitive and --set {name}.{SENSITIVE} both name the "
+                                 "secret columns; give one of them.")
+            given[SENSITIVE] = exp.sensitive
+        # Lists as tuples, as values reach a worker process: the same values everywhere.
+        merged = {k: tuple(v) if isinstance(v, list) else v
+                  for k, v in {**spec.settings, **given}.items()}
+        if spec.check is not None:
+            try:
+                spec.check(merged)
+            except (ValueError, TypeError) as exc:
+                shown = ", ".join(f"{k}={v!r}" for k, v in given.items()) or "its defaults"
+                raise UsageError(f"metric '{name}' cannot compute with {shown}: {exc}") from None
+        found[name] = merged
+    return found
 
 
 # Seeds augmented together by augmenters that batch (a GAN trains them as one model).
@@ -398,6 +441,8 @@ class Plan:
     shown: tuple[str, ...] = ()
     # What planning decided that a user must hear of, one "note:" line each.
     notes: tuple[str, ...] = ()
+    # Each metric's settings: its declared defaults with the run's values (metric_settings).
+    metric_settings: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @property
     def batching(self) -> frozenset[str]:
@@ -448,10 +493,11 @@ def make_plan(experiment: Experiment, registry: Registry | None = None) -> Plan:
         if not experiment.tune_space:
             notes += ("note: --tune: no augmenter or classifier of the run declares values to "
                       "try, and --tune-space gives none; every trial runs at its parameters.",)
-    datasets = load_datasets(experiment, registry)
+    settings = metric_settings(experiment, metrics)
+    datasets = load_datasets(experiment, registry, settings)
     _check_tables(experiment, arms, datasets, registry)
     return Plan(experiment, registry, datasets, list_trials(experiment, datasets), metrics, arms,
-                shown or tuple(metrics), notes)
+                shown or tuple(metrics), notes, metric_settings=settings)
 
 
 def _planned_tuning(exp: Experiment, arms: dict[tuple[str, str], "Arm"],

@@ -237,6 +237,9 @@ class TrialRunner:
     metrics: Mapping[str, Metric] | None = None
     # The columns attribute-inference attacks treat as secret (None: every column).
     sensitive: tuple[str, ...] | None = None
+    # Each metric's settings (its declared defaults with the run's values, see make_plan); a
+    # metric not named here reads its defaults.
+    settings: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.metrics is None:
@@ -306,7 +309,12 @@ class TrialRunner:
 
         metric = self.metrics.get(t.tuning.metric) or self.registry.metrics([t.tuning.metric])[
             t.tuning.metric]
-        return tune(t, folds, metric, augment, predict, cache, self.fail_fast)
+        return tune(t, folds, metric, augment, predict, cache, self.fail_fast,
+                    self.settings_of(t.tuning.metric, metric))
+
+    def settings_of(self, name: str, metric: Metric) -> Mapping[str, Any]:
+        """The settings metric ``name`` computes with: the run's, else its declared defaults."""
+        return self.settings.get(name, metric.settings)
 
     def _augment_all(self, trials: list[Trial], prepared: dict) -> dict[tuple, _Augmented]:
         """Augment each distinct training set once; batch the seeds where the augmenter can."""
@@ -410,6 +418,7 @@ class TrialRunner:
             inp.y_true, inp.proba, inp.y_pred = data.y_test, proba, decided
         values = {}
         for name, metric in chosen.items():
+            inp.settings = self.settings_of(name, metric)
             try:
                 values[name] = float(metric.function(inp))
             except Exception as exc:

@@ -168,11 +168,12 @@ Predict = Callable[[Any, pd.DataFrame, np.ndarray, pd.DataFrame], tuple[np.ndarr
 
 
 def tune(trial: Any, folds: list[Fold], metric: Metric, augment: Augment, predict: Predict,
-         cache: dict, fail_fast: bool = False) -> Choice:
+         cache: dict, fail_fast: bool = False,
+         settings: Mapping[str, Any] | None = None) -> Choice:
     """Try the trial's configurations on its inner folds and choose the best by ``metric``
-    (its mean over the folds; the first in grid order among equals). ``augment`` and
-    ``predict`` are the runner's own steps; ``cache`` holds fold augmentations across the
-    trials of a chunk (a classifier of the same seed reuses them)."""
+    (its mean over the folds, with its ``settings``; the first in grid order among equals).
+    ``augment`` and ``predict`` are the runner's own steps; ``cache`` holds fold augmentations
+    across the trials of a chunk (a classifier of the same seed reuses them)."""
     tuning: Tuning = trial.tuning
     seeds = [derive_seed(trial.seed, "tune", trial.size, k) for k in range(len(folds))]
     best, tried, failed, first_error = None, 0, 0, ""
@@ -190,7 +191,7 @@ def tune(trial: Any, folds: list[Fold], metric: Metric, augment: Augment, predic
             for fold, (X, y, error) in zip(folds, cache[key]):
                 if error:
                     raise TuningError(error)
-                scores.append(_score(metric, fold, *predict(arm, X, y, fold.X_valid)))
+                scores.append(_score(metric, fold, *predict(arm, X, y, fold.X_valid), settings))
             score = float(np.mean(scores))
             if math.isnan(score):
                 raise TuningError(f"{metric.label} is undefined on an inner fold")
@@ -208,9 +209,11 @@ def tune(trial: Any, folds: list[Fold], metric: Metric, augment: Augment, predic
     return Choice(best[1], best[2], best[0], tried, failed)
 
 
-def _score(metric: Metric, fold: Fold, proba: np.ndarray, decided: np.ndarray) -> float:
+def _score(metric: Metric, fold: Fold, proba: np.ndarray, decided: np.ndarray,
+           settings: Mapping[str, Any] | None = None) -> float:
     inp = MetricInput(fold.X_train, fold.y_train, fold.X_valid, fold.y_valid,
-                      y_true=fold.y_valid, proba=proba, y_pred=decided)
+                      y_true=fold.y_valid, proba=proba, y_pred=decided,
+                      settings=metric.settings if settings is None else settings)
     return float(metric.function(inp))
 
 

@@ -8,11 +8,13 @@ lists of their own.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
 import numpy as np
 
 NEEDS = ("predictions", "synthetic")
+# The fields of a Metric that hold code, which a run does not store.
+CODE = {"function", "check"}
 # What findings and figures ask a metric for, instead of its name (see Metric.role).
 ROLES = ("", "ranking", "threshold", "membership")
 
@@ -34,7 +36,8 @@ class MetricInput:
     rows an augmenter may add (half of the training pool's rows the trial's draw left out,
     imputed as the training rows are: a population sample for attacks that compare against one;
     empty where the whole pool was drawn), and ``sensitive`` the columns an attribute-inference
-    attack treats as secret (None: every column).
+    attack treats as secret (None: every column). ``settings`` are the metric's own settings:
+    its declared defaults with what the run gave (``--set METRIC.PARAM=V``).
     """
 
     X_train: Any
@@ -48,6 +51,7 @@ class MetricInput:
     augmenter: Any = None
     X_reference: Any = None
     sensitive: tuple[str, ...] | None = None
+    settings: Mapping[str, Any] = field(default_factory=dict)
     _cache: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def shared(self, key: str, compute: Callable[[], Any]) -> Any:
@@ -77,6 +81,12 @@ class Metric:
     better ranking (the threshold-shift note); ``"membership"``, a membership attack's success,
     with ``chance`` its level when nothing leaks (the privacy axis of the privacy figure). The
     first metric of a role that a run computed is the one used.
+
+    ``settings`` declares what a run may set, with the defaults (``{"tolerance": 0.05}``):
+    ``--set NAME.PARAM=V`` (a file's ``[params.NAME]``, ``params=`` in Python) changes one, and
+    the function reads them in ``MetricInput.settings``; they are part of an experiment's
+    identity, as an augmenter's parameters are. ``check(settings)`` raises ValueError, with a
+    sentence, for values the metric cannot use; augbench calls it before any trial.
     """
 
     function: Callable[[MetricInput], float] | None
@@ -90,6 +100,9 @@ class Metric:
     short: str = ""
     role: str = ""
     chance: float | None = None
+    settings: Mapping[str, Any] = field(default_factory=dict, hash=False)
+    check: Callable[[Mapping[str, Any]], None] | None = field(default=None, hash=False,
+                                                               compare=False)
 
     def __post_init__(self) -> None:
         if self.needs not in NEEDS:
@@ -99,6 +112,7 @@ class Metric:
                              f"{self.role!r}")
         if self.bounds is not None:
             object.__setattr__(self, "bounds", (float(self.bounds[0]), float(self.bounds[1])))
+        object.__setattr__(self, "settings", dict(self.settings))
 
     @property
     def header(self) -> str:
@@ -111,13 +125,13 @@ class Metric:
         return "higher is better" if self.higher_is_better else "lower is better"
 
     def as_data(self) -> dict[str, Any]:
-        """The spec without its function: stored with a run so that reports need no plugin."""
-        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "function"}
+        """The spec without its functions: stored with a run so that reports need no plugin."""
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name not in CODE}
 
     @classmethod
     def from_data(cls, data: dict[str, Any]) -> "Metric":
         """A spec read back from `as_data` (its function is None)."""
-        known = {f.name for f in fields(cls)} - {"function"}
+        known = {f.name for f in fields(cls)} - CODE
         values = {k: v for k, v in data.items() if k in known}
         if values.get("bounds") is not None:
             values["bounds"] = tuple(values["bounds"])

@@ -82,13 +82,18 @@ def config_hash(config: dict[str, Any]) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()[:16]
 
 
+# What holds settings of its own in a configuration's ``params``: the arms, and the metrics
+# (``--set METRIC.PARAM=V``), whose settings change their values as an arm's parameters do.
+SETTABLE = (*ARMS, "metrics")
+
+
 def _arms(config: dict[str, Any]) -> list[str]:
-    return [name for kind in ARMS for name in config.get(kind) or ()]
+    return [name for kind in SETTABLE for name in config.get(kind) or ()]
 
 
 def _arms_with_other(setting: str, before: dict[str, Any], after: dict[str, Any]) -> list[str]:
-    """The arms both configurations run with another ``setting`` (their parameters, or the
-    values --tune tries) in one than in the other."""
+    """The arms (and metrics) both configurations run with another ``setting`` (their
+    parameters, or the values --tune tries) in one than in the other."""
     shared = set(_arms(before)) & set(_arms(after))
     found = [config.get(setting) or {} for config in (before, after)]
     return sorted(name for name in shared if found[0].get(name, {}) != found[1].get(name, {}))

@@ -10,7 +10,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from augbench_plugins.privacy.attacks import inference_risk, mia_density_auc
+from augbench_plugins.privacy.attacks import (
+    INFERENCE_SETTINGS,
+    check_inference_settings,
+    inference_risk,
+    mia_density_auc,
+)
 from augbench_plugins.privacy.distances import (
     dcr_median,
     dcr_ratio,
@@ -41,7 +46,8 @@ def augbench_metrics() -> dict:
             inference_risk, "attribute-inference risk (worst secret column)", "inference",
             "how much more often the nearest synthetic row reveals a training patient's secret "
             "column than a new patient's (no leak: 0)", higher_is_better=False,
-            bounds=(float("-inf"), 1.0)),
+            bounds=(float("-inf"), 1.0), settings=INFERENCE_SETTINGS,
+            check=check_inference_settings),
         "exact_copy_rate": _metric(
             exact_copy_rate, "exact copies of training patients (share)", "copies",
             "share of synthetic patients identical to a real training patient",

@@ -15,18 +15,21 @@
   ones, with ``real-rows`` at 0.5 throughout. Empty where the whole pool is training rows: no
   reference is left.
 - ``inference_risk``: attribute inference (Taub et al., 2018; anonymeter's definition). An
-  attacker who knows a patient's other columns takes the nearest synthetic row on them and
-  reads its value of the secret column: right when equal (a category) or within 5% of the
-  true value (a number). Its success on the training positives, against its success on
-  held-out positives (the same attack on patients the generator never saw), gives the risk
-  ``(success on members - success on held-out) / (1 - success on held-out)``: 0 when the
-  synthetic rows reveal no more about a member than about anyone, 1 when they reveal every
-  member's secret; undefined where every held-out patient's secret is guessed (a column all
-  patients share: 0/0). Per secret column (``--sensitive``, default every column), the worst
-  of those it is defined for.
+  attacker who knows a patient's other columns takes the nearest synthetic row on them and reads
+  its value of the secret column: right when equal (a category) or within 5% of the true value
+  (a number; ``--set inference_risk.tolerance=0.1`` widens it). Its success on the training
+  positives, against its success on held-out positives (the same attack on patients the
+  generator never saw), gives the risk ``(success on members - success on held-out) / (1 -
+  success on held-out)``: 0 when the synthetic rows reveal no more about a member than about
+  anyone, 1 when they reveal every member's secret; undefined where every held-out patient's
+  secret is guessed (a column all patients share: 0/0). Per secret column (``--sensitive``, or
+  ``--set inference_risk.sensitive=a,b``; default every column), the worst of those it is
+  defined for.
 """
 
 from __future__ import annotations
+
+from typing import Any, Mapping
 
 import numpy as np
 from augbench_plugins.privacy.encoding import auc, encoded
@@ -90,13 +93,40 @@ def mia_density_auc(inp: augbench.MetricInput) -> float:
     return float("nan") if scores is None else auc(*scores)
 
 
-def _right(guesses: np.ndarray, truth: np.ndarray, numeric: bool) -> np.ndarray:
+def _right(guesses: np.ndarray, truth: np.ndarray, numeric: bool,
+           tolerance: float = NUMERIC_TOLERANCE) -> np.ndarray:
     """Which guesses of a secret column are right: the same category (a known one), or for a
-    number within NUMERIC_TOLERANCE of the true value (exactly, where the true value is 0)."""
+    number within ``tolerance`` (a share) of the true value (exactly, where it is 0)."""
     if not numeric:
         return (guesses == truth) & (truth >= 0)
     return np.where(truth == 0, guesses == truth,
-                    np.abs(guesses - truth) <= NUMERIC_TOLERANCE * np.abs(truth))
+                    np.abs(guesses - truth) <= tolerance * np.abs(truth))
+
+
+# What a run may set (--set inference_risk.PARAM=V): the secret columns (--sensitive; None:
+# every column) and how near a numeric guess must come to count as right.
+INFERENCE_SETTINGS = {"sensitive": None, "tolerance": NUMERIC_TOLERANCE}
+
+
+def secret_columns(value: Any) -> tuple[str, ...] | None:
+    """The secret columns a setting names: "a,b", a list of names, or None (every column)."""
+    if value is None:
+        return None
+    names = value.split(",") if isinstance(value, str) else value
+    return tuple(str(n).strip() for n in names if str(n).strip()) or None
+
+
+def check_inference_settings(settings: Mapping[str, Any]) -> None:
+    """Refuse settings the attack cannot use (augbench calls it before any trial)."""
+    tolerance = settings["tolerance"]
+    if isinstance(tolerance, bool) or not isinstance(tolerance, (int, float)) or not (
+            0 <= tolerance < 1):
+        raise ValueError(f"tolerance is the share of the true value a numeric guess may miss "
+                         f"by, at least 0 and below 1, got {tolerance!r}")
+    if settings["sensitive"] is not None and not isinstance(settings["sensitive"],
+                                                            (str, list, tuple)):
+        raise ValueError(f"sensitive names columns, as 'a,b' or a list, got "
+                         f"{settings['sensitive']!r}")
 
 
 def _squared_distances(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -127,7 +157,9 @@ def inference_risks(inp: augbench.MetricInput) -> dict[str, float]:
     # the training rows' categories; -1 for one they lack, never a right guess).
     truth = np.vstack([rows["id_train"][rows["positive_train"]], rows["id_test"]])
     blocks = rows["columns"]
-    secrets = set(inp.sensitive) if inp.sensitive else set(blocks)
+    settings = {**INFERENCE_SETTINGS, **inp.settings}
+    named = secret_columns(settings["sensitive"]) or secret_columns(inp.sensitive)
+    secrets = set(named) if named else set(blocks)
     risks = {}
     guessed_from = rows["id_synthetic"]
     patients32, synthetic32 = patients.astype(np.float32), synthetic.astype(np.float32)
@@ -148,7 +180,7 @@ def inference_risks(inp: augbench.MetricInput) -> dict[str, float]:
             np.putmask(buffer, np.equal.outer(mine, theirs), np.float32(0))
         np.subtract(whole, buffer, out=buffer)
         guesses = guessed_from[buffer.argmin(axis=1), index]
-        right = _right(guesses, truth[:, index], numeric)
+        right = _right(guesses, truth[:, index], numeric, settings["tolerance"])
         on_members, on_held_out = right[:n_members].mean(), right[n_members:].mean()
         # Every held-out secret guessed (a column every patient shares): nothing is left to
         # reveal, and the risk is undefined, not 0.
