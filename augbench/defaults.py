@@ -7,3 +7,6 @@ DEFAULT_SIZES = (100, 200, 400, "full")
 DEFAULT_SEEDS = 100
 DEFAULT_NA_VALUES = ("", "?", "NA", "N/A")
 DEFAULT_OUT = "augbench-results"
+# The experiment's settings of --tune, named once: none of them is part of an untuned
+# experiment's identity, and each but --tune itself needs --tune.
+TUNING_KEYS = ("tune", "tune_folds", "tune_metric", "tune_budget", "tune_strategy", "tune_space")

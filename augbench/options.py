@@ -22,7 +22,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn
 
-from augbench.defaults import DEFAULT_NA_VALUES, DEFAULT_OUT, DEFAULT_SEEDS, DEFAULT_SIZES
+from augbench.defaults import (
+    DEFAULT_NA_VALUES,
+    DEFAULT_OUT,
+    DEFAULT_SEEDS,
+    DEFAULT_SIZES,
+    TUNING_KEYS,
+)
 from augbench.errors import UsageError
 
 if sys.version_info >= (3, 11):
@@ -266,6 +272,11 @@ OPTIONS: tuple[Option, ...] = (
            metavar="METRIC"),
     Option("tune-budget", "experiment", "at most N configurations per trial for --tune, drawn "
            "at random (seeded) from the grid (default: the whole grid)", int, metavar="N"),
+    Option("tune-strategy", "experiment", "how --tune searches the configurations: grid "
+           "(every one on every inner fold), random (--tune-budget N of them, each on every "
+           "fold) or halving (successive halving: all on one fold, the best third on the next, "
+           "...; of the grid or of a budget's draw) (default: grid, or random with a budget)",
+           choices=("grid", "random", "halving")),
     Option("tune-space", "experiment", "the values --tune tries for a parameter, replacing "
            "the declared ones; repeatable ([tune.<name>] tables in experiment files)",
            tune_setting, metavar="NAME.PARAM=V1,V2,...", repeat=True, in_files=False),
@@ -524,7 +535,7 @@ def request(values: Mapping[str, Any], params: Mapping[str, Mapping[str, Any]] |
     specs = data_specs_of(data, labels, params, registry)
     given["tune_space"] = tune_spaces(given.get("tune_space"))
     # Given at all (a budget of 0 too) without --tune: a setting that would be ignored.
-    untuned = [o for o in ("tune_folds", "tune_metric", "tune_budget", "tune_space")
+    untuned = [o for o in TUNING_KEYS[1:]
                if (given[o] if o == "tune_space" else o in given) and not given.get("tune")]
     if untuned:
         raise UsageError(f"--{untuned[0].replace('_', '-')} sets how --tune tunes; add --tune "
@@ -669,8 +680,7 @@ def experiment_options(config: Mapping[str, Any], shown: Sequence[str],
     if specs:
         values.update({key: specs[0].get(key) for key in reading})
     for key in ("augmenters", "classifiers", "sizes", "seeds", "ratio", "test_size",
-                "prevalence", "sensitive", "baseline", "holm", "tune", "tune_folds",
-                "tune_metric", "tune_budget", "tune_space"):
+                "prevalence", "sensitive", "baseline", "holm", *TUNING_KEYS):
         values[key] = config.get(key)
     # The metrics asked for are the ones shown; a run that asked for none shows the headline ones.
     computed = list(config.get("metrics") or [])

@@ -237,6 +237,10 @@ def test_an_untuned_experiment_keeps_its_identity() -> None:
     (["--tune", "--tune-space", "lr.C=-1,1"], "Change it with --tune-space lr.PARAM=V1,V2."),
     (["--tune", "--tune-space", "lr.nonsense=1,2"], "Check the names given with --tune-space "
                                                     "lr.PARAM=V1,V2."),
+    (["--tune-strategy", "halving"], "--tune-strategy sets how --tune tunes; add --tune"),
+    (["--tune", "--tune-strategy", "random"], "--tune-strategy random draws --tune-budget N"),
+    (["--tune", "--tune-strategy", "grid", "--tune-budget", "2"],
+     "--tune-strategy grid tries every configuration; leave out --tune-budget"),
     (["--tune", "--tune-space", "smote.k_neighbors=5,7", "--set", "smote.k_neighbors=3"],
      "--set smote.k_neighbors=3 fixes what --tune-space smote.k_neighbors=5,7 tunes; remove the "
      "--set to tune it, or the --tune-space to keep 3"),
@@ -619,3 +623,58 @@ def test_a_tuned_trial_refits_with_the_values_it_chose() -> None:
                                **small).trials
         again = untuned[(untuned["augmenter"] == "smote") & (untuned["seed"] == row.seed)]
         assert again["brier"].item() == row.brier and again["roc_auc"].item() == row.roc_auc
+
+
+def test_successive_halving_keeps_the_best_third_a_fold_at_a_time() -> None:
+    from augbench.experiment.tuning import successive_halving
+
+    # Nine candidates, three folds: the mean on the first k folds is the candidate's number
+    # (position 4 best), with 4 and 7 tied on the second rung (the first in grid order wins).
+    asked = []
+
+    def evaluate(chosen: list[int], k: int) -> list[float]:
+        asked.append((list(chosen), k))
+        return [{4: 9.0, 7: 9.0 if k == 2 else 5.0}.get(i, float(i) / 10) for i in chosen]
+
+    successive_halving(list(range(9)), 3, evaluate, higher=True)
+    assert asked == [(list(range(9)), 1), ([4, 7, 8], 2), ([4], 3)]
+    asked.clear()
+    successive_halving(list(range(9)), 3, evaluate, higher=False)  # a loss: the lowest wins
+    assert asked == [(list(range(9)), 1), ([0, 1, 2], 2), ([0], 3)]
+
+
+def test_halving_tunes_on_fewer_folds_and_keeps_every_candidates_scores(tmp_path: Path) -> None:
+    common = dict(augmenters="none,smote", classifiers="lr", seeds=3, sizes=(150,), tune=True,
+                  metrics=("roc_auc",))
+    grid = augbench.run(**common)
+    halving = augbench.run(tune_strategy="halving", out=tmp_path / "halving", **common)
+    assert halving.config["tune_strategy"] == "halving" and grid.config["tune_strategy"] is None
+    folds = grid.config["tune_folds"]
+    seen, every = halving.tune_candidates, grid.tune_candidates
+    # The grid scores every candidate on every fold; halving all on one, fewer on the rest.
+    assert (every["folds"] == folds).all() and len(seen) == len(every)
+    per_trial = seen.groupby(["augmenter", "seed"])["folds"].agg(["sum", "max"])
+    assert (per_trial["sum"] < every.groupby(["augmenter", "seed"])["folds"].sum()).all()
+    assert (per_trial["max"] == folds).all()
+    # Each trial chose the best of the candidates scored on every fold, and says so.
+    chosen = seen[seen["chosen"]]
+    assert len(chosen) == len(halving.trials) and (chosen["folds"] == folds).all()
+    finished = seen[seen["folds"] == folds]
+    best = finished.groupby(["augmenter", "seed"])["score"].max()
+    assert chosen.set_index(["augmenter", "seed"])["score"].equals(best.loc[
+        chosen.set_index(["augmenter", "seed"]).index])
+    # A candidate scored on every fold has the grid's score for it, to the last bit.
+    merged = finished.merge(every, on=["augmenter", "seed", "values"], suffixes=("", "_grid"))
+    assert len(merged) == len(finished) and (merged["score"] == merged["score_grid"]).all()
+    # The folder resumes from its options file, with the strategy in it.
+    assert 'tune-strategy = "halving"' in (tmp_path / "halving" / "config.toml").read_text()
+    again = augbench.run(tune_strategy="halving", out=tmp_path / "halving", **common)
+    assert again.reused == len(halving.trials)
+
+
+def test_a_halving_run_is_another_experiment_than_a_grid_run(tmp_path: Path, capsys) -> None:
+    base = ["run", "--augmenters", "none", "--seeds", "2", "--sizes", "100", "--tune",
+            "--metrics", "roc_auc", "--quiet", "--out", str(tmp_path)]
+    assert main(base) == 0
+    assert main([*base, "--tune-strategy", "halving"]) == 2
+    assert "changed: tune_strategy" in capsys.readouterr().err

@@ -90,6 +90,9 @@ class Experiment:
     tune_folds: int | None = None
     tune_metric: str | None = None
     tune_budget: int | None = None
+    # How the configurations are searched (augbench.experiment.tuning.SEARCHES); None: every
+    # configuration on every fold, the grid or a budget's random draw from it.
+    tune_strategy: str | None = None
     tune_space: Mapping[str, Mapping[str, tuple[Any, ...]]] = field(default_factory=dict)
 
     @classmethod
@@ -332,8 +335,9 @@ def _check_plan_size(exp: Experiment, sizes: Mapping[str, Sequence[int]]) -> Non
 def _trial_tuning(exp: Experiment, augmenter: str, classifier: str) -> Tuning | None:
     if not exp.tune:
         return None
+    strategy = exp.tune_strategy or ("random" if exp.tune_budget else "grid")
     return trial_tuning(exp.tune_space, exp.tune_folds, exp.tune_metric, exp.tune_budget,
-                        augmenter, classifier)
+                        augmenter, classifier, strategy)
 
 
 def _check_prevalence(name: str, ds: Dataset, prevalence: float | None) -> None:
@@ -510,6 +514,14 @@ def _planned_tuning(exp: Experiment, arms: dict[tuple[str, str], "Arm"],
         raise UsageError(f"--tune-folds must be at least 2, got {folds}.")
     if exp.tune_budget is not None and exp.tune_budget < 1:
         raise UsageError(f"--tune-budget must be at least 1, got {exp.tune_budget}.")
+    if exp.tune_strategy == "random" and exp.tune_budget is None:
+        raise UsageError("--tune-strategy random draws --tune-budget N configurations at "
+                         "random; give the budget, or another strategy.")
+    if exp.tune_strategy == "grid" and exp.tune_budget is not None:
+        raise UsageError("--tune-strategy grid tries every configuration; leave out "
+                         "--tune-budget, or choose random or halving.")
+    if exp.tune_strategy in ("grid", "random"):
+        exp = dataclasses.replace(exp, tune_strategy=None)  # what the budget implies already
     everything = registry.metrics()
     metric = exp.tune_metric or next(n for n, m in everything.items() if m.role == "ranking")
     if metric not in everything or everything[metric].needs != "predictions":

@@ -265,7 +265,7 @@ class TrialRunner:
                                                t.test_size, t.prevalence)
         # Augmentations of inner folds, shared by the classifiers of a seed tuned on them: only
         # the trials of this chunk share them, so they go with it.
-        fold_augmentations: dict[tuple, list] = {}
+        fold_augmentations: dict[tuple, dict] = {}
         # A tuned trial is refitted with the values its inner folds chose: the trial that then
         # runs, its augmentation shared (and batched) with every trial that chose the same.
         choices = {}
@@ -286,6 +286,7 @@ class TrialRunner:
                 result.tuned_params = choice.as_dict(augmented[t.augment_key].used)
                 result.tune_score = choice.score
                 result.tune_seconds = choice.seconds
+                result.tune_candidates = list(choice.candidates)
             yield result
 
     def _tune(self, t: Trial, data: TrialData, cache: dict) -> Choice:

@@ -32,14 +32,16 @@ DEFAULT_FOLDS = 3
 @dataclass(frozen=True)
 class Tuning:
     """How one trial is tuned: the inner folds, the metric optimised on them, at most how many
-    configurations (None: the whole grid), and the values tried for each parameter of the
-    augmenter and of the classifier."""
+    configurations (None: the whole grid), the values tried for each parameter of the
+    augmenter and of the classifier, and the search strategy."""
 
     folds: int
     metric: str
     budget: int | None
     augmenter_space: Space = ()
     classifier_space: Space = ()
+    # How the configurations are searched (SEARCHES): each on every fold, or halving.
+    strategy: str = "grid"
 
     def grid(self) -> list[tuple[Params, Params]]:
         """Every (augmenter, classifier) configuration, augmenter-major in declared order."""
@@ -73,8 +75,8 @@ class Tuning:
 @dataclass(frozen=True)
 class Choice:
     """What tuning chose for a trial: the augmenter's and the classifier's values, their mean
-    inner score, how many configurations were tried and how many of those failed; or ``error``
-    when none could be scored."""
+    inner score, how many configurations were tried and how many of those failed, and every
+    candidate's scores; or ``error`` when none could be scored."""
 
     augmenter: Params = ()
     classifier: Params = ()
@@ -83,6 +85,9 @@ class Choice:
     failed: int = 0
     error: str = ""
     seconds: float = math.nan
+    # Every configuration the search looked at, in grid order: its values, on how many inner
+    # folds it was scored, its mean score there (None where it failed) and why it failed.
+    candidates: tuple[dict[str, Any], ...] = ()
 
     def as_dict(self, used: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """The values chosen, as trials.csv's ``tuned_params`` holds them (JSON), with the
@@ -170,43 +175,110 @@ Predict = Callable[[Any, pd.DataFrame, np.ndarray, pd.DataFrame], tuple[np.ndarr
 def tune(trial: Any, folds: list[Fold], metric: Metric, augment: Augment, predict: Predict,
          cache: dict, fail_fast: bool = False,
          settings: Mapping[str, Any] | None = None) -> Choice:
-    """Try the trial's configurations on its inner folds and choose the best by ``metric``
-    (its mean over the folds, with its ``settings``; the first in grid order among equals).
-    ``augment`` and ``predict`` are the runner's own steps; ``cache`` holds fold augmentations
-    across the trials of a chunk (a classifier of the same seed reuses them)."""
+    """Search the trial's configurations on its inner folds with its strategy (`SEARCHES`) and
+    choose the best by ``metric`` (its mean over every fold, with its ``settings``; the first
+    in grid order among equals). ``augment`` and ``predict`` are the runner's own steps;
+    ``cache`` holds fold augmentations across the trials of a chunk (a classifier of the same
+    seed reuses them)."""
     tuning: Tuning = trial.tuning
     seeds = [derive_seed(trial.seed, "tune", trial.size, k) for k in range(len(folds))]
-    best, tried, failed, first_error = None, 0, 0, ""
-    for augmenter_config, classifier_config in candidates(tuning, trial.seed, trial.size,
-                                                          trial.augmenter, trial.classifier):
-        tried += 1
-        arm = replace(trial, augmenter_params=_merged(trial.augmenter_params, augmenter_config),
-                      classifier_params=_merged(trial.classifier_params, classifier_config),
-                      tuning=None)
-        key = (*arm.augment_key, len(folds))
-        if key not in cache:
-            cache[key] = augment(arm, folds, seeds)
-        try:
-            scores = []
-            for fold, (X, y, error) in zip(folds, cache[key]):
-                if error:
-                    raise TuningError(error)
-                scores.append(_score(metric, fold, *predict(arm, X, y, fold.X_valid), settings))
-            score = float(np.mean(scores))
-            if math.isnan(score):
-                raise TuningError(f"{metric.label} is undefined on an inner fold")
-        except Exception as exc:
-            if fail_fast:
-                raise
-            failed += 1
-            first_error = first_error or _text(exc)
-            continue
-        if best is None or (score > best[0] if metric.higher_is_better else score < best[0]):
-            best = (score, augmenter_config, classifier_config)
-    if best is None:
-        return Choice(tried=tried, failed=failed,
+    configs = candidates(tuning, trial.seed, trial.size, trial.augmenter, trial.classifier)
+    arms = [replace(trial, augmenter_params=_merged(trial.augmenter_params, a),
+                    classifier_params=_merged(trial.classifier_params, c), tuning=None)
+            for a, c in configs]
+    scores: list[list[float]] = [[] for _ in configs]
+    errors = [""] * len(configs)
+
+    def evaluate(chosen: list[int], k: int) -> list[float]:
+        """The mean score of each configuration ``chosen`` (by position) on the first ``k``
+        folds, scoring only the folds it has not been scored on; NaN where it failed."""
+        for i in chosen:
+            if errors[i] or len(scores[i]) >= k:
+                continue
+            need = range(len(scores[i]), k)
+            augmented = _fold_augmentations(arms[i], folds, seeds, need, augment, cache)
+            try:
+                for f in need:
+                    X, y, error = augmented[f]
+                    if error:
+                        raise TuningError(error)
+                    score = _score(metric, folds[f], *predict(arms[i], X, y, folds[f].X_valid),
+                                   settings)
+                    if math.isnan(score):
+                        raise TuningError(f"{metric.label} is undefined on an inner fold")
+                    scores[i].append(score)
+            except Exception as exc:
+                if fail_fast:
+                    raise
+                errors[i] = _text(exc)
+        return [math.nan if errors[i] else float(np.mean(scores[i][:k])) for i in chosen]
+
+    SEARCHES[tuning.strategy](list(range(len(configs))), len(folds), evaluate,
+                              metric.higher_is_better)
+    seen = tuple({"augmenter": dict(a), "classifier": dict(c), "folds": len(scores[i]),
+                  "score": None if errors[i] or not scores[i] else float(np.mean(scores[i])),
+                  **({"error": errors[i]} if errors[i] else {})}
+                 for i, (a, c) in enumerate(configs) if scores[i] or errors[i])
+    finished = [i for i in range(len(configs)) if not errors[i] and len(scores[i]) == len(folds)]
+    failed = sum(map(bool, errors))
+    if not finished:
+        first_error = next((e for e in errors if e), "no configuration was scored")
+        return Choice(tried=len(configs), failed=failed, candidates=seen,
                       error=f"tune: no configuration could be scored: {first_error}")
-    return Choice(best[1], best[2], best[0], tried, failed)
+    best = min(finished, key=lambda i: _rank(float(np.mean(scores[i])), metric.higher_is_better, i))
+    return Choice(*configs[best], float(np.mean(scores[best])), len(configs), failed,
+                  candidates=seen)
+
+
+def _fold_augmentations(arm: Any, folds: list[Fold], seeds: list[int], need: range,
+                        augment: Augment, cache: dict) -> dict[int, tuple[Any, Any, str]]:
+    """The augmentations of the inner folds ``need`` of a configuration's training sets, by
+    fold: those not yet in ``cache`` computed in one call (a batching augmenter batches them)."""
+    done = cache.setdefault((*arm.augment_key, len(folds)), {})
+    todo = [f for f in need if f not in done]
+    if todo:
+        for f, result in zip(todo, augment(arm, [folds[f] for f in todo], [seeds[f] for f in todo])):
+            done[f] = result
+    return done
+
+
+def _rank(score: float, higher_is_better: bool, position: int) -> tuple:
+    """Sorts configurations best first: a failed one last, equals in grid order."""
+    return (math.isnan(score), -score if higher_is_better else score, position)
+
+
+# A search: search(candidates, folds, evaluate, higher_is_better) scores what it chooses to
+# through evaluate(candidates, k), the mean of each on the first k inner folds; tune picks the
+# best of those scored on every fold.
+Search = Callable[[list[int], int, Callable[[list[int], int], list[float]], bool], None]
+
+
+def every_fold(candidates: list[int], folds: int, evaluate: Callable, higher: bool) -> None:
+    """The grid (or a budget's draw from it): every candidate on every fold."""
+    evaluate(candidates, folds)
+
+
+# The share of candidates a rung of successive halving keeps: one in three.
+HALVING_ETA = 3
+
+
+def successive_halving(candidates: list[int], folds: int, evaluate: Callable,
+                       higher: bool) -> None:
+    """Successive halving (Jamieson and Talwalkar 2016) with the inner folds as the budget:
+    every candidate is scored on the first fold, the best third on the second too, and so on;
+    those left at the last rung are scored on every fold."""
+    alive = list(candidates)
+    for rung in range(1, folds):
+        if len(alive) <= 1:
+            break
+        scores = evaluate(alive, rung)
+        order = sorted(range(len(alive)), key=lambda j: _rank(scores[j], higher, alive[j]))
+        alive = sorted(alive[j] for j in order[:max(1, math.ceil(len(alive) / HALVING_ETA))])
+    evaluate(alive, folds)
+
+
+SEARCHES: dict[str, Search] = {"grid": every_fold, "random": every_fold,
+                               "halving": successive_halving}
 
 
 def _score(metric: Metric, fold: Fold, proba: np.ndarray, decided: np.ndarray,
@@ -254,7 +326,8 @@ def tuning_spaces(asked: Mapping[str, Mapping[str, Sequence[Any]]], declared: Ma
 
 
 def trial_tuning(spaces: Mapping[str, Mapping[str, tuple]], folds: int, metric: str,
-                 budget: int | None, augmenter: str, classifier: str) -> Tuning | None:
+                 budget: int | None, augmenter: str, classifier: str,
+                 strategy: str = "grid") -> Tuning | None:
     """How a trial of ``augmenter`` and ``classifier`` is tuned; None where neither has values
     to try (it is fitted as without --tune)."""
     # Parameters in name order: a grid (and the draw of a budget from it) must not depend on
@@ -263,4 +336,4 @@ def trial_tuning(spaces: Mapping[str, Mapping[str, tuple]], folds: int, metric: 
     classifier_space = tuple(sorted(spaces.get(classifier, {}).items()))
     if not augmenter_space and not classifier_space:
         return None
-    return Tuning(folds, metric, budget, augmenter_space, classifier_space)
+    return Tuning(folds, metric, budget, augmenter_space, classifier_space, strategy)

@@ -72,12 +72,15 @@ def tuning_note(results: ResultTables) -> str | None:
     label = results.metrics[metric].label if metric in results.metrics else metric
     budget = config.get("tune_budget")
     tried = f"at most {budget} configurations" if budget else "every configuration of its grid"
+    halving = (" by successive halving (all on one inner fold, the best third on the next, "
+               "...)" if config.get("tune_strategy") == "halving" else "")
     arms = ", ".join(sorted(config.get("tune_space") or {})) or "none"
-    return (f"note: tuned: each trial tried {tried} (values for {arms}) in a "
+    return (f"note: tuned: each trial tried {tried} (values for {arms}){halving} in a "
             f"{config.get('tune_folds')}-fold cross-validation on its training rows for "
             f"{label}, then refitted the best on all of them; the values chosen are in "
-            "trials.csv (tuned_params) and the report. 'augbench report DIR --against OTHER' "
-            "compares it with an untuned run of the same experiment, seed by seed.")
+            "trials.csv (tuned_params, every candidate's scores in tune_candidates) and the "
+            "report. 'augbench report DIR --against OTHER' compares it with an untuned run of "
+            "the same experiment, seed by seed.")
 
 
 def findings(results: ResultTables) -> list[str]:

@@ -45,9 +45,9 @@ def pair_columns(frame: Any) -> list[str]:
     """Trials that differ only in their augmenter are scored on the same rows: they pair up."""
     return [*axes(frame), "seed", "classifier"]
 TIMING_COLUMNS = ("augment_seconds", "fit_seconds")
-# A tuned trial's chosen values (JSON), their mean score on its inner folds, and the seconds
-# its tuning took.
-TUNED_COLUMNS = ("tuned_params", "tune_score", "tune_seconds")
+# A tuned trial's chosen values (JSON), their mean score on its inner folds, the seconds its
+# tuning took, and every configuration its search scored (JSON).
+TUNED_COLUMNS = ("tuned_params", "tune_score", "tune_seconds", "tune_candidates")
 CALIBRATION = "calibration"
 
 
@@ -82,6 +82,9 @@ class TrialResult:
     tuned_params: dict[str, Any] | None = None
     tune_score: float = NAN
     tune_seconds: float = NAN
+    # Every configuration the trial's search scored: its values, on how many inner folds, its
+    # mean score there (None where it failed), in grid order.
+    tune_candidates: list[dict[str, Any]] | None = None
 
     @property
     def ok(self) -> bool:
@@ -94,7 +97,8 @@ class TrialResult:
         key = self.key._asdict()
         tuned = {} if self.tuned_params is None else {
             TUNED_COLUMNS[0]: json.dumps(self.tuned_params, sort_keys=True),
-            TUNED_COLUMNS[1]: self.tune_score, TUNED_COLUMNS[2]: self.tune_seconds}
+            TUNED_COLUMNS[1]: self.tune_score, TUNED_COLUMNS[2]: self.tune_seconds,
+            TUNED_COLUMNS[3]: json.dumps(self.tune_candidates or [], sort_keys=True)}
         return {c: key[c] for c in SORT_COLUMNS} | {"status": self.status, "error": self.error,
                 **{m: self.metrics.get(m, NAN) for m in names},
                 **{c: getattr(self, c) for c in COUNT_COLUMNS + TIMING_COLUMNS},
@@ -108,13 +112,14 @@ class TrialResult:
         key = TrialKey(*(row.get(c) for c in KEY_COLUMNS))
         key = key._replace(prevalence=_prevalence(key.prevalence))
         metrics = {k: _float(v) for k, v in row.items() if k not in fixed}
-        tuned = row.get(TUNED_COLUMNS[0])
+        tuned, seen = row.get(TUNED_COLUMNS[0]), row.get(TUNED_COLUMNS[3])
         return cls(key, row["status"], row.get("error") or "", metrics,
                    **{c: _float(row.get(c)) for c in COUNT_COLUMNS + TIMING_COLUMNS},
                    warnings=row.get("warnings") or "", calibration=row.get(CALIBRATION),
                    tuned_params=json.loads(tuned) if isinstance(tuned, str) and tuned else None,
                    tune_score=_float(row.get(TUNED_COLUMNS[1])),
-                   tune_seconds=_float(row.get(TUNED_COLUMNS[2])))
+                   tune_seconds=_float(row.get(TUNED_COLUMNS[2])),
+                   tune_candidates=json.loads(seen) if isinstance(seen, str) and seen else None)
 
 
 def _prevalence(value: Any) -> float | None:

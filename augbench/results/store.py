@@ -20,6 +20,7 @@ from typing import Any, Iterable
 
 import pandas as pd
 
+from augbench.defaults import TUNING_KEYS
 from augbench.errors import UsageError
 from augbench.results.row import CALIBRATION, KEY_COLUMNS, SORT_COLUMNS
 
@@ -55,9 +56,9 @@ ARMS = ("augmenters", "classifiers")
 ARM_SETTINGS = ("params", "tune_space")
 # Fields added after stores were first written: left out of the identity while unset, so that
 # those stores keep theirs.
-ABSENT_WHEN_UNSET = ("prevalence", "sensitive")
+ABSENT_WHEN_UNSET = ("prevalence", "sensitive", "tune_strategy")
 # How --tune tunes; none of them is part of an untuned experiment's configuration.
-TUNING = ("tune", "tune_folds", "tune_metric", "tune_budget", "tune_space")
+TUNING = TUNING_KEYS
 # What a table's entry says for the reader only: the numbers do not depend on it.
 DESCRIPTIVE_TABLE_FIELDS = ("positive_chosen", "positive_share")
 

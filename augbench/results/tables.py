@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import importlib.util
+import json
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -147,6 +148,27 @@ class ResultTables:
         if self.precomputed_comparisons is not None:
             return self.precomputed_comparisons
         return paired_comparisons(self.trials, self.metrics, self.baseline, self.family)
+
+    @cached_property
+    def tune_candidates(self) -> pd.DataFrame:
+        """In a tuned run, every configuration each trial's search scored, one row each: the
+        trial's coordinates, the augmenter's and the classifier's values (JSON, as
+        ``tuned_params`` writes them), on how many inner folds it was scored, its mean score
+        there (NaN where it failed, with ``error``), and whether the trial chose it; empty for
+        an untuned run."""
+        keys = [*group_columns(self.trials), "seed"]
+        rows = []
+        tuned = self.trials if "tune_candidates" in self.trials else self.trials.iloc[:0]
+        for _, trial in tuned[tuned["status"] == "ok"].iterrows():
+            for seen in json.loads(trial["tune_candidates"] or "[]"):
+                values = json.dumps({"augmenter": seen["augmenter"],
+                                     "classifier": seen["classifier"]}, sort_keys=True)
+                rows.append({**{k: trial[k] for k in keys}, "values": values,
+                             "folds": seen["folds"],
+                             "score": float("nan") if seen["score"] is None else seen["score"],
+                             "error": seen.get("error", ""),
+                             "chosen": values == trial["tuned_params"]})
+        return pd.DataFrame(rows, columns=[*keys, "values", "folds", "score", "error", "chosen"])
 
     def metric_of_role(self, role: str) -> str | None:
         """The first metric of ``role`` (see `augbench.Metric`) that the run computed."""
