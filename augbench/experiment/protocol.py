@@ -16,6 +16,7 @@ import time
 import warnings
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Any, Iterable, Iterator, Mapping
 
 import numpy as np
@@ -153,7 +154,9 @@ class TrialData:
     and the training pool's rows the draw left out (never test rows; imputed with the training
     rows' values) in two disjoint halves: the reserve, which augmenters that add real rows draw
     from, and the reference, a sample of the population for privacy attacks. Disjoint, so that
-    the real rows a control adds are independent of the sample an attack compares them with."""
+    the real rows a control adds are independent of the sample an attack compares them with.
+    The reserve and reference rows are taken from the table when first read: most runs need
+    neither (no privacy metric, no augmenter that draws real rows)."""
 
     X_train: pd.DataFrame
     y_train: np.ndarray
@@ -161,14 +164,39 @@ class TrialData:
     y_test: np.ndarray
     train_rows: np.ndarray
     test_rows: np.ndarray
-    X_reserve: pd.DataFrame
-    y_reserve: np.ndarray
-    X_reference: pd.DataFrame
-    y_reference: np.ndarray
-    # The training and reserve rows before imputation: inner folds of --tune impute both from
-    # their own training part.
+    reserve_rows: np.ndarray
+    reference_rows: np.ndarray
+    # The table the rows are taken from, its labels, and the imputer fitted on the training rows.
+    table: pd.DataFrame = field(repr=False)
+    labels: np.ndarray = field(repr=False)
+    imputer: TrainImputer = field(repr=False)
+    # The training rows before imputation: inner folds of --tune impute them from their own
+    # training part.
     X_train_raw: pd.DataFrame | None = None
-    X_reserve_raw: pd.DataFrame | None = None
+
+    def _raw(self, rows: np.ndarray) -> pd.DataFrame:
+        return self.table.iloc[rows].reset_index(drop=True)
+
+    @property
+    def y_reserve(self) -> np.ndarray:
+        return self.labels[self.reserve_rows]
+
+    @property
+    def y_reference(self) -> np.ndarray:
+        return self.labels[self.reference_rows]
+
+    @cached_property
+    def X_reserve_raw(self) -> pd.DataFrame:
+        """The reserve rows before imputation (an inner fold imputes them itself)."""
+        return self._raw(self.reserve_rows)
+
+    @cached_property
+    def X_reserve(self) -> pd.DataFrame:
+        return self.imputer.transform(self.X_reserve_raw)
+
+    @cached_property
+    def X_reference(self) -> pd.DataFrame:
+        return self.imputer.transform(self._raw(self.reference_rows))
 
 
 def prepare(dataset: Dataset, seed: int, size: int, test_size: float,
@@ -180,14 +208,9 @@ def prepare(dataset: Dataset, seed: int, size: int, test_size: float,
     reserve, reference = split_unused(dataset.y, np.setdiff1d(pool, train), seed)
     X_train = dataset.X.iloc[train].reset_index(drop=True)
     imputer = TrainImputer().fit(X_train)
-
-    def rows(numbers: np.ndarray) -> pd.DataFrame:
-        return imputer.transform(dataset.X.iloc[numbers].reset_index(drop=True))
-
-    return TrialData(imputer.transform(X_train), dataset.y[train], rows(test), dataset.y[test],
-                     train, test, rows(reserve), dataset.y[reserve], rows(reference),
-                     dataset.y[reference], X_train,
-                     dataset.X.iloc[reserve].reset_index(drop=True))
+    X_test = imputer.transform(dataset.X.iloc[test].reset_index(drop=True))
+    return TrialData(imputer.transform(X_train), dataset.y[train], X_test, dataset.y[test],
+                     train, test, reserve, reference, dataset.X, dataset.y, imputer, X_train)
 
 
 def split_unused(y: np.ndarray, unused: np.ndarray, seed: int) -> tuple[np.ndarray, np.ndarray]:
@@ -384,8 +407,11 @@ class TrialRunner:
             augmenter = self._make_augmenter(t, seed)
             capabilities = self._capabilities_of(t, augmenter)
             relabels = capabilities.relabels
-            if not relabels and rows_to_add(data.y_train, t.ratio) == 0:
-                # Nothing to top up; samplers such as imbalanced-learn's would refuse the call.
+            if not relabels and (not capabilities.adds_rows
+                                 or rows_to_add(data.y_train, t.ratio) == 0):
+                # Nothing to top up (samplers such as imbalanced-learn's would refuse the call),
+                # or an arm that declares it adds no row (none): the contract says it returns
+                # the training rows as they are, so it is not called for them.
                 return _Augmented(data.X_train, data.y_train, 0.0)
             if capabilities.draws_reserve:
                 augmenter.with_reserve(data.X_reserve, data.y_reserve)
@@ -409,11 +435,14 @@ class TrialRunner:
         n_train = len(data.y_train)
         if not chosen or (needs == "synthetic" and len(aug.y) == n_train):
             return {name: float("nan") for name in chosen}
+        synthetic = needs == "synthetic"
         inp = MetricInput(data.X_train, data.y_train, data.X_test, data.y_test,
                           X_synthetic=aug.X.iloc[n_train:].reset_index(drop=True),
-                          augmenter=aug.augmenter if needs == "synthetic" else None,
+                          augmenter=aug.augmenter if synthetic else None,
+                          # The privacy attacks' population sample, for the metrics of the
+                          # synthetic rows only: a run without them never takes it from the table.
                           X_reference=data.X_reference[data.y_reference == 1]
-                          .reset_index(drop=True),
+                          .reset_index(drop=True) if synthetic else None,
                           sensitive=self.sensitive)
         if proba is not None:
             inp.y_true, inp.proba, inp.y_pred = data.y_test, proba, decided

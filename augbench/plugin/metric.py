@@ -32,7 +32,8 @@ class MetricInput:
     ``augmenter`` is the fitted augmenter of a ``"synthetic"`` metric's trial, for a metric of
     what an augmenter reports about its own fit (a privacy budget spent, in a fitted attribute
     such as ``epsilon_``); None where several seeds were fitted as one batch.
-    ``X_reference`` holds real positive patients that are neither training nor test rows nor
+    ``X_reference`` (for metrics of the synthetic rows; None for those of the predictions)
+    holds real positive patients that are neither training nor test rows nor
     rows an augmenter may add (half of the training pool's rows the trial's draw left out,
     imputed as the training rows are: a population sample for attacks that compare against one;
     empty where the whole pool was drawn), and ``sensitive`` the columns an attribute-inference

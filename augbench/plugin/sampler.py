@@ -258,7 +258,10 @@ class _Table:
                 X_out = X_out.tolist()
         else:
             dtypes = self.frame.dtypes
-            added = added.astype({c: dtypes[c] for c in added.columns if added[c].dtype != dtypes[c]})
+            # The dtypes compared all at once: a column read one by one costs a trial dearly.
+            differ = added.dtypes != dtypes[added.columns]
+            if differ.any():
+                added = added.astype({c: dtypes[c] for c in added.columns[differ.to_numpy()]})
             X_out = pd.concat([self.frame.reset_index(drop=True), added], ignore_index=True)
         return X_out, _restore_labels(np.asarray(y_res), self)
 
