@@ -218,7 +218,7 @@ def test_ray_executor_gives_the_local_numbers() -> None:
     grid = {**GRID, "classifiers": ("rf",), "seeds": 3}
     # Tuned trials too: each worker tunes its own trials on their inner folds.
     tuned = {**GRID, "seeds": 2, "tune": True, "tune_budget": 3}
-    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    ray.init(address="local", num_cpus=2, include_dashboard=False, log_to_driver=False)
     try:
         distributed = augbench.run(execution=Execution(jobs=2, executor="ray"), **grid).trials
         tuned_distributed = augbench.run(execution=Execution(jobs=2, executor="ray"),
@@ -259,7 +259,7 @@ def test_two_ray_runs_on_one_file_with_another_drop_give_their_own_numbers(tmp_p
     grid = {"augmenters": ("none",), "classifiers": ("lr",), "seeds": 3, "sizes": (150,)}
     runs = {}
     # One Ray session, as a notebook or a cluster keeps: its workers outlive a run.
-    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    ray.init(address="local", num_cpus=2, include_dashboard=False, log_to_driver=False)
     try:
         for drop in (("glucose",), ("age",)):
             data = (augbench.DataSpec(table, target="outcome", drop=drop),)

@@ -102,3 +102,23 @@ def _wait_for_trials(out: Path, at_least: int, process: subprocess.Popen) -> int
                 return count
         time.sleep(0.2)
     pytest.fail("no trial was stored within 300 s")
+
+
+def test_a_run_without_address_starts_its_own_ray_beside_a_cluster_left_running(
+        tmp_path: Path) -> None:
+    # `ray start` (or a run killed with -9) leaves a cluster that Ray's own lookup would join,
+    # where --jobs cannot be set: a run without --address must not depend on such leftovers.
+    env = {**os.environ, "RAY_USAGE_STATS_ENABLED": "0"}
+    head = [RAY, "start", "--head", f"--port={_free_port()}", "--num-cpus=1",
+            "--include-dashboard=false", "--disable-usage-stats"]
+    try:
+        subprocess.run(head, env=env, check=True, capture_output=True, timeout=180)
+        run = subprocess.run(
+            [sys.executable, "-m", "augbench.cli", "run", "--executor", "ray", "--jobs", "2",
+             "--augmenters", "none", "--seeds", "2", "--sizes", "100", "--out",
+             str(tmp_path / "run"), "--quiet"], env=env, capture_output=True, text=True,
+            timeout=600)
+    finally:
+        subprocess.run([RAY, "stop", "--force"], env=env, capture_output=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert pd.read_csv(tmp_path / "run" / "trials.csv")["status"].eq("ok").sum() == 2

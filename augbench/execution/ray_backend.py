@@ -58,13 +58,14 @@ def ray_session(address: str | None, jobs: int, datasets: Mapping[str, Dataset],
     started_here = not ray.is_initialized()
     if started_here:
         try:
-            ray.init(address=address, include_dashboard=False, log_to_driver=False,
+            # Without --address, an instance of the run's own ("local"): Ray would otherwise
+            # join whatever cluster RAY_ADDRESS or a stale /tmp/ray names, such as one a killed
+            # run left behind, and refuse --jobs there. --address auto asks for that lookup.
+            ray.init(address=address or "local", include_dashboard=False, log_to_driver=False,
                      **({} if address else {"num_cpus": jobs}))
         except Exception as exc:  # a missing client package, an unreachable or busy cluster
             message = " ".join(str(exc).split())[:300].rstrip(".")
-            hint = ("a Ray cluster already runs here: use it with --address auto"
-                    if "existing cluster" in message else
-                    "check --address, or run without --executor ray")
+            hint = "check --address, or run without --executor ray"
             raise UsageError(f"cannot start or reach Ray{f' at {address}' if address else ''}: "
                              f"{type(exc).__name__}: {message}; {hint}.") from None
     try:
