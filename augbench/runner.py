@@ -29,6 +29,7 @@ from augbench.options import (
 )
 from augbench.registry import Registry
 from augbench.reporting.progress import trial_progress
+from augbench.results.identity import experiment_config
 from augbench.results.record import (
     CONFIG_NAME,
     RunRecord,
@@ -36,7 +37,7 @@ from augbench.results.record import (
     cached_comparisons,
 )
 from augbench.results.row import TrialResult
-from augbench.results.store import STORE_NAME, Store, experiment_config
+from augbench.results.store import STORE_NAME, Store
 from augbench.results.tables import write_csv
 
 # Keywords of run() that say how trials run, and where results go, not what the experiment is.
@@ -137,7 +138,8 @@ def run_plan(plan: Plan, execution: Execution, *, out: Path | None = None,
         refuse_unpinnable_here(execution.cpu_paths)
     config = _config(plan)
     _refuse_other_cpu_paths(out, execution.cpu_paths)
-    versions = {**plan.versions(), "cpu paths": describe_cpu_paths(execution.cpu_paths)}
+    versions = {**plan.versions(["ray"] if execution.executor == "ray" else []),
+                "cpu paths": describe_cpu_paths(execution.cpu_paths)}
     store = Store.for_experiment(out, config, versions, overwrite=overwrite)
     try:
         record = _record(plan, store)

@@ -21,4 +21,7 @@ def recall_at(inp: augbench.MetricInput) -> float:
 @augbench.hookimpl
 def augbench_metrics() -> dict:
     return {"recall_at": augbench.Metric(recall_at, "recall at a set threshold", short="R@t",
-                                         settings={"threshold": 0.5}, check=_check)}
+                                         settings={"threshold": 0.5}, check=_check,
+                                         # a library outside augbench's core, named as a
+                                         # metric names what its values depend on
+                                         libraries=("rich",))}

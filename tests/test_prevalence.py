@@ -14,8 +14,8 @@ import augbench
 from augbench.cli import main
 from augbench.errors import UsageError
 from augbench.experiment.protocol import prepare, prevalence_rows, split_indices, split_rows
+from augbench.results.identity import config_hash
 from augbench.results.row import axes
-from augbench.results.store import config_hash
 
 GRID = dict(augmenters=("smote",), classifiers=("lr",), seeds=3, sizes=(80, 160))
 

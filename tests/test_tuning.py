@@ -18,7 +18,7 @@ from augbench.cli import main
 from augbench.experiment.plan import Experiment, make_plan
 from augbench.experiment.protocol import TrialRunner, prepare
 from augbench.registry import Registry, make_plugin_manager
-from augbench.results.store import experiment_config
+from augbench.results.identity import experiment_config
 
 EVENTS: list[tuple[str, frozenset]] = []
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
-from typing import Any, Mapping, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
 import numpy as np
 
@@ -97,7 +97,7 @@ class Experiment:
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> "Experiment":
-        """The experiment that `augbench.store.experiment_config` described."""
+        """The experiment that `augbench.results.identity.experiment_config` described."""
         fields = {k: v for k, v in config.items() if k in {f.name for f in dataclasses.fields(cls)}}
         fields["data"] = tuple(DataSpec(**{k: tuple(v) if isinstance(v, list) else v
                                            for k, v in spec.items()}) for spec in fields["data"])
@@ -460,15 +460,20 @@ class Plan:
                   self.arms[("classifiers", trial.classifier)].gpu}
         return GPU_REQUIRED if GPU_REQUIRED in wishes else next(filter(None, wishes), None)
 
-    def versions(self) -> dict[str, str]:
-        """Versions of the libraries and of the plugins this experiment uses."""
-        from augbench.results.store import library_versions
+    def versions(self, libraries: Iterable[str] = ()) -> dict[str, str]:
+        """Versions of the libraries and of the plugins this experiment uses: augbench's own,
+        those its arms and metrics name, and ``libraries`` (what runs it, such as Ray)."""
+        from augbench.results.provenance import library_versions
 
         exp = self.experiment
         plugins = {self.registry.get("augmenters", n).plugin for n in exp.augmenters}
         plugins |= {self.registry.get("classifiers", n).plugin for n in exp.classifiers}
         plugins |= {self.registry.get("metrics", n).plugin for n in self.metrics}
-        return library_versions({p: " ".join(self.registry.provider(p)) for p in sorted(plugins)})
+        named = set(libraries)
+        named |= {lib for arm in self.arms.values() for lib in arm.capabilities.libraries}
+        named |= {lib for spec in self.metrics.values() for lib in spec.libraries}
+        return library_versions(named, {p: " ".join(self.registry.provider(p))
+                                        for p in sorted(plugins)})
 
 
 def make_plan(experiment: Experiment, registry: Registry | None = None) -> Plan:

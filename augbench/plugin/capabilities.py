@@ -19,6 +19,8 @@ Generic code asks these questions instead of asking "is this the GAN?":
 - ``search_space``: the constructor values ``--tune`` tries, by parameter: a small grid of what
   matters most (``{"C": (0.01, 0.1, 1.0, 10.0)}`` for a logistic regression). An augmenter or
   classifier without one is fitted at its parameters, as without ``--tune``.
+- ``libraries``: the distributions, beyond augbench's own dependencies, whose versions its
+  numbers depend on (``("torch",)`` for a GAN): a run records their versions beside its results.
 
 An object can state its own in a class attribute, ``__augbench_capabilities__ = {"adds_rows":
 False}``, so that the conformance kit knows them without a registry; ``augbench.declare`` at
@@ -48,6 +50,7 @@ class Capabilities:
     # (parameter, values) pairs, in the order declared: a tuple, so that capabilities stay
     # hashable; declare() and __augbench_capabilities__ take a dict.
     search_space: tuple[tuple[str, tuple[Any, ...]], ...] = ()
+    libraries: tuple[str, ...] = ()
 
     def gpu(self, params: dict[str, Any]) -> str | None:
         """GPU_REQUIRED, GPU_PREFERRED or None for an object with these constructor ``params``."""
@@ -98,10 +101,22 @@ def search_space(space: Any, where: str = "search_space") -> tuple[tuple[str, tu
     return found
 
 
+def libraries(names: Any, where: str = "libraries") -> tuple[str, ...]:
+    """Distribution names as a tuple, from one name or several."""
+    found = (names,) if isinstance(names, str) else tuple(names)
+    if not all(isinstance(name, str) and name.strip() for name in found):
+        raise TypeError(f"{where}: libraries are distribution names, e.g. ('torch',); got "
+                        f"{names!r}")
+    return tuple(name.strip() for name in found)
+
+
 def _normalised(capabilities: dict[str, Any], where: str) -> dict[str, Any]:
-    if "search_space" not in capabilities:
-        return dict(capabilities)
-    return {**capabilities, "search_space": search_space(capabilities["search_space"], where)}
+    found = dict(capabilities)
+    if "search_space" in found:
+        found["search_space"] = search_space(found["search_space"], where)
+    if "libraries" in found:
+        found["libraries"] = libraries(found["libraries"], where)
+    return found
 
 
 # Samplers documented to reach the ratio only approximately, which carry no tag to say so.

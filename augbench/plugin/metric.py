@@ -12,6 +12,8 @@ from typing import Any, Callable, Mapping
 
 import numpy as np
 
+from augbench.plugin.capabilities import libraries
+
 NEEDS = ("predictions", "synthetic")
 # The fields of a Metric that hold code, which a run does not store.
 CODE = {"function", "check"}
@@ -88,6 +90,9 @@ class Metric:
     the function reads them in ``MetricInput.settings``; they are part of an experiment's
     identity, as an augmenter's parameters are. ``check(settings)`` raises ValueError, with a
     sentence, for values the metric cannot use; augbench calls it before any trial.
+
+    ``libraries`` names the distributions, beyond augbench's own dependencies, whose versions
+    its values depend on: a run that computes it records their versions.
     """
 
     function: Callable[[MetricInput], float] | None
@@ -104,6 +109,7 @@ class Metric:
     settings: Mapping[str, Any] = field(default_factory=dict, hash=False)
     check: Callable[[Mapping[str, Any]], None] | None = field(default=None, hash=False,
                                                                compare=False)
+    libraries: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.needs not in NEEDS:
@@ -114,6 +120,7 @@ class Metric:
         if self.bounds is not None:
             object.__setattr__(self, "bounds", (float(self.bounds[0]), float(self.bounds[1])))
         object.__setattr__(self, "settings", dict(self.settings))
+        object.__setattr__(self, "libraries", libraries(self.libraries, "Metric.libraries"))
 
     @property
     def header(self) -> str:

@@ -18,5 +18,5 @@ def _ddpm(**params: Any) -> Any:
 def augbench_augmenters() -> dict:
     # "device" puts it on a GPU: "auto" uses one where there is one, "cuda" needs one.
     # --tune tries half and the default 1000 training steps.
-    return {"ddpm": augbench.declare(_ddpm, gpu_param="device",
+    return {"ddpm": augbench.declare(_ddpm, gpu_param="device", libraries=("torch",),
                                      search_space={"steps": (500, 1000)})}

@@ -28,4 +28,6 @@ def _forest_diffusion(**params: Any) -> Any:
 
 @augbench.hookimpl
 def augbench_augmenters() -> dict:
-    return {"forest-diffusion": augbench.declare(_forest_diffusion)}
+    # Its forests are xgboost's (the library's default).
+    return {"forest-diffusion": augbench.declare(_forest_diffusion,
+                                                 libraries=("forestdiffusion", "xgboost"))}

@@ -28,7 +28,8 @@ def dp_epsilon(inp: augbench.MetricInput) -> float:
 @augbench.hookimpl
 def augbench_augmenters() -> dict:
     # "device" puts it on a GPU: "auto" uses one where there is one, "cuda" needs one.
-    return {"dpgan": augbench.declare(_dpgan, gpu_param="device")}
+    return {"dpgan": augbench.declare(_dpgan, gpu_param="device",
+                                      libraries=("torch", "opacus"))}
 
 
 @augbench.hookimpl

@@ -18,5 +18,5 @@ def _gan(**params: Any) -> Any:
 def augbench_augmenters() -> dict:
     # "device" puts it on a GPU: "auto" uses one where there is one, "cuda" needs one.
     # --tune tries shorter and longer training than the default 600 steps.
-    return {"gan": augbench.declare(_gan, gpu_param="device",
+    return {"gan": augbench.declare(_gan, gpu_param="device", libraries=("torch",),
                                     search_space={"steps": (300, 600, 1200)})}

@@ -35,6 +35,10 @@ def _copula(**params: Any) -> Any:
 
 @augbench.hookimpl
 def augbench_augmenters() -> dict:
-    # ctgan and tvae train on a GPU where one is available and ``cuda`` allows it.
-    return {"ctgan": augbench.declare(_ctgan, gpu_param="cuda"),
-            "tvae": augbench.declare(_tvae, gpu_param="cuda"), "copula": _copula}
+    # ctgan and tvae train on a GPU where one is available and ``cuda`` allows it. Their rows
+    # depend on SDV, its data transformers (rdt) and the networks of the ctgan package (torch);
+    # the copula's on SDV, rdt and copulas.
+    networks = ("sdv", "rdt", "ctgan", "torch")
+    return {"ctgan": augbench.declare(_ctgan, gpu_param="cuda", libraries=networks),
+            "tvae": augbench.declare(_tvae, gpu_param="cuda", libraries=networks),
+            "copula": augbench.declare(_copula, libraries=("sdv", "rdt", "copulas"))}
