@@ -100,7 +100,7 @@ def verdict_table(against: Against) -> Table | None:
         table.add_column(markup_escape(column), justify="right" if column in (here, there) else "left")
     for r in rows.sort_values([*axes(rows), "classifier", "augmenter", "metric"]).itertuples():
         where = where_words(r.dataset, r.size, getattr(r, "prevalence", None))
-        label = results.metrics[r.metric].label if r.metric in results.metrics else r.metric
+        label = results.metrics[r.metric].label
         table.add_row(*(markup_escape(str(t)) for t in (where, r.classifier, r.augmenter, label)),
                       _difference(r.mean_diff_there, r.ci_low_there, r.ci_high_there,
                                   r.p_adjusted_there),
@@ -178,7 +178,7 @@ def against_html(against: Against) -> str:
     shown = against.shown()
     rows = []
     for r in shown.sort_values([*axes(shown), "classifier", "augmenter", "metric"]).itertuples():
-        label = results.metrics[r.metric].label if r.metric in results.metrics else r.metric
+        label = results.metrics[r.metric].label
         labels = (where_words(r.dataset, r.size, getattr(r, "prevalence", None)), r.classifier,
                   r.augmenter, label)
         rows.append("<tr>" + "".join(f'<td class="label">{escape(str(t))}</td>' for t in labels)

@@ -84,12 +84,12 @@ def shown_metrics(results: ResultTables, needs: str | None = None) -> list[str]:
     """The metrics the tables and figures show that the summary has values for (only those
     that need ``needs``, when given)."""
     return [m for m in results.shown if f"{m}_mean" in results.summary
-            and (needs is None or m not in results.metrics or results.metrics[m].needs == needs)]
+            and (needs is None or results.metrics[m].needs == needs)]
 
 
 def higher_is_better(results: ResultTables, metric: str) -> bool:
-    """The declared direction of ``metric`` (higher, for a metric no spec describes)."""
-    return results.metrics[metric].higher_is_better if metric in results.metrics else True
+    """The declared direction of ``metric``."""
+    return results.metrics[metric].higher_is_better
 
 
 # Marks a mean taken over fewer seeds than ran: the metric was undefined in the others.
@@ -121,7 +121,7 @@ def _undefined_words(results: ResultTables, block: pd.DataFrame, metrics: list[s
             continue
         for _, r in block[block[column] > 0].iterrows():
             name = "/".join(str(r[c]) for c in labels)
-            counts.append(f"{_label(results, metric)} of {name} in {int(r[column])} of "
+            counts.append(f"{results.metrics[metric].label} of {name} in {int(r[column])} of "
                           f"{int(r['n_seeds'])}")
     if not counts:
         return ""
@@ -141,17 +141,12 @@ def _directions(results: ResultTables, metrics: list[str]) -> str:
     return "; ".join(words)
 
 
-def _label(results: ResultTables, metric: str) -> str:
-    spec = results.metrics.get(metric)
-    return spec.label if spec else metric
-
-
 def _seeds(r: pd.Series) -> str:
     return f"{r['n_seeds']}" + (f" ({r['n_failed']} failed)" if r["n_failed"] else "")
 
 
 def _headers(results: ResultTables, metrics: list[str]) -> list[str]:
-    return [results.metrics[m].header if m in results.metrics else m for m in metrics]
+    return [results.metrics[m].header for m in metrics]
 
 
 def family_words(results: ResultTables) -> str:

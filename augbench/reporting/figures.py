@@ -56,7 +56,7 @@ class _Figures:
         self.controls = frozenset(results.controls)
 
     def spec(self, metric: str) -> Metric:
-        return self.results.metrics.get(metric) or Metric(None, metric, bounds=None)
+        return self.results.metrics[metric]
 
     def off_scale(self) -> str:
         """The caption's word on controls, which are drawn without setting the scale."""

@@ -69,6 +69,8 @@ def tuning_note(results: ResultTables) -> str | None:
     if not config.get("tune"):
         return None
     metric = config.get("tune_metric")
+    # The metric tuned on need not be one the run computed (--metrics recall --tune-metric
+    # roc_auc), so the record may hold no spec of it: its name is then what the user gave.
     label = results.metrics[metric].label if metric in results.metrics else metric
     budget = config.get("tune_budget")
     tried = f"at most {budget} configurations" if budget else "every configuration of its grid"
@@ -97,7 +99,7 @@ def findings(results: ResultTables) -> list[str]:
                 continue  # judged against the control instead of a fixed chance level
             lines.append(
                 f"warning: no detectable signal in dataset '{r['dataset']}'{_at(prevalence)} "
-                f"with classifier '{r['classifier']}': the {_label(results, ranking)} of "
+                f"with classifier '{r['classifier']}': the {results.metrics[ranking].label} of "
                 f"'{results.baseline}' at {int(r['size'])} training rows, "
                 f"{r[f'{ranking}_mean']:.3f} (one-sided 95% lower bound "
                 f"{r[f'{ranking}_lower']:.3f}), is not significantly above {chance:g} (p "
@@ -115,13 +117,14 @@ def findings(results: ResultTables) -> list[str]:
         for (dataset, prevalence, augmenter, classifier, fell), g in _by(
                 shifts, ["dataset", "prevalence", "augmenter", "classifier", f"{ranking}_fell"]):
             sizes = ", ".join(str(s) for s in g["size"])
-            label, change = _label(results, ranking), g[f"{ranking}_diff"].mean()
+            label, change = results.metrics[ranking].label, g[f"{ranking}_diff"].mean()
             ranks = (f"while its {label} falls significantly ({change:+.3f}): a threshold shift, "
                      "with worse ranking" if fell else
                      f"without a significant {label} gain ({change:+.3f}): a threshold shift, "
                      "not better ranking")
             lines.append(
-                f"note: '{augmenter}' raises {_label(results, threshold)} with '{classifier}' on "
+                f"note: '{augmenter}' raises {results.metrics[threshold].label} with "
+                f"'{classifier}' on "
                 f"'{dataset}'{_at(prevalence)} (at {sizes} training rows, by "
                 f"{g[f'{threshold}_diff'].mean():+.3f} on average) {ranks}.")
     return lines + finding_sentences(results)
@@ -150,7 +153,7 @@ def _against_controls(results: ResultTables, ranking: str | None) -> tuple[set[t
         lines.append(
             f"warning: no detectable signal in dataset '{dataset}'{_at(prevalence)} with "
             f"classifier '{classifier}': at {int(r['size'])} training rows the "
-            f"{_label(results, ranking)} of '{results.baseline}' is indistinguishable "
+            f"{results.metrics[ranking].label} of '{results.baseline}' is indistinguishable "
             f"from that of the same classifier under the control '{r['augmenter']}', whose "
             "training labels carry no signal (difference "
             f"{-r['mean_diff']:+.3f} [{-r['ci_high']:+.3f}, {-r['ci_low']:+.3f}], one-sided "
@@ -175,7 +178,7 @@ def finding_sentences(results: ResultTables) -> list[str]:
             if rows.empty:
                 continue
             significant = rows[rows["p_adjusted"] < ALPHA]
-            label = _label(results, metric)
+            label = results.metrics[metric].label
             if significant.empty:
                 unchanged.append(label)
                 continue
@@ -200,7 +203,7 @@ def finding_sentences(results: ResultTables) -> list[str]:
             continue
         rest = f", and left {', '.join(unchanged)} unchanged" if unchanged else ""
         shift = (": a threshold shift" if threshold in moved and ranking
-                 and _label(results, ranking) in unchanged else "")
+                 and results.metrics[ranking].label in unchanged else "")
         lines.append(f"finding: '{augmenter}' with '{classifier}' {on} "
                      f"{'; '.join(changed)}{rest}{shift}.")
     return lines
@@ -271,7 +274,7 @@ def privacy_reference(results: ResultTables) -> list[str]:
     for (dataset, prevalence, size, augmenter), g in _by(
             rows, ["dataset", "prevalence", "size", "augmenter"]):
         r = g.iloc[0]
-        levels = [f"{_label(results, m)} {r[f'{m}_mean']:.2f} [{r[f'{m}_ci_low']:.2f}, "
+        levels = [f"{results.metrics[m].label} {r[f'{m}_mean']:.2f} [{r[f'{m}_ci_low']:.2f}, "
                   f"{r[f'{m}_ci_high']:.2f}]" for m in attacks if r[f"{m}_mean"] == r[f"{m}_mean"]]
         if levels:
             lines.append(
@@ -295,8 +298,3 @@ def _at(prevalence: float | None) -> str:
     """" at prevalence 5%" where the table was thinned, else nothing."""
     words = prevalence_words(prevalence)
     return f" at {words}" if words else ""
-
-
-def _label(results: ResultTables, metric: str) -> str:
-    spec = results.metrics.get(metric)
-    return spec.label if spec else metric

@@ -85,8 +85,12 @@ def _normalised(metrics: dict[str, Metric], config: dict[str, Any],
     the installed ones (of the metrics its configuration names, or all), and a spec stored
     before metrics had roles takes the installed spec's role and chance level."""
     if not metrics:
-        named = set(config.get("metrics") or []) or None
-        return {n: m for n, m in installed.items() if named is None or n in named}
+        named = config.get("metrics")
+        if not named:
+            return dict(installed)
+        found = {n: m for n, m in installed.items() if n in named}
+        # A metric whose plugin is gone keeps its numbers, under its name, unbounded.
+        return {**found, **{n: Metric(None, n, bounds=None) for n in named if n not in found}}
     upgraded = {}
     for name, spec in metrics.items():
         known = installed.get(name)
