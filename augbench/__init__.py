@@ -13,7 +13,7 @@ except _metadata.PackageNotFoundError:  # pragma: no cover - running from an uni
 # `import augbench` (and `augbench --help`) does not pay for pandas and scikit-learn.
 _LAZY = {
     # running experiments
-    "Experiment": "augbench.experiment.plan", "DataSpec": "augbench.experiment.plan",
+    "Experiment": "augbench.experiment.plan", "DataSpec": "augbench.experiment.datasets",
     "make_plan": "augbench.experiment.plan", "Execution": "augbench.execution.settings",
     "run": "augbench.runner", "load_results": "augbench.runner",
     "Results": "augbench.notebook", "RunRecord": "augbench.results.record",

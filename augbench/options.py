@@ -521,6 +521,7 @@ def request(values: Mapping[str, Any], params: Mapping[str, Mapping[str, Any]] |
     """The experiment, execution and output that option values (by ``dest``, parsed) and plugin
     parameters describe; options left out take their defaults."""
     from augbench.execution.settings import Execution
+    from augbench.experiment.datasets import data_specs_of
     from augbench.experiment.plan import Experiment, with_permutation_control
 
     if params is not None and (not isinstance(params, Mapping) or not all(
@@ -549,120 +550,6 @@ def request(values: Mapping[str, Any], params: Mapping[str, Mapping[str, Any]] |
     how = {o.dest: given[o.dest] for o in OPTIONS if o.target == "execution" and o.dest in given}
     return Request(experiment, Execution(**how), given.get("out"),
                    bool(given.get("overwrite")), bool(given.get("report")))
-
-
-def data_specs_of(data: Any, labels: dict[str, Any], params: dict[str, dict[str, Any]],
-                  registry: Any = None) -> tuple:
-    """DataSpecs of what ``data=`` holds: dataset names and CSV paths (read as ``--data``
-    reads them), DataFrames (with ``target``), ``(X, y)`` pairs, Datasets, DataSpecs, a list of
-    these, or a dict naming each; ``labels`` (target, positive, drop, categorical, na_values)
-    apply to all but DataSpecs, which carry their own. Plugin parameters named after a dataset
-    (``params={"stroke": {"path": ...}}``) go to it, out of ``params``."""
-    import pandas as pd
-
-    from augbench.experiment.data import Dataset
-    from augbench.experiment.datasets import expand_suites
-    from augbench.experiment.plan import DataSpec, data_specs
-
-    named: dict[str, Any] | None = None
-    if isinstance(data, Mapping):
-        named, data = dict(data), list(data.values())
-    if data is None:
-        data = [DataSpec().source]
-    elif isinstance(data, (str, Path, DataSpec, Dataset, pd.DataFrame)) or _is_pair(data):
-        data = [data]
-    elif not isinstance(data, (list, tuple)):
-        raise UsageError(f"run(): data takes dataset names, CSV paths, DataFrames (with "
-                         f"target=), (X, y) pairs, Datasets or DataSpecs, or a list or dict of "
-                         f"them; got {type(data).__name__}.")
-    names = list(named) if named else [None] * len(data)
-    specs: list[Any] = []
-    sources: list[str] = []
-    for item, name in zip(data, names):
-        if isinstance(item, DataSpec):
-            if labels:
-                raise UsageError(f"run(): {', '.join(labels)} apply to data given as names, "
-                                 "paths or tables; a DataSpec carries its own.")
-            specs.append(item)
-        elif isinstance(item, (str, Path)):
-            if name is not None:
-                raise UsageError(f"run(): data={{{name!r}: {str(item)!r}}}: a dict names tables "
-                                 "held in memory; give dataset names and paths in a list "
-                                 "(a file is named after itself).")
-            for source in expand_suites([str(item)], registry):
-                if source not in sources:  # a table named beside a suite holding it runs once
-                    sources.append(source)
-                    specs.append(source)
-        else:
-            specs.append(_table_spec(item, name or _free_name(specs), labels, bool(name)))
-    if sources:
-        read = iter(data_specs(sources, options={s: params.pop(s) for s in sources
-                                                 if s in params}, registry=registry, **labels))
-        specs = [next(read) if isinstance(s, str) else s for s in specs]
-    return tuple(specs)
-
-
-def _is_pair(data: Any) -> bool:
-    """``(X, y)``: a table and its labels."""
-    import numpy as np
-    import pandas as pd
-
-    return (isinstance(data, tuple) and len(data) == 2
-            and isinstance(data[0], (pd.DataFrame, np.ndarray))
-            and not isinstance(data[1], (str, Path)))
-
-
-def _free_name(specs: list[Any]) -> str:
-    taken = {getattr(s, "source", s) for s in specs}
-    return next(n for n in ("dataframe", *(f"dataframe-{i}" for i in range(2, 1000)))
-                if n not in taken)
-
-
-def _table_spec(item: Any, name: str, labels: dict[str, Any], named: bool = False) -> Any:
-    """A DataSpec holding a table given in memory: a Dataset as it is (with ``drop`` and
-    ``categorical`` applied), a DataFrame read with ``target`` and the other labels, an
-    ``(X, y)`` pair with ``y`` as the target, named ``target`` where given."""
-    import numpy as np
-    import pandas as pd
-
-    from augbench.experiment.data import Dataset, prepare_table, with_columns
-    from augbench.experiment.plan import DataSpec
-
-    drop, categorical = labels.get("drop") or (), labels.get("categorical") or ()
-    if isinstance(item, Dataset):
-        table = dataclasses.replace(item, name=name) if named else item
-        return DataSpec(source=table.name, drop=tuple(drop), categorical=tuple(categorical),
-                        table=with_columns(table, drop, categorical))
-    if _is_pair(item):
-        X, y = item
-        frame = X.copy() if isinstance(X, pd.DataFrame) else pd.DataFrame(
-            np.asarray(X), columns=[f"x{i}" for i in range(np.shape(X)[1])])
-        given = labels.get("target")
-        if given is not None and given in map(str, frame.columns):
-            raise UsageError(f"run(): data=(X, y) takes its labels from y, and target={given!r} "
-                             "names a column of X: leave target= out, or give the whole "
-                             "DataFrame as data= with target=.")
-        target = getattr(y, "name", None) if getattr(y, "name", None) not in frame else None
-        target = given or target or "target"
-        if len(np.asarray(y)) != len(frame):
-            raise UsageError(f"run(): data=(X, y) has {len(frame)} rows in X and "
-                             f"{len(np.asarray(y))} labels in y; give one label per row.")
-        item = frame.assign(**{str(target): np.asarray(y)})
-        labels = {**labels, "target": str(target)}
-    if not isinstance(item, pd.DataFrame):
-        raise UsageError(f"run(): data takes dataset names, CSV paths, DataFrames (with "
-                         f"target=), (X, y) pairs, Datasets or DataSpecs; got "
-                         f"{type(item).__name__}.")
-    target = labels.get("target")
-    if not target:
-        raise UsageError(f"run(): data holds a DataFrame; name its outcome column with "
-                         f"target=, e.g. target={str(item.columns[-1])!r}.")
-    table = prepare_table(item, target=target, name=name, positive=labels.get("positive"),
-                          drop=drop, categorical=categorical, source="a DataFrame",
-                          na_values=labels.get("na_values"))
-    na_values = {"na_values": tuple(labels["na_values"])} if labels.get("na_values") else {}
-    return DataSpec(source=name, target=target, positive=labels.get("positive"),
-                    drop=tuple(drop), categorical=tuple(categorical), table=table, **na_values)
 
 
 def experiment_options(config: Mapping[str, Any], shown: Sequence[str],

@@ -10,14 +10,12 @@ import numpy as np
 
 from augbench.defaults import (
     DEFAULT_BASELINE,
-    DEFAULT_DATASET,
-    DEFAULT_NA_VALUES,
     DEFAULT_SEEDS,
     DEFAULT_SIZES,
 )
 from augbench.errors import UsageError
 from augbench.experiment.data import Dataset, split_names
-from augbench.experiment.datasets import load_dataset
+from augbench.experiment.datasets import DataSpec
 from augbench.experiment.protocol import Trial, positives_kept, split_rows
 from augbench.experiment.tuning import DEFAULT_FOLDS, Tuning, trial_tuning, tuning_spaces
 from augbench.plugin.capabilities import GPU_REQUIRED, Capabilities
@@ -30,31 +28,6 @@ REFERENCE = DEFAULT_BASELINE
 PERMUTATION_CONTROL = "permuted-labels"
 # Set by the protocol for every trial; a user value would break the pairing of seeds.
 RESERVED_PARAMS = {"random_state": "the trial's seed", "sampling_strategy": "--ratio"}
-
-
-@dataclass(frozen=True)
-class DataSpec:
-    """Where a dataset comes from: a registered name or a CSV path, and how to read it; or a
-    table already in memory (``table``: a DataFrame read as a Dataset, in a notebook), whose
-    ``source`` is then its name. A table in memory is known to a results folder by the
-    fingerprint of its contents, like a file."""
-
-    source: str = DEFAULT_DATASET
-    target: str | None = None
-    positive: tuple[str, ...] | None = None
-    drop: tuple[str, ...] = ()
-    categorical: tuple[str, ...] = ()
-    na_values: tuple[str, ...] = DEFAULT_NA_VALUES
-    # Parameters of a named dataset (``--set heart-attack-risk.path=FILE``).
-    options: Mapping[str, Any] = field(default_factory=dict)
-    table: Dataset | None = field(default=None, compare=False, repr=False)
-
-    def load(self, registry: Registry) -> Dataset:
-        if self.table is not None:
-            return self.table
-        return load_dataset(self.source, target=self.target, positive=self.positive,
-                            drop=self.drop, categorical=self.categorical,
-                            na_values=self.na_values, registry=registry, **self.options)
 
 
 @dataclass(frozen=True)
@@ -113,29 +86,6 @@ class Experiment:
     def baseline_augmenter(self) -> str:
         """What every augmenter is compared with: --baseline, else the original data."""
         return self.baseline if self.baseline is not None else REFERENCE
-
-
-def data_specs(sources: Sequence[str | Any], *, target: str | None = None,
-               positive: Sequence[str] | str | None = None, drop: Sequence[str] | str = (),
-               categorical: Sequence[str] | str = (),
-               na_values: Sequence[str] = DEFAULT_NA_VALUES,
-               options: Mapping[str, Mapping[str, Any]] | None = None,
-               registry: Registry | None = None) -> tuple[DataSpec, ...]:
-    """DataSpecs of ``--data`` names or paths read as the command line reads them: --drop and
-    --categorical apply to every table, --target, --positive and --na-values to the CSV files
-    (given with named datasets only, they reach them, which refuse them), and ``options[name]``
-    to the named dataset ``name``."""
-    named = set((registry or default_registry()).entries["datasets"])
-    sources = [str(s) for s in sources]
-    labels_for_named = all(src in named for src in sources)
-    return tuple(DataSpec(source=src, drop=tuple(split_names(drop)),
-                          categorical=tuple(split_names(categorical)),
-                          options=dict((options or {}).get(src, {})),
-                          **({} if src in named and not labels_for_named else
-                             dict(target=target, na_values=tuple(na_values),
-                                  positive=None if positive is None
-                                  else tuple(split_names(positive)))))
-                 for src in sources)
 
 
 def with_permutation_control(augmenters: Sequence[str]) -> tuple[str, ...]:
