@@ -85,7 +85,9 @@ def run(
     asked = request(values, params, registry)
     plan = experiment if isinstance(experiment, Plan) else make_plan(
         experiment or asked.experiment, registry)
-    _warn([*plan.notes, *(note for ds in plan.datasets.values() for note in ds.notes)])
+    # The plan's and the tables' notes are the command line's lines ("note: ..."): their text.
+    _warn([line.split(": ", 1)[-1] for line in
+           [*plan.notes, *(note for ds in plan.datasets.values() for note in ds.notes)]])
     bar, advance = trial_progress(len(plan.trials), disable=not _shows_progress(progress))
 
     def on_each(result: TrialResult) -> None:
@@ -96,7 +98,7 @@ def run(
     with bar:
         results = run_plan(plan, execution or asked.execution, out=asked.out,
                            overwrite=asked.overwrite, report=asked.report, on_trial=on_each)
-    _warn([str(f) for f in results.findings if f.kind == "warning"])
+    _warn([f.text for f in results.findings if f.kind == "warning"])
     return results
 
 
@@ -112,11 +114,11 @@ def _shows_progress(progress: bool | None) -> bool:
     return Console().is_jupyter and importlib.util.find_spec("ipywidgets") is not None
 
 
-def _warn(lines: list[str]) -> None:
-    """The command line's notes and warnings, as Python warnings raised where run() was
-    called (a notebook shows them under the cell)."""
-    for line in lines:
-        warnings.warn(in_api_words(line.split(": ", 1)[-1]), AugbenchWarning, stacklevel=3)
+def _warn(texts: list[str]) -> None:
+    """The command line's notes and warnings (their text, without "note: "), as Python
+    warnings raised where run() was called (a notebook shows them under the cell)."""
+    for text in texts:
+        warnings.warn(in_api_words(text), AugbenchWarning, stacklevel=3)
     # Out before the progress bar starts: in a notebook, rich draws the bar in an output widget
     # whose refresh thread captures every output of the cell while it redraws, so a warning
     # still in the kernel's buffer would land in the bar, or not, by the timing of a thread.

@@ -145,6 +145,28 @@ def test_each_kind_of_figure_is_a_matplotlib_figure(small_results, metric, kind,
     assert figure._repr_png_()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
+def test_the_report_and_a_notebook_draw_the_figures_of_one_table(small_results,
+                                                                   tmp_path) -> None:
+    from augbench.reporting.blocks import shown_metrics
+    from augbench.reporting.figures import FIGURE_KINDS, write_plots
+
+    assert all(f'"{kind.name}"' in augbench.Results.plot.__doc__ for kind in FIGURE_KINDS)
+    written = [w.caption for w in write_plots(small_results, tmp_path)]
+    drawn = []
+    for kind in FIGURE_KINDS:
+        if kind.per == "run":
+            continue  # ranks need two datasets
+        for metric in shown_metrics(small_results, "predictions") if kind.per == "metric" \
+                else [None]:
+            drawn.append(small_results.plot(metric, kind=kind.name).caption)
+    # The same figures, in the table's order (a dataset's metric figures first, per metric).
+    per_metric = [k for k in FIGURE_KINDS if k.per == "metric"]
+    assert sorted(written) == sorted(drawn) and len(written) == len(drawn)
+    assert written[:len(per_metric)] == [
+        small_results.plot(shown_metrics(small_results, "predictions")[0], kind=k.name).caption
+        for k in per_metric]
+
+
 @pytest.mark.parametrize("keywords, message", [
     ({"metric": "nope"}, "metric 'nope' is not a metric of the predictions"),
     ({"metric": "dcr_median"}, "choose one of accuracy, recall"),

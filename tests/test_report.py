@@ -175,3 +175,28 @@ def test_the_tables_read_whole_in_an_80_column_terminal(finished_run: Path) -> N
     assert "…" not in text and max(len(line) for line in text.splitlines()
                                    if not line.startswith(("warning", "finding", "note"))) <= 80
     assert "0.9" in text and "±." in text  # means and half-widths, on lines of their own
+
+
+def test_each_medium_shows_the_sections_of_one_table_in_its_order(finished_run: Path,
+                                                                  capsys) -> None:
+    from augbench.reporting.sections import HTML, NOTEBOOK, TERMINAL, sections_of
+
+    assert main(["report", str(finished_run), "--html"]) == 0
+    printed = capsys.readouterr().out
+    page = (finished_run / "report.html").read_text()
+    # The page's sections, by their anchors, are the table's (untuned, not compared: no tuning
+    # and no comparison with another run), in its order.
+    anchors = re.findall(r'<h2 id="([a-z]+)">', page)
+    assert anchors == [s.key for s in sections_of(HTML) if s.key not in ("against", "tuning")]
+    titles = [s.title for s in sections_of(HTML) if s.key in anchors]
+    assert re.findall(r'<h2 id="[a-z]+">([^<]+)</h2>', page) == titles
+    # A notebook heads the tables with the same titles, after the findings.
+    shown = load_results(finished_run)._repr_html_()
+    headed = [s.title for s in sections_of(NOTEBOOK) if s.key in ("tables", "differences")]
+    assert [h for h in re.findall(r"<h3>([^<]+)</h3>", shown) if " · " not in h] == headed
+    assert shown.index('class="finding"') < shown.index(f"<h3>{headed[0]}</h3>")
+    # A terminal prints the findings last, after the tables of every other section it shows.
+    assert [s.key for s in sections_of(TERMINAL)][-1] == "findings"
+    lines = findings(load_results(finished_run))
+    assert "difference from none" in printed and printed.rstrip().endswith(lines[-1])
+    assert all(printed.index(line) > printed.rfind("difference from none") for line in lines)

@@ -66,12 +66,6 @@ class _Figures:
         return (f" The control{'s' if len(self.controls) > 1 else ''} ({names}) do not set the "
                 "scale: where one lies beyond it, an arrow at the edge gives its value.")
 
-    def metrics(self, dataset: str) -> None:
-        """Each shown metric against size (or prevalence), and its paired difference."""
-        for metric in shown_metrics(self.results, "predictions"):
-            self.levels(dataset, metric)
-            self.difference(dataset, metric)
-
     def levels(self, dataset: str, metric: str) -> None:
         """One metric of every method against size (or prevalence)."""
         rows = self.summary[self.summary["dataset"] == dataset]
@@ -175,6 +169,77 @@ class _Figures:
                   "how sure that is.")
 
 
+@dataclass(frozen=True)
+class FigureKind:
+    """One kind of figure, as every report reads it: its ``name`` (``Results.plot(kind=...)``),
+    what it ``draws``, how many a report gets (``per``: one per shown metric of each dataset,
+    one per dataset, or one per run), whether a notebook may choose the metric it draws
+    (``chooses_metric``; the run's ranking metric otherwise), why a run may have none
+    (``none_when``; ``{baseline}`` is the run's baseline), and how it is drawn."""
+
+    name: str
+    draws: str
+    per: str
+    chooses_metric: bool
+    none_when: str
+    draw: Callable[[_Figures, str, str | None], None]
+
+
+# The figures of a run, in the order a report shows them (per dataset: the metric figures of
+# each shown metric, then the dataset's own; the run's figures last). The report, the files
+# written and Results.plot all read this table.
+FIGURE_KINDS = (
+    FigureKind("levels", "one metric of every method against training-set size (or prevalence)",
+               "metric", True, "nothing to draw.",
+               lambda figures, dataset, metric: figures.levels(dataset, metric)),
+    FigureKind("differences", "the paired change each method brings to one metric over the "
+               "baseline", "metric", True, "no trial of the baseline '{baseline}' was paired "
+               "with another augmenter's; run the baseline beside them.",
+               lambda figures, dataset, metric: figures.difference(dataset, metric)),
+    FigureKind("synthetic", "the privacy and fidelity measures of the synthetic rows",
+               "dataset", False, "no augmenter added rows.",
+               lambda figures, dataset, metric: figures.synthetic_rows(dataset)),
+    FigureKind("reliability", "reliability diagrams of the predicted risks at the largest size",
+               "dataset", False, "the trials stored no calibration bins.",
+               lambda figures, dataset, metric: figures.reliability(dataset)),
+    FigureKind("privacy", "a membership attack's success against the gain in one metric",
+               "dataset", True, "no augmenter's synthetic rows were attacked (no augmenter "
+               "added rows, or the run left the privacy metrics out).",
+               lambda figures, dataset, metric: figures.privacy_utility(dataset, metric)),
+    FigureKind("ranks", "average ranks across the datasets", "run", False,
+               "ranks compare methods across two or more datasets.",
+               lambda figures, dataset, metric: figures.ranks()),
+)
+FIGURES_BY_NAME = {kind.name: kind for kind in FIGURE_KINDS}
+
+
+def draw_all(results: ResultTables, keep: Keep) -> None:
+    """Draw every figure of ``results``, in the order of `FIGURE_KINDS`, handing each to
+    ``keep``."""
+    figures = _Figures(results, keep)
+    metrics = shown_metrics(results, "predictions")
+    for dataset in sorted(results.summary["dataset"].unique()):
+        for metric in metrics:
+            for kind in FIGURE_KINDS:
+                if kind.per == "metric":
+                    kind.draw(figures, dataset, metric)
+        for kind in FIGURE_KINDS:
+            if kind.per == "dataset":
+                kind.draw(figures, dataset, None)
+    for kind in FIGURE_KINDS:
+        if kind.per == "run":
+            kind.draw(figures, None, None)
+
+
+def draw_one(results: ResultTables, kind: FigureKind, dataset: str,
+             metric: str | None) -> tuple[Any, str] | None:
+    """One figure of ``kind`` and its caption, or None where the run has none."""
+    kept: list[tuple[Any, str]] = []
+    kind.draw(_Figures(results, lambda figure, name, caption: kept.append((figure, caption))),
+              dataset, metric)
+    return kept[0] if kept else None
+
+
 def write_plots(results: ResultTables, folder: Path) -> list[Written]:
     """Write every figure of ``results`` as PNG into ``folder``, each with its reading."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -185,11 +250,5 @@ def write_plots(results: ResultTables, folder: Path) -> list[Written]:
         figure.savefig(path)
         written.append(Written(path, caption))
 
-    figures = _Figures(results, save)
-    for dataset in sorted(results.summary["dataset"].unique()):
-        figures.metrics(dataset)
-        figures.synthetic_rows(dataset)
-        figures.reliability(dataset)
-        figures.privacy_utility(dataset)
-    figures.ranks()
+    draw_all(results, save)
     return written

@@ -39,12 +39,12 @@ class Finding:
         return f"{self.kind}: {self.text}"
 
 
-def findings_of(results: ResultTables) -> list[Finding]:
-    """The warnings, notes and findings of ``results`` (the lines of `findings`)."""
-    return [Finding(*line.split(": ", 1)) for line in findings(results)]
+def findings(results: ResultTables) -> list[str]:
+    """The findings of ``results`` as the plain-text lines a terminal prints."""
+    return [str(f) for f in findings_of(results)]
 
 
-def too_few_seeds(results: ResultTables) -> str | None:
+def too_few_seeds(results: ResultTables) -> Finding | None:
     """A warning when no paired difference can reach significance with the seeds run."""
     comparisons = results.comparisons
     if comparisons.empty:
@@ -56,13 +56,14 @@ def too_few_seeds(results: ResultTables) -> str | None:
     if best < ALPHA:
         return None
     seeds = f"{n} seed{'s' if n != 1 else ''}"
-    return (f"warning: with {seeds} no difference from '{results.baseline}' can be significant: "
-            f"the paired Wilcoxon test's smallest p-value is {smallest_p(n):.3g}, {best:.3g} after "
-            f"Holm {family_words(results)} ({family}); run at least "
-            f"{seeds_needed(family)} seeds.")
+    return Finding("warning",
+                   f"with {seeds} no difference from '{results.baseline}' can be significant: "
+                   f"the paired Wilcoxon test's smallest p-value is {smallest_p(n):.3g}, "
+                   f"{best:.3g} after Holm {family_words(results)} ({family}); run at least "
+                   f"{seeds_needed(family)} seeds.")
 
 
-def tuning_note(results: ResultTables) -> str | None:
+def tuning_note(results: ResultTables) -> Finding | None:
     """How a tuned run chose its values, where the reader finds them, and how to compare it
     with its untuned twin."""
     config = results.config or {}
@@ -77,16 +78,18 @@ def tuning_note(results: ResultTables) -> str | None:
     halving = (" by successive halving (all on one inner fold, the best third on the next, "
                "...)" if config.get("tune_strategy") == "halving" else "")
     arms = ", ".join(sorted(config.get("tune_space") or {})) or "none"
-    return (f"note: tuned: each trial tried {tried} (values for {arms}){halving} in a "
-            f"{config.get('tune_folds')}-fold cross-validation on its training rows for "
-            f"{label}, then refitted the best on all of them; the values chosen are in "
-            "trials.csv (tuned_params, every candidate's scores in tune_candidates) and the "
-            "report. 'augbench report DIR --against OTHER' compares it with an untuned run of "
-            "the same experiment, seed by seed.")
+    return Finding("note",
+                   f"tuned: each trial tried {tried} (values for {arms}){halving} in a "
+                   f"{config.get('tune_folds')}-fold cross-validation on its training rows for "
+                   f"{label}, then refitted the best on all of them; the values chosen are in "
+                   "trials.csv (tuned_params, every candidate's scores in tune_candidates) and "
+                   "the report. 'augbench report DIR --against OTHER' compares it with an "
+                   "untuned run of the same experiment, seed by seed.")
 
 
-def findings(results: ResultTables) -> list[str]:
-    """Plain-text warnings and notes a reader must not miss."""
+def findings_of(results: ResultTables) -> list[Finding]:
+    """The warnings, notes and findings a reader must not miss, as data (each report renders
+    them: `findings` as text lines, the HTML page and the notebook display by kind)."""
     lines = [line for line in [too_few_seeds(results), tuning_note(results)] if line]
     ranking, threshold = results.metric_of_role("ranking"), results.metric_of_role("threshold")
     controlled, control_lines = _against_controls(results, ranking)
@@ -98,18 +101,20 @@ def findings(results: ResultTables) -> list[str]:
             if (r["dataset"], prevalence, r["classifier"]) in controlled:
                 continue  # judged against the control instead of a fixed chance level
             lines.append(
-                f"warning: no detectable signal in dataset '{r['dataset']}'{_at(prevalence)} "
+                Finding("warning",
+                f"no detectable signal in dataset '{r['dataset']}'{_at(prevalence)} "
                 f"with classifier '{r['classifier']}': the {results.metrics[ranking].label} of "
                 f"'{results.baseline}' at {int(r['size'])} training rows, "
                 f"{r[f'{ranking}_mean']:.3f} (one-sided 95% lower bound "
                 f"{r[f'{ranking}_lower']:.3f}), is not significantly above {chance:g} (p "
-                f"{r['p_above_chance']:.2g}); {THRESHOLD_SHIFTS_ONLY}")
+                f"{r['p_above_chance']:.2g}); {THRESHOLD_SHIFTS_ONLY}"))
     lines += reserve_notes(results) + privacy_reference(results)
     for r in idle_augmenters(results).itertuples():
         lines.append(
-            f"warning: '{r.augmenter}' added no row in any trial on '{r.dataset}': the positive "
+            Finding("warning",
+            f"'{r.augmenter}' added no row in any trial on '{r.dataset}': the positive "
             "class is not the rarer one there, or --ratio is already met, so its numbers are "
-            "those of the training rows alone; check --positive and --ratio.")
+            "those of the training rows alone; check --positive and --ratio."))
     if ranking and threshold:
         shifts = threshold_shifts(results.comparisons, threshold, ranking)
         # The sizes where ranking fell significantly get a sentence of their own: "without a
@@ -123,14 +128,15 @@ def findings(results: ResultTables) -> list[str]:
                      f"without a significant {label} gain ({change:+.3f}): a threshold shift, "
                      "not better ranking")
             lines.append(
-                f"note: '{augmenter}' raises {results.metrics[threshold].label} with "
+                Finding("note", f"'{augmenter}' raises {results.metrics[threshold].label} with "
                 f"'{classifier}' on "
                 f"'{dataset}'{_at(prevalence)} (at {sizes} training rows, by "
-                f"{g[f'{threshold}_diff'].mean():+.3f} on average) {ranks}.")
+                f"{g[f'{threshold}_diff'].mean():+.3f} on average) {ranks}."))
     return lines + finding_sentences(results)
 
 
-def _against_controls(results: ResultTables, ranking: str | None) -> tuple[set[tuple], list[str]]:
+def _against_controls(results: ResultTables, ranking: str | None
+                      ) -> tuple[set[tuple], list[Finding]]:
     """Where a control ran (an arm that relabels rows: the classifier fitted on shuffled labels),
     the (dataset, prevalence, classifier) it judges, and a warning for each whose baseline does
     not rank patients better than the control does."""
@@ -151,17 +157,18 @@ def _against_controls(results: ResultTables, ranking: str | None) -> tuple[set[t
         if p < ALPHA:
             continue
         lines.append(
-            f"warning: no detectable signal in dataset '{dataset}'{_at(prevalence)} with "
+            Finding("warning",
+            f"no detectable signal in dataset '{dataset}'{_at(prevalence)} with "
             f"classifier '{classifier}': at {int(r['size'])} training rows the "
             f"{results.metrics[ranking].label} of '{results.baseline}' is indistinguishable "
             f"from that of the same classifier under the control '{r['augmenter']}', whose "
             "training labels carry no signal (difference "
             f"{-r['mean_diff']:+.3f} [{-r['ci_high']:+.3f}, {-r['ci_low']:+.3f}], one-sided "
-            f"Holm p {p:.2g}); {THRESHOLD_SHIFTS_ONLY}")
+            f"Holm p {p:.2g}); {THRESHOLD_SHIFTS_ONLY}"))
     return judged, lines
 
 
-def finding_sentences(results: ResultTables) -> list[str]:
+def finding_sentences(results: ResultTables) -> list[Finding]:
     """One plain sentence per augmenter, classifier and dataset: what changed significantly
     against the baseline, by how much (at the largest such size), where, and what did not."""
     comparisons = results.comparisons
@@ -198,14 +205,14 @@ def finding_sentences(results: ResultTables) -> list[str]:
                            f"[{r['ci_low']:+.3f}, {r['ci_high']:+.3f}{crossing}] {where}")
         on = f"on '{dataset}'{_at(prevalence)}"
         if not changed:
-            lines.append(f"finding: '{augmenter}' with '{classifier}' {on} changed "
-                         f"nothing significantly against '{results.baseline}'.")
+            lines.append(Finding("finding", f"'{augmenter}' with '{classifier}' {on} changed "
+                         f"nothing significantly against '{results.baseline}'."))
             continue
         rest = f", and left {', '.join(unchanged)} unchanged" if unchanged else ""
         shift = (": a threshold shift" if threshold in moved and ranking
                  and results.metrics[ranking].label in unchanged else "")
-        lines.append(f"finding: '{augmenter}' with '{classifier}' {on} "
-                     f"{'; '.join(changed)}{rest}{shift}.")
+        lines.append(Finding("finding", f"'{augmenter}' with '{classifier}' {on} "
+                     f"{'; '.join(changed)}{rest}{shift}."))
     return lines
 
 
@@ -224,7 +231,7 @@ def _drawing_real_rows(results: ResultTables) -> set[str]:
     return {name for name, can in results.capabilities.items() if can.get("draws_reserve")}
 
 
-def reserve_notes(results: ResultTables) -> list[str]:
+def reserve_notes(results: ResultTables) -> list[Finding]:
     """Where an augmenter that adds unused real patients added fewer rows than --ratio asks
     for: the training rows are the whole pool, or the unused patients hold too few positives."""
     trials = results.trials
@@ -241,9 +248,9 @@ def reserve_notes(results: ResultTables) -> list[str]:
                "that compare with unused patients are empty there too" if
                (g["n_reserve_positive"] == 0).all() else "the unused real patients it draws from "
                "hold too few positives, so it is read against the other arms at fewer added rows")
-        lines.append(f"note: '{augmenter}' added {_span(g['n_synthetic'])} of the "
+        lines.append(Finding("note", f"'{augmenter}' added {_span(g['n_synthetic'])} of the "
                      f"{_span(g['n_asked'])} rows --ratio asks for at {int(size)} training rows "
-                     f"on '{dataset}'{_at(prevalence)}: {why}.")
+                     f"on '{dataset}'{_at(prevalence)}: {why}."))
     return lines
 
 
@@ -260,7 +267,7 @@ def _span(counts: pd.Series) -> str:
     return f"{low}" if low == high else f"{low} to {high}"
 
 
-def privacy_reference(results: ResultTables) -> list[str]:
+def privacy_reference(results: ResultTables) -> list[Finding]:
     """What the membership attacks score on real patients the classifier never saw (the arm
     that adds them), per table and size: the no-leak level each augmenter is read against."""
     attacks = [m for m, spec in results.metrics.items()
@@ -278,9 +285,10 @@ def privacy_reference(results: ResultTables) -> list[str]:
                   f"{r[f'{m}_ci_high']:.2f}]" for m in attacks if r[f"{m}_mean"] == r[f"{m}_mean"]]
         if levels:
             lines.append(
-                f"note: no-leak reference on '{dataset}'{_at(prevalence)} at {int(size)} training "
+                Finding("note",
+                f"no-leak reference on '{dataset}'{_at(prevalence)} at {int(size)} training "
                 f"rows: '{augmenter}' (real patients the classifier never saw) scores "
-                f"{'; '.join(levels)}; read the other augmenters' attack figures against these.")
+                f"{'; '.join(levels)}; read the other augmenters' attack figures against these."))
     return lines
 
 

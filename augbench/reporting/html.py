@@ -16,7 +16,8 @@ import pandas as pd
 
 from augbench.reporting.blocks import chosen_words, difference_blocks, summary_blocks
 from augbench.reporting.figures import Written
-from augbench.reporting.findings import ALPHA, findings
+from augbench.reporting.findings import ALPHA, findings_of
+from augbench.reporting.sections import HTML, sections_of
 from augbench.results.row import axes
 from augbench.results.tables import ResultTables, tuned_choices
 
@@ -123,7 +124,7 @@ def tuning_html(results: ResultTables) -> str:
                     f'"label">{_name(r["classifier"])}</td><td class="label">{values}</td>'
                     '<td class="nowrap">'
                     f'{r["times"]} of {r["trials"]}</td><td>{r["tune_score"]:.3f}</td></tr>')
-    return (f'<h2 id="tuning">Tuning</h2><table><caption>the values the trials of each arm chose '
+    return (f'<table><caption>the values the trials of each arm chose '
             "most often by their inner cross-validation (every trial's in trials.csv, "
             "tuned_params), in how many of its trials, and the mean inner score of all of them"
             f'</caption><tr>{head}<th>times</th><th>inner score</th></tr>{"".join(rows)}</table>')
@@ -133,30 +134,41 @@ def write_html(results: ResultTables, path: Path, figures: list[Written],
                against: str = "") -> Path:
     """Write the report of ``results`` to ``path``, embedding ``figures`` with their readings
     (and ``against``, the section of `augbench.reporting.against.against_html`, after the
-    paired differences)."""
+    paired differences); its sections are those `augbench.reporting.sections` lists for it."""
     notes = "".join(
-        f'<p class="{"warning" if line.startswith("warning") else "note"}">{_e(line)}</p>'
-        for line in findings(results)) or "<p>No warning.</p>"
+        f'<p class="{"warning" if f.kind == "warning" else "note"}">{_e(str(f))}</p>'
+        for f in findings_of(results)) or "<p>No warning.</p>"
     images = "".join(
         f'<figure><img alt="{_e(f.path.stem)}" src="data:image/png;base64,'
         f'{base64.b64encode(f.path.read_bytes()).decode()}"><figcaption>{_e(f.caption)}'
         "</figcaption></figure>" for f in figures)
     versions = "".join(f'<tr><td class="label">{_e(k)}</td><td class="label">{_e(v)}</td></tr>'
                        for k, v in sorted((results.versions or {}).items()))
+    # Each section's body; an empty one is left out with its heading. The comparison with
+    # another run comes whole, headed with that run's name.
+    bodies = {
+        "findings": lambda: notes,
+        "failures": lambda: failures_html(results),
+        "tables": lambda: summary_html(results),
+        "differences": lambda: differences_html(results),
+        "tuning": lambda: tuning_html(results),
+        "figures": lambda: images or "<p>No figure.</p>",
+        "configuration": lambda: f"<pre>{_e(json.dumps(results.config or {}, indent=2))}</pre>",
+        "versions": lambda: f"<table>{versions}</table>",
+    }
+    parts = []
+    for section in sections_of(HTML):
+        if section.key == "against":
+            parts.append(against)
+        elif body := bodies[section.key]():
+            parts.append(f'<h2 id="{section.key}">{_e(section.title)}</h2>{body}')
     page = f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>augbench report</title>
 <style>{STYLE}</style></head><body>
 <h1>augbench report</h1>
 <p>{len(results.trials)} trials over {results.trials['seed'].nunique()} seeds, baseline
 <b>{_e(results.baseline)}</b>; rendered {_e(time.strftime('%Y-%m-%d %H:%M'))}.</p>
-<h2 id="findings">Findings</h2>{notes}
-<h2 id="failures">Failed trials</h2>{failures_html(results)}
-<h2 id="tables">Results</h2>{summary_html(results)}
-<h2 id="differences">Paired differences</h2>{differences_html(results)}
-{against}{tuning_html(results)}
-<h2 id="figures">Figures</h2>{images or "<p>No figure.</p>"}
-<h2 id="configuration">Configuration</h2><pre>{_e(json.dumps(results.config or {}, indent=2))}</pre>
-<h2 id="versions">Versions</h2><table>{versions}</table>
+{chr(10).join(filter(None, parts))}
 </body></html>
 """
     path.write_text(page, encoding="utf-8")

@@ -7,9 +7,10 @@ from typing import Any
 
 from augbench.errors import UsageError
 from augbench.reporting.blocks import shown_metrics
-from augbench.reporting.figures import _Figures
+from augbench.reporting.figures import FIGURES_BY_NAME, FigureKind, draw_one
 from augbench.reporting.findings import findings_of
 from augbench.reporting.html import differences_html, failures_html, summary_html
+from augbench.reporting.sections import NOTEBOOK, sections_of
 from augbench.results.tables import ResultTables
 
 # Scoped to the display's own element: a notebook's page has its own styles.
@@ -29,17 +30,6 @@ text-align:right}
 .augbench-results h3{font-size:1rem;margin:.8rem 0 .2rem}
 </style>"""
 
-# What each kind of figure draws, for results.plot's error messages and docstring.
-KINDS = {
-    "levels": "one metric of every method against training-set size (or prevalence)",
-    "differences": "the paired change each method brings to one metric over the baseline",
-    "privacy": "a membership attack's success against the gain in one metric",
-    "reliability": "reliability diagrams of the predicted risks at the largest size",
-    "synthetic": "the privacy and fidelity measures of the synthetic rows",
-    "ranks": "average ranks across the datasets",
-}
-
-
 def results_html(results: ResultTables) -> str:
     """The results as a notebook cell shows them: one line on the run, its findings, the
     summary tables and the paired differences, styled as the HTML report."""
@@ -51,12 +41,16 @@ def results_html(results: ResultTables) -> str:
             f"classifiers {_names(trials['classifier'])}. <code>results.findings</code>, "
             "<code>results.summary</code>, <code>results.comparisons</code> and "
             "<code>results.plot(metric)</code> give each part.</p>")
-    notes = "".join(f'<p class="{f.kind}">{_escape(str(f))}</p>' for f in findings_of(results))
-    parts = [head, notes]
-    if results.n_failed:
-        parts.append(failures_html(results))
-    parts += ["<h3>Results</h3>", summary_html(results), "<h3>Paired differences</h3>",
-              differences_html(results)]
+    # Each section's piece (the notebook heads only the tables), in the order of the table of
+    # sections; failures show only where a trial failed.
+    pieces = {
+        "findings": lambda title: "".join(f'<p class="{f.kind}">{_escape(str(f))}</p>'
+                                          for f in findings_of(results)),
+        "failures": lambda title: failures_html(results) if results.n_failed else "",
+        "tables": lambda title: f"<h3>{_escape(title)}</h3>{summary_html(results)}",
+        "differences": lambda title: f"<h3>{_escape(title)}</h3>{differences_html(results)}",
+    }
+    parts = [head, *(pieces[s.key](s.title) for s in sections_of(NOTEBOOK))]
     return f'{STYLE}<div class="augbench-results">{"".join(parts)}</div>'
 
 
@@ -74,34 +68,23 @@ def _escape(text: str) -> str:
 def draw(results: ResultTables, metric: str | None = None, *, kind: str = "levels",
          dataset: str | None = None) -> Any:
     """One figure of ``results`` as a matplotlib Figure (see `augbench.Results.plot`)."""
-    if kind not in KINDS:
-        raise UsageError(f"plot(): kind takes {', '.join(map(repr, KINDS))}; got {kind!r}.")
-    dataset = _dataset(results, dataset, kind)
-    metric = _metric(results, metric, kind)
-    kept: list[tuple[Any, str]] = []
-    figures = _Figures(results, lambda figure, name, caption: kept.append((figure, caption)))
-    if kind == "levels":
-        figures.levels(dataset, metric)
-    elif kind == "differences":
-        figures.difference(dataset, metric)
-    elif kind == "privacy":
-        figures.privacy_utility(dataset, metric)
-    elif kind == "reliability":
-        figures.reliability(dataset)
-    elif kind == "synthetic":
-        figures.synthetic_rows(dataset)
-    else:
-        figures.ranks()
-    if not kept:
-        raise UsageError(f"plot(): no {kind} figure in these results: {_why_none(results, kind)}")
-    figure, caption = kept[0]
-    return _displayable(figure, caption)
+    if kind not in FIGURES_BY_NAME:
+        raise UsageError(f"plot(): kind takes {', '.join(map(repr, FIGURES_BY_NAME))}; got "
+                         f"{kind!r}.")
+    figure_kind = FIGURES_BY_NAME[kind]
+    dataset = _dataset(results, dataset, figure_kind)
+    metric = _metric(results, metric, figure_kind)
+    drawn = draw_one(results, figure_kind, dataset, metric)
+    if drawn is None:
+        raise UsageError(f"plot(): no {kind} figure in these results: "
+                         f"{figure_kind.none_when.format(baseline=results.baseline)}")
+    return _displayable(*drawn)
 
 
-def _dataset(results: ResultTables, dataset: str | None, kind: str) -> str:
+def _dataset(results: ResultTables, dataset: str | None, kind: FigureKind) -> str:
     datasets = sorted(set(results.trials["dataset"]))
     if dataset is None:
-        if len(datasets) > 1 and kind != "ranks":
+        if len(datasets) > 1 and kind.per != "run":
             raise UsageError(f"plot(): the results hold the datasets {', '.join(datasets)}; "
                              "choose one with dataset=.")
         return datasets[0]
@@ -111,11 +94,12 @@ def _dataset(results: ResultTables, dataset: str | None, kind: str) -> str:
     return dataset
 
 
-def _metric(results: ResultTables, metric: str | None, kind: str) -> str | None:
+def _metric(results: ResultTables, metric: str | None, kind: FigureKind) -> str | None:
     """The metric a kind of figure draws: the run's ranking metric unless named."""
-    if kind in ("reliability", "synthetic", "ranks"):
+    if not kind.chooses_metric:
         if metric is not None:
-            raise UsageError(f"plot(): a {kind} figure draws no chosen metric; leave metric out.")
+            raise UsageError(f"plot(): a {kind.name} figure draws no chosen metric; leave "
+                             "metric out.")
         return None
     metric = metric or results.metric_of_role("ranking")
     drawn = shown_metrics(results, "predictions")
@@ -125,18 +109,6 @@ def _metric(results: ResultTables, metric: str | None, kind: str) -> str | None:
         raise UsageError(f"plot(): metric {metric!r} is not a metric of the predictions in "
                          f"these results; choose one of {', '.join(drawn or computed)}.")
     return metric
-
-
-def _why_none(results: ResultTables, kind: str) -> str:
-    return {
-        "differences": f"no trial of the baseline '{results.baseline}' was paired with another "
-                       "augmenter's; run the baseline beside them.",
-        "privacy": "no augmenter's synthetic rows were attacked (no augmenter added rows, or "
-                   "the run left the privacy metrics out).",
-        "reliability": "the trials stored no calibration bins.",
-        "synthetic": "no augmenter added rows.",
-        "ranks": "ranks compare methods across two or more datasets.",
-    }.get(kind, "nothing to draw.")
 
 
 def _displayable(figure: Any, caption: str) -> Any:

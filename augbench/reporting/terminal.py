@@ -24,6 +24,7 @@ from augbench.reporting.blocks import (
     where_words,
 )
 from augbench.reporting.findings import findings
+from augbench.reporting.sections import TERMINAL, sections_of
 from augbench.results.compare import ALPHA, average_ranks
 from augbench.results.row import axes
 from augbench.results.tables import ResultTables, tuned_choices
@@ -141,14 +142,18 @@ def tuning_tables(results: ResultTables) -> list[Table]:
 
 
 def print_report(results: ResultTables, console: Console) -> None:
-    """Print the summary tables, the cross-dataset ranks, what tuning chose (a tuned run) and
-    the findings."""
-    for table in summary_tables(results):
-        console.print(table)
-    for table in difference_tables(results):
-        console.print(table)
+    """Print the sections `augbench.reporting.sections` lists for a terminal: the summary
+    tables, the paired differences, the cross-dataset ranks, what tuning chose (a tuned run)
+    and the findings."""
     ranks = rank_table(results)
-    for table in [*([ranks] if ranks is not None else []), *tuning_tables(results)]:
-        console.print(table)
-    for line in findings(results):
-        console.print(line, markup=False, highlight=False, soft_wrap=True)
+    tables = {"tables": lambda: summary_tables(results),
+              "differences": lambda: difference_tables(results),
+              "ranks": lambda: [ranks] if ranks is not None else [],
+              "tuning": lambda: tuning_tables(results)}
+    for section in sections_of(TERMINAL):
+        if section.key == "findings":
+            for line in findings(results):
+                console.print(line, markup=False, highlight=False, soft_wrap=True)
+        else:
+            for table in tables[section.key]():
+                console.print(table)
