@@ -151,7 +151,7 @@ def _attack_input(synthetic: pd.DataFrame, members: pd.DataFrame, sensitive=None
     held_out, reference = _patients(len(members), 11), _patients(len(members), 12)
     return augbench.MetricInput(members, np.ones(len(members), int), held_out,
                                 np.ones(len(held_out), int), X_synthetic=synthetic,
-                                X_reference=reference, sensitive=sensitive)
+                                X_reference=reference, settings={"sensitive": sensitive})
 
 
 def test_the_density_attack_finds_copies_and_not_an_independent_sample() -> None:
@@ -264,7 +264,8 @@ def test_a_secret_every_patient_shares_has_an_undefined_risk_not_zero() -> None:
     synthetic = constant_first(_patients(90, 12))
     inp = lambda sensitive: augbench.MetricInput(  # noqa: E731
         members, np.ones(len(members), int), held_out, np.ones(len(held_out), int),
-        X_synthetic=synthetic, X_reference=_patients(60, 13), sensitive=sensitive)
+        X_synthetic=synthetic, X_reference=_patients(60, 13),
+        settings={"sensitive": sensitive})
     assert math.isnan(inference_risks(inp(("c",)))["c"])
     assert math.isnan(inference_risk(inp(("c",))))
     # Among other columns the worst is taken over those it is defined for.
@@ -288,7 +289,7 @@ def test_a_numeric_guess_is_right_within_five_percent_of_the_true_value() -> Non
     synthetic = pd.DataFrame({"k": np.r_[known, known + 100],
                               "s": np.r_[secret * 1.03, secret * 1.06]})
     inp = augbench.MetricInput(members, np.ones(40, int), held_out, np.ones(40, int),
-                               X_synthetic=synthetic, sensitive=("s",))
+                               X_synthetic=synthetic, settings={"sensitive": ("s",)})
     assert inference_risks(inp) == {"s": 1.0}
 
 

@@ -106,7 +106,7 @@ def _backends(plan: Plan, execution: Execution,
     if runs_in_this_process(plan, execution):
         runner = TrialRunner(plan.datasets, plan.registry, fail_fast=execution.fail_fast,
                              timeout=execution.trial_timeout, metrics=plan.metrics,
-                             sensitive=plan.experiment.sensitive, settings=plan.metric_settings)
+                             settings=plan.metric_settings)
         with pinned_here(execution.cpu_paths):
             yield lambda workers: InProcessBackend(runner)
         return
@@ -115,7 +115,7 @@ def _backends(plan: Plan, execution: Execution,
                          "processes; build the registry with "
                          "augbench.registry.make_registry, or use one job.")
     spec = WorkerSpec(plan.registry.recipe, execution.trial_timeout, tuple(plan.metrics),
-                      execution.fail_fast, plan.experiment.sensitive, execution.cpu_paths,
+                      execution.fail_fast, execution.cpu_paths,
                       frozen_settings(plan.metric_settings))
     if execution.executor == "ray":
         from augbench.execution.ray_backend import ray_session

@@ -37,7 +37,6 @@ class WorkerSpec:
     timeout: float | None
     metrics: tuple[str, ...]
     fail_fast: bool = False
-    sensitive: tuple[str, ...] | None = None
     cpu_paths: str = "native"
     # Each metric's settings, frozen (see frozen_settings): a spec keys a worker's runners.
     settings: tuple = ()
@@ -67,7 +66,6 @@ def runner_for(datasets: Mapping[str, Dataset], spec: WorkerSpec) -> TrialRunner
         registry = make_registry(*spec.recipe)
         _runners[key] = TrialRunner(dict(datasets), registry, fail_fast=spec.fail_fast,
                                     timeout=spec.timeout, metrics=registry.metrics(spec.metrics),
-                                    sensitive=spec.sensitive,
                                     settings={name: dict(values) for name, values in spec.settings})
     return _runners[key]
 

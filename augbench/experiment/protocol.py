@@ -258,8 +258,6 @@ class TrialRunner:
     # Seconds allowed for each step of a trial: augmenting (per seed) and fitting.
     timeout: float | None = None
     metrics: Mapping[str, Metric] | None = None
-    # The columns attribute-inference attacks treat as secret (None: every column).
-    sensitive: tuple[str, ...] | None = None
     # Each metric's settings (its declared defaults with the run's values, see make_plan); a
     # metric not named here reads its defaults.
     settings: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
@@ -442,8 +440,7 @@ class TrialRunner:
                           # The privacy attacks' population sample, for the metrics of the
                           # synthetic rows only: a run without them never takes it from the table.
                           X_reference=data.X_reference[data.y_reference == 1]
-                          .reset_index(drop=True) if synthetic else None,
-                          sensitive=self.sensitive)
+                          .reset_index(drop=True) if synthetic else None)
         if proba is not None:
             inp.y_true, inp.proba, inp.y_pred = data.y_test, proba, decided
         values = {}

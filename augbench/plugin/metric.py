@@ -38,9 +38,10 @@ class MetricInput:
     holds real positive patients that are neither training nor test rows nor
     rows an augmenter may add (half of the training pool's rows the trial's draw left out,
     imputed as the training rows are: a population sample for attacks that compare against one;
-    empty where the whole pool was drawn), and ``sensitive`` the columns an attribute-inference
-    attack treats as secret (None: every column). ``settings`` are the metric's own settings:
-    its declared defaults with what the run gave (``--set METRIC.PARAM=V``).
+    empty where the whole pool was drawn). ``settings`` are the metric's own settings: its
+    declared defaults with what the run gave (``--set METRIC.PARAM=V``; ``--sensitive`` gives
+    the columns an attribute-inference attack treats as secret to every metric that declares a
+    ``sensitive`` setting).
     """
 
     X_train: Any
@@ -53,7 +54,6 @@ class MetricInput:
     y_pred: np.ndarray | None = None
     augmenter: Any = None
     X_reference: Any = None
-    sensitive: tuple[str, ...] | None = None
     settings: Mapping[str, Any] = field(default_factory=dict)
     _cache: dict[str, Any] = field(default_factory=dict, repr=False)
 

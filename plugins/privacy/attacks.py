@@ -158,7 +158,7 @@ def inference_risks(inp: augbench.MetricInput) -> dict[str, float]:
     truth = np.vstack([rows["id_train"][rows["positive_train"]], rows["id_test"]])
     blocks = rows["columns"]
     settings = {**INFERENCE_SETTINGS, **inp.settings}
-    named = secret_columns(settings["sensitive"]) or secret_columns(inp.sensitive)
+    named = secret_columns(settings["sensitive"])
     secrets = set(named) if named else set(blocks)
     risks = {}
     guessed_from = rows["id_synthetic"]
