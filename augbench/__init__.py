@@ -33,7 +33,8 @@ _LAZY = {
     "rows_to_add": "augbench.plugin.kit", "seed_sequence": "augbench.plugin.kit",
     "check_labels": "augbench.plugin.kit", "quiet": "augbench.plugin.kit",
     "single_threaded": "augbench.plugin.kit", "TableOverSampler": "augbench.plugin.sampler",
-    "RowRequest": "augbench.plugin.sampler",
+    "RowRequest": "augbench.plugin.sampler", "RemoteFile": "augbench.plugin.remote",
+    "fetch_file": "augbench.plugin.remote", "derived_file": "augbench.plugin.remote",
 }
 
 __all__ = sorted([*_LAZY, "hookimpl", "__version__"])

@@ -36,6 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="run an experiment and print its tables",
                          description="Evaluate every augmenter x classifier x training size x seed.")
     add_run_options(run)
+    _add_download_options(run)
 
     report = sub.add_parser("report", help="render stored results again, without running trials",
                             description="Print the tables of a finished or interrupted run and "
@@ -54,8 +55,41 @@ def build_parser() -> argparse.ArgumentParser:
                         "appear or reverse, and what changed for each arm; written to "
                         "DIR/against_differences.csv and DIR/against_arms.csv")
     sub.add_parser("plugins", help="list installed plugins and what they provide")
-    sub.add_parser("datasets", help="list the named datasets and suites")
+    datasets = sub.add_parser(
+        "datasets", help="list the named datasets and suites, or download them now",
+        description="List the named datasets (with their rows, positives and licence once "
+        "downloaded) and suites; 'augbench datasets fetch NAME ...' downloads datasets, or "
+        "every table of suite:NAME, into the data home.")
+    datasets.add_argument("action", nargs="?", choices=("fetch",),
+                          help="fetch: download the NAMEs now (a run downloads them on first use)")
+    datasets.add_argument("names", nargs="*", metavar="NAME",
+                          help="datasets, or suite:NAME for every table of a suite")
+    _add_download_options(datasets)
     return parser
+
+
+def _add_download_options(parser: argparse.ArgumentParser) -> None:
+    from augbench.plugin.remote import DATA_HOME_VARIABLE, MIRROR_VARIABLE
+
+    group = parser.add_argument_group("downloaded tables")
+    group.add_argument("--data-home", metavar="DIR",
+                       help=f"where downloaded tables are kept (default: ${DATA_HOME_VARIABLE}, "
+                       "else a per-user cache folder)")
+    group.add_argument("--mirror", metavar="URL",
+                       help="a base URL (or folder) serving the published files by name, "
+                       f"instead of their public addresses (default: ${MIRROR_VARIABLE})")
+
+
+def _use_download_options(args: argparse.Namespace) -> None:
+    """--data-home and --mirror for this command: the variables the download code reads."""
+    import os
+
+    from augbench.plugin.remote import DATA_HOME_VARIABLE, MIRROR_VARIABLE
+
+    for value, variable in ((getattr(args, "data_home", None), DATA_HOME_VARIABLE),
+                            (getattr(args, "mirror", None), MIRROR_VARIABLE)):
+        if value:
+            os.environ[variable] = value
 
 
 def _options(args: argparse.Namespace, argv: Sequence[str]) -> tuple[dict, dict]:
@@ -237,18 +271,48 @@ def _plugins() -> int:
     return 0
 
 
-def _datasets() -> int:
+def _datasets(args: argparse.Namespace) -> int:
+    if args.action == "fetch":
+        return _fetch(args.names)
+    if args.names:
+        raise UsageError("augbench datasets lists every dataset; to download some, "
+                         "'augbench datasets fetch NAME ...'.")
+    return _list_datasets()
+
+
+def _files_of(factory: Any) -> tuple:
+    """The published files a dataset factory downloads (its ``files``; none for a table that
+    is embedded or read from a path)."""
+    return tuple(getattr(factory, "files", ()) or ())
+
+
+def _list_datasets() -> int:
     from rich.console import Console
     from rich.table import Column, Table
 
+    import augbench
+    from augbench.plugin.remote import cached
     from augbench.registry import default_registry
 
     registry = default_registry()
-    table = Table("dataset", "plugin", "description")
+    table = Table(Column("dataset", no_wrap=True), Column("rows", justify="right"),
+                  Column("positive", justify="right"), "licence", "plugin", "description",
+                  caption="rows and positives once a table is here: downloaded tables are "
+                  "fetched on first use, or by 'augbench datasets fetch NAME'")
     for name in registry.names("datasets"):
         entry = registry.get("datasets", name)
         doc = (entry.provided.__doc__ or "").strip().splitlines()
-        table.add_row(name, entry.plugin, doc[0] if doc else "")
+        files = _files_of(entry.provided)
+        rows = positives = "-"
+        here = all(cached(f) for f in files)
+        if here:
+            try:  # a table here reads in a fraction of a second
+                dataset = augbench.load_dataset(name, registry=registry)
+                rows, positives = f"{len(dataset.y):,}", f"{int(dataset.y.sum()):,}"
+            except UsageError:
+                rows = "unreadable"
+        table.add_row(name, rows, positives, getattr(entry.provided, "licence", "") or "-",
+                      entry.plugin, doc[0] if doc else "")
     Console().print(table)
     if registry.names("suites"):
         suites = Table("suite", "version", Column("datasets", no_wrap=True), "plugin", "description",
@@ -259,6 +323,45 @@ def _datasets() -> int:
             suites.add_row(name, suite.version, "\n".join(suite.datasets), entry.plugin,
                            suite.description)
         Console().print(suites)
+    return 0
+
+
+def _fetch(names: Sequence[str]) -> int:
+    """Download (and prepare) the named datasets now, one progress bar per file."""
+    from rich.console import Console
+    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn
+
+    import augbench
+    from augbench.experiment.datasets import expand_suites
+    from augbench.plugin.remote import cached, fetch_file
+    from augbench.registry import default_registry
+
+    if not names:
+        raise UsageError("augbench datasets fetch needs the names of datasets (or suite:NAME); "
+                         "'augbench datasets' lists them.")
+    registry = default_registry()
+    wanted = expand_suites(names, registry)
+    unknown = [n for n in wanted if n not in registry.entries["datasets"]]
+    if unknown:
+        raise UsageError(f"unknown dataset {unknown[0]!r}; 'augbench datasets' lists them.")
+    console = Console(stderr=True)
+    with Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(),
+                  console=console, transient=True) as progress:
+        for name in wanted:
+            factory = registry.get("datasets", name).provided
+            for remote in _files_of(factory):
+                if cached(remote):
+                    continue
+                task = progress.add_task(f"{name}: {remote.name}", total=None)
+                fetch_file(remote, lambda done, total, task=task: progress.update(
+                    task, completed=done, total=total))
+            dataset = augbench.load_dataset(name, registry=registry)
+            licence = getattr(factory, "licence", "") or "not stated"
+            cite = getattr(factory, "citation", "")
+            progress.console.print(
+                f"{name}: {len(dataset.y):,} rows, {int(dataset.y.sum()):,} positive; "
+                f"licence: {licence}" + (f"; cite: {cite}" if cite else ""),
+                markup=False, highlight=False, soft_wrap=True)
     return 0
 
 
@@ -282,8 +385,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
         if args.command != "report":  # a report reads its metric specs from the store
             _say_skipped_plugins()
+        _use_download_options(args)
         command = {"run": lambda: _run(args, argv), "report": lambda: _report(args),
-                   "plugins": _plugins, "datasets": _datasets}
+                   "plugins": _plugins, "datasets": lambda: _datasets(args)}
         return command[args.command]()
     except UsageError as exc:
         print(f"error: {exc}", file=sys.stderr)

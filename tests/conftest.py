@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -7,10 +8,30 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from mirror import Mirror
 
+from augbench.plugin.remote import DATA_HOME_VARIABLE, MIRROR_VARIABLE
 from augbench.registry import Registry, make_plugin_manager
 
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def published_tables(tmp_path_factory) -> Mirror:
+    """Named tables come from a mirror on 127.0.0.1 (the files of ../shared, where present)
+    into a data home of the session's own: no test reaches the internet or a user's cache.
+    Worker processes inherit both variables."""
+    mirror = Mirror()
+    before = {name: os.environ.get(name) for name in (MIRROR_VARIABLE, DATA_HOME_VARIABLE)}
+    os.environ[MIRROR_VARIABLE] = mirror.url
+    os.environ[DATA_HOME_VARIABLE] = str(tmp_path_factory.mktemp("data-home"))
+    yield mirror
+    mirror.close()
+    for name, value in before.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
 
 
 def assert_light_plugin(module: str, heavy: set[str], augmenters: set[str],

@@ -160,6 +160,13 @@ def test_the_reference_has_a_home_for_every_option_metric_and_method() -> None:
     for kind in ("augmenters", "classifiers", "datasets"):
         missing = [n for n in registry.names(kind) if f"`{n}`" not in methods]
         assert missing == [], (kind, missing)
+    # Every downloaded table has its row, licence and BibTeX block on the datasets page.
+    datasets = _pages_text("datasets.md")
+    downloaded = [n for n in registry.names("datasets")
+                  if getattr(registry.get("datasets", n).provided, "files", ())]
+    assert len(downloaded) == 19
+    assert [n for n in downloaded if f"| `{n}` |" not in datasets] == []
+    assert [n for n in downloaded if f"@misc{{{n.replace('-', '_')}," not in datasets] == []
 
 
 def test_the_tuning_page_lists_every_declared_search_space() -> None:

@@ -39,7 +39,7 @@ def test_options_of_a_table_reach_it_inside_a_suite_and_a_table_named_twice_runs
 
 def test_an_unknown_suite_or_one_naming_an_unknown_table_is_one_clear_error(registry) -> None:
     with pytest.raises(augbench.UsageError, match="unknown suite 'nope'. Available: broken, "
-                                                  "shared, tiny"):
+                                                  "rare-disease, shared, tiny"):
         augbench.run(data="suite:nope", registry=registry, **SMALL)
     with pytest.raises(augbench.UsageError, match="suite 'broken' of plugin 'suite_plugin' "
                                                   "holds 'no-such-table', which no installed"):
@@ -49,7 +49,7 @@ def test_an_unknown_suite_or_one_naming_an_unknown_table_is_one_clear_error(regi
 def test_the_command_line_says_an_unknown_suite_in_one_line(capsys) -> None:
     assert main(["run", "--data", "suite:nope", "--seeds", "2"]) == 2
     err = capsys.readouterr().err.strip()
-    assert err == "error: unknown suite 'nope'. Available: shared."
+    assert err == "error: unknown suite 'nope'. Available: rare-disease, shared."
 
 
 @pytest.mark.parametrize("datasets", [(), "stroke", ("stroke", "stroke"), ("stroke", "")])

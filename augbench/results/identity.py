@@ -46,8 +46,10 @@ ARM_SETTINGS = ("params", "tune_space")
 ABSENT_WHEN_UNSET = ("prevalence", "sensitive", "tune_strategy")
 # How --tune tunes; none of them is part of an untuned experiment's configuration.
 TUNING = TUNING_KEYS
-# What a table's entry says for the reader only: the numbers do not depend on it.
-DESCRIPTIVE_TABLE_FIELDS = ("positive_chosen", "positive_share")
+# What a table's entry says for the reader only: the numbers do not depend on it. Its source
+# (a path, an address) and notes say where it was read; its fingerprint says what was read, so
+# a table moved, or downloaded into another data home, is the same table.
+DESCRIPTIVE_TABLE_FIELDS = ("positive_chosen", "positive_share", "source", "notes")
 
 
 def identity(config: dict[str, Any]) -> dict[str, Any]:
