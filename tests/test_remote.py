@@ -109,3 +109,16 @@ def test_offline_one_line_says_which_file_to_fetch_and_where(home: Path, monkeyp
 def test_a_folder_serves_as_a_mirror(home: Path, monkeypatch) -> None:
     monkeypatch.setenv(MIRROR_VARIABLE, str(SUITE / "raw"))
     assert len(augbench.load_dataset("blood-storage").y) == 316
+
+
+def test_a_suite_runs_every_table_from_an_empty_home_and_counts_across_them(
+        home: Path, tmp_path: Path, capsys) -> None:
+    assert main(["run", "--data", "suite:rare-disease", "--augmenters", "none,smote",
+                 "--classifiers", "lr", "--seeds", "5", "--sizes", "200", "--quiet",
+                 "--out", str(tmp_path / "run")]) == 0
+    out, err = capsys.readouterr()
+    trials = augbench.load_results(tmp_path / "run").trials
+    assert trials["dataset"].nunique() == 15 and trials["status"].eq("ok").all()
+    assert len(trials) == 15 * 5 * 2
+    assert "across 15 tables: on how many each method helps" in out
+    assert "dataset 'new-thyroid' has a training pool of 151 rows" in err

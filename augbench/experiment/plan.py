@@ -94,11 +94,15 @@ def with_permutation_control(augmenters: Sequence[str]) -> tuple[str, ...]:
     return augmenters if PERMUTATION_CONTROL in augmenters else (*augmenters, PERMUTATION_CONTROL)
 
 
-def resolve_sizes(sizes: Sequence[int | str], pool: int, name: str, defaults: bool) -> list[int]:
-    """Training sizes as row counts; ``full`` is the whole pool. Default sizes beyond it are dropped."""
+def resolve_sizes(sizes: Sequence[int | str], pool: int, name: str, defaults: bool,
+                  capped: bool = False) -> list[int]:
+    """Training sizes as row counts; ``full`` is the whole pool. Default sizes beyond it are
+    dropped; ``capped`` (a run of several tables) runs a size beyond it at the whole pool."""
     out: list[int] = []
     for size in sizes:
         n = pool if str(size) == "full" else int(size)
+        if capped and n > pool and not defaults:
+            n = pool
         if n > pool or n < 4:
             if defaults:
                 continue
@@ -225,10 +229,13 @@ def _categorical_augmenters(registry: Registry) -> list[str]:
     return names
 
 
-def list_trials(exp: Experiment, datasets: Mapping[str, Dataset]) -> list[Trial]:
-    """Every trial of the experiment, seed-major so that each seed's trials sit together."""
+def list_trials(exp: Experiment, datasets: Mapping[str, Dataset],
+                notes: list[str] | None = None) -> list[Trial]:
+    """Every trial of the experiment, seed-major so that each seed's trials sit together;
+    ``notes`` gains a line for each table that runs a size at its whole pool."""
     prevalences = exp.prevalence or (None,)
-    sizes = {name: _dataset_sizes(exp, name, ds) for name, ds in datasets.items()}
+    sizes = {name: _dataset_sizes(exp, name, ds, len(datasets) > 1, notes)
+             for name, ds in datasets.items()}
     _check_plan_size(exp, sizes)
     trials = []
     for name in datasets:
@@ -245,9 +252,11 @@ def list_trials(exp: Experiment, datasets: Mapping[str, Dataset]) -> list[Trial]
     return trials
 
 
-def _dataset_sizes(exp: Experiment, name: str, ds: Dataset) -> list[int]:
+def _dataset_sizes(exp: Experiment, name: str, ds: Dataset, several: bool = False,
+                   notes: list[str] | None = None) -> list[int]:
     """The training sizes of one dataset: those the smallest pool of its prevalences can give,
-    so that prevalences compare at equal training sizes."""
+    so that prevalences compare at equal training sizes. In a run of ``several`` tables (a
+    suite), a size beyond a small table's pool runs at its whole pool, with a note."""
     # The split's class counts are the same for every seed: seed 0 stands for all.
     pools = []
     for prevalence in exp.prevalence or (None,):
@@ -255,7 +264,12 @@ def _dataset_sizes(exp: Experiment, name: str, ds: Dataset) -> list[int]:
         pool_rows, test_rows = split_rows(ds.y, 0, exp.test_size, prevalence)
         _check_split(name, ds, pool_rows, test_rows, exp.test_size, prevalence)
         pools.append(len(pool_rows))
-    sizes = resolve_sizes(exp.sizes, min(pools), name, defaults=exp.sizes == DEFAULT_SIZES)
+    defaults = exp.sizes == DEFAULT_SIZES
+    sizes = resolve_sizes(exp.sizes, min(pools), name, defaults=defaults, capped=several)
+    beyond = [str(s) for s in exp.sizes if str(s) != "full" and int(s) > min(pools)]
+    if several and beyond and not defaults and notes is not None:
+        notes.append(f"note: dataset '{name}' has a training pool of {min(pools)} rows, so "
+                     f"size {', '.join(beyond)} runs there at {min(pools)} (its whole pool).")
     if not sizes:
         raise UsageError(f"dataset '{name}' has a training pool of {min(pools)} rows, smaller "
                          "than every default size; give --sizes.")
@@ -455,8 +469,10 @@ def make_plan(experiment: Experiment, registry: Registry | None = None) -> Plan:
     settings = metric_settings(experiment, metrics)
     datasets = load_datasets(experiment, registry, settings)
     _check_tables(experiment, arms, datasets, registry)
-    return Plan(experiment, registry, datasets, list_trials(experiment, datasets), metrics, arms,
-                shown or tuple(metrics), notes, metric_settings=settings)
+    notes = list(notes)
+    trials = list_trials(experiment, datasets, notes)
+    return Plan(experiment, registry, datasets, trials, metrics, arms,
+                shown or tuple(metrics), tuple(notes), metric_settings=settings)
 
 
 def _planned_tuning(exp: Experiment, arms: dict[tuple[str, str], "Arm"],

@@ -14,7 +14,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from augbench.reporting.blocks import chosen_words, difference_blocks, summary_blocks
+from augbench.reporting.blocks import (
+    chosen_words,
+    difference_blocks,
+    shown_metrics,
+    summary_blocks,
+)
 from augbench.reporting.figures import Written
 from augbench.reporting.findings import ALPHA, findings_of
 from augbench.reporting.sections import HTML, sections_of
@@ -130,6 +135,27 @@ def tuning_html(results: ResultTables) -> str:
             f'</caption><tr>{head}<th>times</th><th>inner score</th></tr>{"".join(rows)}</table>')
 
 
+def across_html(results: ResultTables) -> str:
+    """On how many tables each augmenter helps, changes nothing significantly, or harms (a run
+    of several tables); empty otherwise."""
+    counts = results.across_tables
+    metrics = [m for m in shown_metrics(results, "predictions") if m in set(counts["metric"])]
+    if counts.empty or not metrics:
+        return ""
+    head = "".join(['<th class="label">classifier</th><th class="label">augmenter</th>',
+                    *(f"<th>{_e(results.metrics[m].header)}</th>" for m in metrics)])
+    rows = []
+    for (classifier, augmenter), group in counts.groupby(["classifier", "augmenter"], sort=True):
+        cells = {r.metric: f"{r.helps} / {r.unchanged} / {r.harms}" for r in group.itertuples()}
+        rows.append(f'<tr><td class="label">{_name(classifier)}</td><td class="label">'
+                    f"{_name(augmenter)}</td>"
+                    + "".join(f"<td>{_e(cells.get(m, '-'))}</td>" for m in metrics) + "</tr>")
+    return (f"<table><caption>on how many of the {counts['tables'].max()} tables each method "
+            f"helps / changes nothing significantly / harms against {_e(results.baseline)}, at "
+            f"the largest size of each (Holm p &lt; {ALPHA}); no significant change is not "
+            f"proof of equivalence</caption><tr>{head}</tr>{''.join(rows)}</table>")
+
+
 def write_html(results: ResultTables, path: Path, figures: list[Written],
                against: str = "") -> Path:
     """Write the report of ``results`` to ``path``, embedding ``figures`` with their readings
@@ -152,6 +178,7 @@ def write_html(results: ResultTables, path: Path, figures: list[Written],
         "tables": lambda: summary_html(results),
         "differences": lambda: differences_html(results),
         "tuning": lambda: tuning_html(results),
+        "across": lambda: across_html(results),
         "figures": lambda: images or "<p>No figure.</p>",
         "configuration": lambda: f"<pre>{_e(json.dumps(results.config or {}, indent=2))}</pre>",
         "versions": lambda: f"<table>{versions}</table>",

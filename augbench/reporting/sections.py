@@ -32,6 +32,8 @@ SECTIONS = (
     _section("differences", "Paired differences", TERMINAL, HTML, NOTEBOOK),
     # Given by `augbench report --against` (or Results.against in a notebook, on its own).
     _section("against", "Against another run", HTML),
+    # A run of several tables: how many each method helps, leaves unchanged or harms.
+    _section("across", "Across tables", TERMINAL, HTML),
     # The HTML page shows the ranks as a figure.
     _section("ranks", "Average ranks", TERMINAL),
     _section("tuning", "Tuning", TERMINAL, HTML),

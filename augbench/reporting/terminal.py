@@ -120,6 +120,27 @@ def rank_table(results: ResultTables) -> Table | None:
     return table
 
 
+def across_table(results: ResultTables) -> Table | None:
+    """On how many tables each augmenter helps, changes nothing significantly, or harms, by
+    shown metric (a run of several tables)."""
+    counts = results.across_tables
+    metrics = [m for m in shown_metrics(results, "predictions") if m in set(counts["metric"])]
+    if counts.empty or not metrics:
+        return None
+    table = Table(title=escape(f"across {counts['tables'].max()} tables: on how many each "
+                               f"method helps / changes nothing significantly / harms, against "
+                               f"{results.baseline} (largest size each, Holm p < {ALPHA})"),
+                  title_justify="left")
+    for name in ["classifier", "augmenter", *(results.metrics[m].header for m in metrics)]:
+        table.add_column(escape(name), justify="left" if name in ("classifier", "augmenter")
+                         else "right")
+    for (classifier, augmenter), group in counts.groupby(["classifier", "augmenter"], sort=True):
+        cells = {r.metric: f"{r.helps} / {r.unchanged} / {r.harms}"
+                 for r in group.itertuples()}
+        table.add_row(escape(classifier), escape(augmenter), *(cells.get(m, "-") for m in metrics))
+    return table
+
+
 def tuning_tables(results: ResultTables) -> list[Table]:
     """In a tuned run, the values each arm's trials chose most often, one table per dataset,
     prevalence and size; none otherwise."""
@@ -149,6 +170,7 @@ def print_report(results: ResultTables, console: Console) -> None:
     tables = {"tables": lambda: summary_tables(results),
               "differences": lambda: difference_tables(results),
               "ranks": lambda: [ranks] if ranks is not None else [],
+              "across": lambda: [t for t in [across_table(results)] if t is not None],
               "tuning": lambda: tuning_tables(results)}
     for section in sections_of(TERMINAL):
         if section.key == "findings":

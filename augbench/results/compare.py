@@ -239,3 +239,28 @@ def average_ranks(summary: pd.DataFrame, metric: str,
     table["n_datasets"] = scores.groupby(level="classifier").size()
     table["friedman_p"] = pd.Series(p_values)
     return table
+
+
+def across_tables(comparisons: pd.DataFrame, metrics: dict[str, Metric]) -> pd.DataFrame:
+    """Across the tables of a run: for each classifier, augmenter and metric, on how many
+    tables (at the largest size each ran) the augmenter ``helps`` (a significant paired
+    difference from the baseline in the metric's better direction, Holm p < ALPHA), ``harms``
+    (significant the other way) or changes nothing significantly (``unchanged``: no evidence
+    of a difference, which is not proof of equivalence). Empty for a run of one table."""
+    columns = ["classifier", "augmenter", "metric", "tables", "helps", "unchanged", "harms"]
+    if comparisons.empty or comparisons["dataset"].nunique() < 2:
+        return pd.DataFrame(columns=columns)
+    keys = ["dataset", *(["prevalence"] if "prevalence" in comparisons else [])]
+    largest = comparisons.groupby(keys, dropna=False)["size"].transform("max")
+    rows = comparisons[comparisons["size"] == largest]
+    found = []
+    for (classifier, augmenter, metric), group in rows.groupby(
+            ["classifier", "augmenter", "metric"], sort=True):
+        better = group["mean_diff"] > 0 if metrics[metric].higher_is_better \
+            else group["mean_diff"] < 0
+        significant = group["p_adjusted"] < ALPHA
+        found.append({"classifier": classifier, "augmenter": augmenter, "metric": metric,
+                      "tables": len(group), "helps": int((significant & better).sum()),
+                      "unchanged": int((~significant).sum()),
+                      "harms": int((significant & ~better).sum())})
+    return pd.DataFrame(found, columns=columns)

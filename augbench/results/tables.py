@@ -13,7 +13,7 @@ import pandas as pd
 
 from augbench.errors import UsageError
 from augbench.plugin.metric import Metric
-from augbench.results.compare import paired_comparisons
+from augbench.results.compare import across_tables, paired_comparisons
 from augbench.results.record import RunRecord
 from augbench.results.row import group_columns
 from augbench.results.stats import t_interval
@@ -148,6 +148,12 @@ class ResultTables:
         if self.precomputed_comparisons is not None:
             return self.precomputed_comparisons
         return paired_comparisons(self.trials, self.metrics, self.baseline, self.family)
+
+    @cached_property
+    def across_tables(self) -> pd.DataFrame:
+        """On how many tables each augmenter helps, changes nothing significantly, or harms,
+        per classifier and metric (see `augbench.results.compare.across_tables`)."""
+        return across_tables(self.comparisons, self.metrics)
 
     @cached_property
     def tune_candidates(self) -> pd.DataFrame:

@@ -1,0 +1,58 @@
+"""A run of several tables read across them: how many tables each method helps, leaves without
+a significant change, or harms; and sizes a small table of a suite cannot give."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import augbench
+from augbench.registry import default_registry
+from augbench.results.compare import across_tables
+
+
+def _comparison(dataset: str, size: int, metric: str, diff: float, p: float) -> dict:
+    return {"dataset": dataset, "size": size, "classifier": "lr", "augmenter": "smote",
+            "metric": metric, "mean_diff": diff, "p_adjusted": p}
+
+
+def test_each_table_counts_once_at_its_largest_size_in_the_metrics_direction() -> None:
+    metrics = default_registry().metrics(["roc_auc", "brier"])
+    rows = [
+        _comparison("a", 100, "roc_auc", -0.05, 0.001),  # a smaller size: not counted
+        _comparison("a", 200, "roc_auc", 0.03, 0.01),  # helps
+        _comparison("b", 200, "roc_auc", -0.02, 0.02),  # harms
+        _comparison("c", 150, "roc_auc", 0.04, 0.30),  # not significant
+        # Brier: lower is better, so a rise harms and a fall helps.
+        _comparison("a", 200, "brier", 0.02, 0.01),
+        _comparison("b", 200, "brier", -0.01, 0.04),
+        _comparison("c", 150, "brier", -0.01, 0.5),
+    ]
+    counts = across_tables(pd.DataFrame(rows), metrics).set_index("metric")
+    assert counts.loc["roc_auc", ["tables", "helps", "unchanged", "harms"]].tolist() == [3, 1, 1, 1]
+    assert counts.loc["brier", ["tables", "helps", "unchanged", "harms"]].tolist() == [3, 1, 1, 1]
+    # One table: nothing to count across.
+    assert across_tables(pd.DataFrame(rows[:2]), metrics).empty
+
+
+def _small(path: Path, rows: int = 60) -> Path:
+    frame = augbench.load_dataset("breast-cancer").X.iloc[:rows].copy()
+    frame["y"] = augbench.load_dataset("breast-cancer").y[:rows]
+    frame.to_csv(path, index=False)
+    return path
+
+
+def test_a_size_beyond_a_small_tables_pool_runs_there_at_its_whole_pool(tmp_path: Path,
+                                                                       recwarn) -> None:
+    small = _small(tmp_path / "small.csv")
+    grid = dict(augmenters="none,smote", classifiers="lr", seeds=2, sizes=(100,))
+    results = augbench.run(data=["breast-cancer", str(small)], target="y", **grid)
+    sizes = results.trials.groupby("dataset")["size"].unique().to_dict()
+    assert sizes["breast-cancer"].tolist() == [100] and sizes["small"].tolist() == [42]
+    assert any("dataset 'small' has a training pool of 42 rows, so size 100 runs there at 42"
+               in str(w.message) for w in recwarn)
+    # A run of one table still refuses a size it cannot give.
+    with pytest.raises(augbench.UsageError, match="training size 100 does not fit dataset"):
+        augbench.run(data=str(small), target="y", **grid)
