@@ -210,7 +210,9 @@ def _config(plan: Plan) -> dict[str, Any]:
                                "positive_chosen": ds.positive_chosen,
                                "positive_share": round(float(ds.y.mean()), 4),
                                "rows": len(ds.y), "source": ds.source,
-                               "notes": list(ds.notes)}
+                               "notes": list(ds.notes),
+                               **({"licence": ds.licence, "citation": ds.citation}
+                                  if ds.licence or ds.citation else {})}
                         for name, ds in plan.datasets.items()}
     return config
 

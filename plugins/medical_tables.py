@@ -6,6 +6,7 @@ Each is a public copy pinned to one commit, verified by its SHA-256 and kept in 
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Any
 
@@ -82,9 +83,11 @@ def heart_attack_risk(path: str | None = None) -> Any:
     pressure = frame.pop("Blood Pressure").str.split("/", expand=True).astype(float)
     frame.insert(4, "Systolic BP", pressure[0])
     frame.insert(5, "Diastolic BP", pressure[1])
-    return augbench.prepare_table(frame, target="Heart Attack Risk", positive="1",
-                                  drop="Patient ID", name="heart-attack-risk",
-                                  source=str(file) if path else HEART_ATTACK.raw.url)
+    dataset = augbench.prepare_table(frame, target="Heart Attack Risk", positive="1",
+                                     drop="Patient ID", name="heart-attack-risk",
+                                     source=str(file) if path else HEART_ATTACK.raw.url)
+    return dataclasses.replace(dataset, licence=HEART_ATTACK.licence,
+                               citation=HEART_ATTACK.citation)
 
 
 heart_attack_risk.licence, heart_attack_risk.citation = HEART_ATTACK.licence, HEART_ATTACK.citation

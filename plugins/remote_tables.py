@@ -55,7 +55,8 @@ class Table:
                                       drop=self.drop or None,
                                       categorical=self.categorical or None, name=self.name)
         # Known by its published address, wherever the data home is.
-        dataset = dataclasses.replace(dataset, source=str(file) if path else self.raw.url)
+        dataset = dataclasses.replace(dataset, source=str(file) if path else self.raw.url,
+                                      licence=self.licence, citation=self.citation)
         return self.finish(dataset) if self.finish else dataset
 
     def factory(self) -> Callable[..., Any]:

@@ -122,3 +122,10 @@ def test_a_suite_runs_every_table_from_an_empty_home_and_counts_across_them(
     assert len(trials) == 15 * 5 * 2
     assert "across 15 tables: on how many each method helps" in out
     assert "dataset 'new-thyroid' has a training pool of 151 rows" in err
+    # Each table's licence and citation travel with the run into the report's data section.
+    from augbench.reporting.html import data_html
+
+    results = augbench.load_results(tmp_path / "run")
+    assert results.config["tables"]["thoracic-surgery"]["licence"] == "CC BY 4.0"
+    section = data_html(results)
+    assert section.count("<tr>") == 16 and "Elmunzer B. J. et al. (2012)" in section

@@ -38,6 +38,10 @@ class Dataset:
     # How the positive label was chosen: "given" (--positive, or the dataset's own definition)
     # or "the rarer value" (inferred from a two-valued target).
     positive_chosen: str = "given"
+    # What a published table's source states of its use, and how to cite it (shown in
+    # reports beside the table; empty for a user's own file).
+    licence: str = ""
+    citation: str = ""
 
     def __post_init__(self) -> None:
         if len(self.X) != len(self.y):

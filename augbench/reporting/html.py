@@ -156,6 +156,28 @@ def across_html(results: ResultTables) -> str:
             f"proof of equivalence</caption><tr>{head}</tr>{''.join(rows)}</table>")
 
 
+def data_html(results: ResultTables) -> str:
+    """The tables the run read: rows, positives, source, and the licence and citation a
+    published table states."""
+    tables = (results.config or {}).get("tables") or {}
+    if not tables:
+        return ""
+    rows = []
+    for name, table in tables.items():
+        share = table.get("positive_share")
+        positives = f"{share:.1%}" if isinstance(share, (int, float)) else ""
+        rows.append(f'<tr><td class="label nowrap">{_e(name)}</td><td>{_e(table.get("rows", ""))}</td>'
+                    f"<td>{_e(positives)}</td>"
+                    + "".join(f'<td class="label">{_e(table.get(k) or "")}</td>'
+                              for k in ("source", "licence", "citation")) + "</tr>")
+    head = "".join([f'<th class="label">{_e(h)}</th>' if h in ("dataset", "source", "licence",
+                                                                 "citation") else f"<th>{_e(h)}</th>"
+                    for h in ("dataset", "rows", "positive", "source", "licence", "citation")])
+    return (f"<table><caption>each table as read (a published table's licence and citation as "
+            f"its source states them: cite the original study)</caption><tr>{head}</tr>"
+            f"{''.join(rows)}</table>")
+
+
 def write_html(results: ResultTables, path: Path, figures: list[Written],
                against: str = "") -> Path:
     """Write the report of ``results`` to ``path``, embedding ``figures`` with their readings
@@ -179,6 +201,7 @@ def write_html(results: ResultTables, path: Path, figures: list[Written],
         "differences": lambda: differences_html(results),
         "tuning": lambda: tuning_html(results),
         "across": lambda: across_html(results),
+        "data": lambda: data_html(results),
         "figures": lambda: images or "<p>No figure.</p>",
         "configuration": lambda: f"<pre>{_e(json.dumps(results.config or {}, indent=2))}</pre>",
         "versions": lambda: f"<table>{versions}</table>",

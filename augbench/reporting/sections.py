@@ -38,6 +38,8 @@ SECTIONS = (
     _section("ranks", "Average ranks", TERMINAL),
     _section("tuning", "Tuning", TERMINAL, HTML),
     _section("figures", "Figures", HTML),
+    # Each table's size, source, licence and citation.
+    _section("data", "Data", HTML),
     _section("configuration", "Configuration", HTML),
     _section("versions", "Versions", HTML),
 )

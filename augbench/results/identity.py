@@ -49,7 +49,8 @@ TUNING = TUNING_KEYS
 # What a table's entry says for the reader only: the numbers do not depend on it. Its source
 # (a path, an address) and notes say where it was read; its fingerprint says what was read, so
 # a table moved, or downloaded into another data home, is the same table.
-DESCRIPTIVE_TABLE_FIELDS = ("positive_chosen", "positive_share", "source", "notes")
+DESCRIPTIVE_TABLE_FIELDS = ("positive_chosen", "positive_share", "source", "notes", "licence",
+                            "citation")
 
 
 def identity(config: dict[str, Any]) -> dict[str, Any]:
