@@ -35,6 +35,7 @@ _LAZY = {
     "single_threaded": "augbench.plugin.kit", "TableOverSampler": "augbench.plugin.sampler",
     "RowRequest": "augbench.plugin.sampler", "RemoteFile": "augbench.plugin.remote",
     "fetch_file": "augbench.plugin.remote", "derived_file": "augbench.plugin.remote",
+    "cached_file": "augbench.plugin.remote",
 }
 
 __all__ = sorted([*_LAZY, "hookimpl", "__version__"])

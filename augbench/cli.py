@@ -295,7 +295,7 @@ def _list_datasets() -> int:
     from augbench.registry import default_registry
 
     registry = default_registry()
-    table = Table(Column("dataset", no_wrap=True), Column("rows", justify="right"),
+    table = Table(Column("dataset", no_wrap=True), "here", Column("rows", justify="right"),
                   Column("positive", justify="right"), "licence", "plugin", "description",
                   caption="rows and positives once a table is here: downloaded tables are "
                   "fetched on first use, or by 'augbench datasets fetch NAME'")
@@ -311,7 +311,8 @@ def _list_datasets() -> int:
                 rows, positives = f"{len(dataset.y):,}", f"{int(dataset.y.sum()):,}"
             except UsageError:
                 rows = "unreadable"
-        table.add_row(name, rows, positives, getattr(entry.provided, "licence", "") or "-",
+        table.add_row(name, ("yes" if here else "no") if files else "built in", rows, positives,
+                      getattr(entry.provided, "licence", "") or "-",
                       entry.plugin, doc[0] if doc else "")
     Console().print(table)
     if registry.names("suites"):

@@ -206,13 +206,15 @@ def _config(plan: Plan) -> dict[str, Any]:
     file (or another option applied to it) is another experiment; each table's positive label
     is stored as it was chosen or inferred."""
     config = experiment_config(plan.experiment)
+    suites = {spec.source: spec.suite for spec in plan.experiment.data if spec.suite}
     config["tables"] = {name: {"fingerprint": ds.fingerprint, "positive": ds.positive,
                                "positive_chosen": ds.positive_chosen,
                                "positive_share": round(float(ds.y.mean()), 4),
                                "rows": len(ds.y), "source": ds.source,
                                "notes": list(ds.notes),
                                **({"licence": ds.licence, "citation": ds.citation}
-                                  if ds.licence or ds.citation else {})}
+                                  if ds.licence or ds.citation else {}),
+                               **({"suite": suites[name]} if name in suites else {})}
                         for name, ds in plan.datasets.items()}
     return config
 

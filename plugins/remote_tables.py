@@ -47,6 +47,7 @@ class Table:
 
     def load(self, path: str | None = None) -> Any:
         """The Dataset: read from ``path`` (a local copy of the prepared file) where given."""
+        downloading = not path and augbench.cached_file(self.raw) is None
         file = Path(path) if path else self.file()
         if path and not file.is_file():
             raise augbench.UsageError(f"{file} not found: give the path of a copy of "
@@ -57,6 +58,11 @@ class Table:
         # Known by its published address, wherever the data home is.
         dataset = dataclasses.replace(dataset, source=str(file) if path else self.raw.url,
                                       licence=self.licence, citation=self.citation)
+        if downloading:  # said once, when the table arrives
+            dataset = dataclasses.replace(dataset, notes=(
+                f"note: '{self.name}' was downloaded from {self.raw.url} and verified; "
+                f"licence: {self.licence or 'not stated'}; cite: {self.citation}.",
+                *dataset.notes))
         return self.finish(dataset) if self.finish else dataset
 
     def factory(self) -> Callable[..., Any]:

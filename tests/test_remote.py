@@ -127,5 +127,26 @@ def test_a_suite_runs_every_table_from_an_empty_home_and_counts_across_them(
 
     results = augbench.load_results(tmp_path / "run")
     assert results.config["tables"]["thoracic-surgery"]["licence"] == "CC BY 4.0"
+    assert results.config["tables"]["thoracic-surgery"]["suite"] == "rare-disease 1"
+    # Said once, as each table arrives: where from, its licence and how to cite it.
+    assert err.count("note: 'thoracic-surgery' was downloaded from https://raw.githubuser") == 1
+    assert "licence: CC BY 4.0; cite: Zięba M. et al. (2013)" in err
     section = data_html(results)
     assert section.count("<tr>") == 16 and "Elmunzer B. J. et al. (2012)" in section
+
+
+def test_augbench_datasets_says_which_tables_are_here_and_fetch_brings_them(
+        home: Path, capsys, monkeypatch) -> None:
+    monkeypatch.setenv("COLUMNS", "200")
+    assert main(["datasets"]) == 0
+    row = next(line for line in capsys.readouterr().out.splitlines() if "new-thyroid " in line)
+    assert "│ no " in row and "CC BY 4.0" in row
+    assert main(["datasets", "fetch", "new-thyroid", "suite:shared"]) == 0
+    said = capsys.readouterr().err
+    assert "new-thyroid: 215 rows, 35 positive; licence: CC BY 4.0; cite: Quinlan R." in said
+    assert "stroke: 5,110 rows, 249 positive" in said
+    assert main(["datasets"]) == 0
+    row = next(line for line in capsys.readouterr().out.splitlines() if "new-thyroid " in line)
+    assert "│ yes " in row and "│  215 │" in row.replace("│   215 │", "│  215 │")
+    assert main(["datasets", "fetch"]) == 2
+    assert capsys.readouterr().err.startswith("error: augbench datasets fetch needs the names")

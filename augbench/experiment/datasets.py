@@ -72,6 +72,19 @@ def _named(registry: Registry, key: str, labels: dict[str, Any], drop: Any, cate
     return with_columns(dataset, drop, categorical)
 
 
+def suites_of(sources: Sequence[str], registry: Registry | None = None) -> dict[str, str]:
+    """For each table a ``suite:NAME`` of ``sources`` holds, that suite's name and version
+    ("rare-disease 1"); the first suite naming a table wins."""
+    found: dict[str, str] = {}
+    for source in map(str, sources):
+        if source.startswith(SUITE_PREFIX):
+            name = source[len(SUITE_PREFIX):]
+            suite = (registry or default_registry()).get("suites", name).provided
+            for dataset in suite.datasets:
+                found.setdefault(dataset, f"{name} {suite.version}")
+    return found
+
+
 def expand_suites(sources: Sequence[str], registry: Registry | None = None) -> list[str]:
     """``sources`` (``--data`` names and paths) with each ``suite:NAME`` replaced by the
     datasets its suite holds, in its order; a table given twice runs once."""
@@ -109,6 +122,9 @@ class DataSpec:
     # Parameters of a named dataset (``--set heart-attack-risk.path=FILE``).
     options: Mapping[str, Any] = field(default_factory=dict)
     table: Dataset | None = field(default=None, compare=False, repr=False)
+    # The suite (name and version) the table was named through, which the run records beside
+    # it; not part of the experiment: a table is known by its contents.
+    suite: str = field(default="", compare=False)
 
     def load(self, registry: Registry) -> Dataset:
         if self.table is not None:
@@ -162,6 +178,7 @@ def data_specs_of(data: Any, labels: dict[str, Any], params: dict[str, dict[str,
     names = list(named) if named else [None] * len(data)
     specs: list[Any] = []
     sources: list[str] = []
+    suites = suites_of([item for item in data if isinstance(item, (str, Path))], registry)
     for item, name in zip(data, names):
         if isinstance(item, DataSpec):
             if labels:
@@ -183,6 +200,8 @@ def data_specs_of(data: Any, labels: dict[str, Any], params: dict[str, dict[str,
         read = iter(data_specs(sources, options={s: params.pop(s) for s in sources
                                                  if s in params}, registry=registry, **labels))
         specs = [next(read) if isinstance(s, str) else s for s in specs]
+        specs = [dataclasses.replace(s, suite=suites[s.source]) if s.source in suites else s
+                 for s in specs]
     return tuple(specs)
 
 

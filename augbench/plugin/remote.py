@@ -68,10 +68,13 @@ def mirror() -> str | None:
     return os.environ.get(MIRROR_VARIABLE) or None
 
 
-def cached(remote: RemoteFile) -> Path | None:
+def cached_file(remote: RemoteFile) -> Path | None:
     """The file in the data home, where it is there (not checked: `fetch_file` checks it)."""
     path = data_home() / remote.name
     return path if path.is_file() else None
+
+
+cached = cached_file  # the name augbench's own commands use
 
 
 def fetch_file(remote: RemoteFile, progress: Callable[[int, int | None], None] | None = None) -> Path:

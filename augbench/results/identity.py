@@ -25,6 +25,7 @@ def experiment_config(experiment: Any) -> dict[str, Any]:
     config = asdict(replace(experiment, data=data))
     for spec in config["data"]:
         spec.pop("table", None)
+        spec.pop("suite", None)  # recorded with the run's tables, not part of the experiment
     if not config.get("tune"):
         # An untuned experiment is what it was before tuning existed: its identity unchanged.
         for key in TUNING:
@@ -50,7 +51,7 @@ TUNING = TUNING_KEYS
 # (a path, an address) and notes say where it was read; its fingerprint says what was read, so
 # a table moved, or downloaded into another data home, is the same table.
 DESCRIPTIVE_TABLE_FIELDS = ("positive_chosen", "positive_share", "source", "notes", "licence",
-                            "citation")
+                            "citation", "suite")
 
 
 def identity(config: dict[str, Any]) -> dict[str, Any]:
