@@ -150,3 +150,27 @@ def test_augbench_datasets_says_which_tables_are_here_and_fetch_brings_them(
     assert "│ yes " in row and "│  215 │" in row.replace("│   215 │", "│  215 │")
     assert main(["datasets", "fetch"]) == 2
     assert capsys.readouterr().err.startswith("error: augbench datasets fetch needs the names")
+
+
+def test_a_server_that_answers_no_http_is_one_line_too(home: Path, monkeypatch) -> None:
+    import socket
+    import threading
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+
+    def answer() -> None:
+        connection, _ = listener.accept()
+        connection.recv(1024)
+        connection.sendall(b"this is no HTTP\r\n\r\n")
+        connection.close()
+
+    threading.Thread(target=answer, daemon=True).start()
+    monkeypatch.setenv(MIRROR_VARIABLE, f"http://127.0.0.1:{listener.getsockname()[1]}")
+    try:
+        with pytest.raises(augbench.UsageError, match="cannot download new_thyroid.csv from"):
+            augbench.load_dataset("new-thyroid")
+    finally:
+        listener.close()
+    assert not any(home.iterdir())

@@ -18,6 +18,7 @@ The command line's ``--data-home`` and ``--mirror`` set the two variables for on
 from __future__ import annotations
 
 import hashlib
+import http.client
 import os
 import tempfile
 import urllib.error
@@ -171,7 +172,7 @@ def _download(source: str, out, progress: Callable[[int, int | None], None] | No
                     progress(done, total)
             if total is not None and done != total:
                 raise OSError(f"the connection closed after {done} of {total} bytes")
-    except (OSError, urllib.error.URLError, ValueError) as exc:
+    except (OSError, http.client.HTTPException, ValueError) as exc:  # URLError is an OSError
         reason = getattr(exc, "reason", None) or exc
         raise UsageError(f"cannot download {remote.name} from {source} ({reason}). Fetch "
                          f"{remote.url} by hand and save it as {path}, or set a mirror "
