@@ -48,6 +48,18 @@ def assert_light_plugin(module: str, heavy: set[str], augmenters: set[str],
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
+def fake_distribution(site: Path, distribution: str, version: str, entry: str,
+                      target: str) -> None:
+    """Lay out in ``site`` what pip installs for a distribution whose ``augbench`` entry point
+    ``entry`` names the module ``target``: its dist-info folder (the module itself is the
+    caller's)."""
+    info = site / f"{distribution.replace('-', '_')}-{version}.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {distribution}\n"
+                                   f"Version: {version}\n")
+    (info / "entry_points.txt").write_text(f"[augbench]\n{entry} = {target}\n")
+
+
 @pytest.fixture
 def registry() -> Registry:
     """A fresh plugin manager and registry for each test."""

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import mixed_table
+from conftest import fake_distribution, mixed_table
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -57,11 +57,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (site / "augbench_extras_demo").mkdir()
     (site / "augbench_extras_demo" / "__init__.py").write_text("")
     (site / "augbench_extras_demo" / "plugin.py").write_text(PLUGIN)
-    info = site / "augbench_extras_demo-0.1.dist-info"
-    info.mkdir()
-    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: augbench-extras-demo\n"
-                                   "Version: 0.1\n")
-    (info / "entry_points.txt").write_text("[augbench]\nextras-demo = augbench_extras_demo.plugin\n")
+    fake_distribution(site, "augbench-extras-demo", "0.1", "extras-demo",
+                      "augbench_extras_demo.plugin")
     return site
 
 

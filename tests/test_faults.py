@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import fake_distribution
 
 import augbench
 from augbench.cli import main
@@ -61,10 +62,7 @@ def test_a_seed_batching_augmenter_that_breaks_the_contract_fails_its_own_trials
 
 def _fake_installed_plugin(folder: Path, name: str, module_source: str | None,
                            target: str) -> dict:
-    info = folder / f"{name}_plugin-1.0.dist-info"
-    info.mkdir()
-    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}-plugin\nVersion: 1.0\n")
-    (info / "entry_points.txt").write_text(f"[augbench]\n{name} = {target}\n")
+    fake_distribution(folder, f"{name}-plugin", "1.0", name, target)
     if module_source is not None:
         (folder / f"{target}.py").write_text(module_source)
     return {"PYTHONPATH": f"{folder}{os.pathsep}{TESTS}"}

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import fake_distribution
 
 import augbench
 from augbench.registry import make_registry
@@ -23,11 +24,7 @@ RUN = ["run", "--augmenters", "none,smote", "--metrics", "recall,recall_at", "--
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The one-file plugin installed as pip lays a distribution out: its entry point."""
     site = tmp_path_factory.mktemp("site")
-    info = site / "metric_settings_demo-0.1.dist-info"
-    info.mkdir()
-    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: metric-settings-demo\n"
-                                   "Version: 0.1\n")
-    (info / "entry_points.txt").write_text("[augbench]\nthresholds = metric_settings_plugin\n")
+    fake_distribution(site, "metric-settings-demo", "0.1", "thresholds", "metric_settings_plugin")
     return site
 
 
