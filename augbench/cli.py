@@ -14,6 +14,7 @@ from augbench.options import (
     Parser,
     add_run_options,
     given_options,
+    margin_setting,
     parse_settings,
     read_file,
     request,
@@ -49,6 +50,9 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--plots", action="store_true", help="write PNG figures into DIR/plots/")
     report.add_argument("--html", action="store_true",
                         help="write a self-contained DIR/report.html (implies --plots)")
+    report.add_argument("--rope", type=margin_setting, action="append", metavar="METRIC=MARGIN",
+                        help="read the differences against this margin of practical equivalence "
+                        "instead of the run's (repeatable; see 'augbench run --help')")
     report.add_argument("--against", type=Path, metavar="OTHER",
                         help="also compare with the run in OTHER, seed by seed (a tuned run with "
                         "its untuned twin): which differences from the baseline hold, vanish, "
@@ -219,7 +223,7 @@ def _report(args: argparse.Namespace) -> int:
     from augbench.results.tables import write_csv
     from augbench.runner import load_results
 
-    results = load_results(args.out)
+    results = load_results(args.out, rope=dict(args.rope or []))
     # The other run is read and checked first: a wrong folder must not half-write a report.
     against = _against(results, args.out, args.against) if args.against is not None else None
     written = [path for fmt in (args.formats or []) for path in results.export(args.out, fmt)]

@@ -112,6 +112,30 @@ def tune_setting(text: str) -> tuple[str, str, tuple[Any, ...]]:
     return name, param.strip(), tuple(setting_value(v) for v in _top_level_commas(values))
 
 
+def margin_setting(text: str) -> tuple[str, float]:
+    """``"roc_auc=0.02"`` -> ``("roc_auc", 0.02)``: a metric's margin of practical
+    equivalence (--rope)."""
+    name, eq, value = text.partition("=")
+    try:
+        margin = float(value)
+    except ValueError:
+        margin = float("nan")
+    if not (name.strip() and eq) or not 0 <= margin < float("inf"):
+        raise UsageError(f"--rope {text!r} is not of the form METRIC=MARGIN with a margin >= 0 "
+                         "in the metric's units (for example --rope roc_auc=0.02).")
+    return name.strip(), margin
+
+
+def margins(settings: Iterable[tuple[str, float]] | Mapping[str, Any] | None) -> dict[str, float]:
+    """Margins by metric from --rope settings (later ones win), or from a ``{metric: margin}``
+    mapping (the ``rope`` keyword of ``augbench.run``)."""
+    if not settings:
+        return {}
+    if isinstance(settings, Mapping):
+        return dict(margin_setting(f"{name}={value}") for name, value in settings.items())
+    return dict(settings)
+
+
 def _top_level_commas(text: str) -> list[str]:
     """``"(32, 32),(64, 64)"`` -> ``["(32, 32)", "(64, 64)"]``: commas inside brackets stay."""
     parts, depth, start = [], 0, 0
@@ -259,6 +283,11 @@ OPTIONS: tuple[Option, ...] = (
     Option("holm", "experiment", "Holm's family: the augmenters compared with the baseline on "
            "one dataset, prevalence, size, classifier and metric (default), or the whole run",
            default="comparison", choices=("comparison", "run")),
+    Option("rope", "experiment", "a metric's margin of practical equivalence, in its units: "
+           "a significant difference smaller than it reads 'equivalent', not better or worse; "
+           "repeatable (default: each metric's own, 0.01 for ROC-AUC, PR-AUC, recall and the "
+           "other shares, 0.002 for the Brier score)", margin_setting, metavar="METRIC=MARGIN",
+           repeat=True),
     Option("set", "experiment", "a parameter of an augmenter or classifier, or a metric's "
            "setting; repeatable",
            metavar="NAME.PARAM=VALUE", repeat=True, in_files=False, in_api=False),
@@ -485,6 +514,13 @@ def from_keywords(fields: Mapping[str, Any]) -> dict[str, Any]:
         if key == "tune_space":
             values[key] = _tune_space_keyword(value)
             continue
+        if key == "rope" and isinstance(value, Mapping):
+            try:
+                values[key] = list(margins(value).items())
+            except UsageError as exc:
+                raise UsageError(f"{API}rope takes {{metric: margin}}, e.g. {{'roc_auc': 0.02}}: "
+                                 f"{in_api_words(str(exc))}") from None
+            continue
         values[key] = option.read(value, f"{API}{key}")
     return values
 
@@ -535,6 +571,7 @@ def request(values: Mapping[str, Any], params: Mapping[str, Mapping[str, Any]] |
     labels = {o.dest: given.pop(o.dest) for o in OPTIONS if o.target == "data" and o.dest in given}
     specs = data_specs_of(data, labels, params, registry)
     given["tune_space"] = tune_spaces(given.get("tune_space"))
+    given["rope"] = margins(given.get("rope"))
     # Given at all (a budget of 0 too) without --tune: a setting that would be ignored.
     untuned = [o for o in TUNING_KEYS[1:]
                if (given[o] if o == "tune_space" else o in given) and not given.get("tune")]
@@ -569,6 +606,7 @@ def experiment_options(config: Mapping[str, Any], shown: Sequence[str],
     for key in ("augmenters", "classifiers", "sizes", "seeds", "ratio", "test_size",
                 "prevalence", "sensitive", "baseline", "holm", *TUNING_KEYS):
         values[key] = config.get(key)
+    values["rope"] = [f"{name}={margin!r}" for name, margin in (config.get("rope") or {}).items()]
     # The metrics asked for are the ones shown; a run that asked for none shows the headline ones.
     computed = list(config.get("metrics") or [])
     if list(shown) == computed:

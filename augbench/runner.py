@@ -279,10 +279,12 @@ def _write_config(record: RunRecord, out: Path) -> None:
         (out / CONFIG_NAME).write_text(to_toml(*options))
 
 
-def load_results(out: str | Path) -> Results:
+def load_results(out: str | Path, rope: dict[str, float] | None = None) -> Results:
     """The results stored in a run's folder, finished or interrupted, without running anything.
 
     Metric specs come from the store, so a report needs none of the plugins that computed them.
+    ``rope`` gives margins of practical equivalence by metric over the run's own (a report's
+    ``--rope``; the folder keeps the run's).
     """
     from augbench.registry import default_registry
 
@@ -295,5 +297,12 @@ def load_results(out: str | Path) -> Results:
         store.close()
     if not len(trials):
         raise UsageError(f"{out} holds no finished trial yet.")
+    if rope:
+        compared = [n for n, m in record.metrics.items() if m.needs == "predictions"]
+        unknown = [n for n in rope if n not in compared]
+        if unknown:
+            raise UsageError(f"--rope {unknown[0]}=...: '{unknown[0]}' is not a metric {out} "
+                             f"compares with the baseline; choose one of {', '.join(compared)}.")
+        record.config = {**record.config, "rope": {**(record.config.get("rope") or {}), **rope}}
     return Results(trials, record, calibration=calibration, out=Path(out),
                    precomputed_comparisons=comparisons)

@@ -1,5 +1,5 @@
-"""A run of several tables read across them: how many tables each method helps, leaves without
-a significant change, or harms; and sizes a small table of a suite cannot give."""
+"""A run of several tables read across them: on how many tables each method is better,
+practically equivalent, worse or undecided; and sizes a small table of a suite cannot give."""
 
 from __future__ import annotations
 
@@ -13,26 +13,28 @@ from augbench.registry import default_registry
 from augbench.results.compare import across_tables
 
 
-def _comparison(dataset: str, size: int, metric: str, diff: float, p: float) -> dict:
+def _comparison(dataset: str, size: int, metric: str, verdict: str) -> dict:
     return {"dataset": dataset, "size": size, "classifier": "lr", "augmenter": "smote",
-            "metric": metric, "mean_diff": diff, "p_adjusted": p}
+            "metric": metric, "verdict": verdict}
 
 
-def test_each_table_counts_once_at_its_largest_size_in_the_metrics_direction() -> None:
+def test_each_table_counts_once_at_its_largest_size() -> None:
     metrics = default_registry().metrics(["roc_auc", "brier"])
     rows = [
-        _comparison("a", 100, "roc_auc", -0.05, 0.001),  # a smaller size: not counted
-        _comparison("a", 200, "roc_auc", 0.03, 0.01),  # helps
-        _comparison("b", 200, "roc_auc", -0.02, 0.02),  # harms
-        _comparison("c", 150, "roc_auc", 0.04, 0.30),  # not significant
-        # Brier: lower is better, so a rise harms and a fall helps.
-        _comparison("a", 200, "brier", 0.02, 0.01),
-        _comparison("b", 200, "brier", -0.01, 0.04),
-        _comparison("c", 150, "brier", -0.01, 0.5),
+        _comparison("a", 100, "roc_auc", "worse"),  # a smaller size: not counted
+        _comparison("a", 200, "roc_auc", "better"),
+        _comparison("b", 200, "roc_auc", "worse"),
+        _comparison("c", 150, "roc_auc", "undecided"),
+        _comparison("d", 150, "roc_auc", "equivalent"),
+        _comparison("a", 200, "brier", "equivalent"),
+        _comparison("b", 200, "brier", "equivalent"),
+        _comparison("c", 150, "brier", "worse"),
+        _comparison("d", 150, "brier", "worse"),
     ]
     counts = across_tables(pd.DataFrame(rows), metrics).set_index("metric")
-    assert counts.loc["roc_auc", ["tables", "helps", "unchanged", "harms"]].tolist() == [3, 1, 1, 1]
-    assert counts.loc["brier", ["tables", "helps", "unchanged", "harms"]].tolist() == [3, 1, 1, 1]
+    columns = ["tables", "better", "equivalent", "worse", "undecided"]
+    assert counts.loc["roc_auc", columns].tolist() == [4, 1, 1, 1, 1]
+    assert counts.loc["brier", columns].tolist() == [4, 0, 2, 2, 0]
     # One table: nothing to count across.
     assert across_tables(pd.DataFrame(rows[:2]), metrics).empty
 

@@ -57,6 +57,6 @@ def test_difference_blocks_hold_each_augmenters_paired_difference() -> None:
     where, headers, rows = difference_blocks(results)[0]
     assert where == "d · 100 training rows" and headers == ["Recall"]
     (row,) = rows
-    mean, low, high, p, wins, ties, losses = row.cells[0]
-    assert (row.augmenter, wins, ties, losses) == ("smote", 8, 0, 0)
+    mean, low, high, p, wins, ties, losses, verdict = row.cells[0]
+    assert (row.augmenter, wins, ties, losses, verdict) == ("smote", 8, 0, 0, "better")
     assert abs(mean - 0.05) < 1e-12 and low <= mean <= high and p < 0.05

@@ -56,11 +56,11 @@ def test_lower_brier_is_a_win_and_failed_seeds_are_unpaired() -> None:
     assert row["mean_diff"] == pytest.approx(-0.10)
 
 
-def test_threshold_shift_is_recall_up_without_auc_gain() -> None:
+def test_threshold_shift_is_recall_better_without_auc_better() -> None:
     comparisons = pd.DataFrame({
         "dataset": "d", "augmenter": "smote", "classifier": "lr",
         "metric": ["recall", "roc_auc"] * 3, "mean_diff": [0.2, 0.0, 0.2, 0.05, 0.3, -0.04],
-        "p_adjusted": [0.001, 0.9, 0.001, 0.001, 0.001, 0.01]}).assign(
+        "verdict": ["better", "undecided", "better", "better", "better", "worse"]}).assign(
         size=[50, 50, 100, 100, 200, 200])
     shifts = threshold_shifts(comparisons, "recall", "roc_auc")
     assert shifts["size"].tolist() == [50, 200] and shifts["recall_diff"].tolist() == [0.2, 0.3]
@@ -277,13 +277,13 @@ def test_a_threshold_shift_with_a_significant_ranking_loss_is_said_as_one() -> N
     assert shifts == [
         "note: 'ros' raises recall (sensitivity) with 'dummy' on 'breast-cancer' (at 100, 120 "
         f"training rows, by {_mean_diff(trials, 'dummy', None):+.3f} on average) without a "
-        "significant ROC-AUC gain (+0.000): a threshold shift, not better ranking.",
+        "ROC-AUC gain beyond its margin (+0.000): a threshold shift, not better ranking.",
         "note: 'ros' raises recall (sensitivity) with 'lr' on 'breast-cancer' (at 120 training "
-        f"rows, by {_mean_diff(trials, 'lr', 120):+.3f} on average) without a significant "
-        "ROC-AUC gain (+0.000): a threshold shift, not better ranking.",
+        f"rows, by {_mean_diff(trials, 'lr', 120):+.3f} on average) without a ROC-AUC gain "
+        "beyond its margin (+0.000): a threshold shift, not better ranking.",
         "note: 'ros' raises recall (sensitivity) with 'lr' on 'breast-cancer' (at 100 training "
-        f"rows, by {_mean_diff(trials, 'lr', 100):+.3f} on average) while its ROC-AUC falls "
-        "significantly (-0.080): a threshold shift, with worse ranking."]
+        f"rows, by {_mean_diff(trials, 'lr', 100):+.3f} on average) while its ROC-AUC is "
+        "worse (-0.080): a threshold shift, with worse ranking."]
 
 
 def _mean_diff(trials: pd.DataFrame, classifier: str, size: int | None) -> float:

@@ -120,7 +120,7 @@ def test_a_suite_runs_every_table_from_an_empty_home_and_counts_across_them(
     trials = augbench.load_results(tmp_path / "run").trials
     assert trials["dataset"].nunique() == 15 and trials["status"].eq("ok").all()
     assert len(trials) == 15 * 5 * 2
-    assert "across 15 tables: on how many each method helps" in out
+    assert "across 15 tables: on how many each method is better / equivalent / worse / undecided" in out
     assert "dataset 'new-thyroid' has a training pool of 151 rows" in err
     # Each table's licence and citation travel with the run into the report's data section.
     from augbench.reporting.html import data_html

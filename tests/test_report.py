@@ -140,7 +140,8 @@ def test_an_augmenter_has_one_colour_in_every_figure_and_controls_keep_off_the_s
             handle = handle.lines[0]
         if hasattr(handle, "get_color"):
             return to_hex(handle.get_color())
-        return to_hex(handle.get_facecolor()[0])  # a scatter's points
+        faces = handle.get_facecolor()  # a scatter's points, or a band's one colour
+        return to_hex(faces[0] if len(faces) and not isinstance(faces[0], float) else faces)
 
     colours: dict[str, set] = {}
     figures = _drawn(monkeypatch, results)

@@ -83,28 +83,42 @@ def ece(inp: MetricInput) -> float:
     return float(np.abs(proba_sums - positives).sum() / counts.sum())
 
 
+# Margins of practical equivalence (Metric.rope). One point on the 0-1 scale for the shares of
+# patients (accuracy, recall, ...) and the ranking metrics: one more positive patient found in a
+# hundred, or one pair in a hundred ordered better, is about the smallest change a clinical
+# reader acts on, and the margin Benavoli et al. (2017) use for accuracies. The Brier score is
+# a squared error, much smaller than those shares: a table at 10% prevalence scores 0.09 when it
+# predicts the prevalence for everyone, so 0.002 is about 2% of that uninformative level.
+SHARE_MARGIN, BRIER_MARGIN = 0.01, 0.002
+
 CLASSIFICATION_METRICS = {
     "accuracy": Metric(accuracy, "accuracy", headline=True, short="Accuracy",
-                       description="share of test patients classified correctly"),
+                       description="share of test patients classified correctly",
+                       rope=SHARE_MARGIN),
     "recall": Metric(recall, "recall (sensitivity)", headline=True, short="Recall",
-                     description="share of positive test patients found", role="threshold"),
+                     description="share of positive test patients found", role="threshold",
+                     rope=SHARE_MARGIN),
     "precision": Metric(precision, "precision",
-                        description="share of patients flagged positive who are positive"),
+                        description="share of patients flagged positive who are positive",
+                        rope=SHARE_MARGIN),
     "specificity": Metric(specificity, "specificity",
-                          description="share of negative test patients cleared"),
-    "f1": Metric(f1, "F1", description="harmonic mean of precision and recall"),
+                          description="share of negative test patients cleared",
+                          rope=SHARE_MARGIN),
+    "f1": Metric(f1, "F1", description="harmonic mean of precision and recall", rope=SHARE_MARGIN),
     "balanced_accuracy": Metric(balanced_accuracy, "balanced accuracy", headline=True,
                                 short="Bal. acc.",
-                                description="mean of recall and specificity"),
+                                description="mean of recall and specificity", rope=SHARE_MARGIN),
     "roc_auc": Metric(roc_auc, "ROC-AUC", headline=True,
                       description="chance that a positive patient is ranked above a negative one",
-                      role="ranking", chance=0.5),
+                      role="ranking", chance=0.5, rope=SHARE_MARGIN),
     "pr_auc": Metric(pr_auc, "PR-AUC (average precision)", headline=True, short="PR-AUC",
-                     description="precision averaged over the recall levels"),
+                     description="precision averaged over the recall levels", rope=SHARE_MARGIN),
     "brier": Metric(brier, "Brier score", higher_is_better=False, headline=True, short="Brier",
-                    description="mean squared error of the predicted probabilities"),
+                    description="mean squared error of the predicted probabilities",
+                    rope=BRIER_MARGIN),
     "ece": Metric(ece, "expected calibration error", higher_is_better=False, short="ECE",
-                  description="how far predicted risks are from the observed share of positives"),
+                  description="how far predicted risks are from the observed share of positives",
+                  rope=SHARE_MARGIN),
 }
 
 

@@ -50,6 +50,9 @@ class Experiment:
     # Holm's family: "comparison" (the augmenters compared with the baseline on one dataset,
     # size, classifier and metric) or "run" (every comparison of the run).
     holm: str = "comparison"
+    # Margins of practical equivalence by metric (--rope), over the metrics' declared ones: how
+    # differences are read, not what a trial computes.
+    rope: Mapping[str, float] = field(default_factory=dict)
     # Positive shares to thin every table to (a random subset of its positive rows per seed);
     # None keeps the tables as they are.
     prevalence: tuple[float, ...] | None = None
@@ -124,6 +127,10 @@ def _validate(exp: Experiment, registry: Registry) -> dict[tuple[str, str], "Arm
         raise UsageError(f"--seeds must be at least 1, got {exp.seeds}.")
     if exp.holm not in ("comparison", "run"):
         raise UsageError(f"--holm is 'comparison' or 'run', got '{exp.holm}'.")
+    for metric, margin in exp.rope.items():
+        if not (isinstance(margin, (int, float)) and 0 <= margin < float("inf")):
+            raise UsageError(f"--rope {metric}={margin}: a margin of practical equivalence is a "
+                             "number >= 0 in the metric's units (for example --rope roc_auc=0.02).")
     for share in exp.prevalence or ():
         if not 0 < share < 1:
             raise UsageError(f"--prevalence {share:g}: a prevalence is the table's positive share "
@@ -452,6 +459,7 @@ def make_plan(experiment: Experiment, registry: Registry | None = None) -> Plan:
     metrics = registry.metrics(asked)
     shown = tuple(asked) if asked else tuple(n for n, m in metrics.items() if m.headline)
     experiment = dataclasses.replace(experiment, metrics=tuple(metrics))
+    _check_margins(experiment.rope, metrics)
     if not experiment.augmenters:
         raise UsageError("--augmenters names nothing; give at least one (see 'augbench plugins').")
     if experiment.baseline is None and REFERENCE not in experiment.augmenters:
@@ -473,6 +481,15 @@ def make_plan(experiment: Experiment, registry: Registry | None = None) -> Plan:
     trials = list_trials(experiment, datasets, notes)
     return Plan(experiment, registry, datasets, trials, metrics, arms,
                 shown or tuple(metrics), tuple(notes), metric_settings=settings)
+
+
+def _check_margins(margins: Mapping[str, float], metrics: Mapping[str, Metric]) -> None:
+    """--rope names metrics the run compares seed by seed (those of the predictions)."""
+    compared = [n for n, m in metrics.items() if m.needs == "predictions"]
+    for name in margins:
+        if name not in compared:
+            raise UsageError(f"--rope {name}=...: '{name}' is not a metric this run compares "
+                             f"with the baseline; choose one of {', '.join(compared)}.")
 
 
 def _planned_tuning(exp: Experiment, arms: dict[tuple[str, str], "Arm"],

@@ -93,6 +93,12 @@ class Metric:
 
     ``libraries`` names the distributions, beyond augbench's own dependencies, whose versions
     its values depend on: a run that computes it records their versions.
+
+    ``rope`` is the margin of practical equivalence, in the metric's units: the largest paired
+    difference from the baseline too small to matter (``--rope NAME=V`` changes it for a
+    run). A significant difference inside it reads "equivalent", not better or worse (see
+    `augbench.results.compare.verdict`). None declares no margin: then only a difference of
+    exactly zero is equivalent.
     """
 
     function: Callable[[MetricInput], float] | None
@@ -110,6 +116,7 @@ class Metric:
     check: Callable[[Mapping[str, Any]], None] | None = field(default=None, hash=False,
                                                                compare=False)
     libraries: tuple[str, ...] = ()
+    rope: float | None = None
 
     def __post_init__(self) -> None:
         if self.needs not in NEEDS:
@@ -121,6 +128,12 @@ class Metric:
             object.__setattr__(self, "bounds", (float(self.bounds[0]), float(self.bounds[1])))
         object.__setattr__(self, "settings", dict(self.settings))
         object.__setattr__(self, "libraries", libraries(self.libraries, "Metric.libraries"))
+        if self.rope is not None:
+            rope = float(self.rope)
+            if not rope >= 0 or rope == float("inf"):
+                raise ValueError(f"Metric.rope is a margin of practical equivalence, a finite "
+                                 f"number >= 0 in the metric's units, got {self.rope!r}")
+            object.__setattr__(self, "rope", rope)
 
     @property
     def header(self) -> str:

@@ -6,10 +6,11 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
-from augbench.results.compare import ALPHA
+from augbench.results.compare import ALPHA, VERDICTS
 from augbench.results.row import axes
 from augbench.results.tables import ResultTables
 
@@ -51,16 +52,39 @@ def _cell(mean: float, low: float, high: float) -> str:
     return f"{mean:.3f}±{(high - low) / 2:.3f}".replace("±0.", "±.")
 
 
+# How a verdict (see augbench.results.compare.verdict) is marked beside a number.
+MARKS = {"better": "▲", "worse": "▼", "equivalent": "≈", "undecided": " "}
+
+
 def _marks(results: ResultTables) -> dict[tuple, str]:
-    """(axes..., augmenter, classifier, metric) -> ▲ or ▼ where the difference is significant."""
-    marks = {}
+    """(axes..., augmenter, classifier, metric) -> the mark of its verdict against the
+    baseline."""
     comparisons = results.comparisons
     columns = [*axes(comparisons), "augmenter", "classifier", "metric"]
-    for _, r in comparisons[comparisons["p_adjusted"] < ALPHA].iterrows():
-        better = (r["mean_diff"] > 0) if higher_is_better(results, r["metric"]) \
-            else (r["mean_diff"] < 0)
-        marks[tuple(r[c] for c in columns)] = "▲" if better else "▼"
-    return marks
+    return {tuple(r[c] for c in columns): MARKS[r["verdict"]]
+            for _, r in comparisons.iterrows()}
+
+
+# The counts of verdicts across tables, in the order across_cell gives them.
+ACROSS_WORDS = "better / equivalent / worse / undecided"
+
+
+def across_cell(counts: Any) -> str:
+    """One augmenter's verdicts across tables in one metric (a row of
+    ``ResultTables.across_tables``): "2 / 10 / 1 / 2"."""
+    return " / ".join(str(getattr(counts, v)) for v in VERDICTS)
+
+
+def verdict_words(results: ResultTables, metrics: list[str]) -> str:
+    """What the marks say, for a caption: the test, Holm's family and the margins."""
+    margins = results.comparisons.drop_duplicates("metric").set_index("metric")["margin"] \
+        if len(results.comparisons) else pd.Series(dtype=float)
+    shown = ", ".join(f"{results.metrics[m].header} {margins[m]:g}" for m in metrics
+                      if m in margins.index)
+    return (f"▲/▼ better/worse than {results.baseline} on the same seeds (paired Wilcoxon, Holm "
+            f"p < {ALPHA} {family_words(results)}, by more than the margin); ≈ practically "
+            "equivalent (a significant difference inside the margin, or a 95% interval inside "
+            f"it)" + (f"; margins {shown}" if shown else ""))
 
 
 @dataclass
@@ -176,8 +200,7 @@ def summary_blocks(results: ResultTables) -> list[Block]:
                     for classifier, group in block.groupby("classifier", sort=True)
                     for _, r in group.iterrows()]
             blocks.append(Block(
-                **where, title=title, caption=f"▲/▼ better/worse than {results.baseline} on the same "
-                f"seeds (paired Wilcoxon, Holm p < {ALPHA} {family_words(results)}); best mean "
+                **where, title=title, caption=verdict_words(results, scored) + "; best mean "
                 "in bold" + _undefined_words(results, block, scored, ["augmenter", "classifier"]),
                 label_names=["classifier", "augmenter"], headers=_headers(results, scored),
                 rows=rows, uniform_seeds=uniform))
@@ -204,7 +227,8 @@ class DifferenceRow:
 
     classifier: str
     augmenter: str
-    # Per metric: (mean, low, high, p_adjusted, wins, ties, losses), or None without pairs.
+    # Per metric: (mean, low, high, p_adjusted, wins, ties, losses, verdict), or None without
+    # pairs.
     cells: list[tuple | None]
 
 
@@ -231,7 +255,7 @@ def difference_blocks(results: ResultTables, comparisons: pd.DataFrame | None = 
                     continue
                 r = indexed.loc[key]
                 cells.append((r["mean_diff"], r["ci_low"], r["ci_high"], r["p_adjusted"],
-                              int(r["wins"]), int(r["ties"]), int(r["losses"])))
+                              int(r["wins"]), int(r["ties"]), int(r["losses"]), r["verdict"]))
             rows.append(DifferenceRow(classifier, augmenter, cells))
         blocks.append((where_words(**_where(comparisons, coordinates)),
                        _headers(results, metrics), rows))

@@ -123,10 +123,10 @@ def findings_of(results: ResultTables) -> list[Finding]:
                 shifts, ["dataset", "prevalence", "augmenter", "classifier", f"{ranking}_fell"]):
             sizes = ", ".join(str(s) for s in g["size"])
             label, change = results.metrics[ranking].label, g[f"{ranking}_diff"].mean()
-            ranks = (f"while its {label} falls significantly ({change:+.3f}): a threshold shift, "
+            ranks = (f"while its {label} is worse ({change:+.3f}): a threshold shift, "
                      "with worse ranking" if fell else
-                     f"without a significant {label} gain ({change:+.3f}): a threshold shift, "
-                     "not better ranking")
+                     f"without a {label} gain beyond its margin ({change:+.3f}): a threshold "
+                     "shift, not better ranking")
             lines.append(
                 Finding("note", f"'{augmenter}' raises {results.metrics[threshold].label} with "
                 f"'{classifier}' on "
@@ -169,8 +169,10 @@ def _against_controls(results: ResultTables, ranking: str | None
 
 
 def finding_sentences(results: ResultTables) -> list[Finding]:
-    """One plain sentence per augmenter, classifier and dataset: what changed significantly
-    against the baseline, by how much (at the largest such size), where, and what did not."""
+    """One plain sentence per augmenter, classifier and dataset: what it made better or worse
+    than the baseline (significant, beyond the metric's margin of practical equivalence), by
+    how much (at the largest such size), where; in what it is practically equivalent; and
+    where the seeds decide neither."""
     comparisons = results.comparisons
     metrics = shown_metrics(results, "predictions")
     if comparisons.empty or not metrics:
@@ -179,21 +181,24 @@ def finding_sentences(results: ResultTables) -> list[Finding]:
     ranking, threshold = results.metric_of_role("ranking"), results.metric_of_role("threshold")
     for (dataset, prevalence, classifier, augmenter), group in _by(
             comparisons, ["dataset", "prevalence", "classifier", "augmenter"]):
-        changed, unchanged, moved = [], [], set()
+        changed, equivalent, undecided, moved = [], [], [], set()
         for metric in metrics:
             rows = group[group["metric"] == metric].sort_values("size")
             if rows.empty:
                 continue
-            significant = rows[rows["p_adjusted"] < ALPHA]
             label = results.metrics[metric].label
-            if significant.empty:
-                unchanged.append(label)
+            decided = rows[rows["verdict"].isin(("better", "worse"))]
+            if decided.empty:
+                if (rows["verdict"] == "equivalent").all():
+                    equivalent.append(label + _detectable(rows))
+                else:
+                    undecided.append(label)
                 continue
             moved.add(metric)
-            r = significant.iloc[-1]
+            r = decided.iloc[-1]
             verb = "raised" if r["mean_diff"] > 0 else "lowered"
-            where = "at every size" if len(significant) == len(rows) else \
-                "at " + ", ".join(str(int(s)) for s in significant["size"]) + " training rows"
+            where = "at every size" if len(decided) == len(rows) else \
+                "at " + ", ".join(str(int(s)) for s in decided["size"]) + " training rows"
             judged = ""
             if not higher_is_better(results, metric):  # lower is better: say which way it went
                 judged = " (worse)" if verb == "raised" else " (better)"
@@ -204,16 +209,34 @@ def finding_sentences(results: ResultTables) -> list[Finding]:
             changed.append(f"{verb} {label}{judged} by {r['mean_diff']:+.3f} "
                            f"[{r['ci_low']:+.3f}, {r['ci_high']:+.3f}{crossing}] {where}")
         on = f"on '{dataset}'{_at(prevalence)}"
+        parts = list(changed)
+        if equivalent:
+            parts.append(f"practically equivalent in {', '.join(equivalent)}")
+        if undecided:
+            parts.append(f"undecided in {', '.join(undecided)} (no significant difference, "
+                         "but an interval reaching beyond the margin: more seeds would decide)")
+        # The threshold metric moved while the ranking metric, compared, did not.
+        shift = (": a threshold shift" if threshold in moved and ranking in metrics
+                 and ranking not in moved and (group["metric"] == ranking).any() else "")
+        lead = f"'{augmenter}' with '{classifier}' {on}"
         if not changed:
-            lines.append(Finding("finding", f"'{augmenter}' with '{classifier}' {on} changed "
-                         f"nothing significantly against '{results.baseline}'."))
+            lead += f" is neither better nor worse than '{results.baseline}' beyond the margins"
+            lines.append(Finding("finding", f"{lead}: {'; '.join(parts)}."))
             continue
-        rest = f", and left {', '.join(unchanged)} unchanged" if unchanged else ""
-        shift = (": a threshold shift" if threshold in moved and ranking
-                 and results.metrics[ranking].label in unchanged else "")
-        lines.append(Finding("finding", f"'{augmenter}' with '{classifier}' {on} "
-                     f"{'; '.join(changed)}{rest}{shift}."))
+        lines.append(Finding("finding", f"{lead} {'; '.join(parts)}{shift}."))
     return lines
+
+
+def _detectable(rows: pd.DataFrame) -> str:
+    """Where a metric is practically equivalent though significantly different at some size:
+    the largest such difference, beside its margin (what a reader must not read as a loss or a
+    gain)."""
+    significant = rows[rows["p_adjusted"] < ALPHA]
+    if significant.empty:
+        return ""
+    r = significant.iloc[-1]
+    return (f" (significant {r['mean_diff']:+.4f} at {int(r['size'])} training rows, inside "
+            f"the ±{r['margin']:g} margin)")
 
 
 def idle_augmenters(results: ResultTables) -> pd.DataFrame:

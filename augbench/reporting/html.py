@@ -15,10 +15,14 @@ from pathlib import Path
 import pandas as pd
 
 from augbench.reporting.blocks import (
+    ACROSS_WORDS,
+    MARKS,
+    across_cell,
     chosen_words,
     difference_blocks,
     shown_metrics,
     summary_blocks,
+    verdict_words,
 )
 from augbench.reporting.figures import Written
 from augbench.reporting.findings import ALPHA, findings_of
@@ -76,7 +80,7 @@ def differences_html(results: ResultTables, comparisons: pd.DataFrame | None = N
     ``title`` after each block's place and their ``caption``), one table per block."""
     title = title or f"difference from {results.baseline}"
     caption = caption or ("augmenter minus baseline on the same seeds: mean [95% CI], "
-                          "Holm-adjusted p, wins/ties/losses")
+                          "Holm-adjusted p, wins/ties/losses, verdict")
     parts = []
     for where, headers, rows in difference_blocks(results, comparisons):
         head = "".join(['<th class="label">classifier</th><th class="label">augmenter</th>',
@@ -88,14 +92,18 @@ def differences_html(results: ResultTables, comparisons: pd.DataFrame | None = N
                 if cell is None:
                     cells.append("<td>-</td>")
                     continue
-                mean, low, high, p, wins, ties, losses = cell
-                strong = ' class="best"' if p < ALPHA else ""
-                cells.append(f"<td{strong}>{mean:+.3f} [{low:+.3f}, {high:+.3f}]<br>"
-                             f"p={p:.2g} · {wins}/{ties}/{losses}</td>")
+                mean, low, high, p, wins, ties, losses, verdict = cell
+                strong = ' class="best"' if verdict in ("better", "worse") else ""
+                cells.append(f"<td{strong}>{mean:+.3f} [{low:+.3f}, {high:+.3f}]"
+                             f"{MARKS[verdict].strip()}<br>p={p:.2g} · {wins}/{ties}/{losses} · "
+                             f"{verdict}</td>")
             body.append(f'<tr><td class="label">{_name(row.classifier)}</td><td class="label">'
                         f"{_name(row.augmenter)}</td>{''.join(cells)}</tr>")
-        parts.append(f"<h3>{_e(where)} · {_e(title)}</h3><table><caption>{_e(caption)}; bold "
-                     f"where p &lt; {ALPHA}</caption><tr>{head}</tr>{''.join(body)}</table>")
+        parts.append(f"<h3>{_e(where)} · {_e(title)}</h3><table><caption>{_e(caption)}; "
+                     "bold where better or worse: significant (Holm p &lt; "
+                     f"{ALPHA}) and beyond the metric's margin of practical equivalence; ≈ "
+                     "equivalent</caption>"
+                     f"<tr>{head}</tr>{''.join(body)}</table>")
     return "".join(parts) or "<p>No paired comparison.</p>"
 
 
@@ -136,8 +144,8 @@ def tuning_html(results: ResultTables) -> str:
 
 
 def across_html(results: ResultTables) -> str:
-    """On how many tables each augmenter helps, changes nothing significantly, or harms (a run
-    of several tables); empty otherwise."""
+    """On how many tables each augmenter is better, practically equivalent, worse or undecided
+    against the baseline (a run of several tables); empty otherwise."""
     counts = results.across_tables
     metrics = [m for m in shown_metrics(results, "predictions") if m in set(counts["metric"])]
     if counts.empty or not metrics:
@@ -146,14 +154,14 @@ def across_html(results: ResultTables) -> str:
                     *(f"<th>{_e(results.metrics[m].header)}</th>" for m in metrics)])
     rows = []
     for (classifier, augmenter), group in counts.groupby(["classifier", "augmenter"], sort=True):
-        cells = {r.metric: f"{r.helps} / {r.unchanged} / {r.harms}" for r in group.itertuples()}
+        cells = {r.metric: across_cell(r) for r in group.itertuples()}
         rows.append(f'<tr><td class="label">{_name(classifier)}</td><td class="label">'
                     f"{_name(augmenter)}</td>"
                     + "".join(f"<td>{_e(cells.get(m, '-'))}</td>" for m in metrics) + "</tr>")
     return (f"<table><caption>on how many of the {counts['tables'].max()} tables each method "
-            f"helps / changes nothing significantly / harms against {_e(results.baseline)}, at "
-            f"the largest size of each (Holm p &lt; {ALPHA}); no significant change is not "
-            f"proof of equivalence</caption><tr>{head}</tr>{''.join(rows)}</table>")
+            f"is {ACROSS_WORDS} than {_e(results.baseline)}, at the largest size of each: "
+            f"{_e(verdict_words(results, metrics))}</caption><tr>{head}</tr>{''.join(rows)}"
+            "</table>")
 
 
 def data_html(results: ResultTables) -> str:

@@ -233,7 +233,8 @@ def difference_figure(comparisons: pd.DataFrame, dataset: str, metric: str, spec
                       controls: frozenset[str] = frozenset()):
     """The paired difference from the baseline against size (or prevalence), with its 95%
     interval and the zero line: a panel per classifier, a line per augmenter; filled where
-    Holm-significant. ``controls`` are drawn without setting the scale."""
+    better or worse (Holm-significant beyond the margin of practical equivalence, the grey
+    band). ``controls`` are drawn without setting the scale."""
     data = comparisons[(comparisons["dataset"] == dataset) & (comparisons["metric"] == metric)]
     augmenters = sorted(data["augmenter"].unique())
     colours = colours or augmenter_colours([baseline, *augmenters], baseline)
@@ -246,17 +247,22 @@ def difference_figure(comparisons: pd.DataFrame, dataset: str, metric: str, spec
             colour = colours[augmenter]
             ax.plot(xs, rows["mean_diff"], "-", color=colour, label=augmenter)
             _interval(ax, xs, rows["mean_diff"], rows["ci_low"], rows["ci_high"], colour)
-            significant = rows["p_adjusted"] < ALPHA
+            decided = rows["verdict"].isin(("better", "worse"))
             ax.scatter(xs, rows["mean_diff"], s=24, zorder=3, edgecolors=colour,
-                       facecolors=[colour if s else "white" for s in significant])
+                       facecolors=[colour if d else "white" for d in decided])
         ax.axhline(0, color="black", linewidth=0.8)
+        margin = float(data["margin"].max()) if len(data) else 0.0
+        if margin > 0:
+            ax.axhspan(-margin, margin, color="#d9d9d9", zorder=0,
+                       label=f"±{margin:g}: practically equivalent")
         ax.set_title(title, fontsize=10)
         _set_x(ax, x, data[x])
         ax.grid(alpha=0.3)
     _scale_without(grid, data, controls, "mean_diff", "ci_low", "ci_high", zero=True)
     for row in grid:
         row[0].set_ylabel(f"{spec.label}: augmenter − {baseline}")
-    grid[0][-1].legend(title=f"augmenter (filled: rank test, Holm p < {ALPHA})", fontsize=8,
+    grid[0][-1].legend(title=f"augmenter (filled: better or worse, Holm p < {ALPHA} beyond "
+                       "the margin)", fontsize=8,
                        title_fontsize=8, loc="best")
     fig.suptitle(f"{_where_title(data, dataset)}: paired difference in {spec.label} from "
                  f"{baseline}, mean and 95% CI", fontsize=11)

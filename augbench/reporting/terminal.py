@@ -15,29 +15,30 @@ from rich.markup import escape
 from rich.table import Table
 
 from augbench.reporting.blocks import (
+    ACROSS_WORDS,
+    MARKS,
+    across_cell,
     chosen_words,
     difference_blocks,
-    family_words,
-    higher_is_better,
     shown_metrics,
     summary_blocks,
+    verdict_words,
     where_words,
 )
 from augbench.reporting.findings import findings
 from augbench.reporting.sections import TERMINAL, sections_of
-from augbench.results.compare import ALPHA, average_ranks
+from augbench.results.compare import average_ranks
 from augbench.results.row import axes
 from augbench.results.tables import ResultTables, tuned_choices
 
 
-def _difference_cell(cell: tuple | None, higher_is_better: bool) -> str:
+def _difference_cell(cell: tuple | None) -> str:
     if cell is None or math.isnan(cell[0]):
         return "-"
-    mean, low, high, p, *_ = cell
+    mean, low, high, *_, verdict = cell
     half = "" if math.isnan(low) else f"±{(high - low) / 2:.3f}".replace("±0.", "±.")
-    better = mean > 0 if higher_is_better else mean < 0
-    mark = ("▲" if better else "▼") if p < ALPHA else " "
-    return _breakable(f"{mean:+.3f}{half}{mark}".replace("+0.", "+.").replace("-0.", "-."))
+    return _breakable(f"{mean:+.3f}{half}{MARKS[verdict]}".replace("+0.", "+.")
+                      .replace("-0.", "-."))
 
 
 def _breakable(text: str) -> str:
@@ -57,7 +58,7 @@ def difference_tables(results: ResultTables, comparisons: pd.DataFrame | None = 
     size."""
     metrics = shown_metrics(results, "predictions")
     title = title or f"difference from {results.baseline} on the same seeds (mean ± 95% CI)"
-    caption = caption or (f"▲/▼ Holm p < {ALPHA} {family_words(results)}; W/T/L per seed in "
+    caption = caption or (f"{verdict_words(results, metrics)}; W/T/L per seed in "
                           "comparisons.csv and the HTML report")
     tables = []
     for where, headers, rows in difference_blocks(results, comparisons):
@@ -71,8 +72,7 @@ def difference_tables(results: ResultTables, comparisons: pd.DataFrame | None = 
             if i and row.classifier != rows[i - 1].classifier:
                 table.add_section()
             table.add_row(escape(row.classifier), escape(row.augmenter),
-                          *(_difference_cell(c, higher_is_better(results, m))
-                            for c, m in zip(row.cells, metrics)))
+                          *(_difference_cell(c) for c in row.cells))
         tables.append(table)
     return tables
 
@@ -121,22 +121,20 @@ def rank_table(results: ResultTables) -> Table | None:
 
 
 def across_table(results: ResultTables) -> Table | None:
-    """On how many tables each augmenter helps, changes nothing significantly, or harms, by
-    shown metric (a run of several tables)."""
+    """On how many tables each augmenter is better, practically equivalent, worse or
+    undecided against the baseline, by shown metric (a run of several tables)."""
     counts = results.across_tables
     metrics = [m for m in shown_metrics(results, "predictions") if m in set(counts["metric"])]
     if counts.empty or not metrics:
         return None
     table = Table(title=escape(f"across {counts['tables'].max()} tables: on how many each "
-                               f"method helps / changes nothing significantly / harms, against "
-                               f"{results.baseline} (largest size each, Holm p < {ALPHA})"),
-                  title_justify="left")
+                               f"method is {ACROSS_WORDS} than {results.baseline} (largest size "
+                               "each)"), title_justify="left")
     for name in ["classifier", "augmenter", *(results.metrics[m].header for m in metrics)]:
         table.add_column(escape(name), justify="left" if name in ("classifier", "augmenter")
                          else "right")
     for (classifier, augmenter), group in counts.groupby(["classifier", "augmenter"], sort=True):
-        cells = {r.metric: f"{r.helps} / {r.unchanged} / {r.harms}"
-                 for r in group.itertuples()}
+        cells = {r.metric: across_cell(r) for r in group.itertuples()}
         table.add_row(escape(classifier), escape(augmenter), *(cells.get(m, "-") for m in metrics))
     return table
 

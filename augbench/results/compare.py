@@ -3,11 +3,16 @@
 Every augmenter of a seed is scored on the same test rows as the baseline of that seed, so the
 per-seed differences are paired: their mean, a Student-t 95% interval of that mean, and the
 two-sided Wilcoxon signed-rank test (``scipy.stats.wilcoxon`` with its defaults) describe them.
+
+A significant difference need not matter: with 100 paired seeds a change of 0.0004 in ROC-AUC is
+detectable. Each comparison therefore also reads as a verdict against the metric's margin of
+practical equivalence (its ROPE, `Metric.rope`, or ``--rope METRIC=V``): see `verdict`.
 """
 
 from __future__ import annotations
 
 import warnings
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
@@ -17,6 +22,56 @@ from augbench.results.row import axes, group_columns, pair_columns
 from augbench.results.stats import t_interval
 
 ALPHA = 0.05
+# What a paired comparison says once the margin of practical equivalence is taken into account.
+VERDICTS = ("better", "equivalent", "worse", "undecided")
+
+
+def verdict(mean: float, low: float, high: float, p_adjusted: float, margin: float,
+            higher_is_better: bool = True) -> str:
+    """How an augmenter compares with the baseline in one metric, read against ``margin``, the
+    smallest difference that matters in practice (in the metric's units, >= 0):
+
+    - ``better`` / ``worse``: the difference is significant (Holm p < ALPHA) and its mean lies
+      beyond the margin, in the metric's better or worse direction;
+    - ``equivalent``: significant but with a mean inside the margin (detectable, too small to
+      matter), or not significant with the whole 95% interval inside the margin (a precise
+      zero: stricter than two one-sided tests at 5%, which need only the 90% interval);
+    - ``undecided``: neither: the interval reaches beyond the margin without a significant
+      difference, or there are too few pairs for an interval.
+
+    A margin of 0 (a metric that declares none) never calls a difference equivalent unless
+    every pair is tied.
+    """
+    if p_adjusted == p_adjusted and p_adjusted < ALPHA:
+        if abs(mean) < margin:
+            return "equivalent"
+        return "better" if (mean > 0) == higher_is_better else "worse"
+    if low == low and high == high and -margin <= low and high <= margin:
+        return "equivalent"
+    return "undecided"
+
+
+def with_verdicts(comparisons: pd.DataFrame, metrics: Mapping[str, Metric],
+                  margins: Mapping[str, float] | None = None) -> pd.DataFrame:
+    """``comparisons`` with the columns ``margin`` (each metric's margin of practical
+    equivalence: ``margins`` where given, else its spec's `Metric.rope`, else 0) and
+    ``verdict`` (see `verdict`), replacing any such columns it had."""
+    table = comparisons.drop(columns=["margin", "verdict"], errors="ignore")
+    margin_of = {name: margin_for(name, metrics.get(name), margins) for name in set(table["metric"])}
+    table["margin"] = [margin_of[m] for m in table["metric"]]
+    table["verdict"] = [
+        verdict(r.mean_diff, r.ci_low, r.ci_high, r.p_adjusted, r.margin,
+                metrics[r.metric].higher_is_better if r.metric in metrics else True)
+        for r in table.itertuples()] if len(table) else pd.Series(dtype=object)
+    return table
+
+
+def margin_for(metric: str, spec: Metric | None, margins: Mapping[str, float] | None) -> float:
+    """The margin of practical equivalence of ``metric``: a run's ``--rope`` value, else the
+    spec's declared one, else 0 (no difference is too small to matter)."""
+    if margins and metric in margins:
+        return float(margins[metric])
+    return float(spec.rope) if spec is not None and spec.rope is not None else 0.0
 
 
 def holm(p_values: np.ndarray) -> np.ndarray:
@@ -90,15 +145,17 @@ def family_columns(family: str, table: pd.DataFrame) -> list[str]:
 
 
 def paired_comparisons(trials: pd.DataFrame, metrics: dict[str, Metric],
-                       baseline: str = "none", family: str = "comparison") -> pd.DataFrame:
+                       baseline: str = "none", family: str = "comparison",
+                       margins: Mapping[str, float] | None = None) -> pd.DataFrame:
     """One row per (dataset, prevalence where set, size, augmenter, classifier, metric) against
     ``baseline``.
 
     Columns: baseline, n_pairs, mean_diff (augmenter minus baseline), ci_low, ci_high, p_value,
     p_adjusted (Holm within ``family``: the augmenters of one dataset, size, classifier and
     metric, or every row of the run), wins, ties, losses (a win is better for the augmenter
-    in the metric's direction: lower, for a metric where lower is better). Only metrics of the
-    classifier's predictions are compared; a metric with no pair has no row.
+    in the metric's direction: lower, for a metric where lower is better), margin and verdict
+    (see `with_verdicts`: ``margins`` by metric name override the specs' ROPEs). Only metrics of
+    the classifier's predictions are compared; a metric with no pair has no row.
     """
     ok = trials[trials["status"] == "ok"]
     # Metrics of the synthetic rows describe the added rows, not a classifier: they are not
@@ -138,7 +195,7 @@ def paired_comparisons(trials: pd.DataFrame, metrics: dict[str, Metric],
     for rows_of_family in groups:
         adjusted[rows_of_family] = holm(table["p_value"].to_numpy()[rows_of_family])
     table.insert(columns.index("p_adjusted"), "p_adjusted", adjusted)
-    return table
+    return with_verdicts(table, metrics, margins)
 
 
 def smallest_p(n_pairs: int) -> float:
@@ -157,28 +214,29 @@ def seeds_needed(family_size: int, alpha: float = ALPHA) -> int:
 
 
 def threshold_shifts(comparisons: pd.DataFrame, rising: str, ranking: str) -> pd.DataFrame:
-    """Cases where the threshold metric ``rising`` rises significantly while the ranking metric
-    ``ranking`` does not: a moved threshold, not better ranking.
+    """Cases where the threshold metric ``rising`` is better than the baseline's (see
+    `verdict`) while the ranking metric ``ranking`` is not: a moved threshold, not better
+    ranking.
 
     Returns dataset, (prevalence,) size, augmenter, classifier, ``<rising>_diff``,
-    ``<ranking>_diff`` and ``<ranking>_fell`` (whether the ranking metric fell significantly);
+    ``<ranking>_diff`` and ``<ranking>_fell`` (whether the ranking metric's verdict is worse);
     empty when either metric did not run.
     """
     group_by = group_columns(comparisons)
     columns = [*group_by, f"{rising}_diff", f"{ranking}_diff", f"{ranking}_fell"]
-    wide = comparisons.pivot_table(index=group_by,
-                                   columns="metric", values=["mean_diff", "p_adjusted"])
-    # A column of p-values that are all NaN (one seed: no test) is dropped by the pivot.
-    needed = {(value, m) for value in ("mean_diff", "p_adjusted") for m in (rising, ranking)}
+    both = comparisons[comparisons["metric"].isin((rising, ranking))]
+    wide = both.pivot(index=group_by, columns="metric", values=["mean_diff", "verdict"]) \
+        if len(both) else pd.DataFrame()
+    needed = {(value, m) for value in ("mean_diff", "verdict") for m in (rising, ranking)}
     if wide.empty or not needed <= set(wide.columns):
         return pd.DataFrame(columns=columns)
-    up = (wide[("mean_diff", rising)] > 0) & (wide[("p_adjusted", rising)] < ALPHA)
-    flat = ~((wide[("mean_diff", ranking)] > 0) & (wide[("p_adjusted", ranking)] < ALPHA))
-    picked = wide[up & flat]
-    fell = (picked[("mean_diff", ranking)] < 0) & (picked[("p_adjusted", ranking)] < ALPHA)
-    return pd.DataFrame({f"{rising}_diff": picked[("mean_diff", rising)],
-                         f"{ranking}_diff": picked[("mean_diff", ranking)],
-                         f"{ranking}_fell": fell}).reset_index()
+    wide = wide.dropna(subset=list(needed))
+    picked = wide[(wide[("verdict", rising)] == "better")
+                  & (wide[("verdict", ranking)] != "better")]
+    return pd.DataFrame({f"{rising}_diff": picked[("mean_diff", rising)].astype(float),
+                         f"{ranking}_diff": picked[("mean_diff", ranking)].astype(float),
+                         f"{ranking}_fell": picked[("verdict", ranking)] == "worse"}
+                        ).reset_index()
 
 
 def no_signal(trials: pd.DataFrame, baseline: str, metric: str, chance: float) -> pd.DataFrame:
@@ -243,11 +301,10 @@ def average_ranks(summary: pd.DataFrame, metric: str,
 
 def across_tables(comparisons: pd.DataFrame, metrics: dict[str, Metric]) -> pd.DataFrame:
     """Across the tables of a run: for each classifier, augmenter and metric, on how many
-    tables (at the largest size each ran) the augmenter ``helps`` (a significant paired
-    difference from the baseline in the metric's better direction, Holm p < ALPHA), ``harms``
-    (significant the other way) or changes nothing significantly (``unchanged``: no evidence
-    of a difference, which is not proof of equivalence). Empty for a run of one table."""
-    columns = ["classifier", "augmenter", "metric", "tables", "helps", "unchanged", "harms"]
+    tables (at the largest size each ran) the augmenter's verdict against the baseline was
+    ``better``, ``equivalent``, ``worse`` or ``undecided`` (see `verdict`). Empty for a run of
+    one table."""
+    columns = ["classifier", "augmenter", "metric", "tables", *VERDICTS]
     if comparisons.empty or comparisons["dataset"].nunique() < 2:
         return pd.DataFrame(columns=columns)
     keys = ["dataset", *(["prevalence"] if "prevalence" in comparisons else [])]
@@ -256,11 +313,7 @@ def across_tables(comparisons: pd.DataFrame, metrics: dict[str, Metric]) -> pd.D
     found = []
     for (classifier, augmenter, metric), group in rows.groupby(
             ["classifier", "augmenter", "metric"], sort=True):
-        better = group["mean_diff"] > 0 if metrics[metric].higher_is_better \
-            else group["mean_diff"] < 0
-        significant = group["p_adjusted"] < ALPHA
+        counts = group["verdict"].value_counts()
         found.append({"classifier": classifier, "augmenter": augmenter, "metric": metric,
-                      "tables": len(group), "helps": int((significant & better).sum()),
-                      "unchanged": int((~significant).sum()),
-                      "harms": int((significant & ~better).sum())})
+                      "tables": len(group), **{v: int(counts.get(v, 0)) for v in VERDICTS}})
     return pd.DataFrame(found, columns=columns)

@@ -34,8 +34,9 @@ def experiment_config(experiment: Any) -> dict[str, Any]:
 
 
 # Seeds are independent: a run with more seeds extends an experiment rather than replacing it.
-# Holm's family changes how results are read, not a trial's number.
-EXTENSIBLE = ("seeds", "holm")
+# Holm's family and the margins of practical equivalence change how results are read, not a
+# trial's number.
+EXTENSIBLE = ("seeds", "holm", "rope")
 # So are the arms: a trial's seeds derive from its seed, size and classifier, never from the
 # other augmenters or classifiers of the run, so a run with more of them extends an experiment
 # too. Their parameters belong to them: only those of the arms both runs share must agree.

@@ -55,6 +55,12 @@ class RunRecord:
         """Holm's family: "comparison" or "run"."""
         return self.config.get("holm") or "comparison"
 
+    @property
+    def margins(self) -> dict[str, float]:
+        """The margins of practical equivalence the run gave (``--rope``), by metric; the
+        others take their specs' (see `augbench.results.compare.with_verdicts`)."""
+        return {name: float(v) for name, v in (self.config.get("rope") or {}).items()}
+
     def write(self, store: Any) -> None:
         """Record what a run adds to the store's experiment (the store itself keeps the
         configuration and versions it adopted, see Store.for_experiment)."""

@@ -13,7 +13,7 @@ import pandas as pd
 
 from augbench.errors import UsageError
 from augbench.plugin.metric import Metric
-from augbench.results.compare import across_tables, paired_comparisons
+from augbench.results.compare import across_tables, paired_comparisons, with_verdicts
 from augbench.results.record import RunRecord
 from augbench.results.row import group_columns
 from augbench.results.stats import t_interval
@@ -146,13 +146,15 @@ class ResultTables:
     def comparisons(self) -> pd.DataFrame:
         """Paired comparisons of every augmenter with the baseline (see augbench.compare)."""
         if self.precomputed_comparisons is not None:
-            return self.precomputed_comparisons
-        return paired_comparisons(self.trials, self.metrics, self.baseline, self.family)
+            # Verdicts read the margins, which a report may change: never taken from the cache.
+            return with_verdicts(self.precomputed_comparisons, self.metrics, self.record.margins)
+        return paired_comparisons(self.trials, self.metrics, self.baseline, self.family,
+                                  self.record.margins)
 
     @cached_property
     def across_tables(self) -> pd.DataFrame:
-        """On how many tables each augmenter helps, changes nothing significantly, or harms,
-        per classifier and metric (see `augbench.results.compare.across_tables`)."""
+        """On how many tables each augmenter is better, equivalent, worse or undecided against
+        the baseline, per classifier and metric (see `augbench.results.compare.across_tables`)."""
         return across_tables(self.comparisons, self.metrics)
 
     @cached_property
