@@ -58,6 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
                         "its untuned twin): which differences from the baseline hold, vanish, "
                         "appear or reverse, and what changed for each arm; written to "
                         "DIR/against_differences.csv and DIR/against_arms.csv")
+    _add_leaderboard(sub)
     sub.add_parser("plugins", help="list installed plugins and what they provide")
     datasets = sub.add_parser(
         "datasets", help="list the named datasets and suites, or download them now",
@@ -70,6 +71,42 @@ def build_parser() -> argparse.ArgumentParser:
                           help="datasets, or suite:NAME for every table of a suite")
     _add_download_options(datasets)
     return parser
+
+
+def _add_leaderboard(sub: Any) -> None:
+    from augbench.options import names
+
+    board = sub.add_parser(
+        "leaderboard", help="rank methods across tables: per-table verdicts, Friedman and "
+        "critical differences, Bayesian posteriors; place a new method among reference results",
+        description="Read runs of many tables (the folders given), or a suite's reference "
+        "results (--suite), as a leaderboard: each arm's verdict against 'none' per table and "
+        "size, its average rank across tables with Friedman's test and the critical "
+        "difference, and the Bayesian signed-rank test's P(worse), P(equivalent), P(better). "
+        "With --suite and --augmenters, only those augmenters' trials run, on the reference's "
+        "seeds and splits, and are placed among the reference arms.")
+    board.add_argument("folders", nargs="*", type=Path, metavar="DIR",
+                       help="folders written by 'augbench run' (a tuned run is the 'tuned' "
+                       "setting)")
+    board.add_argument("--suite", action="append", metavar="NAME",
+                       help="the reference results of this suite (repeatable; see 'augbench "
+                       "datasets')")
+    board.add_argument("--reference", type=Path, metavar="FILE",
+                       help="reference results to read instead of those augbench ships")
+    board.add_argument("--augmenters", type=names, metavar="A[,A...]",
+                       help="with --suite: run only these augmenters' trials and place them")
+    board.add_argument("--set", dest="settings", action="append", metavar="NAME.PARAM=VALUE",
+                       help="a parameter of an augmenter --augmenters names; repeatable")
+    board.add_argument("--metrics", type=names, metavar="M[,M...]",
+                       help="the metrics read (default: roc_auc,pr_auc)")
+    board.add_argument("--rope", type=margin_setting, action="append", metavar="METRIC=MARGIN",
+                       help="a metric's margin of practical equivalence (repeatable)")
+    board.add_argument("--jobs", type=int, metavar="N", help="processes for --augmenters' trials")
+    board.add_argument("--out", type=Path, default=Path("leaderboard"), metavar="DIR",
+                       help="where the CSV files, figures, leaderboard.md and the new arms' "
+                       "runs go (default: leaderboard)")
+    board.add_argument("--quiet", action="store_true", help="no progress bar")
+    _add_download_options(board)
 
 
 def _add_download_options(parser: argparse.ArgumentParser) -> None:
@@ -253,6 +290,43 @@ def _against(results: Any, out: Path, other: Path) -> Any:
     return compare_runs(results, load_results(other), here_name, there_name)
 
 
+def _leaderboard(args: argparse.Namespace) -> int:
+    from augbench.leaderboard.author import run_arms
+    from augbench.leaderboard.command import (
+        DEFAULT_METRICS,
+        board_of_folders,
+        board_of_reference,
+        reference_of,
+    )
+    from augbench.leaderboard.render import markdown, terminal_tables, write_files
+
+    metrics = tuple(args.metrics or DEFAULT_METRICS)
+    margins = dict(args.rope or [])
+    if bool(args.folders) == bool(args.suite):
+        raise UsageError("give the folders of runs to read, or --suite NAME for a suite's "
+                         "reference results (see 'augbench leaderboard --help').")
+    if args.augmenters and not args.suite:
+        raise UsageError("--augmenters runs new arms against a suite's reference results: add "
+                         "--suite NAME (folders are read as they are).")
+    if args.folders:
+        board = board_of_folders(args.folders, metrics, margins)
+    else:
+        reference = reference_of(args.suite, args.reference)
+        added = run_arms(reference, tuple(args.augmenters), args.out / "runs", jobs=args.jobs,
+                         params=parse_settings(args.settings or []),
+                         progress=not args.quiet) if args.augmenters else None
+        board = board_of_reference(reference, metrics, margins, added)
+    written = write_files(board, args.out)
+    (args.out / "leaderboard.md").write_text(markdown(board), encoding="utf-8")
+    console, err = _consoles()
+    for table in terminal_tables(board):
+        console.print(table)
+    err.print(f"wrote {args.out}/leaderboard.md and {len(written)} files (verdicts.csv, "
+              "ranks.csv, bayes.csv, tables_<metric>.csv, plots/)", markup=False,
+              highlight=False)
+    return 0
+
+
 def _plugins() -> int:
     from rich.console import Console
     from rich.table import Table
@@ -392,7 +466,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             _say_skipped_plugins()
         _use_download_options(args)
         command = {"run": lambda: _run(args, argv), "report": lambda: _report(args),
-                   "plugins": _plugins, "datasets": lambda: _datasets(args)}
+                   "plugins": _plugins, "datasets": lambda: _datasets(args),
+                   "leaderboard": lambda: _leaderboard(args)}
         return command[args.command]()
     except UsageError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -138,7 +138,7 @@ def run_plan(plan: Plan, execution: Execution, *, out: Path | None = None,
         refuse_an_unguarded_script()
     if runs_in_this_process(plan, execution):
         refuse_unpinnable_here(execution.cpu_paths)
-    config = _config(plan)
+    config = plan_config(plan)
     _refuse_other_cpu_paths(out, execution.cpu_paths)
     versions = {**plan.versions(["ray"] if execution.executor == "ray" else []),
                 "cpu paths": describe_cpu_paths(execution.cpu_paths)}
@@ -201,7 +201,7 @@ def _refuse_other_cpu_paths(out: Path | None, choice: str) -> None:
                          f"kinds of code paths. Give --cpu-paths {before}, or another --out.")
 
 
-def _config(plan: Plan) -> dict[str, Any]:
+def plan_config(plan: Plan) -> dict[str, Any]:
     """The experiment's configuration as the store keeps it: identity is content, so an edited
     file (or another option applied to it) is another experiment; each table's positive label
     is stored as it was chosen or inferred."""

@@ -292,8 +292,11 @@ MAY_IMPORT = {
     "options": BOUNDARY | {"experiment", "execution"},
     "runner": BOUNDARY | {"augbench", "results", "reporting", "notebook", "registry", "experiment",
                           "execution", "options"},
+    # The leaderboard reads runs and references, and runs a new method's trials.
+    "leaderboard": BOUNDARY | {"augbench", "api", "results", "reporting", "registry",
+                               "experiment", "options", "runner"},
     "cli": BOUNDARY | {"augbench", "results", "reporting", "notebook", "registry", "experiment",
-                       "execution", "options", "runner"},
+                       "execution", "options", "runner", "leaderboard"},
     "__init__": {"plugin"},
 }
 

@@ -1,0 +1,1 @@
+"""Leaderboards across tables, and a new method placed among reference results."""

@@ -1,0 +1,111 @@
+"""Statistics across tables: average ranks with Friedman's test and the Nemenyi critical
+difference (Demšar 2006), and the Bayesian signed-rank test with a region of practical
+equivalence (Benavoli et al. 2014, 2017).
+
+Each table contributes one score per arm: the mean over its seeds at one training size. Ranks
+and the Bayesian test then treat the tables as the sample, as those papers do: a verdict that
+holds on one table says nothing about the next, and these say how often it holds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+ALPHA = 0.05
+# Posterior draws of the Bayesian signed-rank test: baycomp's default, fixed seed, so that a
+# leaderboard reads the same every time it is drawn.
+BAYES_SAMPLES, BAYES_SEED = 50_000, 0
+
+
+@dataclass(frozen=True)
+class RankTest:
+    """Average ranks of k arms over N tables (1 = best), Friedman's statistic, its
+    Iman-Davenport F form and that test's p-value, and the Nemenyi critical difference: two
+    arms whose average ranks differ by less than ``cd`` are not told apart at ``ALPHA``."""
+
+    ranks: pd.Series
+    n_tables: int
+    chi2: float
+    f: float
+    p: float
+    cd: float
+
+
+def rank_test(scores: pd.DataFrame, higher_is_better: bool = True,
+              alpha: float = ALPHA) -> RankTest:
+    """The rank test of ``scores``: one row per table, one column per arm, no missing value.
+
+    Ties share their average rank. Friedman's chi-square is computed from the average ranks
+    (Demšar 2006, eq. 1 and 2, no correction for ties); its F form is compared with the F
+    distribution with k-1 and (k-1)(N-1) degrees of freedom, which Demšar recommends over the
+    chi-square approximation. The critical difference is q_alpha * sqrt(k(k+1)/(6N)), q_alpha
+    the studentized range quantile over sqrt(2).
+    """
+
+    n, k = scores.shape
+    ranks = scores.rank(axis=1, ascending=not higher_is_better).mean()
+    return _from_ranks(ranks, n, alpha) if n >= 2 and k >= 2 else \
+        RankTest(ranks, n, float("nan"), float("nan"), float("nan"), float("nan"))
+
+
+def _from_ranks(ranks: pd.Series, n: int, alpha: float = ALPHA) -> RankTest:
+    from scipy import stats
+
+    k = len(ranks)
+    chi2 = 12 * n / (k * (k + 1)) * (float((ranks ** 2).sum()) - k * (k + 1) ** 2 / 4)
+    denominator = n * (k - 1) - chi2
+    f = (n - 1) * chi2 / denominator if denominator > 0 else float("inf")
+    p = float(stats.f.sf(f, k - 1, (k - 1) * (n - 1))) if np.isfinite(f) else 0.0
+    return RankTest(ranks, n, chi2, f, p, critical_difference(k, n, alpha))
+
+
+def nemenyi_q(k: int, alpha: float = ALPHA) -> float:
+    """The Nemenyi test's critical value for k arms: the studentized range quantile (infinite
+    degrees of freedom) over sqrt(2); 2.569 for four arms at 0.05 (Demšar 2006, Table 5a)."""
+    from scipy import stats
+
+    return float(stats.studentized_range.ppf(1 - alpha, k, np.inf) / np.sqrt(2))
+
+
+def critical_difference(k: int, n: int, alpha: float = ALPHA) -> float:
+    """The smallest difference of average ranks the Nemenyi test tells apart (k arms, n
+    tables)."""
+    return nemenyi_q(k, alpha) * float(np.sqrt(k * (k + 1) / (6 * n)))
+
+
+def cliques(ranks: pd.Series, cd: float) -> list[tuple[str, ...]]:
+    """The maximal groups of arms (in rank order) whose average ranks lie within ``cd`` of
+    each other: the bars of a critical-difference diagram."""
+    ordered = ranks.sort_values()
+    names, values = list(ordered.index), ordered.to_numpy()
+    groups = []
+    for i in range(len(values)):
+        j = int(np.searchsorted(values, values[i] + cd, side="left"))
+        group = tuple(names[i:j]) if j - i > 1 else ()
+        if group and not any(set(group) <= set(g) for g in groups):
+            groups.append(group)
+    return groups
+
+
+def signed_rank_posterior(baseline: np.ndarray, arm: np.ndarray, rope: float,
+                          higher_is_better: bool = True, samples: int = BAYES_SAMPLES,
+                          seed: int = BAYES_SEED) -> tuple[float, float, float]:
+    """(P(worse), P(practically equivalent), P(better)) of ``arm`` against ``baseline`` from
+    their scores on the same tables: the Bayesian signed-rank test (Benavoli et al. 2014,
+    baycomp's ``SignedRankTest``, prior 0.5 at a difference of 0) with the region of practical
+    equivalence [-rope, rope]. With ``rope`` 0 nothing is equivalent."""
+    from baycomp import SignedRankTest
+
+    x, y = np.asarray(baseline, float), np.asarray(arm, float)
+    if not higher_is_better:  # the test's "right" is the second score being larger
+        x, y = -x, -y
+    if rope > 0:
+        worse, equivalent, better = SignedRankTest.probs(x, y, rope, nsamples=samples,
+                                                         random_state=seed)
+    else:
+        worse, better = SignedRankTest.probs(x, y, 0, nsamples=samples, random_state=seed)
+        equivalent = 0.0
+    return float(worse), float(equivalent), float(better)
