@@ -168,7 +168,9 @@ def paired_comparisons(trials: pd.DataFrame, metrics: dict[str, Metric],
         where = dict(zip(group_by, coordinates))
         if where["augmenter"] == baseline:
             continue
-        paired = group.set_index(keys).join(base[names], how="inner", rsuffix="_base")
+        # In key order (seeds ascending), so that the same trials give the same sums however
+        # they were stored or gathered.
+        paired = group.set_index(keys).join(base[names], how="inner", rsuffix="_base").sort_index()
         for metric in names:
             # Rounded so that float noise (0.0117 vs 0.0117000000000001) neither breaks nor makes
             # ties, which decide between the exact and the approximate Wilcoxon test.

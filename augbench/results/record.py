@@ -110,11 +110,15 @@ def _normalised(metrics: dict[str, Metric], config: dict[str, Any],
 def cached_comparisons(store: Any, digest: str) -> pd.DataFrame | None:
     """The paired comparisons stored for the trials whose digest is ``digest``, or None
     (computed for other trials: an interrupted resume, a folder extended since)."""
-    if store.meta("comparisons_digest") != digest or store.meta("comparisons") is None:
-        return None
-    return pd.read_json(io.StringIO(store.meta("comparisons")), orient="split", dtype=False)
+    if store.meta("comparisons_digest") != digest or store.meta("comparisons_csv") is None:
+        return None  # (stores of older versions kept a JSON copy rounded to 10 digits: unused)
+    return pd.read_csv(io.StringIO(store.meta("comparisons_csv")), float_precision="round_trip",
+                       keep_default_na=False, na_values=[""],
+                       dtype={"dataset": str, "augmenter": str, "classifier": str,
+                              "metric": str, "baseline": str})
 
 
 def cache_comparisons(store: Any, comparisons: pd.DataFrame, digest: str) -> None:
-    """Store ``comparisons``, valid for exactly the trials whose digest is ``digest``."""
-    store.set_meta(comparisons=comparisons.to_json(orient="split"), comparisons_digest=digest)
+    """Store ``comparisons``, valid for exactly the trials whose digest is ``digest``: as CSV
+    text, whose numbers read back to the bit (JSON keeps 10 digits)."""
+    store.set_meta(comparisons_csv=comparisons.to_csv(index=False), comparisons_digest=digest)
