@@ -12,12 +12,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import fake_distribution
 
 import augbench
 from augbench.leaderboard.author import run_arms
 from augbench.leaderboard.board import meta_features
 from augbench.leaderboard.reference import from_runs, read_reference
-from conftest import fake_distribution
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "augbench-jitter"
 TABLES = ["breast-cancer", "pima-diabetes"]
