@@ -126,7 +126,7 @@ def _intro(reference) -> str:
         "of practical equivalence); across tables, average ranks with Friedman's test and the "
         "Nemenyi critical difference (Demšar 2006), and the Bayesian signed-rank test with the "
         "metric's margin as its region of practical equivalence (Benavoli et al. 2017, "
-        "computed with baycomp).\n\n"
+        "baycomp's numbers).\n\n"
         f"These are augbench's reference results ({NAME}, shipped in "
         "`augbench/leaderboard/references/`): `augbench leaderboard --suite rare-disease "
         "--suite shared` shows them, and `--augmenters mine` places a new method among them by "
