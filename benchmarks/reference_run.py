@@ -7,15 +7,17 @@ Runs the suites ``rare-disease`` (15 tables) and ``shared`` (4 tables) as one ex
 setting, into ``<work>/untuned`` and ``<work>/tuned`` (resumable: the same command continues an
 interrupted run):
 
-- untuned: none, ros, smote, cart, gan and ddpm, with ``lr`` and ``hgb``, 20 seeds, at 200
-  training rows and each table's whole pool;
+- untuned: none, ros, smote, cart, copula (SDV's Gaussian copula), gan and ddpm, with ``lr``
+  and ``hgb``, 20 seeds, at 200 training rows and each table's whole pool;
 - tuned (``--tune``, successive halving over at most 8 configurations per trial, 3 inner
   folds): none and smote, at 200 training rows (where augmentation is meant to help; the whole
   pools double the cost). The GAN and ddpm arms are left out of the tuned
   setting: every tuned trial fits its augmenter once per configuration and inner fold, solo,
-  which the batched training that makes them affordable untuned cannot share (see the
-  closing figures in docs/leaderboard.md); ctgan, tvae and forest-diffusion are left out of both
-  (about 10 s per fit at 200 rows: ~1,500 fits per arm here).
+  which the batched training that makes them affordable untuned cannot share. Left out of both: ctgan and tvae (10.5 and 1.2 s per fit at
+  200 rows, docs/methods.md, and far more on the whole pools of the larger tables: about 760
+  fits per arm here), forest-diffusion (about a minute per fit on heart-attack-risk), dpgan
+  (Opacus' per-sample gradients, unbatched), and the numeric-only samplers adasyn, borderline
+  and svmsmote (most of these tables have categorical columns, which they refuse).
 
 Then writes the reference (``augbench/leaderboard/references/medical-v1.json`` and
 ``.csv.gz``: per-seed metrics, each setting's configuration and library versions, each table's
@@ -48,7 +50,8 @@ SUITES = ("rare-disease", "shared")
 CLASSIFIERS = ("lr", "hgb")
 SIZES = {"untuned": (200, "full"), "tuned": (200,)}
 METRICS = ("accuracy", "recall", "specificity", "balanced_accuracy", "roc_auc", "pr_auc", "brier")
-ARMS = {"untuned": ("none", "ros", "smote", "cart", "gan", "ddpm"), "tuned": ("none", "smote")}
+ARMS = {"untuned": ("none", "ros", "smote", "cart", "copula", "gan", "ddpm"),
+        "tuned": ("none", "smote")}
 TUNING = {"tune": True, "tune_strategy": "halving", "tune_budget": 8}
 NAME = "medical-v1"
 
