@@ -253,8 +253,13 @@ def difference_figure(comparisons: pd.DataFrame, dataset: str, metric: str, spec
         ax.axhline(0, color="black", linewidth=0.8)
         margin = float(data["margin"].max()) if len(data) else 0.0
         if margin > 0:
-            ax.axhspan(-margin, margin, color="#d9d9d9", zorder=0,
+            # The band shows where differences are too small to matter; it does not set the
+            # scale (a band filling the panel says every difference shown lies inside it).
+            ax.autoscale_view()
+            limits = ax.get_ylim()
+            ax.axhspan(-margin, margin, color="#ececec", zorder=0,
                        label=f"±{margin:g}: practically equivalent")
+            ax.set_ylim(limits)
         ax.set_title(title, fontsize=10)
         _set_x(ax, x, data[x])
         ax.grid(alpha=0.3)
