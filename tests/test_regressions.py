@@ -177,25 +177,20 @@ def test_an_experiment_file_cannot_say_overwrite(tmp_path: Path, capsys) -> None
     assert not (tmp_path / "out").exists()
 
 
-def test_the_leaderboard_ranks_the_best_augmenter_first(monkeypatch) -> None:
-    monkeypatch.syspath_prepend(str(BENCHMARKS))
-    import leaderboard
+def test_the_leaderboard_ranks_the_best_augmenter_first() -> None:
+    from augbench.leaderboard.board import Board
 
     auc = {"t1": {"none": 0.70, "good": 0.80, "bad": 0.60},
            "t2": {"none": 0.65, "good": 0.75, "bad": 0.55}}
-    by_table = {}
-    for table, values in auc.items():
-        trials = pd.DataFrame([{"dataset": table, "size": 100, "seed": s, "augmenter": a,
-                                "classifier": "lr", "status": "ok", "roc_auc": v + 0.001 * s,
-                                "n_synthetic": 0, "augment_seconds": 0.0, "fit_seconds": 0.0}
-                               for a, v in values.items() for s in range(3)])
-        by_table[table] = augbench.Results(trials, augbench.RunRecord(metrics={
-            "roc_auc": augbench.Metric(None, "ROC-AUC")}))
-    text = leaderboard.ranks_section(by_table, [100])
-    ranked = [line.split("|")[1].strip() for line in text.splitlines()
-              if line.startswith("| ") and line.split("|")[1].strip() in auc["t1"]]
-    assert ranked == ["good", "none", "bad"]
-    assert "| good | 1.00 |" in text and "| bad | 3.00 |" in text
+    scores = pd.DataFrame([{"setting": "untuned", "dataset": table, "size": 100, "seed": s,
+                            "augmenter": a, "classifier": "lr", "status": "ok",
+                            "roc_auc": v + 0.001 * s}
+                           for table, values in auc.items() for a, v in values.items()
+                           for s in range(3)])
+    board = Board(scores, {"roc_auc": augbench.Metric(None, "ROC-AUC")})
+    ranks = board.ranks.query("point == 'largest'")
+    assert ranks["augmenter"].tolist() == ["good", "none", "bad"]
+    assert ranks["average_rank"].tolist() == [1.0, 2.0, 3.0]
 
 
 class _Draws(augbench.TableOverSampler):
