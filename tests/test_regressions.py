@@ -22,8 +22,6 @@ from augbench.reporting.findings import findings
 from augbench.reporting.terminal import difference_tables
 from augbench.results.compare import holm
 
-BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
-
 
 def _positives(n: int, seed: int) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
