@@ -11,9 +11,10 @@ interrupted run):
   and ``hgb``, 20 seeds, at 200 training rows and each table's whole pool;
 - tuned (``--tune``, successive halving over at most 8 configurations per trial, 3 inner
   folds): none and smote, at 200 training rows (where augmentation is meant to help; the whole
-  pools double the cost). The GAN and ddpm arms are left out of the tuned
-  setting: every tuned trial fits its augmenter once per configuration and inner fold, solo,
-  which the batched training that makes them affordable untuned cannot share. Left out of both: ctgan and tvae (10.5 and 1.2 s per fit at
+  pools double the cost). The GAN and ddpm arms are left out of the tuned setting: every tuned
+  trial fits its augmenter once per configuration and inner fold, solo, which the batched
+  training that makes them affordable untuned cannot share. Left out of both: ctgan and tvae
+  (10.5 and 1.2 s per fit at
   200 rows, docs/methods.md, and far more on the whole pools of the larger tables: about 760
   fits per arm here), forest-diffusion (about a minute per fit on heart-attack-risk), dpgan
   (Opacus' per-sample gradients, unbatched), and the numeric-only samplers adasyn, borderline
