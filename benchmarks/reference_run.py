@@ -14,9 +14,8 @@ interrupted run):
   pools double the cost). The GAN and ddpm arms are left out of the tuned setting: every tuned
   trial fits its augmenter once per configuration and inner fold, solo, which the batched
   training that makes them affordable untuned cannot share. Left out of both: ctgan and tvae
-  (10.5 and 1.2 s per fit at
-  200 rows, docs/methods.md, and far more on the whole pools of the larger tables: about 760
-  fits per arm here), forest-diffusion (about a minute per fit on heart-attack-risk), dpgan
+  (10.5 and 1.2 s per fit at 200 rows, docs/methods.md, and far more on the whole pools of the
+  larger tables: about 760 fits per arm here), forest-diffusion (about a minute per fit on heart-attack-risk), dpgan
   (Opacus' per-sample gradients, unbatched), and the numeric-only samplers adasyn, borderline
   and svmsmote (most of these tables have categorical columns, which they refuse).
 
