@@ -15,7 +15,8 @@ interrupted run):
   trial fits its augmenter once per configuration and inner fold, solo, which the batched
   training that makes them affordable untuned cannot share. Left out of both: ctgan and tvae
   (10.5 and 1.2 s per fit at 200 rows, docs/methods.md, and far more on the whole pools of the
-  larger tables: about 760 fits per arm here), forest-diffusion (about a minute per fit on heart-attack-risk), dpgan
+  larger tables: about 760 fits per arm here), forest-diffusion (about a minute per fit on
+  heart-attack-risk), dpgan
   (Opacus' per-sample gradients, unbatched), and the numeric-only samplers adasyn, borderline
   and svmsmote (most of these tables have categorical columns, which they refuse).
 
@@ -62,6 +63,9 @@ def main() -> None:
     parser.add_argument("--jobs", type=int)
     parser.add_argument("--seeds", type=int, default=20)
     parser.add_argument("--skip-tuned", action="store_true")
+    parser.add_argument("--shared-machine", action="store_true",
+                        help="say in the page that other work shared the machine (the wall "
+                        "times are then upper bounds)")
     args = parser.parse_args()
     suites = {name: list(default_registry().get("suites", name).provided.datasets)
               for name in SUITES}
@@ -74,14 +78,23 @@ def main() -> None:
             data=[f"suite:{s}" for s in SUITES], augmenters=arms, classifiers=CLASSIFIERS,
             sizes=SIZES[setting], seeds=args.seeds, metrics=METRICS, jobs=args.jobs,
             out=args.work / setting, **(TUNING if setting == "tuned" else {}))
-        seconds[setting] = round(time.perf_counter() - started, 1)
-        print(f"{setting}: {len(runs[setting].trials)} trials in {seconds[setting]:.0f} s "
+        if runs[setting].reused < len(runs[setting].trials):  # a resumed run that ran nothing
+            seconds[setting] = round(time.perf_counter() - started, 1)  # costs nothing more
+        print(f"{setting}: {len(runs[setting].trials)} trials in {seconds.get(setting, 0):.0f} s "
               "(this invocation; a resumed run counts only what it ran)", flush=True)
     tables = {}
     for name in (t for names in suites.values() for t in names):
         dataset = augbench.load_dataset(name)
         tables[name] = meta_features(dataset.X, dataset.y)
-    command = "python benchmarks/reference_run.py " + shlex.join(sys.argv[1:])
+    # Where the stores go does not change what is made: the command is recorded without it.
+    given, skip = [], False
+    for arg in sys.argv[1:]:
+        if skip or arg == "--work":
+            skip = not skip
+            continue
+        if not arg.startswith("--work=") and arg != "--shared-machine":
+            given.append(arg)
+    command = "python benchmarks/reference_run.py " + shlex.join(given)
     reference = from_runs(runs, suites, tables, command=command.strip(),
                           wall_seconds=_wall(args.work, seconds))
     reference.about["machine"] = f"{platform.machine()}, {runs['untuned'].versions.get('cpu')}"
@@ -96,7 +109,8 @@ def main() -> None:
         old.unlink()
     write_figures(board, images)
     (ROOT / "docs" / "leaderboard.md").write_text(
-        markdown(board, images="img/leaderboard", intro=_intro(reference)), encoding="utf-8")
+        markdown(board, images="img/leaderboard", intro=_intro(reference, args.shared_machine)),
+        encoding="utf-8")
     print("wrote docs/leaderboard.md")
 
 
@@ -110,7 +124,7 @@ def _wall(work: Path, seconds: dict[str, float]) -> dict[str, float]:
     return total
 
 
-def _intro(reference) -> str:
+def _intro(reference, shared: bool) -> str:
     about = reference.about
     settings = about["settings"]
     made = settings["untuned"]["versions"]
@@ -134,7 +148,9 @@ def _intro(reference) -> str:
         "`augbench/leaderboard/references/`): `augbench leaderboard --suite rare-disease "
         "--suite shared` shows them, and `--augmenters mine` places a new method among them by "
         "running only its trials ([the leaderboard command](cli.md#leaderboard)). Made with "
-        f"`{about['command']}` on {about.get('machine', 'one machine')} ({wall}; augbench "
+        f"`{about['command']}` on {about.get('machine', 'one machine')} (wall time {wall}"
+        + (", with other work sharing its 2 cores part of the time" if shared else "")
+        + f"; augbench "
         f"{made.get('augbench')}, scikit-learn {made.get('scikit-learn')}, numpy "
         f"{made.get('numpy')}, torch {made.get('torch', '-')}), written {about.get('written')}.")
 
