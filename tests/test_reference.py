@@ -126,3 +126,28 @@ def test_stored_comparisons_read_back_to_the_bit(reference: Path) -> None:
     for column in ["mean_diff", "ci_low", "ci_high", "p_value", "p_adjusted"]:
         assert np.array_equal(stored.comparisons[column].to_numpy(dtype=float),
                               again[column].to_numpy(dtype=float), equal_nan=True), column
+
+
+def test_the_shipped_reference_covers_its_suites_and_the_page_made_from_it() -> None:
+    from augbench.leaderboard.command import board_of_reference, reference_of
+    from augbench.leaderboard.reference import BUILT_IN, built_in
+    from augbench.leaderboard.render import markdown
+    from augbench.registry import default_registry
+
+    assert built_in("rare-disease") == built_in("shared") == BUILT_IN / "medical-v1.json"
+    reference = read_reference(BUILT_IN / "medical-v1.json")
+    for suite, tables in reference.suites.items():
+        assert tables == list(default_registry().get("suites", suite).provided.datasets)
+    scores = reference.scores
+    assert set(scores["setting"]) == {"untuned", "tuned"} and (scores["status"] == "ok").all()
+    seeds = scores.groupby(["setting", "dataset", "size", "classifier", "augmenter"])["seed"]
+    assert (seeds.nunique() == 20).all()  # every arm, table, size and classifier: 20 seeds
+    untuned = scores[scores["setting"] == "untuned"]
+    assert untuned.groupby("dataset")["size"].nunique().drop("new-thyroid").eq(2).all()
+    assert set(untuned["augmenter"]) == {"none", "ros", "smote", "cart", "copula", "gan", "ddpm"}
+    # docs/leaderboard.md is this reference's page: every line after its introduction.
+    board = board_of_reference(reference_of(["rare-disease", "shared"], None),
+                               ("roc_auc", "pr_auc"), {})
+    page = (Path(__file__).resolve().parents[1] / "docs" / "leaderboard.md").read_text()
+    made = markdown(board, images="img/leaderboard").split("\n", 2)[2]
+    assert made in page
