@@ -215,12 +215,13 @@ def test_findings_end_with_a_sentence_per_augmenter(tmp_path) -> None:
     data = (augbench.DataSpec(str(mixed_table(tmp_path / "m.csv")), target="outcome"),)
     res = augbench.run(data=data, augmenters=("smote",), seeds=10, sizes=(150,),
                        metrics=("accuracy", "recall", "roc_auc", "brier"))
-    lines = [line for line in findings(res) if line.startswith("finding: 'smote' with 'lr'")]
+    lines = [line for line in findings(res) if line.startswith("finding: 'smote' with 'lr'")
+             and "in patients" not in line]
     assert len(lines) == 1
     recall = res.comparisons.set_index("metric").loc["recall"]
     assert recall["p_adjusted"] < 0.05 and recall["mean_diff"] > 0
-    assert (f"raised recall (sensitivity) by {recall['mean_diff']:+.3f} "
-            f"[{recall['ci_low']:+.3f}, {recall['ci_high']:+.3f}]") in lines[0]
+    assert (f"raised recall (sensitivity) by {recall['mean_diff']:.3f} "
+            f"[{recall['ci_low']:.3f}, {recall['ci_high']:.3f}]") in lines[0]
     assert "at every size" in lines[0] and lines[0].endswith(".")
 
 
@@ -292,3 +293,32 @@ def _mean_diff(trials: pd.DataFrame, classifier: str, size: int | None) -> float
                   & ((trials["size"] == size) if size else True)]
     wide = pick.pivot_table(index=["size", "seed"], columns="augmenter", values="recall")
     return float((wide["ros"] - wide["none"]).groupby("size").mean().mean())
+
+
+def test_a_difference_at_the_decision_is_also_said_in_patients() -> None:
+    from augbench.registry import default_registry
+
+    rows = []
+    for seed in range(10):
+        noise = 0.002 * ((seed * 7) % 5)
+        rows += [{"dataset": "d", "size": 100, "seed": seed, "augmenter": "none",
+                  "classifier": "lr", "status": "ok", "recall": 0.60 + noise,
+                  "specificity": 0.80 - noise, "n_synthetic": 0},
+                 {"dataset": "d", "size": 100, "seed": seed, "augmenter": "a",
+                  "classifier": "lr", "status": "ok", "recall": 0.50 + 2 * noise,
+                  "specificity": 0.85 - 2 * noise, "n_synthetic": 10}]
+    results = augbench.Results(
+        pd.DataFrame(rows).assign(augment_seconds=0.0, fit_seconds=0.0),
+        augbench.RunRecord(metrics=default_registry().metrics(["recall", "specificity"])))
+    by = results.comparisons.set_index("metric")
+    recall, specificity = by.loc["recall"], by.loc["specificity"]
+    line = next(f for f in findings(results) if "in patients" in f)
+    # Recall down by 0.1 less the mean noise 0.004: 9.6 fewer of every 100 with the disease
+    # found; specificity up by 0.05 less 0.004: 4.6 fewer false alarms in every 100 without.
+    assert line == (
+        "finding: 'a' with 'lr' on 'd', in patients at 100 training rows: per 100 patients with "
+        f"the disease, {-100 * recall['mean_diff']:.1f} fewer found "
+        f"[{-100 * recall['ci_high']:.1f}, {-100 * recall['ci_low']:.1f}]; per 100 without, "
+        f"{100 * specificity['mean_diff']:.1f} fewer false alarms "
+        f"[{100 * specificity['ci_low']:.1f}, {100 * specificity['ci_high']:.1f}].")
+    assert "9.6 fewer found" in line and "4.6 fewer false alarms" in line

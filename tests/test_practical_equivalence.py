@@ -93,7 +93,7 @@ def test_every_reader_says_equivalent_where_the_difference_is_too_small(tiny_los
 
 def test_a_report_reads_the_run_against_another_margin(tiny_loss: Path, capsys) -> None:
     assert main(["report", str(tiny_loss), "--rope", "roc_auc=0.0001"]) == 0
-    assert "lowered ROC-AUC by -0.00" in capsys.readouterr().out
+    assert "lowered ROC-AUC by 0.00" in capsys.readouterr().out
     # The folder keeps the run's own margins.
     assert load_results(tiny_loss).comparisons.query("metric == 'roc_auc'")["verdict"].tolist() \
         == ["equivalent"]

@@ -109,8 +109,9 @@ def _lower_is_better_results() -> augbench.Results:
 def test_lower_is_better_metrics_are_judged_in_their_direction() -> None:
     results = _lower_is_better_results()
     sentence = next(line for line in findings(results) if line.startswith("finding: 'a'"))
-    assert "lowered Brier score (better) by -0.048 [-0.049, -0.047]" in sentence
-    assert "lowered recall by -0.098" in sentence and "recall (worse)" not in sentence
+    # The verb says the direction; the amount and its interval are sizes (no "by -0.048").
+    assert "lowered Brier score (better) by 0.048 [0.047, 0.049]" in sentence
+    assert "lowered recall by 0.098" in sentence and "recall (worse)" not in sentence
     cells = summary_blocks(results)[0].rows
     marks = {labels[1]: [text[-1] for text, _ in row] for labels, _, row in cells}
     assert marks["a"] == ["▲", "▼"]  # brier lower (better), recall lower (worse)
@@ -127,7 +128,7 @@ def test_a_finding_whose_interval_crosses_zero_says_so_with_signed_ends() -> Non
     comparisons.loc[recall, ["mean_diff", "ci_low", "ci_high"]] = [-0.0325, -0.126, 0.061]
     results.__dict__["comparisons"] = comparisons  # the cached property, replaced
     sentence = next(line for line in findings(results) if line.startswith("finding: 'a'"))
-    assert "lowered recall by -0.033 [-0.126, +0.061, an interval that crosses zero" in sentence
+    assert "lowered recall by 0.033 [-0.061, +0.126, an interval that crosses zero" in sentence
 
 
 def test_a_tables_fingerprint_covers_its_labels() -> None:

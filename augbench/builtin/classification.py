@@ -103,7 +103,7 @@ CLASSIFICATION_METRICS = {
                         rope=SHARE_MARGIN),
     "specificity": Metric(specificity, "specificity",
                           description="share of negative test patients cleared",
-                          rope=SHARE_MARGIN),
+                          role="cleared", rope=SHARE_MARGIN),
     "f1": Metric(f1, "F1", description="harmonic mean of precision and recall", rope=SHARE_MARGIN),
     "balanced_accuracy": Metric(balanced_accuracy, "balanced accuracy", headline=True,
                                 short="Bal. acc.",

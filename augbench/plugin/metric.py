@@ -18,7 +18,7 @@ NEEDS = ("predictions", "synthetic")
 # The fields of a Metric that hold code, which a run does not store.
 CODE = {"function", "check"}
 # What findings and figures ask a metric for, instead of its name (see Metric.role).
-ROLES = ("", "ranking", "threshold", "membership")
+ROLES = ("", "ranking", "threshold", "cleared", "membership")
 
 
 @dataclass
@@ -81,7 +81,10 @@ class Metric:
     value for a classifier that ranks at random (the no-signal warning, the ranks across
     datasets, the utility axis of the privacy figure); ``"threshold"``, the share of positive
     patients found at the classifier's decision (recall), which a moved threshold raises without
-    better ranking (the threshold-shift note); ``"membership"``, a membership attack's success,
+    better ranking (the threshold-shift note); ``"cleared"``, the share of negative patients
+    cleared at that decision (specificity): with ``"threshold"``, a difference read in patients
+    (per 100 with the disease, how many more found; per 100 without, how many more false
+    alarms); ``"membership"``, a membership attack's success,
     with ``chance`` its level when nothing leaks (the privacy axis of the privacy figure). The
     first metric of a role that a run computed is the one used.
 

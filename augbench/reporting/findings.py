@@ -202,12 +202,8 @@ def finding_sentences(results: ResultTables) -> list[Finding]:
             judged = ""
             if not higher_is_better(results, metric):  # lower is better: say which way it went
                 judged = " (worse)" if verb == "raised" else " (better)"
-            # The interval as it is, signed: the ranks of the per-seed differences can be
-            # consistently on one side while a few large ones put the mean's interval across 0.
-            crossing = (", an interval that crosses zero: the paired rank test finds a shift "
-                        "the mean does not establish") if r["ci_low"] < 0 < r["ci_high"] else ""
-            changed.append(f"{verb} {label}{judged} by {r['mean_diff']:+.3f} "
-                           f"[{r['ci_low']:+.3f}, {r['ci_high']:+.3f}{crossing}] {where}")
+            changed.append(f"{verb} {label}{judged} by "
+                           f"{_amount(r['mean_diff'], r['ci_low'], r['ci_high'], '.3f')} {where}")
         on = f"on '{dataset}'{_at(prevalence)}"
         parts = list(changed)
         if equivalent:
@@ -220,11 +216,51 @@ def finding_sentences(results: ResultTables) -> list[Finding]:
                  and ranking not in moved and (group["metric"] == ranking).any() else "")
         lead = f"'{augmenter}' with '{classifier}' {on}"
         if not changed:
-            lead += f" is neither better nor worse than '{results.baseline}' beyond the margins"
-            lines.append(Finding("finding", f"{lead}: {'; '.join(parts)}."))
+            lines.append(Finding("finding", f"{lead} is neither better nor worse than "
+                                 f"'{results.baseline}' beyond the margins: {'; '.join(parts)}."))
+            lines += _in_patients(results, group, lead)
             continue
         lines.append(Finding("finding", f"{lead} {'; '.join(parts)}{shift}."))
+        lines += _in_patients(results, group, lead)
     return lines
+
+
+def _amount(mean: float, low: float, high: float, form: str, unit: float = 1.0,
+            between: str = "") -> str:
+    """A change by its size, as the words before it say its direction ("lowered accuracy by
+    0.017 [0.009, 0.025]", never "by -0.017"), then ``between``, then the interval of that
+    size. Where the interval crosses zero its ends are signed and the sentence says so: the
+    ranks of the per-seed differences can be consistently on one side while a few large ones
+    put the mean's interval across 0."""
+    sign = 1.0 if mean >= 0 else -1.0
+    size, ends = sign * mean * unit, sorted((sign * low * unit, sign * high * unit))
+    if low != low:
+        return f"{size:{form}}{between}"
+    if ends[0] < 0 < ends[1]:
+        return (f"{size:{form}}{between} [{ends[0]:+{form}}, {ends[1]:+{form}}, an interval that "
+                "crosses zero: the paired rank test finds a shift the mean does not establish]")
+    return f"{size:{form}}{between} [{ends[0]:{form}}, {ends[1]:{form}}]"
+
+
+def _in_patients(results: ResultTables, group: pd.DataFrame, lead: str) -> list[Finding]:
+    """The paired recall and specificity differences at the largest size, in patients: per 100
+    with the disease, how many more (or fewer) the classifier finds at its decision; per 100
+    without, how many more (or fewer) false alarms it raises."""
+    found, cleared = results.metric_of_role("threshold"), results.metric_of_role("cleared")
+    rows = group[group["size"] == group["size"].max()].set_index("metric")
+    if found is None or cleared is None or not {found, cleared} <= set(rows.index):
+        return []
+    f, c = rows.loc[found], rows.loc[cleared]
+    more_found = "more" if f["mean_diff"] >= 0 else "fewer"
+    # A false alarm is a patient without the disease not cleared: specificity down, alarms up.
+    more_alarms = "more" if c["mean_diff"] <= 0 else "fewer"
+    found_words = _amount(f["mean_diff"], f["ci_low"], f["ci_high"], ".1f", 100,
+                          f" {more_found} found")
+    alarm_words = _amount(-c["mean_diff"], -c["ci_high"], -c["ci_low"], ".1f", 100,
+                          f" {more_alarms} false alarms")
+    return [Finding("finding", f"{lead}, in patients at {int(f['size'])} training rows: per 100 "
+                    f"patients with the disease, {found_words}; per 100 without, "
+                    f"{alarm_words}.")]
 
 
 def _detectable(rows: pd.DataFrame) -> str:
