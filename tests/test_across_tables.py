@@ -58,3 +58,16 @@ def test_a_size_beyond_a_small_tables_pool_runs_there_at_its_whole_pool(tmp_path
     # A run of one table still refuses a size it cannot give.
     with pytest.raises(augbench.UsageError, match="training size 100 does not fit dataset"):
         augbench.run(data=str(small), target="y", **grid)
+
+
+def test_a_default_size_beyond_the_pool_is_left_out_with_a_note(tmp_path: Path, capsys) -> None:
+    from augbench.cli import main
+
+    assert main(["run", "--seeds", "2", "--out", str(tmp_path / "run"), "--quiet"]) == 0
+    assert ("note: dataset 'breast-cancer' has a training pool of 398 rows, so the default size "
+            "400 is left out: it runs 100, 200 and the whole pool (398); give --sizes to choose "
+            "others.") in capsys.readouterr().err
+    small = _small(tmp_path / "small.csv", rows=120)
+    with pytest.warns(augbench.AugbenchWarning, match="default sizes 100, 200, 400 are left "
+                      r"out: it runs the whole pool only \(84\)"):
+        augbench.run(data=str(small), target="y", seeds=2, augmenters="none")

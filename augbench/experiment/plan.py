@@ -277,6 +277,13 @@ def _dataset_sizes(exp: Experiment, name: str, ds: Dataset, several: bool = Fals
     if several and beyond and not defaults and notes is not None:
         notes.append(f"note: dataset '{name}' has a training pool of {min(pools)} rows, so "
                      f"size {', '.join(beyond)} runs there at {min(pools)} (its whole pool).")
+    if defaults and beyond and sizes and notes is not None:
+        smaller = ", ".join(str(n) for n in sizes[:-1])
+        runs = f"{smaller} and the whole pool" if smaller else "the whole pool only"
+        notes.append(f"note: dataset '{name}' has a training pool of {min(pools)} rows, so the "
+                     f"default size{'s' if len(beyond) > 1 else ''} {', '.join(beyond)} "
+                     f"{'are' if len(beyond) > 1 else 'is'} left out: it runs {runs} "
+                     f"({sizes[-1]}); give --sizes to choose others.")
     if not sizes:
         raise UsageError(f"dataset '{name}' has a training pool of {min(pools)} rows, smaller "
                          "than every default size; give --sizes.")
