@@ -60,3 +60,15 @@ def test_difference_blocks_hold_each_augmenters_paired_difference() -> None:
     mean, low, high, p, wins, ties, losses, verdict = row.cells[0]
     assert (row.augmenter, wins, ties, losses, verdict) == ("smote", 8, 0, 0, "better")
     assert abs(mean - 0.05) < 1e-12 and low <= mean <= high and p < 0.05
+
+
+def test_a_control_is_never_the_bold_best_mean() -> None:
+    results = _results({("none", "lr"): UP, ("smote", "lr"): [v - 0.05 for v in UP],
+                        ("permuted-labels", "lr"): [v + 0.2 for v in UP]})
+    results.record.capabilities = {"permuted-labels": {"relabels": True}}
+    block = summary_blocks(results)[0]
+    best = {labels: bool(cells[0][1]) for labels, _, cells in block.rows}
+    # The control's mean is the highest, but it is a reference: none is the best choice.
+    assert best == {("lr", "none"): True, ("lr", "permuted-labels"): False,
+                    ("lr", "smote"): False}
+    assert "(permuted-labels: a reference, never bold)" in block.caption

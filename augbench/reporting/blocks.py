@@ -84,7 +84,15 @@ def verdict_words(results: ResultTables, metrics: list[str]) -> str:
     return (f"▲/▼ better/worse than {results.baseline} on the same seeds (paired Wilcoxon, Holm "
             f"p < {ALPHA} {family_words(results)}, by more than the margin); ≈ practically "
             "equivalent (a significant difference inside the margin, or a 95% interval inside "
-            f"it)" + (f"; margins {shown}" if shown else ""))
+            f"it)" + (f"; margins {shown}" if shown else "") + "; " + holm_words(results))
+
+
+def holm_words(results: ResultTables) -> str:
+    """What Holm's adjustment corrects for, in one clause."""
+    if results.family == "run":
+        return "Holm corrects across every comparison of the run"
+    return ("Holm corrects for the augmenters compared within one metric, size and classifier, "
+            "not across the metrics one finding names")
 
 
 @dataclass
@@ -123,16 +131,35 @@ UNDEFINED_MARK = "†"
 def _cells(results: ResultTables, group: pd.DataFrame, r: pd.Series, metrics: list[str],
            marks: dict[tuple, str]) -> list[tuple[str, bool]]:
     cells = []
+    # The best mean is a choice a reader can make: the controls (shuffled labels, held-out real
+    # patients) are references, never bold, and do not set the best.
+    references = _references(results)
+    choices = group[~group["augmenter"].isin(references)]
     for metric in metrics:
-        column = group[f"{metric}_mean"]
+        column = choices[f"{metric}_mean"]
         best = column.max() if higher_is_better(results, metric) else column.min()
         text = _cell(r[f"{metric}_mean"], r[f"{metric}_ci_low"], r[f"{metric}_ci_high"])
         if r.get(f"{metric}_undefined", 0) > 0:
             text += UNDEFINED_MARK
         key = (*(r[c] for c in axes(group)), r["augmenter"], r["classifier"], metric)
         text += marks.get(key, " ")
-        cells.append((text, column.notna().sum() > 1 and r[f"{metric}_mean"] == best))
+        cells.append((text, column.notna().sum() > 1 and r["augmenter"] not in references
+                      and r[f"{metric}_mean"] == best))
     return cells
+
+
+def _bold_words(results: ResultTables, block: pd.DataFrame) -> str:
+    """Which arms of ``block`` are references, never bold (where it has any)."""
+    shown = sorted(_references(results) & set(block["augmenter"]))
+    what = "a reference" if len(shown) == 1 else "references"
+    return f" among the methods ({', '.join(shown)}: {what}, never bold)" if shown else ""
+
+
+def _references(results: ResultTables) -> set[str]:
+    """The arms read as references, not options: those that relabel rows (what chance gives)
+    and those that add unused real patients (what no synthesis can beat on privacy)."""
+    return results.controls | {name for name, can in results.capabilities.items()
+                               if can.get("draws_reserve")}
 
 
 def _undefined_words(results: ResultTables, block: pd.DataFrame, metrics: list[str],
@@ -201,7 +228,8 @@ def summary_blocks(results: ResultTables) -> list[Block]:
                     for _, r in group.iterrows()]
             blocks.append(Block(
                 **where, title=title, caption=verdict_words(results, scored) + "; best mean "
-                "in bold" + _undefined_words(results, block, scored, ["augmenter", "classifier"]),
+                "in bold" + _bold_words(results, block)
+                + _undefined_words(results, block, scored, ["augmenter", "classifier"]),
                 label_names=["classifier", "augmenter"], headers=_headers(results, scored),
                 rows=rows, uniform_seeds=uniform))
         if synthetic:
@@ -214,7 +242,7 @@ def summary_blocks(results: ResultTables) -> list[Block]:
                 blocks.append(Block(
                     **where, title=f"{title} · privacy and fidelity of the synthetic rows",
                     caption="per augmented training set, whatever the classifier; best mean in "
-                    f"bold ({_directions(results, synthetic)})"
+                    f"bold ({_directions(results, synthetic)}){_bold_words(results, added)}"
                     + _undefined_words(results, added, synthetic, ["augmenter"]),
                     label_names=["augmenter"], headers=_headers(results, synthetic), rows=rows,
                     uniform_seeds=uniform))
