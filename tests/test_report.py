@@ -178,6 +178,30 @@ def test_the_tables_read_whole_in_an_80_column_terminal(finished_run: Path) -> N
     assert "0.9" in text and "±." in text  # means and half-widths, on lines of their own
 
 
+@pytest.mark.parametrize("width", [80, 120])
+def test_a_terminal_wraps_findings_between_words(finished_run: Path, width: int) -> None:
+    from rich.console import Console
+
+    from augbench.reporting.findings import findings
+    from augbench.reporting.terminal import print_report
+
+    results = load_results(finished_run)
+    console = Console(width=width, record=True, force_terminal=True, color_system=None)
+    print_report(results, console)
+    text = console.export_text()
+    lines = text.splitlines()
+    for line in findings(results):
+        kind, sentence = line.split(": ", 1)
+        start = next(i for i, shown in enumerate(lines) if shown.startswith(f"{kind}: ")
+                     and sentence.startswith(shown[len(kind) + 2:].strip()))
+        # Its lines, up to the next line that starts another sentence, hold its words whole.
+        end = next((i for i in range(start + 1, len(lines))
+                    if not lines[i].startswith(" ")), len(lines))
+        shown = " ".join(lines[start:end]).split()[1:]
+        assert shown[:len(sentence.split())] == sentence.split()
+        assert all(len(shown_line) <= width for shown_line in lines[start:end])
+
+
 def test_each_medium_shows_the_sections_of_one_table_in_its_order(finished_run: Path,
                                                                   capsys) -> None:
     from augbench.reporting.sections import HTML, NOTEBOOK, TERMINAL, sections_of

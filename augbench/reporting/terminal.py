@@ -173,7 +173,18 @@ def print_report(results: ResultTables, console: Console) -> None:
     for section in sections_of(TERMINAL):
         if section.key == "findings":
             for line in findings(results):
-                console.print(line, markup=False, highlight=False, soft_wrap=True)
+                # A terminal wraps a sentence between words, with the lines after the first
+                # indented under its text; a file or a pipe keeps each sentence on one line,
+                # for grep.
+                if console.is_terminal:
+                    kind, text = line.split(": ", 1)
+                    grid = Table.grid(padding=(0, 1))
+                    grid.add_column(no_wrap=True)
+                    grid.add_column(overflow="fold")
+                    grid.add_row(f"{kind}:", text)
+                    console.print(grid, markup=False, highlight=False)
+                else:
+                    console.print(line, markup=False, highlight=False, soft_wrap=True)
         else:
             for table in tables[section.key]():
                 console.print(table)
