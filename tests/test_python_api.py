@@ -200,6 +200,7 @@ def test_a_progress_bar_on_request(capsys) -> None:
     augbench.run(data=_table(), target="y", progress=True, **SMALL)
     err = capsys.readouterr().err
     assert "trials" in err and "4/4" in err and "0 failed" in err
+    assert "· left" in err  # the time is labelled: the time left, not the time spent
 
 
 def test_warnings_are_flushed_before_the_progress_bar_starts(monkeypatch) -> None:

@@ -13,8 +13,10 @@ def trial_progress(total: int, console: Any = None,
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+    # The time is labelled: a bare "0:01:23" could be the time spent as well as the time left.
     progress = Progress(TextColumn("trials"), BarColumn(), MofNCompleteColumn(),
-                        TextColumn("[red]{task.fields[failed]} failed"), TimeRemainingColumn(),
+                        TextColumn("[red]{task.fields[failed]} failed"), TextColumn("· left"),
+                        TimeRemainingColumn(),
                         console=console or Console(stderr=True), disable=disable,
                         transient=False)
     task = progress.add_task("trials", total=total, failed=0)
