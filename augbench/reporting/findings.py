@@ -227,7 +227,7 @@ def finding_sentences(results: ResultTables) -> list[Finding]:
 
 def _amount(mean: float, low: float, high: float, form: str, unit: float = 1.0,
             between: str = "") -> str:
-    """A change by its size, as the words before it say its direction ("lowered accuracy by
+    """A change by its size, as the words before it say its direction ("lowered <metric> by
     0.017 [0.009, 0.025]", never "by -0.017"), then ``between``, then the interval of that
     size. Where the interval crosses zero its ends are signed and the sentence says so: the
     ranks of the per-seed differences can be consistently on one side while a few large ones
@@ -243,9 +243,10 @@ def _amount(mean: float, low: float, high: float, form: str, unit: float = 1.0,
 
 
 def _in_patients(results: ResultTables, group: pd.DataFrame, lead: str) -> list[Finding]:
-    """The paired recall and specificity differences at the largest size, in patients: per 100
-    with the disease, how many more (or fewer) the classifier finds at its decision; per 100
-    without, how many more (or fewer) false alarms it raises."""
+    """The paired differences of the threshold and cleared metrics (see `augbench.Metric`'s
+    roles) at the largest size, in patients: per 100 with the disease, how many more (or
+    fewer) the classifier finds at its decision; per 100 without, how many more (or fewer)
+    false alarms it raises."""
     found, cleared = results.metric_of_role("threshold"), results.metric_of_role("cleared")
     rows = group[group["size"] == group["size"].max()].set_index("metric")
     if found is None or cleared is None or not {found, cleared} <= set(rows.index):
