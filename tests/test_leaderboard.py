@@ -144,3 +144,16 @@ def test_the_command_refuses_what_it_cannot_read(two_tables: Path, tmp_path: Pat
     assert "--metrics dcr: not a metric the runs compared" in capsys.readouterr().err
     assert main(["leaderboard", str(two_tables), str(two_tables), "--out", str(tmp_path)]) == 2
     assert "two folders hold the untuned trial" in capsys.readouterr().err
+
+
+def test_a_board_of_folders_reads_without_the_tables_at_hand(two_tables: Path, tmp_path: Path,
+                                                             monkeypatch) -> None:
+    # A machine that has the runs but not the tables, and no way to download them.
+    monkeypatch.setenv("AUGBENCH_DATA_HOME", str(tmp_path / "empty-home"))
+    monkeypatch.setenv("AUGBENCH_MIRROR", str(tmp_path / "no-mirror"))
+    out = tmp_path / "board"
+    assert main(["leaderboard", str(two_tables), "--out", str(out)]) == 0
+    tables = pd.read_csv(out / "tables_roc_auc.csv").set_index("dataset")
+    # What the runs recorded stands in for what the table would say.
+    assert tables.loc["pima-diabetes", "rows"] == 768
+    assert np.isnan(tables.loc["pima-diabetes", "features"])

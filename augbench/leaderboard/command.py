@@ -63,12 +63,14 @@ def _meta_of(datasets: list[str], recorded: dict[str, dict[str, Any]]) -> pd.Dat
     known = set(default_registry().names("datasets"))
     rows = {}
     for name in datasets:
+        spec = recorded.get(name, {})
+        rows[name] = {"rows": spec.get("rows"), "positive_share": spec.get("positive_share")}
         if name in known:
-            dataset = load_dataset(name)
+            try:
+                dataset = load_dataset(name)
+            except UsageError:
+                continue  # not downloaded here, and no way to: the runs' record says enough
             rows[name] = meta_features(dataset.X, dataset.y)
-        else:
-            spec = recorded.get(name, {})
-            rows[name] = {"rows": spec.get("rows"), "positive_share": spec.get("positive_share")}
     return pd.DataFrame.from_dict(rows, orient="index").reindex(columns=list(META_FEATURES))
 
 
