@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pandas as pd
-
 from augbench.leaderboard.board import POINTS, Board
 from augbench.leaderboard.figures import cd_figure, posterior_figure
 from augbench.reporting.blocks import MARKS
@@ -209,10 +207,3 @@ def terminal_tables(board: Board) -> list:
         tables.append(table)
     return tables
 
-
-def across_words(board: Board) -> pd.DataFrame:
-    """The posterior table a closing note or a doc quotes: per setting, classifier and arm,
-    at the largest size, P(better)/P(equivalent)/P(worse) per metric."""
-    rows = board.bayes[board.bayes["point"] == "largest"]
-    return rows.pivot_table(index=["setting", "classifier", "augmenter"], columns="metric",
-                            values=["p_better", "p_equivalent", "p_worse"])

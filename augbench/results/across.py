@@ -14,7 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-ALPHA = 0.05
+from augbench.results.compare import ALPHA
+
 # Posterior draws of the Bayesian signed-rank test: baycomp's default, fixed seed, so that a
 # leaderboard reads the same every time it is drawn.
 BAYES_SAMPLES, BAYES_SEED = 50_000, 0
@@ -44,17 +45,12 @@ def rank_test(scores: pd.DataFrame, higher_is_better: bool = True,
     chi-square approximation. The critical difference is q_alpha * sqrt(k(k+1)/(6N)), q_alpha
     the studentized range quantile over sqrt(2).
     """
+    from scipy import stats
 
     n, k = scores.shape
     ranks = scores.rank(axis=1, ascending=not higher_is_better).mean()
-    return _from_ranks(ranks, n, alpha) if n >= 2 and k >= 2 else \
-        RankTest(ranks, n, float("nan"), float("nan"), float("nan"), float("nan"))
-
-
-def _from_ranks(ranks: pd.Series, n: int, alpha: float = ALPHA) -> RankTest:
-    from scipy import stats
-
-    k = len(ranks)
+    if n < 2 or k < 2:
+        return RankTest(ranks, n, float("nan"), float("nan"), float("nan"), float("nan"))
     chi2 = 12 * n / (k * (k + 1)) * (float((ranks ** 2).sum()) - k * (k + 1) ** 2 / 4)
     denominator = n * (k - 1) - chi2
     f = (n - 1) * chi2 / denominator if denominator > 0 else float("inf")
