@@ -302,7 +302,7 @@ OPTIONS: tuple[Option, ...] = (
     Option("tune-budget", "experiment", "at most N configurations per trial for --tune, drawn "
            "at random (seeded) from the grid (default: the whole grid)", int, metavar="N"),
     Option("tune-strategy", "experiment", "how --tune searches the configurations: grid "
-           "(every one on every inner fold), random (--tune-budget N of them, each on every "
+           "(every one on every inner fold), random (as many as --tune-budget, each on every "
            "fold) or halving (successive halving: all on one fold, the best third on the next, "
            "...; of the grid or of a budget's draw) (default: grid, or random with a budget)",
            choices=("grid", "random", "halving")),
