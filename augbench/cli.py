@@ -250,10 +250,22 @@ def _consoles() -> tuple[Any, Any]:
     from rich.console import Console
 
     console = Console()
-    if not console.is_terminal:
-        # Files and CI logs have no width; 80 columns would squeeze the tables.
+    in_a_cell = _in_a_notebook_cell()
+    if not console.is_terminal or in_a_cell:
+        # Files and CI logs have no width, and a cell's pseudo-terminal says 80 whatever the
+        # page shows; 80 columns would squeeze the tables.
         console = Console(width=max(console.width, 120))
-    return console, Console(stderr=True)
+    # A cell shows every frame of a live progress bar as a line of its own: there, the bar is
+    # drawn once, when the run ends.
+    return console, Console(stderr=True, force_interactive=False if in_a_cell else None)
+
+
+def _in_a_notebook_cell() -> bool:
+    """Whether this command runs from a Jupyter cell (``!augbench run ...``): its kernel gives
+    every process it starts its own id in ``JPY_PARENT_PID``."""
+    import os
+
+    return "JPY_PARENT_PID" in os.environ
 
 
 def _report(args: argparse.Namespace) -> int:

@@ -322,3 +322,26 @@ def test_a_difference_at_the_decision_is_also_said_in_patients() -> None:
         f"{100 * specificity['mean_diff']:.1f} fewer false alarms "
         f"[{100 * specificity['ci_low']:.1f}, {100 * specificity['ci_high']:.1f}].")
     assert "9.6 fewer found" in line and "4.6 fewer false alarms" in line
+
+
+def test_an_interval_across_zero_is_read_by_its_test_in_patients() -> None:
+    """Across zero, only a significant change gets the rank-test reading; a change the test
+    does not find reads as not significant."""
+    from augbench.registry import default_registry
+
+    rows = []
+    for seed in range(3):  # 3 seeds: no paired difference can be significant
+        swing = (-1) ** seed * 0.05
+        rows += [{"dataset": "d", "size": 100, "seed": seed, "augmenter": "none",
+                  "classifier": "lr", "status": "ok", "recall": 0.60,
+                  "specificity": 0.80, "n_synthetic": 0},
+                 {"dataset": "d", "size": 100, "seed": seed, "augmenter": "a",
+                  "classifier": "lr", "status": "ok", "recall": 0.60 + swing,
+                  "specificity": 0.80 - swing, "n_synthetic": 10}]
+    results = augbench.Results(
+        pd.DataFrame(rows).assign(augment_seconds=0.0, fit_seconds=0.0),
+        augbench.RunRecord(metrics=default_registry().metrics(["recall", "specificity"])))
+    assert (results.comparisons["p_adjusted"] >= 0.05).all()
+    line = next(f for f in findings(results) if "in patients" in f)
+    assert line.count("not significant]") == 2, line
+    assert "rank test finds a shift" not in line

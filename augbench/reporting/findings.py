@@ -226,19 +226,20 @@ def finding_sentences(results: ResultTables) -> list[Finding]:
 
 
 def _amount(mean: float, low: float, high: float, form: str, unit: float = 1.0,
-            between: str = "") -> str:
+            between: str = "", significant: bool = True) -> str:
     """A change by its size, as the words before it say its direction ("lowered <metric> by
     0.017 [0.009, 0.025]", never "by -0.017"), then ``between``, then the interval of that
-    size. Where the interval crosses zero its ends are signed and the sentence says so: the
-    ranks of the per-seed differences can be consistently on one side while a few large ones
-    put the mean's interval across 0."""
+    size. Where the interval crosses zero its ends are signed; for a ``significant`` change
+    the sentence says why both can hold: the ranks of the per-seed differences can be
+    consistently on one side while a few large ones put the mean's interval across 0."""
     sign = 1.0 if mean >= 0 else -1.0
     size, ends = sign * mean * unit, sorted((sign * low * unit, sign * high * unit))
     if low != low:
         return f"{size:{form}}{between}"
     if ends[0] < 0 < ends[1]:
-        return (f"{size:{form}}{between} [{ends[0]:+{form}}, {ends[1]:+{form}}, an interval that "
-                "crosses zero: the paired rank test finds a shift the mean does not establish]")
+        reading = (", an interval that crosses zero: the paired rank test finds a shift the "
+                   "mean does not establish" if significant else ", not significant")
+        return f"{size:{form}}{between} [{ends[0]:+{form}}, {ends[1]:+{form}}{reading}]"
     return f"{size:{form}}{between} [{ends[0]:{form}}, {ends[1]:{form}}]"
 
 
@@ -256,9 +257,9 @@ def _in_patients(results: ResultTables, group: pd.DataFrame, lead: str) -> list[
     # A false alarm is a patient without the disease not cleared: specificity down, alarms up.
     more_alarms = "more" if c["mean_diff"] <= 0 else "fewer"
     found_words = _amount(f["mean_diff"], f["ci_low"], f["ci_high"], ".1f", 100,
-                          f" {more_found} found")
+                          f" {more_found} found", f["p_adjusted"] < ALPHA)
     alarm_words = _amount(-c["mean_diff"], -c["ci_high"], -c["ci_low"], ".1f", 100,
-                          f" {more_alarms} false alarms")
+                          f" {more_alarms} false alarms", c["p_adjusted"] < ALPHA)
     return [Finding("finding", f"{lead}, in patients at {int(f['size'])} training rows: per 100 "
                     f"patients with the disease, {found_words}; per 100 without, "
                     f"{alarm_words}.")]

@@ -30,9 +30,12 @@ text-align:right}
 .augbench-results h3{font-size:1rem;margin:.8rem 0 .2rem}
 </style>"""
 
-def results_html(results: ResultTables) -> str:
+def results_html(results: ResultTables, warnings_raised: bool = False) -> str:
     """The results as a notebook cell shows them: one line on the run, its findings, the
-    summary tables and the paired differences, styled as the HTML report."""
+    summary tables and the paired differences, styled as the HTML report.
+
+    ``warnings_raised``: the warnings were raised as Python warnings under the same cell, so
+    one line points to them instead of a second copy."""
     trials = results.trials
     failed = f" ({results.n_failed} failed)" if results.n_failed else ""
     head = (f"<p><b>augbench results</b>: {len(trials)} trials{failed} over "
@@ -44,14 +47,22 @@ def results_html(results: ResultTables) -> str:
     # Each section's piece (the notebook heads only the tables), in the order of the table of
     # sections; failures show only where a trial failed.
     pieces = {
-        "findings": lambda title: "".join(f'<p class="{f.kind}">{_escape(str(f))}</p>'
-                                          for f in findings_of(results)),
+        "findings": lambda title: _findings_html(findings_of(results), warnings_raised),
         "failures": lambda title: failures_html(results) if results.n_failed else "",
         "tables": lambda title: f"<h3>{_escape(title)}</h3>{summary_html(results)}",
         "differences": lambda title: f"<h3>{_escape(title)}</h3>{differences_html(results)}",
     }
     parts = [head, *(pieces[s.key](s.title) for s in sections_of(NOTEBOOK))]
     return f'{STYLE}<div class="augbench-results">{"".join(parts)}</div>'
+
+
+def _findings_html(findings: list, warnings_raised: bool) -> str:
+    shown = [f for f in findings if not (warnings_raised and f.kind == "warning")]
+    raised = len(findings) - len(shown)
+    pointer = (f'<p class="note">{raised} warning{"s" * (raised > 1)} above, raised as '
+               "AugbenchWarning; <code>results.findings</code> holds them too.</p>"
+               if raised else "")
+    return pointer + "".join(f'<p class="{f.kind}">{_escape(str(f))}</p>' for f in shown)
 
 
 def _names(column: Any) -> str:
