@@ -9,10 +9,10 @@ from pathlib import Path
 from typing import Any, Callable
 
 from augbench.plugin.metric import Metric
-from augbench.reporting.blocks import shown_metrics
+from augbench.reporting.blocks import _references, shown_metrics
 from augbench.reporting.files import file_stem, inside
 from augbench.reporting.plots import (
-    augmenter_colours,
+    arm_styles,
     difference_figure,
     metric_figure,
     privacy_utility_figure,
@@ -44,15 +44,18 @@ def png(*parts: str) -> str:
 
 
 class _Figures:
-    """The figures of one run, drawn in one colour per augmenter, controls off the scale; each
-    figure drawn is handed to ``keep`` with its file name and caption."""
+    """The figures of one run, drawn in one style per arm (references hollow and grey),
+    controls off the scale; each figure drawn is handed to ``keep`` with its file name and
+    caption."""
 
     def __init__(self, results: ResultTables, keep: Keep) -> None:
         self.results, self.save = results, keep
         self.summary = results.summary
         self.baseline = results.baseline
-        # One colour per augmenter in every figure, whichever augmenters a figure shows.
-        self.colours = augmenter_colours(sorted(set(results.trials["augmenter"])), self.baseline)
+        # One style per arm in every figure, whichever arms a figure shows; the arms a reader
+        # reads the others against (as the tables never make them bold) are drawn as references.
+        self.styles = arm_styles(set(results.trials["augmenter"]), self.baseline,
+                                 _references(results))
         self.controls = frozenset(results.controls)
 
     def spec(self, metric: str) -> Metric:
@@ -69,14 +72,16 @@ class _Figures:
     def levels(self, dataset: str, metric: str) -> None:
         """One metric of every method against size (or prevalence)."""
         rows = self.summary[self.summary["dataset"] == dataset]
-        grows = "as the training set grows" if x_axis(rows)[0] == "size" else \
-            "as the disease gets less rare (a row of panels per training size)"
+        where = "at one training size" if x_axis(rows)[0] == "size" else \
+            "at one prevalence (a row of panels per training size)"
         spec = self.spec(metric)
         about = f" ({spec.description})" if spec.description else ""
         self.save(metric_figure(self.summary, dataset, metric, spec, self.baseline,
-                                self.colours, self.controls), png(dataset, metric),
-                  f"{dataset}, {spec.label}{about}: each line is one method {grows}, the "
-                  f"shaded band (or bar) its 95% interval; {spec.direction}.{self.off_scale()}")
+                                self.styles, self.controls), png(dataset, metric),
+                  f"{dataset}, {spec.label}{about}: each point is one method {where}, its "
+                  f"bar the 95% interval and the grey band behind the points that of "
+                  f"'{self.baseline}'; hollow grey points are references, not options; "
+                  f"{spec.direction}.{self.off_scale()}")
 
     def difference(self, dataset: str, metric: str) -> None:
         """The paired change each method brings to one metric, where it was compared."""
@@ -85,14 +90,14 @@ class _Figures:
             return
         spec = self.spec(metric)
         self.save(difference_figure(compared, dataset, metric, spec, self.baseline,
-                                    self.colours, self.controls),
+                                    self.styles, self.controls),
                   png(dataset, metric, "difference"),
                   f"{dataset}, {spec.label}: the change each method brings compared with "
                   f"'{self.baseline}' on the same patients; above the black line it is higher "
-                  f"({'better' if spec.higher_is_better else 'worse'}). The shaded band (or "
-                  "bar) is the 95% interval of the mean change; a filled point is "
+                  f"({'better' if spec.higher_is_better else 'worse'}). Each bar is the 95% "
+                  "interval of the mean change; a filled point is "
                   "significant by the paired rank test after Holm's adjustment. The two "
-                  "answer different questions and can disagree: a filled point whose band "
+                  "answer different questions and can disagree: a filled point whose bar "
                   "crosses the line moved most seeds one way while a few moved far the "
                   f"other.{self.off_scale()}")
 
@@ -102,7 +107,7 @@ class _Figures:
         here = self.summary["dataset"] == dataset
         if not specs or not self.summary.loc[here, [f"{m}_mean" for m in specs]].notna().any().any():
             return
-        self.save(synthetic_rows_figure(self.summary, dataset, specs, self.baseline, self.colours),
+        self.save(synthetic_rows_figure(self.summary, dataset, specs, self.baseline, self.styles),
                   png(dataset, "synthetic_rows"),
                   f"{dataset}, the synthetic patients each method adds, measured against the "
                   "real ones: each panel is one measure, its title saying which way is better; "
@@ -114,7 +119,7 @@ class _Figures:
         calibration = self.results.calibration
         if calibration is None or not (calibration["dataset"] == dataset).any():
             return
-        self.save(reliability_figure(calibration, dataset, self.baseline, self.colours),
+        self.save(reliability_figure(calibration, dataset, self.baseline, self.styles),
                   png(dataset, "reliability"),
                   f"{dataset}, how far predicted risks can be trusted: each point is a band of "
                   "predicted probability, placed at the share of those patients who were "
@@ -133,9 +138,10 @@ class _Figures:
             return
         self.save(privacy_utility_figure(self.summary, self.results.comparisons, dataset,
                                          membership, self.spec(membership), ranking,
-                                         self.spec(ranking), self.baseline, self.colours),
+                                         self.spec(ranking), self.baseline, self.styles),
                   png(dataset, "privacy_utility"),
-                  f"{dataset}: each point is one method at one training size; the further "
+                  f"{dataset}: each point is one method at one training size (bigger: more "
+                  "training rows); the further "
                   "right, the better an attacker holding its synthetic patients tells who was in "
                   f"the training set (dotted line: no better than chance), and the higher, the "
                   f"more it raises the classifier's {self.spec(ranking).label} over "
@@ -163,7 +169,7 @@ class _Figures:
             return
         spec = self.spec(ranking)
         self.save(rank_figure(average_ranks(self.summary, ranking, spec.higher_is_better),
-                              self.baseline, self.colours, spec.label), png("average_ranks"),
+                              self.baseline, self.styles, spec.label), png("average_ranks"),
                   "Each dot is a method's average rank across the datasets (1 = best); dots "
                   "close together mean that no method stands out, and the Friedman p-value says "
                   "how sure that is.")

@@ -2,14 +2,18 @@
 prevalence, in a run with several), the synthetic rows, and ranks across datasets.
 
 Figures are built with matplotlib's object API (no pyplot, no global backend state) and saved as
-PNG files. Colours follow the Okabe-Ito palette, which readers with colour-vision deficiencies
-can tell apart; the baseline is drawn dashed in black.
+PNG files. Methods are drawn in the Okabe-Ito colours, which readers with colour-vision
+deficiencies can tell apart; what they are read against is drawn hollow and labelled so in the
+legend: the baseline in black, the controls (shuffled labels, unseen real patients) in grey.
+Legends sit under the panels, never on the data, and titles are wrapped to the figure's width.
 """
 
 from __future__ import annotations
 
 import functools
-from typing import Any, Callable
+import re
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable
 
 import numpy as np
 import pandas as pd
@@ -21,14 +25,72 @@ from augbench.results.row import axes as axes_of
 
 OKABE_ITO = ["#E69F00", "#56B4E9", "#009E73", "#0072B2", "#D55E00", "#CC79A7", "#F0E442",
              "#999999"]
+# The palette's grey is left to the references, so that a grey point is never a method.
+METHOD_COLOURS = OKABE_ITO[:-1]
+# Past seven methods the colours come round again, with another marker.
+METHOD_MARKERS = ["o", "s", "^", "D"]
+REFERENCE_GREYS = ["#555555", "#8c8c8c"]
+REFERENCE_MARKERS = ["s", "D", "^", "v"]
+REFERENCE_LINES = [":", "-."]
+BASELINE_BAND = "#000000"
 DPI = 150
+LEGEND_FONT = 8
+TITLE_FONT = 11
+# From this many sizes (or prevalences) an arm's means are joined by a line: three points show
+# a bend or a plateau, a curve; a line through two only draws the slope between two noisy means,
+# a trend the data cannot show.
+CURVE_FROM = 3
+# The share of a size's slot on the x axis that its arms spread over, side by side.
+GROUP_WIDTH = 0.7
 
 
-def augmenter_colours(augmenters: list[str], baseline: str) -> dict[str, str]:
-    """The same colour for an augmenter in every figure of a run; the baseline in black."""
-    others = sorted(a for a in augmenters if a != baseline)
-    colours = {a: OKABE_ITO[i % len(OKABE_ITO)] for i, a in enumerate(others)}
-    return {baseline: "black", **colours}
+@dataclass(frozen=True)
+class ArmStyle:
+    """How one arm is drawn in every figure of a run: references (the baseline and the controls)
+    hollow, in black or grey, and named as references in the legend."""
+
+    colour: str
+    marker: str
+    line: str
+    hollow: bool
+    label: str
+
+    @property
+    def face(self) -> str:
+        return "white" if self.hollow else self.colour
+
+    def handle(self, joined: bool = False):
+        """The arm's legend entry: its marker, and its line where sizes are joined."""
+        from matplotlib.lines import Line2D
+
+        return Line2D([], [], color=self.colour, marker=self.marker, ms=5,
+                      linestyle=self.line if joined else "none", markerfacecolor=self.face,
+                      markeredgecolor=self.colour, label=self.label)
+
+
+def arm_styles(augmenters: Iterable[str], baseline: str,
+               references: Iterable[str] = ()) -> dict[str, ArmStyle]:
+    """The same style for an arm in every figure of a run, in the legend's order: the baseline,
+    the methods, then the other references."""
+    augmenters, references = set(augmenters), set(references)
+    styles = {baseline: ArmStyle("black", "o", "--", True, f"{baseline} (baseline)")}
+    methods = sorted(augmenters - references - {baseline})
+    for i, name in enumerate(methods):
+        styles[name] = ArmStyle(METHOD_COLOURS[i % len(METHOD_COLOURS)],
+                                METHOD_MARKERS[i // len(METHOD_COLOURS) % len(METHOD_MARKERS)],
+                                "-", False, name)
+    for i, name in enumerate(sorted((augmenters & references) - {baseline})):
+        styles[name] = ArmStyle(REFERENCE_GREYS[i % len(REFERENCE_GREYS)],
+                                REFERENCE_MARKERS[i % len(REFERENCE_MARKERS)],
+                                REFERENCE_LINES[i % len(REFERENCE_LINES)], True,
+                                f"{name} (reference)")
+    return styles
+
+
+def _in_order(styles: dict[str, ArmStyle], shown: Iterable[str]) -> list[str]:
+    """The arms ``shown`` in the legend's order (see `arm_styles`)."""
+    shown = set(shown)
+    return [name for name in styles if name in shown]
 
 
 def _names_as_written(draw: Callable[..., Any]) -> Callable[..., Any]:
@@ -50,10 +112,60 @@ def _figure(width: float, height: float):
     return Figure(figsize=(width, height), dpi=DPI, layout="constrained")
 
 
-def _classifier_panels(classifiers: list[str], width: float = 4.2, height: float = 3.8):
-    """A figure with one panel per classifier, side by side, sharing the y axis."""
-    fig = _figure(max(6.0, width * len(classifiers)), height)
-    return fig, fig.subplots(1, len(classifiers), sharey=True, squeeze=False)[0]
+def _text_width(text: str, fontsize: float) -> float:
+    """The width of ``text`` in points, as matplotlib draws it."""
+    from matplotlib.backends.backend_agg import RendererAgg
+    from matplotlib.font_manager import FontProperties
+
+    # At 72 dots per inch a pixel is a point.
+    width, _height, _descent = RendererAgg(1, 1, 72).get_text_width_height_descent(
+        text, FontProperties(size=fontsize), ismath=False)
+    return width
+
+
+def wrapped(text: str, points: float, fontsize: float) -> str:
+    """``text`` broken into lines no wider than ``points``: after a space or a hyphen where it
+    can, inside a word only where one word is wider than a line (a long table name)."""
+    lines: list[str] = []
+    for piece in re.split(r"(?<=[ \-])", text):
+        if lines and _text_width((lines[-1] + piece).rstrip(), fontsize) <= points:
+            lines[-1] += piece
+            continue
+        while len(piece) > 1 and _text_width(piece.rstrip(), fontsize) > points:
+            cut = max([k for k in range(1, len(piece))
+                       if _text_width(piece[:k], fontsize) <= points] or [1])
+            lines.append(piece[:cut])
+            piece = piece[cut:]
+        lines.append(piece)
+    return "\n".join(line.rstrip() for line in lines)
+
+
+def _suptitle(fig, text: str) -> None:
+    """The figure's title, wrapped to its width: constrained layout makes room for a title's
+    height but never narrows it, so a title wider than the figure loses both ends."""
+    fig.suptitle(wrapped(text, 0.95 * 72 * fig.get_figwidth(), TITLE_FONT), fontsize=TITLE_FONT)
+
+
+def _legend(fig, handles: list, title: str) -> None:
+    """The figure's legend, under its panels, in as many columns as its width holds: on a panel
+    it would cover data or a reference line, and beside them it would narrow the panels and
+    meet the title. The figure grows by the legend's height, so the panels keep theirs."""
+    width = 0.95 * 72 * fig.get_figwidth()
+    labels = [h.get_label() for h in handles]
+    # An entry is its label and, before it, a handle of two font sizes and the padding.
+    entry = max(_text_width(label, LEGEND_FONT) for label in labels) + 4.5 * LEGEND_FONT
+    columns = max(1, min(len(labels), int(width // entry)))
+    title = wrapped(title, width, LEGEND_FONT)
+    lines = -(-len(labels) // columns) + title.count("\n") + 1
+    fig.set_figheight(fig.get_figheight() + (lines * 1.5 * LEGEND_FONT + 12) / 72)
+    fig.legend(handles, labels, loc="outside lower center", ncols=columns, title=title,
+               fontsize=LEGEND_FONT, title_fontsize=LEGEND_FONT)
+
+
+def _reference_line(ax, where: str, value: float, label: str, **style: Any):
+    """A horizontal (``where="h"``) or vertical reference line, labelled for the legend."""
+    draw = ax.axhline if where == "h" else ax.axvline
+    return draw(value, label=label, zorder=1, **style)
 
 
 def x_axis(data: pd.DataFrame) -> tuple[str, str | None]:
@@ -64,50 +176,86 @@ def x_axis(data: pd.DataFrame) -> tuple[str, str | None]:
     return "size", None
 
 
-def _set_x(ax, x: str, values: pd.Series) -> None:
-    """Label the x axis; prevalences on a log scale, ticked where they ran, as percentages."""
-    if x == "size":
-        ax.set_xlabel("training rows before augmentation")
-        if _single(values):
-            ax.set_xticks(values.unique())
-        return
-    ticks = sorted(values.unique())
-    ax.set_xscale("log")
-    ax.set_xticks(ticks, [f"{100 * t:.3g}%" for t in ticks])
-    ax.minorticks_off()
-    ax.set_xlabel("prevalence (positive share of the table)")
+@dataclass(frozen=True)
+class Slots:
+    """The x axis of a figure by size (or prevalence): a slot per value that ran, the arms side by
+    side within it, so that each arm's interval is a bar of its own at any number of arms (bands
+    of seven arms over one another blend into one colour). Values are slots, evenly spaced and
+    labelled, rather than positions on a scale: sizes and prevalences usually run in doubling
+    steps, which a linear scale would crowd into one corner."""
+
+    name: str
+    values: tuple[float, ...]
+    arms: int
+
+    @classmethod
+    def of(cls, data: pd.DataFrame, name: str, arms: int) -> "Slots":
+        return cls(name, tuple(sorted(data[name].dropna().unique())), max(1, arms))
+
+    @property
+    def curve(self) -> bool:
+        """Whether an arm's means are joined by a line (see `CURVE_FROM`)."""
+        return len(self.values) >= CURVE_FROM
+
+    def positions(self, xs: pd.Series, arm: int) -> np.ndarray:
+        """Where the ``arm``-th arm's points at values ``xs`` are drawn."""
+        step = GROUP_WIDTH / self.arms
+        offset = step * (arm - (self.arms - 1) / 2)
+        return np.array([self.values.index(x) + offset for x in xs], dtype=float)
+
+    def draw(self, ax) -> None:
+        """Ticks at the slots, labelled with their values, and the axis' label."""
+        if self.name == "size":
+            labels = [f"{int(v)}" for v in self.values]
+            ax.set_xlabel("training rows before augmentation")
+        else:
+            labels = [f"{100 * v:.3g}%" for v in self.values]
+            ax.set_xlabel("prevalence (positive share of the table)")
+        ax.set_xticks(range(len(self.values)), labels)
+        ax.set_xlim(-0.5, len(self.values) - 0.5)
+        ax.grid(alpha=0.3, axis="y")
 
 
-def _single(values: pd.Series) -> bool:
-    """Whether a figure's x axis has one value (a run of one size): lines have no length there."""
-    return values.nunique() == 1
+def _series(ax, xs: np.ndarray, mean: pd.Series, low: pd.Series, high: pd.Series,
+            style: ArmStyle, joined: bool, faces: list[str] | None = None) -> None:
+    """One arm's means at ``xs``, each with its 95% interval as a bar; joined by a line only
+    where the x axis is a curve (see `Slots.curve`). ``faces`` fill points one by one."""
+    mean, low, high = (np.asarray(v, dtype=float) for v in (mean, low, high))
+    # Clipped at zero: a mean can sit a rounding error outside its own interval.
+    below, above = np.clip(mean - low, 0, None), np.clip(high - mean, 0, None)
+    ax.errorbar(xs, mean, yerr=[below, above], fmt="none", ecolor=style.colour,
+                elinewidth=1.1, capsize=2, zorder=2)
+    if joined:
+        ax.plot(xs, mean, style.line, color=style.colour, linewidth=1.1, zorder=2)
+    ax.scatter(xs, mean, marker=style.marker, s=24, zorder=3, linewidths=1.1,
+               edgecolors=style.colour, facecolors=faces or style.face)
 
 
-def _dodged(xs: pd.Series, i: int, n: int, single: bool) -> pd.Series:
-    """The x positions of the ``i``-th of ``n`` series: side by side around a single x value,
-    where their intervals would otherwise hide each other; unchanged otherwise."""
-    return xs * (1 + 0.025 * (i - (n - 1) / 2)) if single else xs
+def _baseline_band(ax, slots: Slots, low: pd.Series, high: pd.Series, xs: pd.Series,
+                   label: str) -> None:
+    """The baseline's 95% interval as a light band across each slot, behind every arm: the one
+    interval every other arm is read against."""
+    for x, bottom, top in zip(xs, low, high):
+        centre = slots.values.index(x)
+        ax.fill_between([centre - 0.45, centre + 0.45], bottom, top, color=BASELINE_BAND,
+                        alpha=0.08, linewidth=0, zorder=0, label=label)
+        label = "_" + label  # one legend entry for all slots
 
 
-def _interval(ax, xs: pd.Series, mean: pd.Series, low: pd.Series, high: pd.Series,
-              colour: str) -> None:
-    """A 95% interval: a band along a line, an error bar at a lone point (a band has no width
-    there)."""
-    if len(xs) > 1:
-        ax.fill_between(xs, low, high, color=colour, alpha=0.15, linewidth=0)
-    else:
-        xs, mean, low, high = (np.asarray(v, dtype=float) for v in (xs, mean, low, high))
-        ax.errorbar(xs, mean, yerr=[mean - low, high - mean], fmt="none", ecolor=colour,
-                    capsize=3, linewidth=1.2)
+def _band_handle(label: str):
+    from matplotlib.patches import Patch
+
+    return Patch(facecolor=BASELINE_BAND, alpha=0.08, label=label)
 
 
 def _panels(data: pd.DataFrame, width: float = 4.2, height: float = 3.6):
     """A grid of panels sharing the y axis: a column per classifier, a row per value of the
-    row variable (see `x_axis`). Yields (axes grid, [(ax, rows of that panel, title)])."""
+    row variable (see `x_axis`), and room for the legend beside them. Yields (figure, axes grid,
+    x, [(ax, rows of that panel, title)])."""
     x, row_by = x_axis(data)
     classifiers = sorted(data["classifier"].unique())
     row_values = sorted(data[row_by].unique()) if row_by else [None]
-    fig = _figure(max(6.0, width * len(classifiers)), height * len(row_values))
+    fig = _figure(max(6.0, width * len(classifiers)), height * len(row_values) + 0.4)
     grid = fig.subplots(len(row_values), len(classifiers), sharey=True, squeeze=False)
     panels = []
     for i, value in enumerate(row_values):
@@ -121,16 +269,27 @@ def _panels(data: pd.DataFrame, width: float = 4.2, height: float = 3.6):
     return fig, grid, x, panels
 
 
+@dataclass(frozen=True)
+class Drawn:
+    """A control's point, kept to mark it at the axis' edge if it lies beyond the scale."""
+
+    ax: Any
+    x: float
+    y: float
+    name: str
+    colour: str
+
+
 def _scale_without(grid, data: pd.DataFrame, controls: frozenset[str], mean: str, low: str,
-                   high: str, zero: bool = False) -> None:
+                   high: str, drawn: list[Drawn], zero: bool = False) -> None:
     """Fit the shared y axis to every augmenter but the ``controls``, whose values (chance, for
     a classifier fitted on shuffled labels) can lie far from the others' and would flatten
     their differences onto one line; a control beyond the axis is marked at its edge with its
     value. ``zero`` keeps 0 in view (a difference figure's reference)."""
-    drawn = data[~data["augmenter"].isin(controls)]
-    if not controls or drawn.empty or drawn.equals(data):
+    kept = data[~data["augmenter"].isin(controls)]
+    if not controls or kept.empty or kept.equals(data):
         return
-    values = pd.concat([drawn[mean], drawn[low], drawn[high]]).dropna()
+    values = pd.concat([kept[mean], kept[low], kept[high]]).dropna()
     if values.empty:
         return
     bottom, top = float(values.min()), float(values.max())
@@ -139,20 +298,31 @@ def _scale_without(grid, data: pd.DataFrame, controls: frozenset[str], mean: str
     pad = 0.08 * (top - bottom or abs(top) or 1.0)
     bottom, top = bottom - pad, top + pad
     grid[0][0].set_ylim(bottom, top)  # shared by every panel
-    for ax in (ax for row in grid for ax in row):
-        for line in ax.get_lines():
-            if line.get_label() not in controls:
-                continue
-            for x, y in zip(line.get_xdata(), line.get_ydata()):
-                if bottom <= y <= top:
-                    continue
-                edge = top if y > top else bottom
-                ax.annotate(f"{line.get_label()}: {y:+.2f}" if zero else
-                            f"{line.get_label()}: {y:.2f}", (x, edge),
-                            xytext=(0, -10 if y > top else 10), textcoords="offset points",
-                            ha="center", va="top" if y > top else "bottom", fontsize=7,
-                            color=line.get_color(),
-                            arrowprops={"arrowstyle": "->", "color": line.get_color()})
+    _mark_off_scale([d for d in drawn if not bottom <= d.y <= top], bottom, top, zero)
+
+
+def _mark_off_scale(points: list[Drawn], bottom: float, top: float, zero: bool) -> None:
+    """An arrow at the axis' edge with the value of each point beyond it; marks at one edge of
+    one slot are stacked, and each is written inward from the panel's side so that none leaves
+    its panel."""
+    stacked: dict[tuple, int] = {}
+    for point in points:
+        above = point.y > top
+        key = (id(point.ax), round(point.x), above)
+        level = stacked.get(key, 0)
+        stacked[key] = level + 1
+        left, right = point.ax.get_xlim()
+        share = (point.x - left) / (right - left)
+        ha = "left" if share < 0.3 else "right" if share > 0.7 else "center"
+        point.ax.annotate(f"{point.name}: {point.y:+.2f}" if zero else
+                          f"{point.name}: {point.y:.2f}", (point.x, top if above else bottom),
+                          xytext=(0, (-10 - 10 * level) if above else (10 + 10 * level)),
+                          textcoords="offset points", ha=ha, va="top" if above else "bottom",
+                          fontsize=7, color=point.colour,
+                          # From the text's corner nearest the point, not across the panel.
+                          arrowprops={"arrowstyle": "->", "color": point.colour,
+                                      "relpos": ({"left": 0, "right": 1}.get(ha, 0.5),
+                                                 1 if above else 0)})
 
 
 def _where_title(data: pd.DataFrame, dataset: str) -> str:
@@ -161,122 +331,147 @@ def _where_title(data: pd.DataFrame, dataset: str) -> str:
     return f"{dataset} at {prevalence_words(shares[0])}" if len(shares) == 1 else dataset
 
 
+def _styles_for(styles: dict[str, ArmStyle] | None, augmenters: Iterable[str],
+                baseline: str) -> dict[str, ArmStyle]:
+    """The run's styles, or, for a figure drawn on its own, styles for its arms (no
+    references known)."""
+    return styles or arm_styles(augmenters, baseline)
+
+
 @_names_as_written
 def metric_figure(summary: pd.DataFrame, dataset: str, metric: str, spec: Metric, baseline: str,
-                  colours: dict[str, str] | None = None, controls: frozenset[str] = frozenset()):
-    """``metric`` against size (or prevalence) for one dataset: a panel per classifier, a line
-    per augmenter. ``colours`` are the run's (one per augmenter in every figure); ``controls``
-    (arms that relabel rows) are drawn without setting the scale."""
+                  styles: dict[str, ArmStyle] | None = None,
+                  controls: frozenset[str] = frozenset()):
+    """``metric`` against size (or prevalence) for one dataset: a panel per classifier, a point
+    and bar per augmenter at each size, the baseline's interval a band behind them. ``styles``
+    are the run's (one per arm in every figure); ``controls`` (arms that relabel rows) are drawn
+    without setting the scale."""
     data = summary[summary["dataset"] == dataset]
-    augmenters = [baseline] + sorted(a for a in data["augmenter"].unique() if a != baseline)
+    styles = _styles_for(styles, data["augmenter"].unique(), baseline)
+    augmenters = _in_order(styles, data["augmenter"].unique())
     fig, grid, x, panels = _panels(data)
-    colours = colours or augmenter_colours(augmenters, baseline)
-    styles = {a: (colours[a], "--" if a == baseline else "-") for a in augmenters}
-    single = _single(data[x])
+    slots = Slots.of(data, x, len(augmenters))
+    band = f"{baseline}: 95% interval"
+    drawn: list[Drawn] = []
     for ax, panel, title in panels:
         for i, augmenter in enumerate(augmenters):
-            rows = panel[panel["augmenter"] == augmenter]
+            rows = panel[panel["augmenter"] == augmenter].sort_values(x)
             if rows.empty:
                 continue
-            rows = rows.sort_values(x)
-            xs = _dodged(rows[x], i, len(augmenters), single)
-            colour, line = styles[augmenter]
-            label = f"{augmenter} (baseline)" if augmenter == baseline else augmenter
-            ax.plot(xs, rows[f"{metric}_mean"], line, marker="o", ms=4, color=colour,
-                    label=label)
-            _interval(ax, xs, rows[f"{metric}_mean"], rows[f"{metric}_ci_low"],
-                      rows[f"{metric}_ci_high"], colour)
+            xs = slots.positions(rows[x], i)
+            columns = rows[f"{metric}_mean"], rows[f"{metric}_ci_low"], rows[f"{metric}_ci_high"]
+            if augmenter == baseline:
+                _baseline_band(ax, slots, columns[1], columns[2], rows[x], band)
+            _series(ax, xs, *columns, styles[augmenter], slots.curve)
+            if augmenter in controls:
+                drawn += [Drawn(ax, p, y, augmenter, styles[augmenter].colour)
+                          for p, y in zip(xs, columns[0])]
         ax.set_title(title, fontsize=10)
-        _set_x(ax, x, data[x])
-        ax.grid(alpha=0.3)
+        slots.draw(ax)
     _scale_without(grid, data, controls, f"{metric}_mean", f"{metric}_ci_low",
-                   f"{metric}_ci_high")
+                   f"{metric}_ci_high", drawn)
+    height = 72 * fig.get_figheight() / len(grid)
     for row in grid:
-        row[0].set_ylabel(f"{spec.label} ({spec.direction})")
-    grid[0][-1].legend(title="augmenter", fontsize=8, title_fontsize=8, loc="best")
+        row[0].set_ylabel(wrapped(f"{spec.label} ({spec.direction})", 0.8 * height, 10))
+    handles = [styles[a].handle(slots.curve) for a in augmenters]
+    _legend(fig, handles + ([_band_handle(band)] if baseline in augmenters else []),
+            "augmenter (mean and 95% interval)")
     n_seeds = int(data["n_seeds"].max())
-    fig.suptitle(f"{_where_title(data, dataset)}: {spec.label}, mean and 95% CI over {n_seeds} "
-                 "seeds", fontsize=11)
+    _suptitle(fig, f"{_where_title(data, dataset)}: {spec.label}, mean and 95% CI over "
+              f"{n_seeds} seeds")
     return fig
 
 
-
 @_names_as_written
-def rank_figure(ranks: pd.DataFrame, baseline: str, colours: dict[str, str] | None = None,
+def rank_figure(ranks: pd.DataFrame, baseline: str, styles: dict[str, ArmStyle] | None = None,
                 by: str = "the ranking metric"):
     """Average rank per augmenter across datasets (1 = best) by the metric labelled ``by``, a
     row of dots per classifier."""
-    augmenters = [c for c in ranks.columns if c not in ("n_datasets", "friedman_p")]
-    colours = colours or augmenter_colours(augmenters, baseline)
-    fig = _figure(7.0, 1.2 + 0.6 * len(ranks))
+    shown = [c for c in ranks.columns if c not in ("n_datasets", "friedman_p")]
+    styles = _styles_for(styles, shown, baseline)
+    augmenters = _in_order(styles, shown)
+    fig = _figure(7.0, 1.4 + 0.6 * len(ranks))
     ax = fig.subplots()
     for i, (_classifier, row) in enumerate(ranks.iterrows()):
         for j, augmenter in enumerate(augmenters):
             # A small vertical offset per augmenter keeps tied ranks visible.
             offset = 0.25 * (j - (len(augmenters) - 1) / 2) / max(1, len(augmenters) - 1)
-            ax.scatter(row[augmenter], i + offset, color=colours[augmenter], s=60,
-                       label=augmenter if i == 0 else None, zorder=3)
+            style = styles[augmenter]
+            ax.scatter(row[augmenter], i + offset, marker=style.marker, s=50, linewidths=1.2,
+                       edgecolors=style.colour, facecolors=style.face, zorder=3)
         ax.axhline(i, color="#dddddd", linewidth=0.8, zorder=1)
     ax.set_yticks(range(len(ranks)), [f"{c} (Friedman p={r['friedman_p']:.3g})"
                                       for c, r in ranks.iterrows()])
-    ax.set_xlabel(f"average rank by {by} across datasets (1 = best)")
+    ax.set_xlabel(wrapped(f"average rank by {by} across datasets (1 = best)", 72 * 6.5, 10))
     ax.set_xlim(0.5, len(augmenters) + 0.5)
-    ax.invert_yaxis()
-    ax.legend(title="augmenter", fontsize=8, title_fontsize=8, loc="center left",
-              bbox_to_anchor=(1.01, 0.5))
+    ax.set_ylim(len(ranks) - 0.5, -0.5)  # the first classifier on top
+    _legend(fig, [styles[a].handle() for a in augmenters], "augmenter")
     return fig
 
 
 @_names_as_written
 def difference_figure(comparisons: pd.DataFrame, dataset: str, metric: str, spec: Metric,
-                      baseline: str, colours: dict[str, str] | None = None,
+                      baseline: str, styles: dict[str, ArmStyle] | None = None,
                       controls: frozenset[str] = frozenset()):
     """The paired difference from the baseline against size (or prevalence), with its 95%
-    interval and the zero line: a panel per classifier, a line per augmenter; filled where
-    better or worse (Holm-significant beyond the margin of practical equivalence, the grey
-    band). ``controls`` are drawn without setting the scale."""
+    interval and the zero line: a panel per classifier, a point and bar per augmenter at each
+    size; filled where better or worse (Holm-significant beyond the margin of practical
+    equivalence, the grey band). ``controls`` are drawn without setting the scale."""
     data = comparisons[(comparisons["dataset"] == dataset) & (comparisons["metric"] == metric)]
-    augmenters = sorted(data["augmenter"].unique())
-    colours = colours or augmenter_colours([baseline, *augmenters], baseline)
+    styles = _styles_for(styles, [baseline, *data["augmenter"].unique()], baseline)
+    augmenters = _in_order(styles, data["augmenter"].unique())
     fig, grid, x, panels = _panels(data)
-    single = _single(data[x])
+    slots = Slots.of(data, x, len(augmenters))
+    margin = float(data["margin"].max()) if len(data) else 0.0
+    same = f"no change from {baseline}"
+    equivalent = f"±{margin:g}: practically equivalent"
+    drawn: list[Drawn] = []
     for ax, panel, title in panels:
         for i, augmenter in enumerate(augmenters):
             rows = panel[panel["augmenter"] == augmenter].sort_values(x)
-            xs = _dodged(rows[x], i, len(augmenters), single)
-            colour = colours[augmenter]
-            ax.plot(xs, rows["mean_diff"], "-", color=colour, label=augmenter)
-            _interval(ax, xs, rows["mean_diff"], rows["ci_low"], rows["ci_high"], colour)
+            xs = slots.positions(rows[x], i)
+            style = styles[augmenter]
             decided = rows["verdict"].isin(("better", "worse"))
-            ax.scatter(xs, rows["mean_diff"], s=24, zorder=3, edgecolors=colour,
-                       facecolors=[colour if d else "white" for d in decided])
-        ax.axhline(0, color="black", linewidth=0.8)
-        margin = float(data["margin"].max()) if len(data) else 0.0
+            # A reference stays hollow: it is read against, not chosen.
+            faces = [style.colour if d and not style.hollow else "white" for d in decided]
+            _series(ax, xs, rows["mean_diff"], rows["ci_low"], rows["ci_high"], style,
+                    slots.curve, faces)
+            if augmenter in controls:
+                drawn += [Drawn(ax, p, y, augmenter, style.colour)
+                          for p, y in zip(xs, rows["mean_diff"])]
+        _reference_line(ax, "h", 0, same, color="black", linewidth=0.8)
         if margin > 0:
             # The band shows where differences are too small to matter; it does not set the
             # scale (a band filling the panel says every difference shown lies inside it).
             ax.autoscale_view()
             limits = ax.get_ylim()
-            ax.axhspan(-margin, margin, color="#ececec", zorder=0,
-                       label=f"±{margin:g}: practically equivalent")
+            ax.axhspan(-margin, margin, color="#ececec", zorder=0, label=equivalent)
             ax.set_ylim(limits)
         ax.set_title(title, fontsize=10)
-        _set_x(ax, x, data[x])
-        ax.grid(alpha=0.3)
-    _scale_without(grid, data, controls, "mean_diff", "ci_low", "ci_high", zero=True)
+        slots.draw(ax)
+    _scale_without(grid, data, controls, "mean_diff", "ci_low", "ci_high", drawn, zero=True)
+    height = 72 * fig.get_figheight() / len(grid)
     for row in grid:
-        row[0].set_ylabel(f"{spec.label}: augmenter − {baseline}")
-    grid[0][-1].legend(title=f"augmenter (filled: better or worse, Holm p < {ALPHA} beyond "
-                       "the margin)", fontsize=8,
-                       title_fontsize=8, loc="best")
-    fig.suptitle(f"{_where_title(data, dataset)}: paired difference in {spec.label} from "
-                 f"{baseline}, mean and 95% CI", fontsize=11)
+        row[0].set_ylabel(wrapped(f"{spec.label}: augmenter − {baseline}", 0.8 * height, 10))
+    handles = [styles[a].handle(slots.curve) for a in augmenters]
+    handles += _reference_handles(grid[0][0], (same, equivalent))
+    _legend(fig, handles, f"augmenter (filled: better or worse, Holm p < {ALPHA} beyond the "
+            "margin)")
+    _suptitle(fig, f"{_where_title(data, dataset)}: paired difference in {spec.label} from "
+              f"{baseline}, mean and 95% CI")
     return fig
+
+
+def _reference_handles(ax, labels: Iterable[str]) -> list:
+    """The legend entries of ``ax``'s reference lines and bands labelled ``labels``."""
+    handles, names = ax.get_legend_handles_labels()
+    found = dict(zip(names, handles))
+    return [found[label] for label in labels if label in found]
 
 
 @_names_as_written
 def reliability_figure(calibration: pd.DataFrame, dataset: str, baseline: str,
-                       colours: dict[str, str] | None = None):
+                       styles: dict[str, ArmStyle] | None = None):
     """Reliability diagrams at the largest training size: observed positive share against mean
     predicted probability per bin, test rows of every seed pooled; a panel per classifier (a row
     of panels per prevalence), a line per augmenter, point areas by rows in the bin."""
@@ -288,28 +483,31 @@ def reliability_figure(calibration: pd.DataFrame, dataset: str, baseline: str,
     pooled = data.groupby(["augmenter", "classifier", "size", "bin"], as_index=False)[
         ["rows", "proba_sum", "positives"]].sum()
     pooled = pooled[pooled["rows"] > 0]
-    augmenters = [baseline] + sorted(a for a in pooled["augmenter"].unique() if a != baseline)
-    colours = colours or augmenter_colours(augmenters, baseline)
+    styles = _styles_for(styles, pooled["augmenter"].unique(), baseline)
+    augmenters = _in_order(styles, pooled["augmenter"].unique())
     classifiers = sorted(pooled["classifier"].unique())
     rows_of = sorted(pooled["size"].unique())
-    fig = _figure(max(6.0, 4.0 * len(classifiers)), 3.9 * len(rows_of))
+    fig = _figure(max(6.0, 4.0 * len(classifiers)), 3.9 * len(rows_of) + 0.4)
     grid = fig.subplots(len(rows_of), len(classifiers), squeeze=False)
     largest = int(calibration.loc[calibration["dataset"] == dataset, "size"].max())
+    calibrated = "calibrated: observed = predicted"
     for i, row_value in enumerate(rows_of):
         for j, classifier in enumerate(classifiers):
             ax = grid[i][j]
-            ax.plot([0, 1], [0, 1], ":", color="grey", linewidth=1)
+            ax.plot([0, 1], [0, 1], ":", color="grey", linewidth=1, label=calibrated)
             panel = pooled[(pooled["classifier"] == classifier) & (pooled["size"] == row_value)]
             for augmenter in augmenters:
                 line = panel[panel["augmenter"] == augmenter].sort_values("bin")
                 if line.empty:
                     continue
-                ax.plot(line["proba_sum"] / line["rows"], line["positives"] / line["rows"],
-                        "--" if augmenter == baseline else "-", color=colours[augmenter],
-                        linewidth=1.2, label=augmenter)
-                ax.scatter(line["proba_sum"] / line["rows"], line["positives"] / line["rows"],
-                           s=6 + 60 * line["rows"] / panel["rows"].max(), color=colours[augmenter],
-                           zorder=3)
+                style = styles[augmenter]
+                # Bins of predicted probability are a continuous axis: joining them draws the
+                # reliability curve.
+                predicted, observed = line["proba_sum"] / line["rows"], line["positives"] / line["rows"]
+                ax.plot(predicted, observed, style.line, color=style.colour, linewidth=1.1)
+                ax.scatter(predicted, observed, marker=style.marker,
+                           s=6 + 60 * line["rows"] / panel["rows"].max(), linewidths=1,
+                           edgecolors=style.colour, facecolors=style.face, zorder=3)
             title = f"classifier: {classifier}"
             if rows_of != [largest]:
                 title += f" · {prevalence_words(row_value)}"
@@ -317,113 +515,145 @@ def reliability_figure(calibration: pd.DataFrame, dataset: str, baseline: str,
             ax.set_xlim(0, 1)
             ax.set_ylim(-0.02, 1.02)
             ax.set_xlabel("mean predicted probability")
-            ax.set_aspect("equal")
+            # No fixed aspect: constrained layout places a fixed-aspect panel's labels as if
+            # it filled its cell, onto the title and the legend. The cell is about square.
             ax.grid(alpha=0.3)
         grid[i][0].set_ylabel("observed positive share")
-    grid[0][-1].legend(title="augmenter", fontsize=8, title_fontsize=8, loc="upper left")
-    fig.suptitle(f"{dataset}: reliability at {largest} training rows, test rows of every seed "
-                 "pooled", fontsize=11)
+    handles = [styles[a].handle(joined=True) for a in augmenters]
+    _legend(fig, handles + _reference_handles(grid[0][0], [calibrated]),
+            "augmenter (point area: patients in the bin)")
+    _suptitle(fig, f"{dataset}: reliability at {largest} training rows, test rows of every seed "
+              "pooled")
     return fig
 
 
 @_names_as_written
 def synthetic_rows_figure(summary: pd.DataFrame, dataset: str, metrics: dict[str, Metric],
-                          baseline: str, colours: dict[str, str] | None = None):
+                          baseline: str, styles: dict[str, ArmStyle] | None = None):
     """Metrics of the synthetic rows against size (or prevalence, at the largest size) for one
-    dataset: a panel per metric, a line per augmenter that added rows. They do not depend on the
-    classifier: the first one's rows stand for all."""
+    dataset: a panel per metric, a point and bar per augmenter that added rows. They do not
+    depend on the classifier: the first one's rows stand for all."""
     data = summary[summary["dataset"] == dataset]
     data = data[data["classifier"] == data["classifier"].min()]
     x, row_by = x_axis(data)
     largest = f" at {int(data['size'].max())} training rows" if row_by else ""
     if row_by:
         data = data[data["size"] == data["size"].max()]
-    augmenters = sorted(a for a in data["augmenter"].unique()
-                        if data.loc[data["augmenter"] == a,
-                                    [f"{m}_mean" for m in metrics]].notna().any().any())
-    colours = colours or augmenter_colours([baseline, *augmenters], baseline)
+    adding = [a for a in data["augmenter"].unique()
+              if data.loc[data["augmenter"] == a, [f"{m}_mean" for m in metrics]].notna().any()
+              .any()]
+    styles = _styles_for(styles, [baseline, *adding], baseline)
+    augmenters = _in_order(styles, adding)
     columns = min(4, len(metrics))
     rows = -(-len(metrics) // columns)
-    fig = _figure(3.2 * columns, 2.7 * rows + 0.6)
+    fig = _figure(max(6.0, 3.2 * columns), 2.8 * rows + 0.6)
     axes = fig.subplots(rows, columns, squeeze=False).ravel()
-    single = _single(data[x])
+    slots = Slots.of(data, x, len(augmenters))
     for ax, (metric, spec) in zip(axes, metrics.items()):
         for i, augmenter in enumerate(augmenters):
             line = data[data["augmenter"] == augmenter].sort_values(x)
-            xs = _dodged(line[x], i, len(augmenters), single)
-            ax.plot(xs, line[f"{metric}_mean"], "-", marker="o", ms=3,
-                    color=colours[augmenter], label=augmenter)
-            _interval(ax, xs, line[f"{metric}_mean"], line[f"{metric}_ci_low"],
-                      line[f"{metric}_ci_high"], colours[augmenter])
+            _series(ax, slots.positions(line[x], i), line[f"{metric}_mean"],
+                    line[f"{metric}_ci_low"], line[f"{metric}_ci_high"], styles[augmenter],
+                    slots.curve)
         arrow = "↑ better" if spec.higher_is_better else "↓ better"
-        ax.set_title(f"{spec.header} ({arrow})", fontsize=9)
+        ax.set_title(wrapped(f"{spec.header} ({arrow})", 72 * 3.0, 9), fontsize=9)
         ax.tick_params(labelsize=7)
-        ax.grid(alpha=0.3)
+        slots.draw(ax)
+        ax.xaxis.label.set_fontsize(8)
     for ax in axes[len(metrics):]:
         ax.set_visible(False)
-    for ax in axes[:len(metrics)]:
-        _set_x(ax, x, data[x])
-        ax.xaxis.label.set_fontsize(8)
-    handles, labels = axes[0].get_legend_handles_labels()
-    fig.legend(handles, labels, title="augmenter", fontsize=8, title_fontsize=8,
-               loc="outside right center")
+    _legend(fig, [styles[a].handle(slots.curve) for a in augmenters],
+            "augmenter (mean and 95% interval)")
     n_seeds = int(data["n_seeds"].max())
-    fig.suptitle(f"{_where_title(data, dataset)}: privacy and fidelity of the synthetic "
-                 f"rows{largest}, mean and 95% CI over {n_seeds} seeds", fontsize=11)
+    _suptitle(fig, f"{_where_title(data, dataset)}: privacy and fidelity of the synthetic "
+              f"rows{largest}, mean and 95% CI over {n_seeds} seeds")
     return fig
+
+
+def _size_areas(sizes: Iterable[float]) -> dict[float, float]:
+    """A point's area (points²) per training size, growing with it: the privacy figure tells
+    sizes apart by area, as its legend shows, where labels at each point would overlap."""
+    sizes = sorted(set(sizes))
+    return {size: 18 + 70 * i / max(1, len(sizes) - 1) for i, size in enumerate(sizes)}
+
+
+def _size_handles(areas: dict[float, float]) -> list:
+    from matplotlib.lines import Line2D
+
+    return [Line2D([], [], color="#555555", marker="o", linestyle="none", markerfacecolor="none",
+                   ms=float(np.sqrt(area)), label=f"{int(size)} training rows")
+            for size, area in areas.items()]
 
 
 @_names_as_written
 def privacy_utility_figure(summary: pd.DataFrame, comparisons: pd.DataFrame, dataset: str,
                            privacy: str, privacy_spec: Metric, utility: str, utility_spec: Metric,
-                           baseline: str, colours: dict[str, str] | None = None):
+                           baseline: str, styles: dict[str, ArmStyle] | None = None):
     """One point per augmenter and training size: a privacy metric of its synthetic rows (x)
     against its paired gain in a utility metric over the baseline (y), both with 95% intervals;
-    a panel per classifier."""
+    a panel per classifier (a row of panels per prevalence, where a run has several), the
+    training size in the point's area. Points are not joined: a line through sizes would draw a
+    path in this plane that no one measured."""
     data = summary[(summary["dataset"] == dataset) & summary[f"{privacy}_mean"].notna()]
     gains = comparisons[(comparisons["dataset"] == dataset) & (comparisons["metric"] == utility)]
     classifiers = sorted(data["classifier"].unique())
-    augmenters = sorted(data["augmenter"].unique())
-    colours = colours or augmenter_colours([baseline, *augmenters], baseline)
+    styles = _styles_for(styles, [baseline, *data["augmenter"].unique()], baseline)
+    augmenters = _in_order(styles, data["augmenter"].unique())
     on = [c for c in axes_of(summary) if c != "dataset"]
-
-    def point_label(r: pd.Series) -> str:
-        """A point's training rows, and its prevalence where the run has several."""
-        size = f"{int(r['size'])}"
-        return f"{size}, {100 * r['prevalence']:.3g}%" if "prevalence" in on else size
-
-    fig, axes = _classifier_panels(classifiers, 4.6, 4.2)
-    for ax, classifier in zip(axes, classifiers):
-        for augmenter in augmenters:
-            rows = data[(data["classifier"] == classifier) & (data["augmenter"] == augmenter)]
-            paired = gains[(gains["classifier"] == classifier) & (gains["augmenter"] == augmenter)]
-            both = rows.merge(paired, on=on, suffixes=("", "_gain")).sort_values(on)
-            if both.empty:
-                continue
-            # Arrays, not Series: matplotlib converts a one-row Series with float(), which
-            # pandas deprecates.
-            x, y = both[f"{privacy}_mean"].to_numpy(), both["mean_diff"].to_numpy()
-            low, high = both[f"{privacy}_ci_low"].to_numpy(), both[f"{privacy}_ci_high"].to_numpy()
-            ax.errorbar(x, y, xerr=[x - low, high - x],
-                        yerr=[y - both["ci_low"].to_numpy(), both["ci_high"].to_numpy() - y],
-                        fmt="o-", ms=5,
-                        color=colours[augmenter], capsize=2, linewidth=1, label=augmenter)
-            for _, r in both.iterrows():
-                ax.annotate(point_label(r), (r[f"{privacy}_mean"], r["mean_diff"]),
-                            textcoords="offset points", xytext=(4, 4), fontsize=7, color="#555555")
-        ax.axhline(0, color="black", linestyle="--", linewidth=0.8)
-        if privacy_spec.chance is not None:
-            ax.axvline(privacy_spec.chance, color="grey", linestyle=":", linewidth=0.8)
-        ax.set_title(f"classifier: {classifier}", fontsize=10)
-        ax.grid(alpha=0.3)
-    # One label under all panels: the legend beside them leaves each too narrow for its own.
-    fig.supxlabel(f"{privacy_spec.label} ({privacy_spec.direction})", fontsize=10)
-    axes[0].set_ylabel(f"{utility_spec.label} gain over {baseline}")
-    labels = "training rows, prevalence" if "prevalence" in on else "training rows"
-    # Beside the panels: its points spread over the whole plane, where a legend would cover some.
-    handles, names = axes[-1].get_legend_handles_labels()
-    fig.legend(handles, names, title=f"augmenter (labels: {labels})", fontsize=8,
-               title_fontsize=8, loc="outside right center")
-    fig.suptitle(f"{_where_title(data, dataset)}: privacy against utility, means and 95% CIs",
-                 fontsize=11)
+    prevalences = sorted(data["prevalence"].unique()) if "prevalence" in on else [None]
+    areas = _size_areas(data["size"])
+    fig = _figure(max(6.0, 4.6 * len(classifiers)), 4.2 * len(prevalences) + 0.6)
+    grid = fig.subplots(len(prevalences), len(classifiers), sharey=True, squeeze=False)
+    same = f"no change from {baseline}"
+    chance = (f"attack no better than chance ({privacy_spec.chance:g}): nothing leaks"
+              if privacy_spec.chance is not None else None)
+    for row, prevalence in zip(grid, prevalences):
+        for ax, classifier in zip(row, classifiers):
+            for augmenter in augmenters:
+                rows = data[(data["classifier"] == classifier) & (data["augmenter"] == augmenter)]
+                if prevalence is not None:
+                    rows = rows[rows["prevalence"] == prevalence]
+                paired = gains[(gains["classifier"] == classifier)
+                               & (gains["augmenter"] == augmenter)]
+                _privacy_points(ax, rows.merge(paired, on=on, suffixes=("", "_gain")), privacy,
+                                styles[augmenter], areas)
+            _reference_line(ax, "h", 0, same, color="black", linestyle="--", linewidth=0.8)
+            if chance:
+                _reference_line(ax, "v", privacy_spec.chance, chance, color="grey",
+                                linestyle=":", linewidth=1)
+            title = f"classifier: {classifier}"
+            if prevalence is not None:
+                title += f" · {prevalence_words(prevalence)}"
+            ax.set_title(title, fontsize=10)
+            ax.grid(alpha=0.3)
+    # Under each bottom panel, not once under all: constrained layout puts a figure's x label
+    # and a legend under the panels at the same place.
+    for ax in grid[-1]:
+        ax.set_xlabel(wrapped(f"{privacy_spec.label} ({privacy_spec.direction})", 0.9 * 72 * 4.6,
+                              10))
+    for row in grid:
+        row[0].set_ylabel(wrapped(f"{utility_spec.label} gain over {baseline}", 0.8 * 72 * 4.2,
+                                  10))
+    handles = [styles[a].handle() for a in augmenters] + _size_handles(areas)
+    handles += _reference_handles(grid[0][0], [same, chance] if chance else [same])
+    _legend(fig, handles, "augmenter (point area: training rows)")
+    _suptitle(fig, f"{_where_title(data, dataset)}: privacy against utility, means and 95% CIs")
     return fig
+
+
+def _privacy_points(ax, both: pd.DataFrame, privacy: str, style: ArmStyle,
+                    areas: dict[float, float]) -> None:
+    """One arm's points in the privacy plane, each with its two 95% intervals as bars."""
+    if both.empty:
+        return
+    # Arrays, not Series: matplotlib converts a one-row Series with float(), which pandas
+    # deprecates.
+    x, y = both[f"{privacy}_mean"].to_numpy(), both["mean_diff"].to_numpy()
+    low, high = both[f"{privacy}_ci_low"].to_numpy(), both[f"{privacy}_ci_high"].to_numpy()
+    ax.errorbar(x, y, xerr=[np.clip(x - low, 0, None), np.clip(high - x, 0, None)],
+                yerr=[np.clip(y - both["ci_low"].to_numpy(), 0, None),
+                      np.clip(both["ci_high"].to_numpy() - y, 0, None)],
+                fmt="none", ecolor=style.colour, elinewidth=0.9, capsize=0, alpha=0.7,
+                zorder=2)
+    ax.scatter(x, y, marker=style.marker, s=[areas[s] for s in both["size"]], linewidths=1.1,
+               edgecolors=style.colour, facecolors=style.face, zorder=3)
