@@ -399,12 +399,12 @@ def rank_figure(ranks: pd.DataFrame, baseline: str, styles: dict[str, ArmStyle] 
             style = styles[augmenter]
             ax.scatter(row[augmenter], i + offset, marker=style.marker, s=50, linewidths=1.2,
                        edgecolors=style.colour, facecolors=style.face, zorder=3)
-        ax.axhline(i, color="#dddddd", linewidth=0.8, zorder=1)
     ax.set_yticks(range(len(ranks)), [f"{c} (Friedman p={r['friedman_p']:.3g})"
                                       for c, r in ranks.iterrows()])
     ax.set_xlabel(wrapped(f"average rank by {by} across datasets (1 = best)", 72 * 6.5, 10))
     ax.set_xlim(0.5, len(augmenters) + 0.5)
     ax.set_ylim(len(ranks) - 0.5, -0.5)  # the first classifier on top
+    ax.grid(axis="y", color="#dddddd", linewidth=0.8, zorder=1)  # a guide along each row
     _legend(fig, [styles[a].handle() for a in augmenters], "augmenter")
     return fig
 
