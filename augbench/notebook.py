@@ -19,37 +19,89 @@ class Results(ResultTables):
     """The results of a run: `trials` (one row per trial), `summary` (means and 95%
     intervals), `comparisons` (paired differences from the baseline with their tests), and
     what a reader must not miss (`findings`); in a notebook, the last expression of a cell
-    displays them as the HTML report does, and `plot` draws any of its figures."""
+    displays them as the HTML report does, and `plot` draws any of its figures.
+
+    `augbench.run` returns them and `augbench.load_results` reads them from a run's folder;
+    the examples of the attributes and methods below use the `results` made here.
+
+    Examples:
+        >>> import augbench
+        >>> results = augbench.run(augmenters="none,smote", seeds=2, sizes=100,
+        ...                        metrics="roc_auc,recall", progress=False)
+        >>> len(results.trials)
+        4
+        >>> results.summary[["augmenter", "n_seeds"]]
+          augmenter  n_seeds
+        0      none        2
+        1     smote        2
+    """
 
     @property
     def findings(self) -> list[Finding]:
-        """What a reader must not miss, as `Finding` objects (``kind``: warning, note or
-        finding; ``text``): the warnings on seeds and signal, how to read the numbers, and one
-        sentence per augmenter on what it changed."""
+        """What a reader must not miss, as `Finding` objects (`kind`: warning, note or
+        finding; `text`): the warnings on seeds and signal, how to read the numbers, and one
+        sentence per augmenter on what it changed.
+
+        Examples:
+            >>> results.findings[0].kind  # two seeds are too few to tell anything apart
+            'warning'
+        """
         return findings_of(self)
 
     def plot(self, metric: str | None = None, *, kind: str = "levels",
              dataset: str | None = None) -> Any:
-        """One figure of the run as a matplotlib ``Figure``, displayed inline by a notebook;
-        its reading is ``figure.caption``, and ``figure.savefig(path)`` writes it.
+        """One figure of the run, as the report draws it; a notebook displays it inline.
 
-        ``kind`` is ``"levels"`` (``metric`` of every method against training-set size, or
-        prevalence), ``"differences"`` (the paired change each method brings to ``metric``
-        over the baseline, significant points filled), ``"privacy"`` (a membership attack's
-        success against the gain in ``metric``), ``"reliability"`` (reliability diagrams),
-        ``"synthetic"`` (privacy and fidelity of the synthetic rows) or ``"ranks"`` (average
-        ranks across datasets). ``metric`` defaults to the ranking metric (ROC-AUC);
-        ``dataset`` is needed where the run has several. The report draws the same figures.
+        Args:
+            metric: The metric drawn (default: the ranking metric, ROC-AUC).
+            kind: Which figure: `"levels"` (`metric` of every method against training-set
+                size, or prevalence), `"differences"` (the paired change each method brings
+                to `metric` over the baseline, significant points filled), `"privacy"` (a
+                membership attack's success against the gain in `metric`), `"reliability"`
+                (reliability diagrams), `"synthetic"` (privacy and fidelity of the synthetic
+                rows) or `"ranks"` (average ranks across datasets).
+            dataset: The dataset drawn; needed where the run has several.
+
+        Returns:
+            A matplotlib `Figure`; its reading is `figure.caption`, and `figure.savefig(path)`
+                writes it.
+
+        Raises:
+            UsageError: An unknown metric, kind or dataset, or a figure the run has no data
+                for.
+
+        Examples:
+            >>> figure = results.plot("recall", kind="differences")
+            >>> type(figure).__name__
+            'Figure'
         """
         return draw(self, metric, kind=kind, dataset=dataset)
 
     def against(self, other: ResultTables, *,
                 names: tuple[str, str] = ("this run", "other run")) -> Against:
-        """This run beside ``other``, a run that split the same rows (a tuned run and its
-        untuned twin), seed by seed: which differences from the baseline hold, vanish, appear
-        or reverse (``.differences``), what the change did to each arm (``.arms``), and the
-        verdicts counted (``.sentence``); ``names`` label the two runs. What ``augbench report
-        DIR --against OTHER`` prints. Runs of other rows are refused with a `UsageError`."""
+        """This run beside another that split the same rows, seed by seed: what
+        `augbench report DIR --against OTHER` prints.
+
+        Args:
+            other: The results of a run of the same experiment whose arms were fitted
+                otherwise (a tuned run and its untuned twin, other parameters).
+            names: Labels of this run and of `other`.
+
+        Returns:
+            An `Against`: which differences from the baseline hold, vanish, appear or reverse
+                (`.differences`), what the change did to each arm (`.arms`), and the verdicts
+                counted (`.sentence`).
+
+        Raises:
+            UsageError: `other` is no run's results, or a run of other rows.
+
+        Examples:
+            >>> other = augbench.run(augmenters="none,smote", seeds=2, sizes=100,
+            ...                      metrics="roc_auc,recall", progress=False,
+            ...                      params={"smote": {"k_neighbors": 3}})
+            >>> print(results.against(other, names=("k=5", "k=3")).sentence)
+            note: no difference from none is significant in either run (k=5, k=3) in the metrics shown.
+        """
         if not isinstance(other, ResultTables):
             raise UsageError("against(): other takes the results of another run, from "
                              "augbench.run(...) or augbench.load_results(folder); got "

@@ -50,28 +50,54 @@ def run(
     execution: Execution | None = None, on_trial: Callable[[TrialResult], None] | None = None,
     progress: bool | None = None, **options: Any,
 ) -> Results:
-    """Run an experiment, a checked `Plan` of one, or one built from ``options``.
+    """Run an experiment, a checked `Plan` of one, or one built from keywords.
 
-    ``options`` are those of ``augbench run``, by their long names with underscores, read as
-    the command line reads them (a comma text wherever a list is taken): the experiment
-    (``augmenters=("none", "smote")`` or ``"none,smote"``, ``seeds=20``, ``prevalence=0.05``,
-    ``permutation_control=True``, ``params={"smote": {"k_neighbors": 3}}``), the data
-    (``data="stroke"`` or paths, with ``target``, ``positive``, ``drop``, ``categorical``,
-    ``na_values``), how to run (``jobs=2``, ``executor="ray"``, ``address``,
-    ``trial_timeout``, ``fail_fast``; or one ``execution=Execution(...)``) and what to write
-    (``out``, ``overwrite``, ``report``).
+    The keywords are the options of `augbench run` by their long names with underscores, read
+    as the command line reads them (a list, or a comma text, wherever several values are
+    taken): the data (`data="stroke"`, or a DataFrame with `target=`), the experiment
+    (`augmenters="none,smote"`, `seeds=20`, `params={"smote": {"k_neighbors": 3}}`, ...), how
+    trials run (`jobs=2`, `executor="ray"`, ...) and what is written (`out`, `report`). The
+    tables under [the keywords of run](#the-keywords-of-run) give each one's type, default and
+    meaning.
 
-    With ``out``, every finished trial is stored at once in ``out/results.sqlite``; running the
+    With `out`, every finished trial is stored at once in `out/results.sqlite`; running the
     same experiment on the same folder again resumes it (finished trials are skipped, failed
-    ones rerun), and ``trials.csv``, ``summary.csv``, ``comparisons.csv`` and ``config.toml``
-    (the experiment the folder holds, as ``augbench run --config`` reads it) are written at the
-    end; ``report=True`` also writes the figures (``out/plots``) and ``out/report.html``.
-    ``on_trial(result)`` is called for each trial, resumed ones first, for progress displays.
+    ones rerun), and `trials.csv`, `summary.csv`, `comparisons.csv` and `config.toml` (the
+    experiment the folder holds, as `augbench run --config` reads it) are written at the end;
+    `report=True` also writes the figures (`out/plots`) and `out/report.html`.
 
-    ``progress`` shows a progress bar of the trials (default: in a notebook with ipywidgets,
-    the ``notebook`` extra). What the
-    command line prints as notes and warnings (how the data was read, too few seeds, no signal
-    in the table) comes as `AugbenchWarning`; ``results.findings`` holds them all.
+    Args:
+        experiment: An `Experiment`, or a checked plan of one from `make_plan`; leave it out
+            to build one from the keywords.
+        registry: Where augmenters, classifiers, datasets and metrics are found by name
+            (default: the installed plugins).
+        execution: How trials run, as one `Execution`; or give its keywords (`jobs`,
+            `executor`, ...), not both.
+        on_trial: Called with each trial's `TrialResult` as it finishes, resumed ones first,
+            for progress displays of your own.
+        progress: Whether to show a progress bar of the trials (default: in a notebook with
+            ipywidgets, the `notebook` extra).
+        **options: The keywords of `augbench run`, listed under
+            [the keywords of run](#the-keywords-of-run).
+
+    Returns:
+        The run's `Results`: its trials, summary, paired comparisons and findings.
+
+    Raises:
+        UsageError: A wrong keyword, type or value (named, with what it takes), an experiment
+            given beside its keywords, or data that cannot be read.
+
+    Warns:
+        AugbenchWarning: What the command line prints as notes and warnings (how the data
+            was read, too few seeds, no signal in the table); `results.findings` holds them
+            all.
+
+    Examples:
+        >>> import augbench
+        >>> results = augbench.run(data="breast-cancer", augmenters="none,smote", seeds=2,
+        ...                        sizes=100, metrics="roc_auc,recall", progress=False)
+        >>> len(results.trials), sorted(set(results.trials["augmenter"]))
+        (4, ['none', 'smote'])
     """
     params = options.pop("params", None)
     values = from_keywords(options)
@@ -283,8 +309,27 @@ def load_results(out: str | Path, rope: dict[str, float] | None = None) -> Resul
     """The results stored in a run's folder, finished or interrupted, without running anything.
 
     Metric specs come from the store, so a report needs none of the plugins that computed them.
-    ``rope`` gives margins of practical equivalence by metric over the run's own (a report's
-    ``--rope``; the folder keeps the run's).
+
+    Args:
+        out: The run's folder (its `out=`, or `augbench run --out`).
+        rope: Margins of practical equivalence by metric, in place of the run's own (what
+            `augbench report DIR --rope` gives); the folder keeps the run's.
+
+    Returns:
+        The run's `Results`, as `augbench.run` returned them.
+
+    Raises:
+        UsageError: The folder holds no run, or no finished trial yet; a margin for a metric
+            the run does not compare.
+
+    Examples:
+        >>> import tempfile
+        >>> import augbench
+        >>> folder = tempfile.mkdtemp()
+        >>> made = augbench.run(augmenters="none,smote", seeds=2, sizes=100,
+        ...                     metrics="roc_auc,recall", out=folder, progress=False)
+        >>> augbench.load_results(folder).summary.equals(made.summary)
+        True
     """
     from augbench.registry import default_registry
 

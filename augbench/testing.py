@@ -1,18 +1,20 @@
 """The conformance kit for plugin authors, in scikit-learn's style.
 
-``check_augmenter(MyAugmenter())`` runs every check that applies and reports all failures at
+`check_augmenter(MyAugmenter())` runs every check that applies and reports all failures at
 once, each with the rule, what was expected, what was got and how to fix it. In a test suite,
-``parametrize_with_checks([MyAugmenter()])`` gives one test per augmenter and check::
+`parametrize_with_checks([MyAugmenter()])` gives one test per augmenter and check:
 
-    from augbench.testing import parametrize_with_checks
+```python
+from augbench.testing import parametrize_with_checks
 
-    @parametrize_with_checks([MyAugmenter()])
-    def test_augbench_contract(augmenter, check):
-        check(augmenter)
+@parametrize_with_checks([MyAugmenter()])
+def test_augbench_contract(augmenter, check):
+    check(augmenter)
+```
 
-Which checks apply follows the augmenter's capabilities (see ``augbench.declare``): whether it
+Which checks apply follows the augmenter's capabilities (see `augbench.declare`): whether it
 takes categorical columns (scikit-learn's tags), adds rows at all, reaches the ratio exactly, or
-only relabels (a control); ``fit_resample_many`` is checked where offered.
+only relabels (a control); `fit_resample_many` is checked where offered.
 """
 
 from __future__ import annotations
@@ -33,7 +35,23 @@ from augbench.plugin.contract import ContractViolation, check_rows
 
 def make_mixed_table(n: int = 120, positive_share: float = 0.25,
                      seed: int = 0) -> tuple[pd.DataFrame, np.ndarray]:
-    """A small table with float, integer and categorical columns; ``y == 1`` is the minority."""
+    """A small table with float, integer and categorical columns, the checks' default data.
+
+    Args:
+        n: Rows.
+        positive_share: The expected share of minority rows (`y == 1`).
+        seed: Seeds the draw: the same seed gives the same table.
+
+    Returns:
+        `X`, a DataFrame with the columns `age`, `bmi`, `sex` and `smoker` (the last two
+            categorical), and `y`, an array of 0 (majority) and 1 (minority).
+
+    Examples:
+        >>> from augbench.testing import make_mixed_table
+        >>> X, y = make_mixed_table()
+        >>> X.shape, int(y.sum())
+        ((120, 4), 28)
+    """
     rng = np.random.default_rng(seed)
     y = (rng.random(n) < positive_share).astype(np.int8)
     y[:2], y[2:4] = 1, 0  # both classes present whatever the draw
@@ -77,7 +95,20 @@ def _expect(condition: bool, expected: str, got: str, fix: str) -> None:
 
 def check_output(X: pd.DataFrame, y: np.ndarray, X_res: Any, y_res: Any, ratio: float | None,
                  name: str = "augmenter", approximate: bool = False) -> None:
-    """The rules every augmenter output follows; ``ratio=None`` for one that adds no rows."""
+    """Check an augmenter's output against the rules every augmenter output follows.
+
+    Args:
+        X: The input table.
+        y: The input labels, 0 and 1.
+        X_res: The table `fit_resample(X, y)` returned.
+        y_res: The labels it returned.
+        ratio: The minority:majority ratio it was asked for; None for one that adds no rows.
+        name: The augmenter's name, for messages.
+        approximate: Whether it may overshoot the ratio a little (imbalanced-learn's ADASYN).
+
+    Raises:
+        CheckFailed: A rule broken: what was expected, what was got and how to fix it.
+    """
     try:
         # The rules the runner checks on every trial, then those only a conformance test checks.
         X_res, y_res = check_rows(X, y, X_res, y_res, name)
@@ -324,9 +355,18 @@ def check_relabels_only(augmenter: Any, ctx: Context) -> None:
 
 def augmenter_checks(augmenter: Any, capabilities: Capabilities | None = None,
                      X: pd.DataFrame | None = None, y: np.ndarray | None = None) -> list[Check]:
-    """The checks that apply to ``augmenter`` given its capabilities (read from the object
-    where not given), on ``X, y`` (default: a mixed table, its numeric columns for an
-    augmenter that takes no categorical column)."""
+    """The checks that apply to an augmenter, given its capabilities.
+
+    Args:
+        augmenter: The augmenter object (not its class).
+        capabilities: What it can do (default: read from the object).
+        X: The table the checks fit it on (default: `make_mixed_table`, only its numeric
+            columns for an augmenter that takes no categorical column).
+        y: The labels of `X`.
+
+    Returns:
+        The checks, each a callable taking the augmenter and raising `CheckFailed`.
+    """
     _instance(augmenter, "augmenter_checks")
     capabilities = capabilities or read_capabilities(augmenter)
     if X is None or y is None:
@@ -401,10 +441,30 @@ def _instance(augmenter: Any, where: str) -> None:
 
 def check_augmenter(augmenter: Any, X: pd.DataFrame | None = None, y: np.ndarray | None = None,
                     *, capabilities: Capabilities | None = None, **declared: Any) -> CheckReport:
-    """Run every check that applies to ``augmenter``; raise `ConformanceError` listing
-    all failures, or return a `CheckReport` of those passed. ``declared`` capabilities
-    (``adds_rows=False``...) override those read from the object, as ``augbench.declare`` does
-    for a registered augmenter."""
+    """Run every check that applies to an augmenter, and report all failures at once.
+
+    Args:
+        augmenter: The augmenter object (not its class), with any parameters.
+        X: The table the checks fit it on (default: `make_mixed_table`).
+        y: The labels of `X`.
+        capabilities: What it can do (default: read from the object).
+        **declared: Capabilities that override those read from the object
+            (`adds_rows=False`, ...), as `augbench.declare` does for a registered augmenter.
+
+    Returns:
+        A `CheckReport` of the checks passed (all of them).
+
+    Raises:
+        ConformanceError: Some checks failed; it lists each with the rule, what was expected,
+            what was got and how to fix it.
+
+    Examples:
+        >>> from imblearn.over_sampling import RandomOverSampler
+        >>> from augbench.testing import check_augmenter
+        >>> report = check_augmenter(RandomOverSampler(random_state=0))
+        >>> len(report.passed), report.passed[0].name
+        (10, 'check_parameters')
+    """
     _instance(augmenter, "check_augmenter")
     capabilities = replace(capabilities or read_capabilities(augmenter), **declared)
     checks = augmenter_checks(augmenter, capabilities, X, y)
@@ -424,8 +484,15 @@ def check_augmenter(augmenter: Any, X: pd.DataFrame | None = None, y: np.ndarray
 
 def parametrize_with_checks(augmenters: list[Any]) -> Any:
     """A pytest decorator with one case per augmenter and applicable check, like
-    scikit-learn's ``parametrize_with_checks``; give an ``(augmenter, Capabilities)`` pair for
-    an augmenter whose capabilities are declared at registration rather than read from it."""
+    scikit-learn's `parametrize_with_checks`.
+
+    Args:
+        augmenters: Augmenter objects; an `(augmenter, Capabilities)` pair for one whose
+            capabilities are declared at registration rather than read from it.
+
+    Returns:
+        `pytest.mark.parametrize` over the arguments `augmenter` and `check`.
+    """
     import pytest
 
     cases, ids = [], []

@@ -13,7 +13,7 @@ MAX_TIMEOUT = 365 * 24 * 3600.0
 
 @dataclass(frozen=True)
 class Execution:
-    """How to run trials: ``jobs`` at a time, in this machine's processes or as Ray tasks."""
+    """How to run trials: `jobs` at a time, in this machine's processes or as Ray tasks."""
 
     jobs: int = 1
     executor: str = "local"

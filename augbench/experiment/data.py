@@ -22,9 +22,9 @@ from augbench.experiment.numbers import DECIMAL_COMMA, plain_dtype, read_numbers
 
 @dataclass(frozen=True, eq=False)
 class Dataset:
-    """A binary classification table: ``X`` (categoricals as ``category`` dtype), ``y`` in {0, 1}.
+    """A binary classification table: `X` (categoricals as `category` dtype), `y` in {0, 1}.
 
-    ``y == 1`` marks the positive class, the rare outcome that augmentation tops up.
+    `y == 1` marks the positive class, the rare outcome that augmentation tops up.
     """
 
     name: str
@@ -56,7 +56,7 @@ class Dataset:
         """A digest of the table's contents (columns, dtypes, values, labels) and positive label.
 
         Identity is content: two tables with one name but other rows or columns (another
-        ``--drop``, an edited file) never share a cache entry or an experiment.
+        `--drop`, an edited file) never share a cache entry or an experiment.
         """
         import pandas.util
 
@@ -69,7 +69,7 @@ class Dataset:
 
     @property
     def categorical_columns(self) -> list[str]:
-        """Columns of ``category`` dtype."""
+        """Columns of `category` dtype."""
         return [c for c in self.X.columns if isinstance(self.X[c].dtype, pd.CategoricalDtype)]
 
     def describe(self) -> str:
@@ -113,11 +113,35 @@ def prepare_table(
     """Turn a raw table into a Dataset: binary target, dropped columns, categorical dtypes.
 
     Column names are text (a column named 0 is '0'; the levels of a MultiIndex are joined with
-    '_'); cells equal to one of ``na_values`` are missing; columns without a name and without a
-    value are left out. Text columns of numbers are read as numbers, with notes, as
-    :mod:`augbench.experiment.numbers` says; ``comma`` ("decimal" or "thousands") says what a
-    comma means where a cell such as "1,234" could be either (a semicolon-separated export uses
-    decimal commas).
+    '_'); columns without a name and without a value are left out. Text columns of numbers are
+    read as numbers, with notes (`Dataset.notes`).
+
+    Args:
+        frame: The table, the outcome in one of its columns.
+        target: The outcome column.
+        name: The dataset's name in results.
+        positive: The outcome values that count as positive (default: the rarest value).
+        drop: Columns to leave out, such as identifiers: a list, or a comma text.
+        categorical: Numeric columns to treat as categories (text columns always are).
+        source: Where the table came from, for messages and the run's record.
+        comma: What a comma means where a cell such as "1,234" could be either: `"decimal"`
+            (a semicolon-separated export's) or `"thousands"`.
+        na_values: Cell texts read as missing.
+
+    Returns:
+        The `Dataset`.
+
+    Raises:
+        UsageError: A column not found, or a target that is not two classes.
+
+    Examples:
+        >>> import pandas as pd
+        >>> import augbench
+        >>> frame = pd.DataFrame({"age": [50, 61, 47, 70, 58, 66], "sex": list("FMFMMF"),
+        ...                       "stroke": ["no", "yes", "no", "no", "yes", "no"]})
+        >>> dataset = augbench.prepare_table(frame, target="stroke", name="cohort")
+        >>> dataset.positive, dataset.y.tolist(), str(dataset.X["sex"].dtype)
+        ('yes', [0, 1, 0, 0, 1, 0], 'category')
     """
     where = f"in {source or name}"
     notes: list[str] = []
@@ -271,7 +295,7 @@ def _features(X: pd.DataFrame, as_categories: set[str], where: str, comma: str |
 
 def with_columns(dataset: Dataset, drop: str | Sequence[str] | None = None,
                  categorical: str | Sequence[str] | None = None) -> Dataset:
-    """``dataset`` without the ``drop`` columns and with ``categorical`` ones as categories."""
+    """`dataset` without the `drop` columns and with `categorical` ones as categories."""
     drop, categorical = split_names(drop), split_names(categorical)
     if not drop and not categorical:
         return dataset
@@ -325,7 +349,7 @@ SEP_LINE = re.compile(r'"?sep=(.)"?')
 
 
 def _preamble(text: str) -> tuple[str, str | None, int]:
-    """The text without the lines before its header: Excel's ``sep=`` line (whose separator is
+    """The text without the lines before its header: Excel's `sep=` line (whose separator is
     returned) and comment lines starting with '#' (counted), as REDCap and other tools write
     them. A '#' line with as many fields as the line after it is the header ('#,age,y')."""
     import csv
@@ -363,9 +387,36 @@ def read_table(
     drop: str | Sequence[str] | None = None, categorical: str | Sequence[str] | None = None,
     na_values: Sequence[str] = DEFAULT_NA_VALUES, name: str | None = None,
 ) -> Dataset:
-    """Read a delimited text file (comma, semicolon, tab or bar; UTF-8, UTF-16 or Latin-1; after
-    Excel's ``sep=`` line and '#' comment lines) into a Dataset; ``na_values`` are the cell
-    texts read as missing."""
+    """Read a delimited text file into a Dataset, as `augbench run --data PATH` reads it.
+
+    The separator (comma, semicolon, tab or bar) and the encoding (UTF-8, UTF-16 or Latin-1)
+    are found from the file; Excel's `sep=` line and '#' comment lines are skipped.
+
+    Args:
+        path: The file.
+        target: The outcome column (required).
+        positive: The outcome values that count as positive (default: the rarest value).
+        drop: Columns to leave out, such as identifiers: a list, or a comma text.
+        categorical: Numeric columns to treat as categories (text columns always are).
+        na_values: Cell texts read as missing.
+        name: The dataset's name in results (default: the file's name without its suffix).
+
+    Returns:
+        The `Dataset`.
+
+    Raises:
+        UsageError: No such file, no target, or a table that cannot be read.
+
+    Examples:
+        >>> import pathlib, tempfile
+        >>> import augbench
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "cohort.csv"
+        >>> _ = path.write_text("age;bmi;stroke\\n50;27,5;no\\n61;31,0;yes\\n47;22,1;no\\n"
+        ...                     "58;29,4;yes\\n")
+        >>> dataset = augbench.read_table(path, target="stroke")
+        >>> dataset.name, dataset.X["bmi"].tolist(), dataset.y.tolist()
+        ('cohort', [27.5, 31.0, 22.1, 29.4], [0, 1, 0, 1])
+    """
     import io
 
     path = Path(path)

@@ -1,6 +1,6 @@
 """The data of an experiment: datasets by name or path (a registered dataset plugin, or a CSV
-file), suites of them by name, and what ``data=`` may hold in Python (names, paths, DataFrames,
-``(X, y)`` pairs, Datasets), each turned into a `DataSpec` that says how to load it."""
+file), suites of them by name, and what `data=` may hold in Python (names, paths, DataFrames,
+`(X, y)` pairs, Datasets), each turned into a `DataSpec` that says how to load it."""
 
 from __future__ import annotations
 
@@ -34,8 +34,30 @@ def load_dataset(
     na_values: Sequence[str] = DEFAULT_NA_VALUES, registry: Registry | None = None,
     **options: Any,
 ) -> Dataset:
-    """A registered dataset by name (``options`` go to it, e.g. ``path=``), or a CSV file by
-    path (``target`` is then required)."""
+    """A registered dataset by name, or a CSV file by path, read as `augbench run` reads it.
+
+    Args:
+        name_or_path: A dataset's name (see `augbench datasets`) or the path of a CSV file.
+        target: The outcome column of a CSV file (required for one).
+        positive: The outcome values that count as positive (default: the rarest value).
+        drop: Columns to leave out, such as identifiers: a list, or a comma text.
+        categorical: Numeric columns to treat as categories (text columns always are).
+        na_values: Cell texts read as missing.
+        registry: Where the name is found (default: the installed plugins).
+        **options: Parameters of a named dataset's plugin (`path=`, ...).
+
+    Returns:
+        The `Dataset`: its features `X`, labels `y` (1 for positive) and name.
+
+    Raises:
+        UsageError: An unknown name, a file that cannot be read, or a column not found.
+
+    Examples:
+        >>> import augbench
+        >>> dataset = augbench.load_dataset("breast-cancer")
+        >>> dataset.name, dataset.X.shape, int(dataset.y.sum())
+        ('breast-cancer', (569, 30), 212)
+    """
     registry = registry or default_registry()
     key = str(name_or_path)
     if key in registry.entries["datasets"]:
@@ -53,7 +75,7 @@ def load_dataset(
 
 def _named(registry: Registry, key: str, labels: dict[str, Any], drop: Any, categorical: Any,
            options: dict[str, Any]) -> Dataset:
-    """A named dataset: ``options`` go to its factory; --drop and --categorical apply to any
+    """A named dataset: `options` go to its factory; --drop and --categorical apply to any
     table; --target, --positive and --na-values only to one whose factory takes them."""
     if labels["na_values"] == DEFAULT_NA_VALUES:
         del labels["na_values"]
@@ -73,7 +95,7 @@ def _named(registry: Registry, key: str, labels: dict[str, Any], drop: Any, cate
 
 
 def suites_of(sources: Sequence[str], registry: Registry | None = None) -> dict[str, str]:
-    """For each table a ``suite:NAME`` of ``sources`` holds, that suite's name and version
+    """For each table a `suite:NAME` of `sources` holds, that suite's name and version
     ("rare-disease 1"); the first suite naming a table wins."""
     found: dict[str, str] = {}
     for source in map(str, sources):
@@ -86,7 +108,7 @@ def suites_of(sources: Sequence[str], registry: Registry | None = None) -> dict[
 
 
 def expand_suites(sources: Sequence[str], registry: Registry | None = None) -> list[str]:
-    """``sources`` (``--data`` names and paths) with each ``suite:NAME`` replaced by the
+    """`sources` (`--data` names and paths) with each `suite:NAME` replaced by the
     datasets its suite holds, in its order; a table given twice runs once."""
     expanded: list[str] = []
     for source in map(str, sources):
@@ -109,8 +131,8 @@ def expand_suites(sources: Sequence[str], registry: Registry | None = None) -> l
 @dataclass(frozen=True)
 class DataSpec:
     """Where a dataset comes from: a registered name or a CSV path, and how to read it; or a
-    table already in memory (``table``: a DataFrame read as a Dataset, in a notebook), whose
-    ``source`` is then its name. A table in memory is known to a results folder by the
+    table already in memory (`table`: a DataFrame read as a Dataset, in a notebook), whose
+    `source` is then its name. A table in memory is known to a results folder by the
     fingerprint of its contents, like a file."""
 
     source: str = DEFAULT_DATASET
@@ -140,10 +162,10 @@ def data_specs(sources: Sequence[str | Any], *, target: str | None = None,
                na_values: Sequence[str] = DEFAULT_NA_VALUES,
                options: Mapping[str, Mapping[str, Any]] | None = None,
                registry: Registry | None = None) -> tuple[DataSpec, ...]:
-    """DataSpecs of ``--data`` names or paths read as the command line reads them: --drop and
+    """DataSpecs of `--data` names or paths read as the command line reads them: --drop and
     --categorical apply to every table, --target, --positive and --na-values to the CSV files
-    (given with named datasets only, they reach them, which refuse them), and ``options[name]``
-    to the named dataset ``name``."""
+    (given with named datasets only, they reach them, which refuse them), and `options[name]`
+    to the named dataset `name`."""
     named = set((registry or default_registry()).entries["datasets"])
     sources = [str(s) for s in sources]
     labels_for_named = all(src in named for src in sources)
@@ -159,11 +181,11 @@ def data_specs(sources: Sequence[str | Any], *, target: str | None = None,
 
 def data_specs_of(data: Any, labels: dict[str, Any], params: dict[str, dict[str, Any]],
                   registry: Any = None) -> tuple:
-    """DataSpecs of what ``data=`` holds: dataset names and CSV paths (read as ``--data``
-    reads them), DataFrames (with ``target``), ``(X, y)`` pairs, Datasets, DataSpecs, a list of
-    these, or a dict naming each; ``labels`` (target, positive, drop, categorical, na_values)
+    """DataSpecs of what `data=` holds: dataset names and CSV paths (read as `--data`
+    reads them), DataFrames (with `target`), `(X, y)` pairs, Datasets, DataSpecs, a list of
+    these, or a dict naming each; `labels` (target, positive, drop, categorical, na_values)
     apply to all but DataSpecs, which carry their own. Plugin parameters named after a dataset
-    (``params={"stroke": {"path": ...}}``) go to it, out of ``params``."""
+    (`params={"stroke": {"path": ...}}`) go to it, out of `params`."""
     named: dict[str, Any] | None = None
     if isinstance(data, Mapping):
         named, data = dict(data), list(data.values())
@@ -206,7 +228,7 @@ def data_specs_of(data: Any, labels: dict[str, Any], params: dict[str, dict[str,
 
 
 def _is_pair(data: Any) -> bool:
-    """``(X, y)``: a table and its labels."""
+    """`(X, y)`: a table and its labels."""
     return (isinstance(data, tuple) and len(data) == 2
             and isinstance(data[0], (pd.DataFrame, np.ndarray))
             and not isinstance(data[1], (str, Path)))
@@ -219,9 +241,9 @@ def _free_name(specs: list[Any]) -> str:
 
 
 def _table_spec(item: Any, name: str, labels: dict[str, Any], named: bool = False) -> Any:
-    """A DataSpec holding a table given in memory: a Dataset as it is (with ``drop`` and
-    ``categorical`` applied), a DataFrame read with ``target`` and the other labels, an
-    ``(X, y)`` pair with ``y`` as the target, named ``target`` where given."""
+    """A DataSpec holding a table given in memory: a Dataset as it is (with `drop` and
+    `categorical` applied), a DataFrame read with `target` and the other labels, an
+    `(X, y)` pair with `y` as the target, named `target` where given."""
     drop, categorical = labels.get("drop") or (), labels.get("categorical") or ()
     if isinstance(item, Dataset):
         table = dataclasses.replace(item, name=name) if named else item

@@ -458,6 +458,25 @@ def make_plan(experiment: Experiment, registry: Registry | None = None) -> Plan:
     """Check an experiment and list its trials; every bad input surfaces here as a UsageError.
 
     The plan's experiment names its metrics, so that the stored configuration says which ran.
+
+    Args:
+        experiment: The experiment.
+        registry: Where its augmenters, classifiers, datasets and metrics are found by name
+            (default: the installed plugins).
+
+    Returns:
+        The checked `Plan`: its `trials`, tables read, metric specs and notes; `augbench.run`
+            runs it.
+
+    Raises:
+        UsageError: An unknown name, a bad value, or data that cannot be read.
+
+    Examples:
+        >>> import augbench
+        >>> experiment = augbench.Experiment(augmenters=("none", "smote"), sizes=(100,),
+        ...                                  seeds=2)
+        >>> len(augbench.make_plan(experiment).trials)
+        4
     """
     registry = registry or default_registry()
     asked = experiment.metrics

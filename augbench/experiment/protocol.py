@@ -572,6 +572,16 @@ def _checked(out: Any, X: pd.DataFrame, y: np.ndarray, name: str,
 
 def run_trial(trial: Trial, datasets: Mapping[str, Dataset],
               registry: Registry | None = None) -> TrialResult:
-    """Run one trial on its own and return its result."""
+    """Run one trial on its own, as a run runs each of its trials.
+
+    Args:
+        trial: The trial: its dataset, size, seed, augmenter, classifier and settings.
+        datasets: The tables by name; the trial's `dataset` names one.
+        registry: Where its augmenter, classifier and metrics are found (default: the
+            installed plugins).
+
+    Returns:
+        Its `TrialResult`: the metrics, row counts and timings, or the error it failed with.
+    """
     runner = TrialRunner(datasets, registry or default_registry())
     return next(runner.run([trial]))

@@ -2,28 +2,28 @@
 
 Generic code asks these questions instead of asking "is this the GAN?":
 
-- ``categorical``: does it take columns of ``category`` dtype? Read from scikit-learn's tags
-  (``__sklearn_tags__().input_tags.string``), which imbalanced-learn's samplers already set.
-- ``batches_seeds``: does it offer ``fit_resample_many`` (many seeds in one call)?
-- ``gpu_param``: which constructor parameter puts it on a GPU. Its value ``True`` or
-  ``"auto"`` means "use a GPU where there is one", ``"cuda"`` or ``"cuda:N"`` means "needs one".
-- ``adds_rows``: does it add rows at all (``none`` does not)?
-- ``relabels``: is it a control that replaces the training labels instead of adding rows
-  (``permuted-labels``)? Its output must keep the rows; the labels may change.
-- ``exact_ratio``: does it reach ``sampling_strategy`` exactly? imbalanced-learn's ADASYN is
+- `categorical`: does it take columns of `category` dtype? Read from scikit-learn's tags
+  (`__sklearn_tags__().input_tags.string`), which imbalanced-learn's samplers already set.
+- `batches_seeds`: does it offer `fit_resample_many` (many seeds in one call)?
+- `gpu_param`: which constructor parameter puts it on a GPU. Its value `True` or
+  `"auto"` means "use a GPU where there is one", `"cuda"` or `"cuda:N"` means "needs one".
+- `adds_rows`: does it add rows at all (`none` does not)?
+- `relabels`: is it a control that replaces the training labels instead of adding rows
+  (`permuted-labels`)? Its output must keep the rows; the labels may change.
+- `exact_ratio`: does it reach `sampling_strategy` exactly? imbalanced-learn's ADASYN is
   approximate by design (its count follows the neighbourhoods), within a few rows.
-- ``draws_reserve``: does it add real rows from the trial's reserve, the training-pool rows its
-  draw left out (``real-rows``: patients the classifier never saw)? The runner hands them over
-  with ``augmenter.with_reserve(X_reserve, y_reserve)`` before each fit; a size that takes the
+- `draws_reserve`: does it add real rows from the trial's reserve, the training-pool rows its
+  draw left out (`real-rows`: patients the classifier never saw)? The runner hands them over
+  with `augmenter.with_reserve(X_reserve, y_reserve)` before each fit; a size that takes the
   whole pool leaves none, and the augmenter then adds none.
-- ``search_space``: the constructor values ``--tune`` tries, by parameter: a small grid of what
-  matters most (``{"C": (0.01, 0.1, 1.0, 10.0)}`` for a logistic regression). An augmenter or
-  classifier without one is fitted at its parameters, as without ``--tune``.
-- ``libraries``: the distributions, beyond augbench's own dependencies, whose versions its
-  numbers depend on (``("torch",)`` for a GAN): a run records their versions beside its results.
+- `search_space`: the constructor values `--tune` tries, by parameter: a small grid of what
+  matters most (`{"C": (0.01, 0.1, 1.0, 10.0)}` for a logistic regression). An augmenter or
+  classifier without one is fitted at its parameters, as without `--tune`.
+- `libraries`: the distributions, beyond augbench's own dependencies, whose versions its
+  numbers depend on (`("torch",)` for a GAN): a run records their versions beside its results.
 
 An object can state its own in a class attribute, ``__augbench_capabilities__ = {"adds_rows":
-False}``, so that the conformance kit knows them without a registry; ``augbench.declare`` at
+False}`, so that the conformance kit knows them without a registry; `augbench.declare`` at
 registration wins over both.
 """
 
@@ -53,7 +53,7 @@ class Capabilities:
     libraries: tuple[str, ...] = ()
 
     def gpu(self, params: dict[str, Any]) -> str | None:
-        """GPU_REQUIRED, GPU_PREFERRED or None for an object with these constructor ``params``."""
+        """GPU_REQUIRED, GPU_PREFERRED or None for an object with these constructor `params`."""
         if self.gpu_param is None:
             return None
         value = params.get(self.gpu_param)
@@ -74,10 +74,21 @@ class Declared:
 
 
 def declare(factory: Callable[..., Any], **capabilities: Any) -> Declared:
-    """Register ``factory`` with declared capabilities, e.g.
-    ``{"gan": augbench.declare(make_gan, gpu_param="device")}``.
+    """Register a factory with declared capabilities, e.g.
+    `{"gan": augbench.declare(make_gan, gpu_param="device")}` from a plugin's hook.
 
     Capabilities not declared are read from the object (see `capabilities_of`).
+
+    Args:
+        factory: What builds the augmenter or classifier (its class, or a function).
+        **capabilities: Fields of `Capabilities` (`gpu_param="device"`,
+            `batches_seeds=True`, ...).
+
+    Returns:
+        The factory with its capabilities, for the registry to unwrap.
+
+    Raises:
+        TypeError: An unknown capability, or a value of the wrong kind.
     """
     known = {f.name for f in fields(Capabilities)}
     unknown = sorted(set(capabilities) - known)
@@ -125,7 +136,7 @@ APPROXIMATE_SAMPLERS = ("imblearn.over_sampling._adasyn.ADASYN",
 
 
 def read_capabilities(obj: Any) -> Capabilities:
-    """What an object says about itself: its ``__augbench_capabilities__``, scikit-learn tags
+    """What an object says about itself: its `__augbench_capabilities__`, scikit-learn tags
     and the methods it offers."""
     categorical = True
     tags = getattr(obj, "__sklearn_tags__", None)
@@ -148,5 +159,5 @@ def read_capabilities(obj: Any) -> Capabilities:
 
 
 def capabilities_of(obj: Any, declared: dict[str, Any]) -> Capabilities:
-    """The capabilities of ``obj``: ``declared`` ones win over those read from the object."""
+    """The capabilities of `obj`: `declared` ones win over those read from the object."""
     return replace(read_capabilities(obj), **declared)

@@ -1,6 +1,6 @@
 """Helpers for plugin authors: the shared meaning of the augmenter contract, written once.
 
-augbench's own plugins import these exactly as a third-party plugin does (``augbench.rows_to_add``
+augbench's own plugins import these exactly as a third-party plugin does (`augbench.rows_to_add`
 and so on), so that "how many rows", "which seed" and "which labels" mean one thing everywhere.
 """
 
@@ -20,12 +20,23 @@ import numpy as np
 
 
 def rows_to_add(y: Any, sampling_strategy: Any = "auto") -> int:
-    """Positive rows (label 1) to add for ``sampling_strategy``, with imbalanced-learn's meaning.
+    """Positive rows (label 1) to add for a sampling strategy, with imbalanced-learn's meaning.
 
-    ``sampling_strategy`` is what imbalanced-learn's ``check_sampling_strategy`` accepts for
-    over-sampling: a minority:majority ratio in (0, 1], "auto", "minority", a dict. A ratio the
-    labels already reach adds none, where imbalanced-learn would raise; a label 1 that is the
-    majority adds none.
+    A ratio the labels already reach adds none, where imbalanced-learn would raise; a label 1
+    that is the majority adds none.
+
+    Args:
+        y: The labels, 0 and 1.
+        sampling_strategy: What imbalanced-learn's `check_sampling_strategy` accepts for
+            over-sampling: a minority:majority ratio in (0, 1], "auto", "minority", a dict.
+
+    Returns:
+        How many rows of label 1 to add.
+
+    Examples:
+        >>> import augbench
+        >>> augbench.rows_to_add([0, 0, 0, 0, 1]), augbench.rows_to_add([0, 0, 0, 0, 1], 0.5)
+        (3, 1)
     """
     from imblearn.utils import check_sampling_strategy
 
@@ -40,9 +51,27 @@ def rows_to_add(y: Any, sampling_strategy: Any = "auto") -> int:
 
 
 def seed_sequence(random_state: Any) -> np.random.SeedSequence:
-    """One rule for ``random_state``: an int seeds it, a numpy Generator or RandomState gives a
-    draw from itself, None takes fresh entropy. Derive every seed a fit needs from the result
-    (``.generate_state(n)``) rather than from global generators."""
+    """One rule for `random_state`: an int seeds it, a numpy Generator or RandomState gives a
+    draw from itself, None takes fresh entropy.
+
+    Derive every seed a fit needs from the result (`.generate_state(n)`) rather than from
+    global generators.
+
+    Args:
+        random_state: An augmenter's `random_state`: None, a non-negative int, or a numpy
+            Generator or RandomState.
+
+    Returns:
+        A numpy `SeedSequence`.
+
+    Raises:
+        ValueError: Any other value.
+
+    Examples:
+        >>> import augbench
+        >>> augbench.seed_sequence(0).generate_state(1)
+        array([2968811710], dtype=uint32)
+    """
     if random_state is None:
         return np.random.SeedSequence()
     if isinstance(random_state, np.random.Generator):
@@ -57,7 +86,24 @@ def seed_sequence(random_state: Any) -> np.random.SeedSequence:
 
 
 def check_labels(X: Any, y: Any, name: str = "augmenter") -> np.ndarray:
-    """``y`` as a 1-D numpy array of 0 (majority) and 1 (minority), one label per row of ``X``."""
+    """Labels as a 1-D numpy array of 0 (majority) and 1 (minority), one per row of a table.
+
+    Args:
+        X: The table.
+        y: Its labels: a list, an array (a column of one is taken), a Series.
+        name: The augmenter's name, for messages.
+
+    Returns:
+        `y` as a 1-D numpy array.
+
+    Raises:
+        ValueError: Labels of another shape, or other than 0 and 1.
+
+    Examples:
+        >>> import augbench
+        >>> augbench.check_labels([[5.1], [4.9]], [[0], [1]])
+        array([0, 1])
+    """
     y = np.asarray(y)
     if y.ndim == 2 and y.shape[1] == 1:
         y = y[:, 0]
@@ -72,10 +118,16 @@ def check_labels(X: Any, y: Any, name: str = "augmenter") -> np.ndarray:
 
 @contextlib.contextmanager
 def quiet(*loggers: str) -> Iterator[None]:
-    """Keep warnings, prints and the INFO records of ``loggers`` out of augbench's output.
+    """Keep warnings, prints and the INFO records of some loggers out of augbench's output.
 
     A run of thousands of trials would otherwise drown in convergence and deprecation notes;
     errors still propagate as exceptions.
+
+    Args:
+        *loggers: Names of the loggers to quieten (`"sdv"`, ...).
+
+    Yields:
+        Nothing: the block inside `with quiet(...):` runs quietly.
     """
     found = [logging.getLogger(name) for name in loggers]
     levels = [logger.level for logger in found]
@@ -106,6 +158,9 @@ def single_threaded() -> Iterator[None]:
     oversubscription, and numbers do not depend on the core count (a torch fit can differ in its
     last bits between one and two threads). Torch imported inside the block starts with one
     thread too (OMP_NUM_THREADS).
+
+    Yields:
+        Nothing: the block inside `with single_threaded():` runs on one thread.
     """
     import joblib
     from threadpoolctl import threadpool_limits

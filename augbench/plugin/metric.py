@@ -1,6 +1,6 @@
 """Metric specs: what a metric computes, how to read it, and what data it needs.
 
-A metric is registered once, through the ``augbench_metrics`` hook, as a `Metric`; trial
+A metric is registered once, through the `augbench_metrics` hook, as a `Metric`; trial
 rows, summaries, comparisons, tables, figures and reports all read the spec instead of keeping
 lists of their own.
 """
@@ -25,23 +25,23 @@ ROLES = ("", "ranking", "threshold", "cleared", "membership")
 class MetricInput:
     """Everything a metric may look at for one trial.
 
-    ``y_true``, ``proba`` (positive-class probabilities) and ``y_pred`` (the classifier's
-    ``predict``: ``proba > 0.5`` for most, a tuned threshold for some) describe the test rows;
-    they are None for a metric that needs only ``"synthetic"`` data, which is computed once per
-    augmented training set. ``X_train`` and
-    ``y_train`` are the imputed training rows before augmentation, ``X_synthetic`` the rows the
-    augmenter added (all of the positive class), ``X_test`` and ``y_test`` the held-out rows.
-    ``augmenter`` is the fitted augmenter of a ``"synthetic"`` metric's trial, for a metric of
+    `y_true`, `proba` (positive-class probabilities) and `y_pred` (the classifier's
+    `predict`: `proba > 0.5` for most, a tuned threshold for some) describe the test rows;
+    they are None for a metric that needs only `"synthetic"` data, which is computed once per
+    augmented training set. `X_train` and
+    `y_train` are the imputed training rows before augmentation, `X_synthetic` the rows the
+    augmenter added (all of the positive class), `X_test` and `y_test` the held-out rows.
+    `augmenter` is the fitted augmenter of a `"synthetic"` metric's trial, for a metric of
     what an augmenter reports about its own fit (a privacy budget spent, in a fitted attribute
-    such as ``epsilon_``); None where several seeds were fitted as one batch.
-    ``X_reference`` (for metrics of the synthetic rows; None for those of the predictions)
+    such as `epsilon_`); None where several seeds were fitted as one batch.
+    `X_reference` (for metrics of the synthetic rows; None for those of the predictions)
     holds real positive patients that are neither training nor test rows nor
     rows an augmenter may add (half of the training pool's rows the trial's draw left out,
     imputed as the training rows are: a population sample for attacks that compare against one;
-    empty where the whole pool was drawn). ``settings`` are the metric's own settings: its
-    declared defaults with what the run gave (``--set METRIC.PARAM=V``; ``--sensitive`` gives
+    empty where the whole pool was drawn). `settings` are the metric's own settings: its
+    declared defaults with what the run gave (`--set METRIC.PARAM=V`; `--sensitive` gives
     the columns an attribute-inference attack treats as secret to every metric that declares a
-    ``sensitive`` setting).
+    `sensitive` setting).
     """
 
     X_train: Any
@@ -58,7 +58,7 @@ class MetricInput:
     _cache: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def shared(self, key: str, compute: Callable[[], Any]) -> Any:
-        """``compute()`` once per trial under ``key``: metrics of one family share work
+        """`compute()` once per trial under `key`: metrics of one family share work
         (an encoding, a distance matrix) through it."""
         if key not in self._cache:
             self._cache[key] = compute()
@@ -69,36 +69,36 @@ class MetricInput:
 class Metric:
     """A per-trial metric: its function and how to read its values.
 
-    ``function(MetricInput) -> float``; ``label`` names it in tables and figures;
-    ``higher_is_better`` sets the direction of wins, ▲/▼ marks and the best mean; ``bounds``
-    is the range intervals are clipped to (None: unbounded); ``needs`` is ``"predictions"`` or
-    ``"synthetic"``; ``headline`` metrics appear in the terminal table and the figures of a run
-    that does not choose ``--metrics``; ``description`` is one sentence for reports; ``short``
+    `function(MetricInput) -> float`; `label` names it in tables and figures;
+    `higher_is_better` sets the direction of wins, ▲/▼ marks and the best mean; `bounds`
+    is the range intervals are clipped to (None: unbounded); `needs` is `"predictions"` or
+    `"synthetic"`; `headline` metrics appear in the terminal table and the figures of a run
+    that does not choose `--metrics`; `description` is one sentence for reports; `short`
     heads a narrow table column (default: the label).
 
-    ``role`` says what findings and figures may ask of it, so that they never pick a metric by
-    name: ``"ranking"``, how well the classifier orders patients (ROC-AUC), with ``chance`` its
+    `role` says what findings and figures may ask of it, so that they never pick a metric by
+    name: `"ranking"`, how well the classifier orders patients (ROC-AUC), with `chance` its
     value for a classifier that ranks at random (the no-signal warning, the ranks across
-    datasets, the utility axis of the privacy figure); ``"threshold"``, the share of positive
+    datasets, the utility axis of the privacy figure); `"threshold"`, the share of positive
     patients found at the classifier's decision (recall), which a moved threshold raises without
-    better ranking (the threshold-shift note); ``"cleared"``, the share of negative patients
-    cleared at that decision (specificity): with ``"threshold"``, a difference read in patients
+    better ranking (the threshold-shift note); `"cleared"`, the share of negative patients
+    cleared at that decision (specificity): with `"threshold"`, a difference read in patients
     (per 100 with the disease, how many more found; per 100 without, how many more false
-    alarms); ``"membership"``, a membership attack's success,
-    with ``chance`` its level when nothing leaks (the privacy axis of the privacy figure). The
+    alarms); `"membership"`, a membership attack's success,
+    with `chance` its level when nothing leaks (the privacy axis of the privacy figure). The
     first metric of a role that a run computed is the one used.
 
-    ``settings`` declares what a run may set, with the defaults (``{"tolerance": 0.05}``):
-    ``--set NAME.PARAM=V`` (a file's ``[params.NAME]``, ``params=`` in Python) changes one, and
-    the function reads them in ``MetricInput.settings``; they are part of an experiment's
-    identity, as an augmenter's parameters are. ``check(settings)`` raises ValueError, with a
+    `settings` declares what a run may set, with the defaults (`{"tolerance": 0.05}`):
+    `--set NAME.PARAM=V` (a file's `[params.NAME]`, `params=` in Python) changes one, and
+    the function reads them in `MetricInput.settings`; they are part of an experiment's
+    identity, as an augmenter's parameters are. `check(settings)` raises ValueError, with a
     sentence, for values the metric cannot use; augbench calls it before any trial.
 
-    ``libraries`` names the distributions, beyond augbench's own dependencies, whose versions
+    `libraries` names the distributions, beyond augbench's own dependencies, whose versions
     its values depend on: a run that computes it records their versions.
 
-    ``rope`` is the margin of practical equivalence, in the metric's units: the largest paired
-    difference from the baseline too small to matter (``--rope NAME=V`` changes it for a
+    `rope` is the margin of practical equivalence, in the metric's units: the largest paired
+    difference from the baseline too small to matter (`--rope NAME=V` changes it for a
     run). A significant difference inside it reads "equivalent", not better or worse (see
     `augbench.results.compare.verdict`). None declares no margin: then only a difference of
     exactly zero is equivalent.
@@ -168,9 +168,22 @@ CALIBRATION_BINS = 10
 
 def calibration_bins(y_true: Any, proba: Any, bins: int = CALIBRATION_BINS) -> np.ndarray:
     """Per equal-width probability bin: the rows, the sum of their predicted probabilities and
-    the positive rows among them, as an array of shape (3, ``bins``).
+    the positive rows among them.
 
     Sums rather than means, so that bins of several test sets (seeds) pool by addition.
+
+    Args:
+        y_true: The test labels, 0 and 1.
+        proba: The predicted probabilities of label 1.
+        bins: How many bins split [0, 1].
+
+    Returns:
+        An array of shape (3, `bins`): rows, summed probabilities, positive rows.
+
+    Examples:
+        >>> import augbench
+        >>> augbench.calibration_bins([0, 1, 1], [0.25, 0.75, 0.75], bins=2).tolist()
+        [[1.0, 2.0], [0.25, 1.5], [0.0, 2.0]]
     """
     y = np.asarray(y_true).astype(float)
     p = np.asarray(proba, float)

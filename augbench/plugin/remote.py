@@ -70,7 +70,14 @@ def mirror() -> str | None:
 
 
 def cached_file(remote: RemoteFile) -> Path | None:
-    """The file in the data home, where it is there (not checked: `fetch_file` checks it)."""
+    """The file in the data home, where it is there (not checked: `fetch_file` checks it).
+
+    Args:
+        remote: The published file.
+
+    Returns:
+        Its path in the data home, or None where it has not been fetched.
+    """
     path = data_home() / remote.name
     return path if path.is_file() else None
 
@@ -79,10 +86,20 @@ cached = cached_file  # the name augbench's own commands use
 
 
 def fetch_file(remote: RemoteFile, progress: Callable[[int, int | None], None] | None = None) -> Path:
-    """The path of ``remote`` in the data home, downloaded and verified on first use.
+    """The path of a published file in the data home, downloaded and verified on first use.
 
-    ``progress(bytes_so_far, total_or_None)`` is called as a download goes. A file in the home
-    whose checksum differs (edited, or written by something else) is refused, not replaced.
+    A file in the home whose checksum differs (edited, or written by something else) is
+    refused, not replaced.
+
+    Args:
+        remote: The published file: its name, address and SHA-256.
+        progress: Called as `progress(bytes_so_far, total_or_None)` as a download goes.
+
+    Returns:
+        The file's path in the data home.
+
+    Raises:
+        UsageError: A checksum that differs, a home that cannot be made, a failed download.
     """
     home = data_home()
     path = home / remote.name
@@ -119,10 +136,22 @@ def fetch_file(remote: RemoteFile, progress: Callable[[int, int | None], None] |
 
 def derived_file(source: Path, name: str, sha256: str,
                  convert: Callable[[bytes], bytes]) -> Path:
-    """The file ``convert`` makes of a fetched ``source`` (a header added, rows filtered),
-    kept in the data home as ``name`` and checked against the SHA-256 its publisher gave: made
-    on first use, read from there afterwards, and refused (never kept) where the conversion
-    gives other bytes."""
+    """The file a conversion makes of a fetched file (a header added, rows filtered), kept in
+    the data home: made on first use, read from there afterwards, and refused (never kept)
+    where the conversion gives other bytes than the SHA-256 its publisher gave.
+
+    Args:
+        source: The fetched file (from `fetch_file`).
+        name: The converted file's name in the data home.
+        sha256: The converted file's published SHA-256.
+        convert: Makes the converted file's bytes of the source's.
+
+    Returns:
+        The converted file's path.
+
+    Raises:
+        UsageError: The conversion gave other bytes.
+    """
     folder = data_home() / "prepared"
     path = folder / name
     if path.is_file() and _sha256(path) == sha256:

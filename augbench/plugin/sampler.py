@@ -1,35 +1,37 @@
-"""``TableOverSampler``: the base class that makes an augmenter an imbalanced-learn over-sampler.
+"""`TableOverSampler`: the base class that makes an augmenter an imbalanced-learn over-sampler.
 
-An augmenter built on it is a sampler in imbalanced-learn's sense (its ``BaseOverSampler``), usable
-in an imbalanced-learn ``Pipeline`` and by ``cross_val_score``, inside augbench or outside it. The
+An augmenter built on it is a sampler in imbalanced-learn's sense (its `BaseOverSampler`), usable
+in an imbalanced-learn `Pipeline` and by `cross_val_score`, inside augbench or outside it. The
 base class owns everything that is not the making of rows, written once:
 
-* ``X`` as a DataFrame (categorical columns of ``category`` dtype; text columns are treated as
+* `X` as a DataFrame (categorical columns of `category` dtype; text columns are treated as
   categorical, sparse columns as dense) or as a numeric or text array or list, given back in the
-  caller's type: an array's columns are named ``x0``, ``x1``... while the rows are made;
-* ``y`` as an array, list, Series or one-column DataFrame (or one-hot, as imbalanced-learn allows),
+  caller's type: an array's columns are named `x0`, `x1`... while the rows are made;
+* `y` as an array, list, Series or one-column DataFrame (or one-hot, as imbalanced-learn allows),
   given back in the caller's type, dtype and name;
-* ``sampling_strategy`` with imbalanced-learn's meaning (``check_sampling_strategy``), except that
+* `sampling_strategy` with imbalanced-learn's meaning (`check_sampling_strategy`), except that
   a ratio the classes already reach adds no row where imbalanced-learn would raise;
-* ``random_state``: one numpy ``SeedSequence`` per fit (`augbench.seed_sequence`);
-* the fitted attributes ``sampling_strategy_``, ``n_features_in_`` and ``feature_names_in_``,
-  ``fit`` (the validation of ``fit_resample``, returning ``self``) and ``get_feature_names_out``;
-* augbench's contract: the first ``len(X)`` output rows are the input, unchanged; the added rows
+* `random_state`: one numpy `SeedSequence` per fit (`augbench.seed_sequence`);
+* the fitted attributes `sampling_strategy_`, `n_features_in_` and `feature_names_in_`,
+  `fit` (the validation of `fit_resample`, returning `self`) and `get_feature_names_out`;
+* augbench's contract: the first `len(X)` output rows are the input, unchanged; the added rows
   have the input's columns and dtypes.
 
-A subclass writes only how to make ``n_new`` rows of one class from that class's rows; its
-``__init__`` stores ``sampling_strategy``, ``random_state`` and its own parameters (the base's
-takes the first two)::
+A subclass writes only how to make `n_new` rows of one class from that class's rows; its
+`__init__` stores `sampling_strategy`, `random_state` and its own parameters (the base's
+takes the first two):
 
-    class Bootstrap(augbench.TableOverSampler):  # rows of the class drawn again
+```python
+class Bootstrap(augbench.TableOverSampler):  # rows of the class drawn again
 
-        def _generate(self, X_class, n_new, random_state):
-            rng = np.random.default_rng(random_state)
-            return X_class.iloc[rng.integers(len(X_class), size=n_new)].reset_index(drop=True)
+    def _generate(self, X_class, n_new, random_state):
+        rng = np.random.default_rng(random_state)
+        return X_class.iloc[rng.integers(len(X_class), size=n_new)].reset_index(drop=True)
+```
 
 A subclass that trains many models at once overrides `TableOverSampler._generate_many`; one
 that resamples the whole table in one call (a wrapped imbalanced-learn sampler, a control that
-adds nothing) overrides imbalanced-learn's ``_fit_resample``.
+adds nothing) overrides imbalanced-learn's `_fit_resample`.
 """
 
 from __future__ import annotations
@@ -54,11 +56,11 @@ from augbench.plugin.kit import seed_sequence
 
 @dataclass(frozen=True)
 class RowRequest:
-    """One class of one table to top up: make ``n_new`` rows of class ``label``.
+    """One class of one table to top up: make `n_new` rows of class `label`.
 
-    ``X`` is the whole table (index 0..n-1, categorical columns of ``category`` dtype) and ``y``
+    `X` is the whole table (index 0..n-1, categorical columns of `category` dtype) and `y`
     its labels, for generators that learn from every row; most need only `rows`.
-    ``random_state`` is the request's own ``SeedSequence``: derive every seed from it.
+    `random_state` is the request's own `SeedSequence`: derive every seed from it.
     """
 
     X: pd.DataFrame
@@ -69,7 +71,7 @@ class RowRequest:
 
     @property
     def rows(self) -> pd.DataFrame:
-        """The rows of class ``label``, renumbered from 0."""
+        """The rows of class `label`, renumbered from 0."""
         return self.X.loc[self.y == self.label].reset_index(drop=True)
 
 
@@ -81,21 +83,21 @@ class TableOverSampler(BaseOverSampler):
     sampling_strategy : float, str, dict or callable, default "auto"
         imbalanced-learn's: a minority:majority ratio in (0, 1] for two classes (a ratio already
         reached adds no row), "auto" or "not majority" (every class up to the majority's
-        count), "minority", "not minority", "all", ``{label: rows wanted}``, or a callable of
-        ``y`` returning such a dict.
+        count), "minority", "not minority", "all", `{label: rows wanted}`, or a callable of
+        `y` returning such a dict.
     random_state : int, numpy Generator or RandomState, or None, default None
         Seeds every draw of a fit (through `augbench.seed_sequence`); None draws fresh
         entropy. With one class to top up its generator takes that seed sequence itself; with
-        several, each takes a child of it (``SeedSequence.spawn``).
+        several, each takes a child of it (`SeedSequence.spawn`).
 
     Attributes
     ----------
     sampling_strategy_ : OrderedDict
         Rows added per class label by the last fit.
     n_features_in_ : int
-        Columns of the ``X`` last fitted.
+        Columns of the `X` last fitted.
     feature_names_in_ : ndarray of str
-        Those columns' names, when ``X`` was a DataFrame whose column names are all strings.
+        Those columns' names, when `X` was a DataFrame whose column names are all strings.
     """
 
     # imbalanced-learn's constraints, and augbench's one rule for random_state (a Generator too).
@@ -109,13 +111,13 @@ class TableOverSampler(BaseOverSampler):
         self.random_state = random_state
 
     def fit(self, X: Any, y: Any) -> TableOverSampler:
-        """Check ``X`` and ``y`` and set the fitted attributes; use ``fit_resample`` to resample."""
+        """Check `X` and `y` and set the fitted attributes; use `fit_resample` to resample."""
         self._validate_params()
         self._prepare(X, y)
         return self
 
     def fit_resample(self, X: Any, y: Any) -> tuple[Any, Any]:
-        """``X`` followed by the synthetic rows, ``y`` followed by their labels, in the caller's
+        """`X` followed by the synthetic rows, `y` followed by their labels, in the caller's
         types."""
         self._validate_params()
         table = self._prepare(X, y)
@@ -123,7 +125,7 @@ class TableOverSampler(BaseOverSampler):
         return table.restore(X_res, y_res)
 
     def _validate_params(self) -> None:
-        """The declared ``_parameter_constraints``, then `_check_params`; augbench calls it
+        """The declared `_parameter_constraints`, then `_check_params`; augbench calls it
         when a run is planned, so a bad parameter stops the run before any trial."""
         super()._validate_params()
         self._check_params()
@@ -133,14 +135,14 @@ class TableOverSampler(BaseOverSampler):
         (a batch size that must be a multiple of another parameter...)."""
 
     def _fit_resample(self, X: pd.DataFrame, y: np.ndarray) -> tuple[pd.DataFrame, np.ndarray]:
-        """imbalanced-learn's hook, on the checked table: add the rows ``sampling_strategy_``
+        """imbalanced-learn's hook, on the checked table: add the rows `sampling_strategy_`
         asks for. Override it to resample the whole table in one call."""
         return self._resample_tables([(X, y, self.sampling_strategy_, self.random_state)])[0]
 
     def _fit_resample_many(self, Xs: Sequence[Any], ys: Sequence[Any],
                            random_states: Sequence[Any]) -> list[tuple[Any, Any]]:
-        """``fit_resample`` of many tables, each with its own ``random_state``, in one call of
-        `_generate_many`: what a subclass's ``fit_resample_many`` returns. The fitted
+        """`fit_resample` of many tables, each with its own `random_state`, in one call of
+        `_generate_many`: what a subclass's `fit_resample_many` returns. The fitted
         attributes are those of the last table."""
         if not len(Xs) == len(ys) == len(random_states):
             raise ValueError(f"{type(self).__name__}: got {len(Xs)} tables, {len(ys)} label arrays "
@@ -202,13 +204,13 @@ class TableOverSampler(BaseOverSampler):
 
     def _generate(self, X_class: pd.DataFrame, n_new: int,
                   random_state: np.random.SeedSequence) -> pd.DataFrame:
-        """``n_new`` synthetic rows like ``X_class`` (the rows of the class to top up), with its
-        columns and dtypes; every random draw derived from ``random_state``."""
+        """`n_new` synthetic rows like `X_class` (the rows of the class to top up), with its
+        columns and dtypes; every random draw derived from `random_state`."""
         raise NotImplementedError(f"{type(self).__name__} must implement _generate(X_class, "
                                   "n_new, random_state) or _generate_many(requests)")
 
     def _prepare(self, X: Any, y: Any) -> _Table:
-        """Check ``X`` and ``y``, set the fitted attributes, and remember the caller's types."""
+        """Check `X` and `y`, set the fitted attributes, and remember the caller's types."""
         check_classification_targets(y)  # "Unknown label type" for a continuous y
         labels, one_hot = check_target_type(np.asarray(y), indicate_one_vs_all=True)
         if isinstance(X, pd.DataFrame):
@@ -248,7 +250,7 @@ class _Table:
     one_hot: bool  # y was given one-hot (one column per class)
 
     def restore(self, X_res: pd.DataFrame, y_res: np.ndarray) -> tuple[Any, Any]:
-        """``X_res, y_res`` in the types of ``X_given, y_given``, the input rows exactly as given."""
+        """`X_res, y_res` in the types of `X_given, y_given`, the input rows exactly as given."""
         n = len(self.frame)
         added = X_res.iloc[n:]
         if self.array is not None:
@@ -267,7 +269,7 @@ class _Table:
 
 
 def _restore_labels(y_res: np.ndarray, table: _Table) -> Any:
-    """Labels in the type, dtype and name of the caller's ``y``."""
+    """Labels in the type, dtype and name of the caller's `y`."""
     given = table.y_given
     if table.one_hot:
         y_res = label_binarize(y_res, classes=np.unique(table.y))
@@ -282,7 +284,7 @@ def _restore_labels(y_res: np.ndarray, table: _Table) -> Any:
 
 def _modelled(frame: pd.DataFrame) -> pd.DataFrame:
     """The table as generators see it: rows numbered from 0, sparse columns dense, text columns
-    of ``category`` dtype (augbench's contract for categorical columns)."""
+    of `category` dtype (augbench's contract for categorical columns)."""
     out = frame.reset_index(drop=True)
     for column in frame.columns:
         dtype = out[column].dtype

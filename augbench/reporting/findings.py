@@ -27,10 +27,10 @@ THRESHOLD_SHIFTS_ONLY = "differences at the decision threshold then reflect thre
 
 @dataclass(frozen=True)
 class Finding:
-    """One thing a reader must not miss, as data: ``kind`` is ``"warning"`` (the numbers cannot
-    say what they seem to: too few seeds, no signal in the table), ``"note"`` (how to read
-    them: a threshold shift, the no-leak level of an attack) or ``"finding"`` (what one
-    augmenter changed against the baseline); ``text`` says it in a sentence."""
+    """One thing a reader must not miss, as data: `kind` is `"warning"` (the numbers cannot
+    say what they seem to: too few seeds, no signal in the table), `"note"` (how to read
+    them: a threshold shift, the no-leak level of an attack) or `"finding"` (what one
+    augmenter changed against the baseline); `text` says it in a sentence."""
 
     kind: str
     text: str
@@ -40,7 +40,7 @@ class Finding:
 
 
 def findings(results: ResultTables) -> list[str]:
-    """The findings of ``results`` as the plain-text lines a terminal prints."""
+    """The findings of `results` as the plain-text lines a terminal prints."""
     return [str(f) for f in findings_of(results)]
 
 
@@ -228,8 +228,8 @@ def finding_sentences(results: ResultTables) -> list[Finding]:
 def _amount(mean: float, low: float, high: float, form: str, unit: float = 1.0,
             between: str = "", significant: bool = True) -> str:
     """A change by its size, as the words before it say its direction ("lowered <metric> by
-    0.017 [0.009, 0.025]", never "by -0.017"), then ``between``, then the interval of that
-    size. Where the interval crosses zero its ends are signed; for a ``significant`` change
+    0.017 [0.009, 0.025]", never "by -0.017"), then `between`, then the interval of that
+    size. Where the interval crosses zero its ends are signed; for a `significant` change
     the sentence says why both can hold: the ranks of the per-seed differences can be
     consistently on one side while a few large ones put the mean's interval across 0."""
     sign = 1.0 if mean >= 0 else -1.0
@@ -323,7 +323,7 @@ def _rows_asked(trials: pd.DataFrame, ratio: float) -> pd.Series:
 
 
 def _span(counts: pd.Series) -> str:
-    """``counts`` as one number, or as the range they span across seeds."""
+    """`counts` as one number, or as the range they span across seeds."""
     low, high = int(counts.min()), int(counts.max())
     return f"{low}" if low == high else f"{low} to {high}"
 
@@ -354,7 +354,7 @@ def privacy_reference(results: ResultTables) -> list[Finding]:
 
 
 def _by(frame: pd.DataFrame, columns: list[str]):
-    """Groups of ``frame`` by ``columns``, a prevalence of None where the frame has none (the
+    """Groups of `frame` by `columns`, a prevalence of None where the frame has none (the
     tables as they are), so that every group names it."""
     if "prevalence" not in frame or not frame["prevalence"].notna().any():
         frame = frame.assign(prevalence="")

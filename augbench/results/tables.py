@@ -89,62 +89,88 @@ class ResultTables:
     the views a user holds them by (a notebook display, figures, findings)."""
 
     trials: pd.DataFrame
+    """One row per trial: its coordinates (`dataset`, `prevalence` where set, `size`, `seed`,
+    `augmenter`, `classifier`), `status` (`ok` or `failed`) and `error`, one column per metric,
+    the row counts (`n_train`, `n_synthetic`, `n_test`, ...) and the timings
+    (`augment_seconds`, `fit_seconds`): the columns of `trials.csv`."""
     record: RunRecord = field(default_factory=RunRecord)
-    # Calibration bins of the trials' test predictions (see Store.trials_and_calibration).
+    """What the run was: its configuration, metric specs, library versions and what its
+    augmenters can do (a `RunRecord`); the properties below read it."""
     calibration: pd.DataFrame | None = None
-    # Where the tables were written, once they are.
+    """Calibration bins of the trials' test predictions (the reliability diagrams), or None."""
     out: Path | None = None
-    # Trials of the run taken from its store, finished by an earlier command.
+    """The folder the tables were written to, once they are (`out=` of a run, `write`)."""
     reused: int = 0
-    # After a run into a folder: the trials the folder holds and those its experiment plans
-    # (more are planned than held when commands extended it with arms or seeds they did not
-    # all run).
+    """How many of the run's trials were taken from its folder, finished by an earlier run."""
     folder_trials: int | None = None
+    """After a run into a folder: the trials the folder holds (None without a folder)."""
     folder_planned: int | None = None
-    # Paired comparisons computed earlier (a stored run); computed on first use otherwise.
+    """After a run into a folder: the trials its experiment plans; more than it holds where
+    runs extended it with arms or seeds they did not all run."""
     precomputed_comparisons: pd.DataFrame | None = None
+    """Paired comparisons stored with a run's folder (`load_results` reads them), so that
+    `comparisons` need not compute them again; None for a run just made."""
 
     @property
     def metrics(self) -> dict[str, Metric]:
+        """The specs of the metrics the run computed, by name (see `augbench.Metric`)."""
         return self.record.metrics
 
     @property
     def shown(self) -> tuple[str, ...]:
-        """The metrics tables and figures show."""
+        """The names of the metrics tables and figures show (the headline ones by default)."""
         return self.record.shown
 
     @property
     def baseline(self) -> str:
+        """The arm every augmenter is compared with, seed by seed (`none` by default)."""
         return self.record.baseline
 
     @property
     def family(self) -> str:
-        """Holm's family (see augbench.results.compare.family_columns)."""
+        """Holm's family of the comparisons: `comparison` (the augmenters compared on one
+        dataset, prevalence, size, classifier and metric) or `run` (the whole run)."""
         return self.record.family
 
     @property
     def capabilities(self) -> dict[str, dict]:
+        """What each augmenter declared it can do (`augbench.Capabilities`, as a dict), by
+        name."""
         return self.record.capabilities
 
     @property
     def config(self) -> dict:
+        """The experiment as the folder stores it: its options, plugin parameters and, under
+        `tables`, each table's fingerprint, positive label and source."""
         return self.record.config
 
     @property
     def versions(self) -> dict:
+        """The versions of Python, augbench, the plugins and the libraries that ran, by name."""
         return self.record.versions
 
     @property
     def planned(self) -> int | None:
+        """How many trials the experiment plans (more than `trials` holds while a run into a
+        folder is unfinished)."""
         return self.record.planned
 
     @cached_property
     def summary(self) -> pd.DataFrame:
+        """One row per dataset, prevalence where set, size, augmenter and classifier:
+        `n_seeds`, `n_failed`, and per metric its mean across seeds with a 95% interval
+        (`roc_auc_mean`, `roc_auc_ci_low`, `roc_auc_ci_high`, ...), and the mean row counts and
+        timings: the columns of `summary.csv`."""
         return summarize(self.trials, self.metrics)
 
     @cached_property
     def comparisons(self) -> pd.DataFrame:
-        """Paired comparisons of every augmenter with the baseline (see augbench.compare)."""
+        """Paired comparisons of every augmenter with the baseline, one row per dataset, size,
+        augmenter, classifier and metric: `mean_diff` with its 95% interval (`ci_low`,
+        `ci_high`), the paired Wilcoxon test's `p_value` and its Holm-adjusted `p_adjusted`,
+        `wins`, `ties` and `losses` over the seeds, the `margin` of practical equivalence and
+        the `verdict` (better, worse, equivalent or undecided): the columns of
+        `comparisons.csv`."""
         if self.precomputed_comparisons is not None:
             # Verdicts read the margins, which a report may change: never taken from the cache.
             return with_verdicts(self.precomputed_comparisons, self.metrics, self.record.margins)
@@ -154,15 +180,16 @@ class ResultTables:
     @cached_property
     def across_tables(self) -> pd.DataFrame:
         """On how many tables each augmenter is better, equivalent, worse or undecided against
-        the baseline, per classifier and metric (see `augbench.results.compare.across_tables`)."""
+        the baseline, per classifier and metric: the count of each verdict of `comparisons` over
+        the datasets."""
         return across_tables(self.comparisons, self.metrics)
 
     @cached_property
     def tune_candidates(self) -> pd.DataFrame:
         """In a tuned run, every configuration each trial's search scored, one row each: the
         trial's coordinates, the augmenter's and the classifier's values (JSON, as
-        ``tuned_params`` writes them), on how many inner folds it was scored, its mean score
-        there (NaN where it failed, with ``error``), and whether the trial chose it; empty for
+        `tuned_params` writes them), on how many inner folds it was scored, its mean score
+        there (NaN where it failed, with `error`), and whether the trial chose it; empty for
         an untuned run."""
         keys = [*group_columns(self.trials), "seed"]
         rows = []
@@ -179,7 +206,19 @@ class ResultTables:
         return pd.DataFrame(rows, columns=[*keys, "values", "folds", "score", "error", "chosen"])
 
     def metric_of_role(self, role: str) -> str | None:
-        """The first metric of ``role`` (see `augbench.Metric`) that the run computed."""
+        """The first metric of a role that the run computed, for figures and findings that
+        never name a metric.
+
+        Args:
+            role: A role a metric declares (see `augbench.Metric`), such as `"ranking"`.
+
+        Returns:
+            The metric's name, or None where the run computed no metric of `role`.
+
+        Examples:
+            >>> results.metric_of_role("ranking")
+            'roc_auc'
+        """
         return next((name for name, spec in self.metrics.items()
                      if spec.role == role and f"{name}_mean" in self.summary), None)
 
@@ -191,6 +230,7 @@ class ResultTables:
 
     @property
     def n_failed(self) -> int:
+        """How many trials failed (their `status` is not `ok`; `error` says why)."""
         return int((self.trials["status"] != "ok").sum())
 
     def __repr__(self) -> str:
@@ -204,17 +244,54 @@ class ResultTables:
                 f"{names['classifier']}>")
 
     def tables(self) -> dict[str, pd.DataFrame]:
-        """The three result tables by name."""
+        """The three result tables by name.
+
+        Returns:
+            `trials`, `summary` and `comparisons`, by those names.
+
+        Examples:
+            >>> sorted(results.tables())
+            ['comparisons', 'summary', 'trials']
+        """
         return {"trials": self.trials, "summary": self.summary, "comparisons": self.comparisons}
 
     def write(self, out: str | Path) -> None:
-        """Write ``trials.csv``, ``summary.csv`` and ``comparisons.csv`` into ``out``."""
+        """Write `trials.csv`, `summary.csv` and `comparisons.csv` into a folder, and remember
+        it as `out`.
+
+        Args:
+            out: The folder, made where missing.
+
+        Examples:
+            >>> import tempfile
+            >>> folder = tempfile.mkdtemp()
+            >>> results.write(folder)
+            >>> sorted(path.name for path in results.out.iterdir())
+            ['comparisons.csv', 'summary.csv', 'trials.csv']
+        """
         self.export(out, "csv")
         self.out = Path(out)
 
     def export(self, out: str | Path, fmt: str) -> list[Path]:
-        """Write the tables into the folder ``out`` as csv (text cells that would start a
-        formula quoted: see `spreadsheet_safe`), json, parquet, or one markdown file."""
+        """Write the tables into a folder as CSV, JSON, Parquet or one Markdown file.
+
+        Args:
+            out: The folder, made where missing.
+            fmt: `"csv"` (text cells that a spreadsheet would run as a formula are quoted),
+                `"json"`, `"parquet"` (needs pyarrow) or `"markdown"` (the summary and the
+                paired differences in one `report.md`).
+
+        Returns:
+            The paths of the files written.
+
+        Raises:
+            UsageError: An unknown format, or parquet without pyarrow.
+
+        Examples:
+            >>> import tempfile
+            >>> [path.name for path in results.export(tempfile.mkdtemp(), "markdown")]
+            ['report.md']
+        """
         if fmt not in FORMATS:
             raise UsageError(f"unknown format {fmt!r}. Available: {', '.join(FORMATS)}.")
         if fmt == "parquet" and importlib.util.find_spec("pyarrow") is None:
