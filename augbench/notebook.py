@@ -100,7 +100,8 @@ class Results(ResultTables):
             ...                      metrics="roc_auc,recall", progress=False,
             ...                      params={"smote": {"k_neighbors": 3}})
             >>> print(results.against(other, names=("k=5", "k=3")).sentence)
-            note: no difference from none is significant in either run (k=5, k=3) in the metrics shown.
+            note: no difference from none is significant in either run (k=5, k=3)
+            in the metrics shown.
         """
         if not isinstance(other, ResultTables):
             raise UsageError("against(): other takes the results of another run, from "

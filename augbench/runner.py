@@ -94,8 +94,9 @@ def run(
 
     Examples:
         >>> import augbench
-        >>> results = augbench.run(data="breast-cancer", augmenters="none,smote", seeds=2,
-        ...                        sizes=100, metrics="roc_auc,recall", progress=False)
+        >>> results = augbench.run(data="breast-cancer", augmenters="none,smote",
+        ...                        seeds=2, sizes=100, metrics="roc_auc,recall",
+        ...                        progress=False)
         >>> len(results.trials), sorted(set(results.trials["augmenter"]))
         (4, ['none', 'smote'])
     """
@@ -327,7 +328,8 @@ def load_results(out: str | Path, rope: dict[str, float] | None = None) -> Resul
         >>> import augbench
         >>> folder = tempfile.mkdtemp()
         >>> made = augbench.run(augmenters="none,smote", seeds=2, sizes=100,
-        ...                     metrics="roc_auc,recall", out=folder, progress=False)
+        ...                     metrics="roc_auc,recall", out=folder,
+        ...                     progress=False)
         >>> augbench.load_results(folder).summary.equals(made.summary)
         True
     """

@@ -201,7 +201,8 @@ def _examples(obj: object, name: str, globs: dict) -> doctest.DocTest:
 
 
 def _run_examples(test: doctest.DocTest) -> None:
-    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
+    # An output may wrap over lines, as the reference's narrow code blocks need.
+    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
     # The names an example makes stay for the next (the members of Results use `results`).
     runner.run(test, out=lambda text: pytest.fail(text, pytrace=False), clear_globs=False)
 

@@ -137,7 +137,8 @@ def prepare_table(
     Examples:
         >>> import pandas as pd
         >>> import augbench
-        >>> frame = pd.DataFrame({"age": [50, 61, 47, 70, 58, 66], "sex": list("FMFMMF"),
+        >>> frame = pd.DataFrame({"age": [50, 61, 47, 70, 58, 66],
+        ...                       "sex": list("FMFMMF"),
         ...                       "stroke": ["no", "yes", "no", "no", "yes", "no"]})
         >>> dataset = augbench.prepare_table(frame, target="stroke", name="cohort")
         >>> dataset.positive, dataset.y.tolist(), str(dataset.X["sex"].dtype)
@@ -411,8 +412,8 @@ def read_table(
         >>> import pathlib, tempfile
         >>> import augbench
         >>> path = pathlib.Path(tempfile.mkdtemp()) / "cohort.csv"
-        >>> _ = path.write_text("age;bmi;stroke\\n50;27,5;no\\n61;31,0;yes\\n47;22,1;no\\n"
-        ...                     "58;29,4;yes\\n")
+        >>> _ = path.write_text("age;bmi;stroke\\n50;27,5;no\\n61;31,0;yes\\n"
+        ...                     "47;22,1;no\\n58;29,4;yes\\n")
         >>> dataset = augbench.read_table(path, target="stroke")
         >>> dataset.name, dataset.X["bmi"].tolist(), dataset.y.tolist()
         ('cohort', [27.5, 31.0, 22.1, 29.4], [0, 1, 0, 1])

@@ -473,8 +473,8 @@ def make_plan(experiment: Experiment, registry: Registry | None = None) -> Plan:
 
     Examples:
         >>> import augbench
-        >>> experiment = augbench.Experiment(augmenters=("none", "smote"), sizes=(100,),
-        ...                                  seeds=2)
+        >>> experiment = augbench.Experiment(augmenters=("none", "smote"),
+        ...                                  sizes=(100,), seeds=2)
         >>> len(augbench.make_plan(experiment).trials)
         4
     """

@@ -35,8 +35,10 @@ def rows_to_add(y: Any, sampling_strategy: Any = "auto") -> int:
 
     Examples:
         >>> import augbench
-        >>> augbench.rows_to_add([0, 0, 0, 0, 1]), augbench.rows_to_add([0, 0, 0, 0, 1], 0.5)
-        (3, 1)
+        >>> augbench.rows_to_add([0, 0, 0, 0, 1])
+        3
+        >>> augbench.rows_to_add([0, 0, 0, 0, 1], sampling_strategy=0.5)
+        1
     """
     from imblearn.utils import check_sampling_strategy
 

@@ -182,7 +182,7 @@ def calibration_bins(y_true: Any, proba: Any, bins: int = CALIBRATION_BINS) -> n
 
     Examples:
         >>> import augbench
-        >>> augbench.calibration_bins([0, 1, 1], [0.25, 0.75, 0.75], bins=2).tolist()
+        >>> augbench.calibration_bins([0, 1, 1], [0.25, 0.75, 0.75], 2).tolist()
         [[1.0, 2.0], [0.25, 1.5], [0.0, 2.0]]
     """
     y = np.asarray(y_true).astype(float)
