@@ -113,8 +113,12 @@ class Results(ResultTables):
                              f"such as names=('tuned', 'untuned'); got {_short(names)}.")
         return compare_runs(self, other, *names)
 
+    warnings_raised: bool = False
+    """Whether `augbench.run` raised the run's warnings as `AugbenchWarning` when it made these
+    results: the notebook display then points to them instead of listing them a second time."""
+
     def _repr_html_(self) -> str:
-        return results_html(self)
+        return results_html(self, warnings_raised=self.warnings_raised)
 
 
 def _short(value: Any) -> str:

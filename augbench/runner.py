@@ -126,6 +126,8 @@ def run(
         results = run_plan(plan, execution or asked.execution, out=asked.out,
                            overwrite=asked.overwrite, report=asked.report, on_trial=on_each)
     _warn([f.text for f in results.findings if f.kind == "warning"])
+    # The cell that ran it shows these warnings already: its display need not repeat them.
+    results.warnings_raised = True
     return results
 
 

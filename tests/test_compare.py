@@ -222,7 +222,8 @@ def test_findings_end_with_a_sentence_per_augmenter(tmp_path) -> None:
     assert recall["p_adjusted"] < 0.05 and recall["mean_diff"] > 0
     assert (f"raised recall (sensitivity) by {recall['mean_diff']:.3f} "
             f"[{recall['ci_low']:.3f}, {recall['ci_high']:.3f}]") in lines[0]
-    assert "at every size" in lines[0] and lines[0].endswith(".")
+    # One size is named, not "every size".
+    assert "at 150 training rows" in lines[0] and lines[0].endswith(".")
 
 
 def test_permuted_labels_shuffle_the_labels_only_and_reproduce() -> None:
@@ -345,3 +346,27 @@ def test_an_interval_across_zero_is_read_by_its_test_in_patients() -> None:
     line = next(f for f in findings(results) if "in patients" in f)
     assert line.count("not significant]") == 2, line
     assert "rank test finds a shift" not in line
+
+
+def test_each_augmenter_gets_one_summary_line_before_the_details() -> None:
+    from augbench.registry import default_registry
+
+    rows = []
+    for seed in range(12):
+        wobble = 0.001 * (seed % 4)
+        for augmenter, recall in (("none", 0.60), ("up", 0.70), ("same", 0.60)):
+            rows.append({"dataset": "d", "size": 100, "seed": seed, "augmenter": augmenter,
+                         "classifier": "lr", "status": "ok", "recall": recall + wobble
+                         + (0.002 * seed if augmenter == "up" else 0.0),
+                         "roc_auc": 0.80 + wobble, "n_synthetic": 10 * (augmenter != "none")})
+    results = augbench.Results(
+        pd.DataFrame(rows).assign(augment_seconds=0.0, fit_seconds=0.0),
+        augbench.RunRecord(metrics=default_registry().metrics(["recall", "roc_auc"])))
+    lines = findings(results)
+    summaries = [line for line in lines if line.startswith("summary:")]
+    assert summaries == [
+        "summary: 'same' on 'd': better in no metric; worse in no metric.",
+        "summary: 'up' on 'd': better in recall (sensitivity); worse in no metric; no ROC-AUC "
+        "gain beyond its margin: a threshold shift."]
+    first_detail = next(i for i, line in enumerate(lines) if line.startswith("finding:"))
+    assert max(lines.index(line) for line in summaries) < first_detail

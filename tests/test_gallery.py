@@ -34,3 +34,21 @@ def test_a_gallery_notebook_prints_what_its_page_shows(path: Path, tmp_path: Pat
         assert printed == shown, (
             f"{path.name}: the cell\n{source}\nnow prints something else than its page shows; "
             "rerun python tools/gallery.py and commit the notebook")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.stem)
+def test_a_gallery_thumbnail_is_its_notebooks_first_figure(path: Path) -> None:
+    figure = gallery.first_figure(nbformat.read(path, as_version=4))
+    if figure is None:
+        assert not gallery.thumbnail(path).exists(), f"{path.name} shows no figure any more"
+        return
+    assert gallery.thumbnail(path).read_bytes() == figure, \
+        f"{gallery.thumbnail(path).name} is stale: run python tools/gallery.py"
+
+
+def test_the_gallery_page_shows_every_notebook() -> None:
+    page = (gallery.GALLERY / "index.md").read_text(encoding="utf-8")
+    for path in NOTEBOOKS:
+        assert f"({path.stem}.ipynb)" in page, path.stem
+        assert (f"thumbnails/{path.stem}.png" in page) == gallery.thumbnail(path).exists(), \
+            path.stem

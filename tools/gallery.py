@@ -14,6 +14,7 @@ and commit the notebooks it rewrites.
 
 from __future__ import annotations
 
+import base64
 import re
 import sys
 import tempfile
@@ -78,6 +79,19 @@ def printed(notebook: nbformat.NotebookNode) -> list[tuple[str, str]]:
     return cells
 
 
+def first_figure(notebook: nbformat.NotebookNode) -> bytes | None:
+    """The PNG bytes of the first figure a notebook shows: its thumbnail on the gallery page."""
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            if "image/png" in output.get("data", {}):
+                return base64.b64decode(output["data"]["image/png"])
+    return None
+
+
+def thumbnail(path: Path) -> Path:
+    return GALLERY / "thumbnails" / f"{path.stem}.png"
+
+
 def main(names: list[str]) -> int:
     for path in notebooks(names):
         with tempfile.TemporaryDirectory() as folder:
@@ -85,6 +99,11 @@ def main(names: list[str]) -> int:
         errors = [o for c in notebook.cells for o in c.get("outputs", [])
                   if o.output_type == "error"]
         nbformat.write(notebook, path)
+        figure = first_figure(notebook)
+        thumbnail(path).unlink(missing_ok=True)
+        if figure is not None:
+            thumbnail(path).parent.mkdir(exist_ok=True)
+            thumbnail(path).write_bytes(figure)
         print(f"{path.name}: {'ERROR ' + errors[0].evalue if errors else 'ok'}")
     return 0
 

@@ -133,8 +133,8 @@ def _cells(results: ResultTables, group: pd.DataFrame, r: pd.Series, metrics: li
     cells = []
     # The best mean is a choice a reader can make: the controls (shuffled labels, held-out real
     # patients) are references, never bold, and do not set the best.
-    references = _references(results)
-    choices = group[~group["augmenter"].isin(references)]
+    controls = references(results)
+    choices = group[~group["augmenter"].isin(controls)]
     for metric in metrics:
         column = choices[f"{metric}_mean"]
         best = column.max() if higher_is_better(results, metric) else column.min()
@@ -143,19 +143,19 @@ def _cells(results: ResultTables, group: pd.DataFrame, r: pd.Series, metrics: li
             text += UNDEFINED_MARK
         key = (*(r[c] for c in axes(group)), r["augmenter"], r["classifier"], metric)
         text += marks.get(key, " ")
-        cells.append((text, column.notna().sum() > 1 and r["augmenter"] not in references
+        cells.append((text, column.notna().sum() > 1 and r["augmenter"] not in controls
                       and r[f"{metric}_mean"] == best))
     return cells
 
 
 def _bold_words(results: ResultTables, block: pd.DataFrame) -> str:
     """Which arms of ``block`` are references, never bold (where it has any)."""
-    shown = sorted(_references(results) & set(block["augmenter"]))
+    shown = sorted(references(results) & set(block["augmenter"]))
     what = "a reference" if len(shown) == 1 else "references"
     return f" among the methods ({', '.join(shown)}: {what}, never bold)" if shown else ""
 
 
-def _references(results: ResultTables) -> set[str]:
+def references(results: ResultTables) -> set[str]:
     """The arms read as references, not options: those that relabel rows (what chance gives)
     and those that add unused real patients (what no synthesis can beat on privacy)."""
     return results.controls | {name for name, can in results.capabilities.items()

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from augbench.plugin.metric import Metric
-from augbench.reporting.blocks import _references, shown_metrics
+from augbench.reporting.blocks import references, shown_metrics
 from augbench.reporting.files import file_stem, inside
 from augbench.reporting.plots import (
     arm_styles,
@@ -55,7 +55,7 @@ class _Figures:
         # One style per arm in every figure, whichever arms a figure shows; the arms a reader
         # reads the others against (as the tables never make them bold) are drawn as references.
         self.styles = arm_styles(set(results.trials["augmenter"]), self.baseline,
-                                 _references(results))
+                                 references(results))
         self.controls = frozenset(results.controls)
 
     def spec(self, metric: str) -> Metric:

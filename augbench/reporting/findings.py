@@ -8,7 +8,13 @@ from dataclasses import dataclass
 import pandas as pd
 
 from augbench.plugin.kit import rows_to_add
-from augbench.reporting.blocks import family_words, higher_is_better, prevalence_words, shown_metrics
+from augbench.reporting.blocks import (
+    family_words,
+    higher_is_better,
+    prevalence_words,
+    references,
+    shown_metrics,
+)
 from augbench.results.compare import (
     ALPHA,
     family_columns,
@@ -28,9 +34,10 @@ THRESHOLD_SHIFTS_ONLY = "differences at the decision threshold then reflect thre
 @dataclass(frozen=True)
 class Finding:
     """One thing a reader must not miss, as data: `kind` is `"warning"` (the numbers cannot
-    say what they seem to: too few seeds, no signal in the table), `"note"` (how to read
-    them: a threshold shift, the no-leak level of an attack) or `"finding"` (what one
-    augmenter changed against the baseline); `text` says it in a sentence."""
+    say what they seem to: too few seeds, no signal in the table), `"summary"` (one line per
+    augmenter: the metrics it made better or worse), `"note"` (how to read them: a threshold
+    shift, the no-leak level of an attack) or `"finding"` (what one augmenter changed against
+    the baseline, in detail); `text` says it in a sentence."""
 
     kind: str
     text: str
@@ -132,7 +139,13 @@ def findings_of(results: ResultTables) -> list[Finding]:
                 f"'{classifier}' on "
                 f"'{dataset}'{_at(prevalence)} (at {sizes} training rows, by "
                 f"{g[f'{threshold}_diff'].mean():+.3f} on average) {ranks}."))
-    return lines + finding_sentences(results)
+    # What the numbers cannot say comes first, then one line per augmenter, then how to read
+    # the details, then the details.
+    lines += summaries(results) + finding_sentences(results)
+    return sorted(lines, key=lambda f: _READING_ORDER.index(f.kind))
+
+
+_READING_ORDER = ("warning", "summary", "note", "finding")
 
 
 def _against_controls(results: ResultTables, ranking: str | None
@@ -168,6 +181,46 @@ def _against_controls(results: ResultTables, ranking: str | None
     return judged, lines
 
 
+def summaries(results: ResultTables) -> list[Finding]:
+    """One line per augmenter a user can choose (controls are references, not options) and
+    dataset, before the detailed sentences: the metrics it made better or worse than the
+    baseline anywhere (any classifier or size, beyond the margin), and whether a gain at the
+    decision came without better ranking."""
+    comparisons = results.comparisons
+    metrics = shown_metrics(results, "predictions")
+    if comparisons.empty or not metrics:
+        return []
+    ranking, threshold = results.metric_of_role("ranking"), results.metric_of_role("threshold")
+    several = comparisons["classifier"].nunique() > 1
+    lines = []
+    for (dataset, prevalence, augmenter), group in _by(
+            comparisons[~comparisons["augmenter"].isin(references(results))
+                        & comparisons["metric"].isin(metrics)],
+            ["dataset", "prevalence", "augmenter"]):
+        verdicts = {way: _where(group, way, results, several) for way in ("better", "worse")}
+        better = {m for m, _ in verdicts["better"]}
+        shift = (f"; no {results.metrics[ranking].label} gain beyond its margin: a threshold "
+                 "shift" if threshold in better and ranking in set(group["metric"])
+                 and ranking not in better else "")
+        words = {way: ", ".join(w for _, w in found) or "no metric"
+                 for way, found in verdicts.items()}
+        lines.append(Finding("summary", f"'{augmenter}' on '{dataset}'{_at(prevalence)}: "
+                             f"better in {words['better']}; worse in {words['worse']}{shift}."))
+    return lines
+
+
+def _where(group: pd.DataFrame, way: str, results: ResultTables,
+           several: bool) -> list[tuple[str, str]]:
+    """The metrics with a ``way`` verdict somewhere in ``group``, each with its words (its
+    label, and the classifiers where a run has several)."""
+    found = []
+    for metric, rows in group[group["verdict"] == way].groupby("metric", sort=False):
+        where = f" with {', '.join(sorted(set(rows['classifier'])))}" if several else ""
+        found.append((metric, results.metrics[metric].label + where))
+    order = list(results.metrics)
+    return sorted(found, key=lambda item: order.index(item[0]) if item[0] in order else 0)
+
+
 def finding_sentences(results: ResultTables) -> list[Finding]:
     """One plain sentence per augmenter, classifier and dataset: what it made better or worse
     than the baseline (significant, beyond the metric's margin of practical equivalence), by
@@ -197,7 +250,7 @@ def finding_sentences(results: ResultTables) -> list[Finding]:
             moved.add(metric)
             r = decided.iloc[-1]
             verb = "raised" if r["mean_diff"] > 0 else "lowered"
-            where = "at every size" if len(decided) == len(rows) else \
+            where = "at every size" if len(decided) == len(rows) > 1 else \
                 "at " + ", ".join(str(int(s)) for s in decided["size"]) + " training rows"
             judged = ""
             if not higher_is_better(results, metric):  # lower is better: say which way it went

@@ -27,6 +27,7 @@ text-align:right}
 .augbench-results .note{background:#eef5ff;padding:.35rem;border-left:4px solid #0072B2;margin:.3rem 0}
 .augbench-results .finding{padding:.35rem;border-left:4px solid #999;margin:.3rem 0}
 .augbench-results .failed{background:#fde8e8;padding:.35rem;border-left:4px solid #D55E00}
+.augbench-results .summary{font-weight:600;margin:.3rem 0}
 .augbench-results h3{font-size:1rem;margin:.8rem 0 .2rem}
 </style>"""
 
