@@ -163,8 +163,11 @@ def test_an_augmenter_has_one_colour_in_every_figure_and_controls_keep_off_the_s
     assert (control["mean_diff"] < bottom).all()  # drawn off the scale the others set
     others = results.comparisons.query("augmenter != 'permuted-labels' and metric == 'roc_auc'")
     assert bottom <= others["ci_low"].min() and others["ci_high"].max() <= top
-    marked = [t.get_text() for t in ax.texts if t.get_text().startswith("permuted-labels: ")]
-    assert len(marked) == 2  # one per size, with its value
+    marked = [t.get_text() for t in ax.texts]
+    assert marked == [f"{d:+.2f}" for d in control.query("classifier == 'lr'")
+                      .sort_values("size")["mean_diff"]]  # one per size, with its value
+    assert any("(reference; arrows: its values beyond the scale)" in t.get_text()
+               for t in roc.legends[0].texts)
 
 
 def test_the_tables_read_whole_in_an_80_column_terminal(finished_run: Path) -> None:

@@ -40,6 +40,8 @@ TITLE_FONT = 11
 # a bend or a plateau, a curve; a line through two only draws the slope between two noisy means,
 # a trend the data cannot show.
 CURVE_FROM = 3
+# What a control's legend entry adds where its points lie beyond the scale the others set.
+OFF_SCALE = "arrows: its values beyond the scale"
 # The share of a size's slot on the x axis that its arms spread over, side by side.
 GROUP_WIDTH = 0.7
 
@@ -59,13 +61,16 @@ class ArmStyle:
     def face(self) -> str:
         return "white" if self.hollow else self.colour
 
-    def handle(self, joined: bool = False):
-        """The arm's legend entry: its marker, and its line where sizes are joined."""
+    def handle(self, joined: bool = False, note: str = ""):
+        """The arm's legend entry: its marker, its line where sizes are joined, and a ``note``
+        after its name."""
         from matplotlib.lines import Line2D
 
         return Line2D([], [], color=self.colour, marker=self.marker, ms=5,
                       linestyle=self.line if joined else "none", markerfacecolor=self.face,
-                      markeredgecolor=self.colour, label=self.label)
+                      markeredgecolor=self.colour,
+                      label=f"{self.label[:-1]}; {note})" if note and self.label.endswith(")")
+                      else f"{self.label} ({note})" if note else self.label)
 
 
 def arm_styles(augmenters: Iterable[str], baseline: str,
@@ -281,30 +286,34 @@ class Drawn:
 
 
 def _scale_without(grid, data: pd.DataFrame, controls: frozenset[str], mean: str, low: str,
-                   high: str, drawn: list[Drawn], zero: bool = False) -> None:
+                   high: str, drawn: list[Drawn], zero: bool = False) -> set[str]:
     """Fit the shared y axis to every augmenter but the ``controls``, whose values (chance, for
     a classifier fitted on shuffled labels) can lie far from the others' and would flatten
     their differences onto one line; a control beyond the axis is marked at its edge with its
-    value. ``zero`` keeps 0 in view (a difference figure's reference)."""
+    value. ``zero`` keeps 0 in view (a difference figure's reference). Returns the controls so
+    marked."""
     kept = data[~data["augmenter"].isin(controls)]
     if not controls or kept.empty or kept.equals(data):
-        return
+        return set()
     values = pd.concat([kept[mean], kept[low], kept[high]]).dropna()
     if values.empty:
-        return
+        return set()
     bottom, top = float(values.min()), float(values.max())
     if zero:
         bottom, top = min(bottom, 0.0), max(top, 0.0)
     pad = 0.08 * (top - bottom or abs(top) or 1.0)
     bottom, top = bottom - pad, top + pad
     grid[0][0].set_ylim(bottom, top)  # shared by every panel
-    _mark_off_scale([d for d in drawn if not bottom <= d.y <= top], bottom, top, zero)
+    beyond = [d for d in drawn if not bottom <= d.y <= top]
+    _mark_off_scale(beyond, bottom, top, zero)
+    return {d.name for d in beyond}
 
 
 def _mark_off_scale(points: list[Drawn], bottom: float, top: float, zero: bool) -> None:
-    """An arrow at the axis' edge with the value of each point beyond it; marks at one edge of
-    one slot are stacked, and each is written inward from the panel's side so that none leaves
-    its panel."""
+    """An arrow at the axis' edge with the value of each point beyond it, in its arm's colour
+    (the legend names the arm: a name at every mark would run into the next slot's); marks at
+    one edge of one slot are stacked, and each is written inward from the panel's side so that
+    none leaves its panel."""
     stacked: dict[tuple, int] = {}
     for point in points:
         above = point.y > top
@@ -314,8 +323,8 @@ def _mark_off_scale(points: list[Drawn], bottom: float, top: float, zero: bool) 
         left, right = point.ax.get_xlim()
         share = (point.x - left) / (right - left)
         ha = "left" if share < 0.3 else "right" if share > 0.7 else "center"
-        point.ax.annotate(f"{point.name}: {point.y:+.2f}" if zero else
-                          f"{point.name}: {point.y:.2f}", (point.x, top if above else bottom),
+        point.ax.annotate(f"{point.y:+.2f}" if zero else f"{point.y:.2f}",
+                          (point.x, top if above else bottom),
                           xytext=(0, (-10 - 10 * level) if above else (10 + 10 * level)),
                           textcoords="offset points", ha=ha, va="top" if above else "bottom",
                           fontsize=7, color=point.colour,
@@ -368,12 +377,13 @@ def metric_figure(summary: pd.DataFrame, dataset: str, metric: str, spec: Metric
                           for p, y in zip(xs, columns[0])]
         ax.set_title(title, fontsize=10)
         slots.draw(ax)
-    _scale_without(grid, data, controls, f"{metric}_mean", f"{metric}_ci_low",
-                   f"{metric}_ci_high", drawn)
+    marked = _scale_without(grid, data, controls, f"{metric}_mean", f"{metric}_ci_low",
+                            f"{metric}_ci_high", drawn)
     height = 72 * fig.get_figheight() / len(grid)
     for row in grid:
         row[0].set_ylabel(wrapped(f"{spec.label} ({spec.direction})", 0.8 * height, 10))
-    handles = [styles[a].handle(slots.curve) for a in augmenters]
+    handles = [styles[a].handle(slots.curve, OFF_SCALE if a in marked else "")
+               for a in augmenters]
     _legend(fig, handles + ([_band_handle(band)] if baseline in augmenters else []),
             "augmenter (mean and 95% interval)")
     n_seeds = int(data["n_seeds"].max())
@@ -449,11 +459,13 @@ def difference_figure(comparisons: pd.DataFrame, dataset: str, metric: str, spec
             ax.set_ylim(limits)
         ax.set_title(title, fontsize=10)
         slots.draw(ax)
-    _scale_without(grid, data, controls, "mean_diff", "ci_low", "ci_high", drawn, zero=True)
+    marked = _scale_without(grid, data, controls, "mean_diff", "ci_low", "ci_high", drawn,
+                            zero=True)
     height = 72 * fig.get_figheight() / len(grid)
     for row in grid:
         row[0].set_ylabel(wrapped(f"{spec.label}: augmenter − {baseline}", 0.8 * height, 10))
-    handles = [styles[a].handle(slots.curve) for a in augmenters]
+    handles = [styles[a].handle(slots.curve, OFF_SCALE if a in marked else "")
+               for a in augmenters]
     handles += _reference_handles(grid[0][0], (same, equivalent))
     _legend(fig, handles, f"augmenter (filled: better or worse, Holm p < {ALPHA} beyond the "
             "margin)")
@@ -544,7 +556,8 @@ def synthetic_rows_figure(summary: pd.DataFrame, dataset: str, metrics: dict[str
               .any()]
     styles = _styles_for(styles, [baseline, *adding], baseline)
     augmenters = _in_order(styles, adding)
-    columns = min(4, len(metrics))
+    # Three panels a row: with four the figure is so wide that a page shrinks its text.
+    columns = min(3, len(metrics))
     rows = -(-len(metrics) // columns)
     fig = _figure(max(6.0, 3.2 * columns), 2.8 * rows + 0.6)
     axes = fig.subplots(rows, columns, squeeze=False).ravel()
