@@ -125,7 +125,9 @@ def test_the_authors_guide_code_runs_and_its_sampler_passes_the_kit(tmp_path, mo
 
 def test_the_sites_home_page_is_the_readme() -> None:
     home = (DOCS / "index.md").read_text()
-    readme = README.read_text().replace("](docs/", "](")
+    # The changelog is at the root on GitHub, a page of the site that includes it there.
+    readme = README.read_text().replace("](docs/", "](").replace("](CHANGELOG.md)",
+                                                                  "](changelog.md)")
     start = readme.index("## Documentation")
     assert home.startswith(readme[:start])
     links = re.findall(r"\]\(([^)#]+)", readme[start:])
@@ -192,3 +194,12 @@ def test_the_tuning_page_lists_every_declared_search_space() -> None:
         for param, values in space:
             listed = ", ".join(f"{v:g}" if isinstance(v, float) else str(v) for v in values)
             assert f"`{param}` {listed}" in rows[name], (name, param, rows[name])
+
+
+def test_the_citation_and_the_changelog_name_the_version_installed() -> None:
+    """What a reader cites and what the changelog heads are the version augbench reports."""
+    root = Path(__file__).resolve().parents[1]
+    citation = (root / "CITATION.cff").read_text(encoding="utf-8")
+    assert re.search(rf"^version: {re.escape(augbench.__version__)}$", citation, re.M)
+    assert f"version = {{{augbench.__version__}}}" in (root / "docs" / "citing.md").read_text()
+    assert f"## {augbench.__version__} " in (root / "CHANGELOG.md").read_text(encoding="utf-8")
