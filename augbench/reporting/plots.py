@@ -55,11 +55,17 @@ class ArmStyle:
     marker: str
     line: str
     hollow: bool
-    label: str
+    name: str
+    role: str = ""  # "baseline" or "reference"; a method has none
 
     @property
     def face(self) -> str:
         return "white" if self.hollow else self.colour
+
+    def label(self, note: str = "") -> str:
+        """The arm's name in a legend, with its role and a ``note``, if any."""
+        said = "; ".join(part for part in (self.role, note) if part)
+        return f"{self.name} ({said})" if said else self.name
 
     def handle(self, joined: bool = False, note: str = ""):
         """The arm's legend entry: its marker, its line where sizes are joined, and a ``note``
@@ -68,9 +74,7 @@ class ArmStyle:
 
         return Line2D([], [], color=self.colour, marker=self.marker, ms=5,
                       linestyle=self.line if joined else "none", markerfacecolor=self.face,
-                      markeredgecolor=self.colour,
-                      label=f"{self.label[:-1]}; {note})" if note and self.label.endswith(")")
-                      else f"{self.label} ({note})" if note else self.label)
+                      markeredgecolor=self.colour, label=self.label(note))
 
 
 def arm_styles(augmenters: Iterable[str], baseline: str,
@@ -78,7 +82,7 @@ def arm_styles(augmenters: Iterable[str], baseline: str,
     """The same style for an arm in every figure of a run, in the legend's order: the baseline,
     the methods, then the other references."""
     augmenters, references = set(augmenters), set(references)
-    styles = {baseline: ArmStyle("black", "o", "--", True, f"{baseline} (baseline)")}
+    styles = {baseline: ArmStyle("black", "o", "--", True, baseline, "baseline")}
     methods = sorted(augmenters - references - {baseline})
     for i, name in enumerate(methods):
         styles[name] = ArmStyle(METHOD_COLOURS[i % len(METHOD_COLOURS)],
@@ -87,8 +91,8 @@ def arm_styles(augmenters: Iterable[str], baseline: str,
     for i, name in enumerate(sorted((augmenters & references) - {baseline})):
         styles[name] = ArmStyle(REFERENCE_GREYS[i % len(REFERENCE_GREYS)],
                                 REFERENCE_MARKERS[i % len(REFERENCE_MARKERS)],
-                                REFERENCE_LINES[i % len(REFERENCE_LINES)], True,
-                                f"{name} (reference)")
+                                REFERENCE_LINES[i % len(REFERENCE_LINES)], True, name,
+                                "reference")
     return styles
 
 
@@ -155,6 +159,8 @@ def _legend(fig, handles: list, title: str) -> None:
     """The figure's legend, under its panels, in as many columns as its width holds: on a panel
     it would cover data or a reference line, and beside them it would narrow the panels and
     meet the title. The figure grows by the legend's height, so the panels keep theirs."""
+    if not handles:
+        return
     width = 0.95 * 72 * fig.get_figwidth()
     labels = [h.get_label() for h in handles]
     # An entry is its label and, before it, a handle of two font sizes and the padding.
@@ -255,8 +261,8 @@ def _band_handle(label: str):
 
 def _panels(data: pd.DataFrame, width: float = 4.2, height: float = 3.6):
     """A grid of panels sharing the y axis: a column per classifier, a row per value of the
-    row variable (see `x_axis`), and room for the legend beside them. Yields (figure, axes grid,
-    x, [(ax, rows of that panel, title)])."""
+    row variable (see `x_axis`). Yields (figure, axes grid, x, [(ax, rows of that panel,
+    title)])."""
     x, row_by = x_axis(data)
     classifiers = sorted(data["classifier"].unique())
     row_values = sorted(data[row_by].unique()) if row_by else [None]
@@ -304,7 +310,7 @@ def _scale_without(grid, data: pd.DataFrame, controls: frozenset[str], mean: str
     pad = 0.08 * (top - bottom or abs(top) or 1.0)
     bottom, top = bottom - pad, top + pad
     grid[0][0].set_ylim(bottom, top)  # shared by every panel
-    beyond = [d for d in drawn if not bottom <= d.y <= top]
+    beyond = [d for d in drawn if np.isfinite(d.y) and not bottom <= d.y <= top]
     _mark_off_scale(beyond, bottom, top, zero)
     return {d.name for d in beyond}
 
@@ -328,6 +334,9 @@ def _mark_off_scale(points: list[Drawn], bottom: float, top: float, zero: bool) 
                           xytext=(0, (-10 - 10 * level) if above else (10 + 10 * level)),
                           textcoords="offset points", ha=ha, va="top" if above else "bottom",
                           fontsize=7, color=point.colour,
+                          # Legible over the bars it may cross.
+                          bbox={"boxstyle": "square,pad=0.1", "fc": "white", "ec": "none",
+                                "alpha": 0.8},
                           # From the text's corner nearest the point, not across the panel.
                           arrowprops={"arrowstyle": "->", "color": point.colour,
                                       "relpos": ({"left": 0, "right": 1}.get(ha, 0.5),
