@@ -48,7 +48,10 @@ def _breakable(text: str) -> str:
 
 
 def _metric_column(table: Table, header: str) -> None:
-    table.add_column(header, justify="right", overflow="fold", min_width=6)
+    # As wide as the header's longest word at least: a narrow terminal folds a header between
+    # its words ("density / MIA"), never inside one ("inferen / ce").
+    longest_word = max((len(word) for word in header.split()), default=0)
+    table.add_column(header, justify="right", overflow="fold", min_width=max(6, longest_word))
 
 
 def difference_tables(results: ResultTables, comparisons: pd.DataFrame | None = None,
@@ -64,8 +67,8 @@ def difference_tables(results: ResultTables, comparisons: pd.DataFrame | None = 
     for where, headers, rows in difference_blocks(results, comparisons):
         table = Table(title=escape(f"{where} · {title}"), caption=escape(caption), title_justify="left",
                       caption_justify="left", box=box.SIMPLE_HEAD, padding=0, pad_edge=False)
-        table.add_column("classifier", no_wrap=True)
-        table.add_column("augmenter", no_wrap=True)
+        table.add_column("classifier", no_wrap=True, min_width=len("classifier"))
+        table.add_column("augmenter", no_wrap=True, min_width=len("augmenter"))
         for label in headers:
             _metric_column(table, escape(label))
         for i, row in enumerate(rows):
@@ -85,7 +88,7 @@ def summary_tables(results: ResultTables) -> list[Table]:
                       caption_justify="left", box=box.SIMPLE_HEAD, padding=0, pad_edge=False)
         for i, label in enumerate(block.label_names):
             table.add_column(label, no_wrap=True,
-                             min_width=max(len(labels[i]) for labels, _, _ in block.rows))
+                             min_width=max(len(label), *(len(labels[i]) for labels, _, _ in block.rows)))
         if not block.uniform_seeds:
             table.add_column("seeds", justify="right", no_wrap=True)
         for label in block.headers:
@@ -187,4 +190,48 @@ def print_report(results: ResultTables, console: Console) -> None:
                     console.print(line, markup=False, highlight=False, soft_wrap=True)
         else:
             for table in tables[section.key]():
-                console.print(table)
+                for part in fitted(table, console):
+                    console.print(part)
+
+
+def fitted(table: Table, console: Console) -> list[Table]:
+    """``table`` as it is where it fits the console. On a narrower one its metric columns take
+    their narrowest width (a mean over its interval), and if the table still does not fit they
+    go into consecutive tables that each repeat the label columns (the title above the first,
+    the caption under the last): no column is cropped, no header folds inside a word."""
+    from rich.measure import Measurement
+
+    def width(candidate: Table) -> int:
+        # The width it takes with room to spare; rich's own squeezing does not keep each
+        # column's minimum (it crops the last ones), so it is never left to squeeze.
+        return Measurement.get(console, console.options.update_width(10_000), candidate).maximum
+
+    if width(table) <= console.width:
+        return [table]
+    # Metric columns fold (see _metric_column); the labels (classifier, augmenter) never do.
+    metrics = [c for c in table.columns if c.overflow == "fold"]
+    for column in metrics:
+        column.width = column.min_width
+    labels = [c for c in table.columns if c.overflow != "fold"]
+    parts: list[list] = [[]]
+    for column in metrics:
+        if parts[-1] and width(_columns_of(table, labels, [*parts[-1], column])) > console.width:
+            parts.append([])
+        parts[-1].append(column)
+    return [_columns_of(table, labels, part, title=i == 0, caption=i == len(parts) - 1)
+            for i, part in enumerate(parts)]
+
+
+def _columns_of(table: Table, labels: list, columns: list, title: bool = True,
+                caption: bool = True) -> Table:
+    """A table of ``table``'s rows with only ``labels`` and ``columns``, in its style."""
+    part = Table(title=table.title if title else None, caption=table.caption if caption else None,
+                 title_justify=table.title_justify, caption_justify=table.caption_justify,
+                 box=table.box, padding=table.padding, pad_edge=table.pad_edge)
+    chosen = [*labels, *columns]
+    for column in chosen:
+        part.add_column(column.header, justify=column.justify, overflow=column.overflow,
+                        no_wrap=column.no_wrap, min_width=column.min_width, width=column.width)
+    for i, row in enumerate(table.rows):
+        part.add_row(*(column._cells[i] for column in chosen), end_section=row.end_section)
+    return part
