@@ -125,9 +125,9 @@ def run(
     with bar:
         results = run_plan(plan, execution or asked.execution, out=asked.out,
                            overwrite=asked.overwrite, report=asked.report, on_trial=on_each)
-    _warn([f.text for f in results.findings if f.kind == "warning"])
-    # The cell that ran it shows these warnings already: its display need not repeat them.
-    results.warnings_raised = True
+    warned = [f.text for f in results.findings if f.kind == "warning"]
+    # Where every one of them was shown (no filter hid one), the display need not repeat them.
+    results.warnings_raised = bool(warned) and _warn(warned) == len(warned)
     return results
 
 
@@ -143,15 +143,21 @@ def _shows_progress(progress: bool | None) -> bool:
     return Console().is_jupyter and importlib.util.find_spec("ipywidgets") is not None
 
 
-def _warn(texts: list[str]) -> None:
+def _warn(texts: list[str]) -> int:
     """The command line's notes and warnings (their text, without "note: "), as Python
-    warnings raised where run() was called (a notebook shows them under the cell)."""
-    for text in texts:
-        warnings.warn(in_api_words(text), AugbenchWarning, stacklevel=3)
+    warnings raised where run() was called (a notebook shows them under the cell); how many
+    were shown, those the caller's filters let through."""
+    with warnings.catch_warnings(record=True) as shown:
+        # The caller's filters still apply: "ignore" drops one, "error" raises it here.
+        for text in texts:
+            warnings.warn(in_api_words(text), AugbenchWarning, stacklevel=3)
+    for w in shown:
+        warnings.showwarning(w.message, w.category, w.filename, w.lineno, w.file, w.line)
     # Out before the progress bar starts: in a notebook, rich draws the bar in an output widget
     # whose refresh thread captures every output of the cell while it redraws, so a warning
     # still in the kernel's buffer would land in the bar, or not, by the timing of a thread.
     sys.stderr.flush()
+    return len(shown)
 
 
 def run_plan(plan: Plan, execution: Execution, *, out: Path | None = None,

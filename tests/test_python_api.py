@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import numpy as np
@@ -110,7 +111,13 @@ def small_results():
 def test_results_display_as_html_and_say_what_they_hold(small_results) -> None:
     html = small_results._repr_html_()
     assert html.count("<table>") == 3  # the metrics, the synthetic rows, the differences
+    # Its warnings were filtered out when run() raised them: the display lists them.
+    assert not small_results.warnings_raised
     assert "with 2 seeds no difference from &#x27;none&#x27; can be significant" in html
+    # Shown as warnings under the cell, the display points to them instead, once.
+    pointed = dataclasses.replace(small_results, warnings_raised=True)._repr_html_()
+    assert "with 2 seeds no difference" not in pointed
+    assert "2 warnings above, raised as AugbenchWarning" in pointed
     assert "<b>none</b>" in html
     assert repr(small_results) == ("<augbench Results: 4 trials over 2 seeds; datasets "
                                    "dataframe; augmenters none, smote (baseline none); "
@@ -122,7 +129,11 @@ def test_findings_are_data_with_a_kind_and_a_sentence(small_results) -> None:
 
     found = small_results.findings
     assert [str(f) for f in found] == findings(small_results)
-    assert {f.kind for f in found} == {"warning", "finding"}
+    assert [f.kind for f in found] == sorted((f.kind for f in found), key=[
+        "warning", "summary", "note", "finding"].index)
+    assert {f.kind for f in found} == {"warning", "summary", "finding"}
+    assert "summary: 'smote' on 'dataframe': better in no metric; worse in no metric." in \
+        findings(small_results)
     assert any(f.text.startswith("'smote' with 'lr' on 'dataframe' is neither better nor "
                                  "worse than 'none' beyond the margins: undecided in ")
                for f in found)
@@ -262,3 +273,19 @@ def test_check_augmenter_returns_what_passed() -> None:
     assert repr(report).startswith(f"SmoteAugmenter passes all {len(names)} checks")
     assert "check_reproducible: The same random_state gives the same rows" in repr(report)
     assert report._repr_html_().count("<li>") == len(names)
+
+
+def test_a_warning_run_shows_is_not_listed_again_and_one_it_filters_is() -> None:
+    import warnings
+
+    with pytest.warns(augbench.AugbenchWarning, match="with 2 seeds"):
+        shown = augbench.run(data=_table(), target="y", **SMALL)
+    assert shown.warnings_raised
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", augbench.AugbenchWarning)
+        hidden = augbench.run(data=_table(), target="y", **SMALL)
+    assert not hidden.warnings_raised
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", augbench.AugbenchWarning)
+        with pytest.raises(augbench.AugbenchWarning):
+            augbench.run(data=_table(), target="y", **SMALL)
