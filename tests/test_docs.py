@@ -203,3 +203,27 @@ def test_the_citation_and_the_changelog_name_the_version_installed() -> None:
     assert re.search(rf"^version: {re.escape(augbench.__version__)}$", citation, re.M)
     assert f"version = {{{augbench.__version__}}}" in (root / "docs" / "citing.md").read_text()
     assert f"## {augbench.__version__} " in (root / "CHANGELOG.md").read_text(encoding="utf-8")
+
+
+def test_the_home_pages_example_prints_what_the_page_shows(shared_data, tmp_path, capsys,
+                                                            monkeypatch) -> None:
+    """The stroke example's command, run on the published table, prints the rows and lines the
+    home page shows (the `gan` row aside: the page says it is its machine's)."""
+    import shutil
+
+    page = (DOCS / "index.md").read_text()
+    command = next(args for args in run_commands() if "stroke-example/" in args)
+    shown = page[page.index(" classifier augmenter"):]
+    shown = shown[:shown.index("```")]
+    shutil.copy(shared_data / "stroke.csv", tmp_path / command[command.index("--data") + 1])
+    monkeypatch.chdir(tmp_path)
+    assert main(["run", *command, "--quiet"]) == 0
+    printed = capsys.readouterr().out
+    expected = [line.rstrip() for line in shown.splitlines()
+                if line.startswith((" lr         none", " lr         smote"))]
+    assert len(expected) == 2
+    for line in expected:
+        assert line in [p.rstrip() for p in printed.splitlines()], line
+    sentences = " ".join(printed.split())
+    for sentence in re.split(r"\n(?=summary:|note:|finding:)", shown.split("\n\n", 1)[1].strip()):
+        assert " ".join(sentence.split()) in sentences, sentence

@@ -198,10 +198,12 @@ def summaries(results: ResultTables) -> list[Finding]:
                         & comparisons["metric"].isin(metrics)],
             ["dataset", "prevalence", "augmenter"]):
         verdicts = {way: _where(group, way, results, several) for way in ("better", "worse")}
-        better = {m for m, _ in verdicts["better"]}
-        shift = (f"; no {results.metrics[ranking].label} gain beyond its margin: a threshold "
-                 "shift" if threshold in better and ranking in set(group["metric"])
-                 and ranking not in better else "")
+        better, worse = ({m for m, _ in verdicts[way]} for way in ("better", "worse"))
+        shift = ""
+        if threshold in better and ranking in set(group["metric"]) and ranking not in better:
+            shift = ("; a threshold shift, with worse ranking" if ranking in worse else
+                     f"; no {results.metrics[ranking].label} gain beyond its margin: a "
+                     "threshold shift")
         words = {way: ", ".join(w for _, w in found) or "no metric"
                  for way, found in verdicts.items()}
         lines.append(Finding("summary", f"'{augmenter}' on '{dataset}'{_at(prevalence)}: "
