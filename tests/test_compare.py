@@ -280,11 +280,13 @@ def test_a_threshold_shift_with_a_significant_ranking_loss_is_said_as_one() -> N
         "note: 'ros' raises recall (sensitivity) with 'dummy' on 'breast-cancer' (at 100, 120 "
         f"training rows, by {_mean_diff(trials, 'dummy', None):+.3f} on average) without a "
         "ROC-AUC gain beyond its margin (+0.000): a threshold shift, not better ranking.",
-        "note: 'ros' raises recall (sensitivity) with 'lr' on 'breast-cancer' (at 120 training "
-        f"rows, by {_mean_diff(trials, 'lr', 120):+.3f} on average) without a ROC-AUC gain "
+        "note: 'ros' raises recall (sensitivity) with 'lr' on 'breast-cancer' (at 120 of the "
+        f"100, 120 training rows run, by {_mean_diff(trials, 'lr', 120):+.3f} on average) "
+        "without a ROC-AUC gain "
         "beyond its margin (+0.000): a threshold shift, not better ranking.",
-        "note: 'ros' raises recall (sensitivity) with 'lr' on 'breast-cancer' (at 100 training "
-        f"rows, by {_mean_diff(trials, 'lr', 100):+.3f} on average) while its ROC-AUC is "
+        "note: 'ros' raises recall (sensitivity) with 'lr' on 'breast-cancer' (at 100 of the "
+        f"100, 120 training rows run, by {_mean_diff(trials, 'lr', 100):+.3f} on average) "
+        "while its ROC-AUC is "
         "worse (-0.080): a threshold shift, with worse ranking."]
 
 
@@ -370,3 +372,24 @@ def test_each_augmenter_gets_one_summary_line_before_the_details() -> None:
         "gain beyond its margin: a threshold shift."]
     first_detail = next(i for i, line in enumerate(lines) if line.startswith("finding:"))
     assert max(lines.index(line) for line in summaries) < first_detail
+
+
+def test_a_threshold_shift_at_some_sizes_says_they_are_some_of_those_run() -> None:
+    from augbench.registry import default_registry
+
+    rows = []
+    for size in (100, 200):
+        for seed in range(12):
+            wobble = 0.001 * (seed % 4)
+            for augmenter in ("none", "up"):
+                up = augmenter == "up"
+                rows.append({"dataset": "d", "size": size, "seed": seed, "augmenter": augmenter,
+                             "classifier": "lr", "status": "ok", "n_synthetic": 10 * up,
+                             "recall": 0.60 + wobble + (0.10 + 0.002 * seed) * up,
+                             # Ranking improves at 200 rows only: a shift at 100 alone.
+                             "roc_auc": 0.80 + wobble + (0.05 + 0.001 * seed) * up * (size == 200)})
+    results = augbench.Results(
+        pd.DataFrame(rows).assign(augment_seconds=0.0, fit_seconds=0.0),
+        augbench.RunRecord(metrics=default_registry().metrics(["recall", "roc_auc"])))
+    notes = [line for line in findings(results) if line.startswith("note: 'up' raises")]
+    assert len(notes) == 1 and "(at 100 of the 100, 200 training rows run, by " in notes[0]

@@ -129,6 +129,14 @@ def findings_of(results: ResultTables) -> list[Finding]:
         for (dataset, prevalence, augmenter, classifier, fell), g in _by(
                 shifts, ["dataset", "prevalence", "augmenter", "classifier", f"{ranking}_fell"]):
             sizes = ", ".join(str(s) for s in g["size"])
+            # Where other sizes ran, the note says these are some of them: a finding that
+            # speaks of every size must not read as contradicting it.
+            run = sorted(set(results.comparisons.loc[
+                (results.comparisons["dataset"] == dataset)
+                & (results.comparisons["augmenter"] == augmenter)
+                & (results.comparisons["classifier"] == classifier), "size"]))
+            sizes += (f" of the {', '.join(str(int(s)) for s in run)} training rows run"
+                      if len(run) > len(g) else " training rows")
             label, change = results.metrics[ranking].label, g[f"{ranking}_diff"].mean()
             ranks = (f"while its {label} is worse ({change:+.3f}): a threshold shift, "
                      "with worse ranking" if fell else
@@ -137,7 +145,7 @@ def findings_of(results: ResultTables) -> list[Finding]:
             lines.append(
                 Finding("note", f"'{augmenter}' raises {results.metrics[threshold].label} with "
                 f"'{classifier}' on "
-                f"'{dataset}'{_at(prevalence)} (at {sizes} training rows, by "
+                f"'{dataset}'{_at(prevalence)} (at {sizes}, by "
                 f"{g[f'{threshold}_diff'].mean():+.3f} on average) {ranks}."))
     # What the numbers cannot say comes first, then one line per augmenter, then how to read
     # the details, then the details.
