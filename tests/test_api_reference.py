@@ -87,7 +87,8 @@ def site(tmp_path_factory) -> Path:
 
 
 def test_the_built_running_page_shows_the_keywords_after_run(site: Path) -> None:
-    page = (site / "reference" / "running" / "index.html").read_text()
+    # Pages are .html files, not folders: the site opens from disk (Material's offline plugin).
+    page = (site / "reference" / "running.html").read_text()
     assert "run-keywords" not in page
     start = page.index('id="the-keywords-of-run"')
     for option in OPTIONS:
@@ -258,3 +259,19 @@ def test_the_docstrings_the_reference_renders_hold_no_restructured_text(package)
     found = {path: RST.findall(o.docstring.value) for path, o in rendered.items()
              if o.docstring and RST.search(o.docstring.value)}
     assert found == {}
+
+
+def test_the_built_site_reads_from_disk_with_its_gallery_linked_and_its_version(
+        site: Path) -> None:
+    import augbench
+
+    page = (site / "gallery" / "first-run.html").read_text()
+    notebook = page.split('<div class="jupyter-wrapper">', 1)[1]
+    # A notebook's links to its neighbours resolve to their pages, not to the files beside it.
+    assert 'href="your-own-table.html"' in notebook and 'href="design-a-comparison.html"' in notebook
+    assert 'href="your-own-table.ipynb"' not in notebook
+    # Search works from file:// (the index as a script); the header names the version.
+    assert (site / "search" / "search_index.js").is_file()
+    assert f"augbench {augbench.__version__}" in page
+    # The gallery's notebooks come with their outputs and a download.
+    assert "<img" in page and (site / "gallery" / "first-run.ipynb").is_file()
