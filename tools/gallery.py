@@ -48,8 +48,11 @@ def execute(path: Path, folder: Path) -> nbformat.NotebookNode:
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
     # The kernel starts in ``folder``: a notebook's runs are written there, never beside it.
-    NotebookClient(notebook, timeout=900, kernel_name="python3",
+    # No execution timestamps: a notebook rewritten with the same outputs stays the same file.
+    NotebookClient(notebook, timeout=900, kernel_name="python3", record_timing=False,
                    resources={"metadata": {"path": str(folder)}}).execute()
+    for cell in notebook.cells:
+        cell.metadata.pop("execution", None)
     return notebook
 
 
