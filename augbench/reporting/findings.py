@@ -260,13 +260,16 @@ def finding_sentences(results: ResultTables) -> list[Finding]:
             moved.add(metric)
             r = decided.iloc[-1]
             verb = "raised" if r["mean_diff"] > 0 else "lowered"
-            where = "at every size" if len(decided) == len(rows) > 1 else \
-                "at " + ", ".join(str(int(s)) for s in decided["size"]) + " training rows"
             judged = ""
             if not higher_is_better(results, metric):  # lower is better: say which way it went
                 judged = " (worse)" if verb == "raised" else " (better)"
-            changed.append(f"{verb} {label}{judged} by "
-                           f"{_amount(r['mean_diff'], r['ci_low'], r['ci_high'], '.3f')} {where}")
+            amount = (f"by {_amount(r['mean_diff'], r['ci_low'], r['ci_high'], '.3f')} at "
+                      f"{int(r['size'])} training rows")
+            # Over several sizes the number is that of the largest: the sentence says so.
+            where = ("at every size, " if len(decided) == len(rows) > 1 else
+                     "at " + ", ".join(str(int(s)) for s in decided["size"]) + " training rows, "
+                     if len(decided) > 1 else "")
+            changed.append(f"{verb} {label}{judged} {where}{amount}")
         on = f"on '{dataset}'{_at(prevalence)}"
         parts = list(changed)
         if equivalent:
