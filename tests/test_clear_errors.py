@@ -43,3 +43,16 @@ def test_against_with_names_other_than_two_labels_is_one_sentence(small, names) 
     with pytest.raises(augbench.UsageError, match=r"^against\(\): names takes two labels, this "
                                                   r"run's and the other's, such as names=\("):
         small.against(small, names=names)
+
+
+def test_a_missing_token_that_empties_a_class_of_the_target_says_so(tmp_path, capsys) -> None:
+    from augbench.cli import main
+
+    table = tmp_path / "cohort.csv"
+    table.write_text("glucose,outcome\n" + "".join(f"{80 + i % 50},{i % 3 == 0:d}\n"
+                                                   for i in range(60)))
+    assert main(["run", "--data", str(table), "--target", "outcome", "--na-values", "0",
+                 "--seeds", "2", "--sizes", "20", "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("error: target 'outcome' in ") and "cohort.csv has a single value ('1')" in err
+    assert "--na-values" in err and "the target included" in err and "\n" not in err

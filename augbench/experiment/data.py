@@ -215,7 +215,13 @@ def _target(column: pd.Series, name: str, where: str, positive: str | Sequence[s
     if positive is None:
         counts = labels.value_counts()
         if len(counts) < 2:
-            raise UsageError(f"target '{target}' {where} has a single value; nothing to classify.")
+            # Cells read as missing leave the target too: a --na-values token such as 0 can
+            # empty one of its two classes.
+            raise UsageError(f"target '{target}' {where} has a single value"
+                             f"{f' ({counts.index[0]!r})' if len(counts) else ''} in the rows "
+                             "with one; nothing to classify. Check --positive, and that no "
+                             "--na-values token is one of its values (missing cells apply to "
+                             "every column, the target included).")
         if len(counts) > 2:
             values = ", ".join(f"{v} ({n})" for v, n in counts.head(10).items())
             raise UsageError(f"target '{target}' {where} has {len(counts)} values ({values}); say "
