@@ -131,10 +131,9 @@ def findings_of(results: ResultTables) -> list[Finding]:
             sizes = ", ".join(str(s) for s in g["size"])
             # Where other sizes ran, the note says these are some of them: a finding that
             # speaks of every size must not read as contradicting it.
-            run = sorted(set(results.comparisons.loc[
-                (results.comparisons["dataset"] == dataset)
-                & (results.comparisons["augmenter"] == augmenter)
-                & (results.comparisons["classifier"] == classifier), "size"]))
+            run = sorted({int(size) for key, rows in _by(
+                results.comparisons, ["dataset", "prevalence", "augmenter", "classifier"])
+                if key == (dataset, prevalence, augmenter, classifier) for size in rows["size"]})
             sizes += (f" of the {', '.join(str(int(s)) for s in run)} training rows run"
                       if len(run) > len(g) else " training rows")
             label, change = results.metrics[ranking].label, g[f"{ranking}_diff"].mean()
