@@ -273,5 +273,6 @@ def test_the_built_site_reads_from_disk_with_its_gallery_linked_and_its_version(
     # Search works from file:// (the index as a script); the header names the version.
     assert (site / "search" / "search_index.js").is_file()
     assert f"augbench {augbench.__version__}" in page
-    # The gallery's notebooks come with their outputs and a download.
+    # The gallery's notebooks come with their outputs and a link that downloads the notebook.
     assert "<img" in page and (site / "gallery" / "first-run.ipynb").is_file()
+    assert '<a href="first-run.ipynb" download>' in page
