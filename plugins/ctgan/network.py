@@ -99,17 +99,21 @@ class Params:
         self.shapes.append((len(per_model), *per_model[0].shape))
         return len(self.blocks) - 1
 
-    def linear(self, rows: np.ndarray, out: int, out_true: int) -> tuple[int, int]:
-        """A weight and a bias; returns their indices."""
-        fan_in = int(rows.sum())
-        bound = 1 / math.sqrt(fan_in)
+    def linear(self, rows: np.ndarray, out: int, used: np.ndarray) -> tuple[int, int]:
+        """A weight and a bias; returns their indices. ``rows`` (K, in) and ``used`` (K, out)
+        mark, per model, the inputs and outputs its network has (in the reference code's
+        compact layout); the rest start at zero and stay there, so the model computes what
+        the compact network computes, its gradient-penalty norm included."""
         weights, biases = [], []
-        for g in self.generators:
-            w = torch.zeros((len(rows), out))
-            w[torch.as_tensor(rows), :out_true] = torch.rand((fan_in, out_true), generator=g) * (
+        for g, inputs, outputs in zip(self.generators, rows, used):
+            fan_in, n_out = int(inputs.sum()), int(outputs.sum())
+            bound = 1 / math.sqrt(fan_in)
+            w = torch.zeros((len(inputs), out))
+            w[np.ix_(inputs, outputs)] = torch.rand((fan_in, n_out), generator=g) * (
                 2 * bound) - bound
             b = torch.zeros((1, out))
-            b[:, :out_true] = torch.rand((1, out_true), generator=g) * (2 * bound) - bound
+            b[:, torch.as_tensor(outputs)] = torch.rand((1, n_out), generator=g) * (
+                2 * bound) - bound
             weights.append(w)
             biases.append(b)
         return self._add(weights), self._add(biases)
@@ -163,19 +167,21 @@ def batch_norm(x: torch.Tensor, gamma: torch.Tensor, beta: torch.Tensor) -> torc
 
 class Generator:
     """Residual layers (linear, batch norm, ReLU, concatenated with their input), then a linear
-    layer to the encoded row."""
+    layer to the encoded row. ``inputs`` (K, input) marks each model's noise and condition
+    entries, ``outputs`` (K, width) its row's."""
 
-    def __init__(self, config: CtganConfig, input_true: int, width: int,
+    def __init__(self, config: CtganConfig, inputs: np.ndarray, outputs: np.ndarray,
                  params: Params) -> None:
-        self.input_width = aligned(input_true)
-        rows = np.arange(self.input_width) < input_true
+        k, self.width = outputs.shape
+        self.input_width = aligned(inputs.shape[1])
+        rows = np.pad(inputs, ((0, 0), (0, self.input_width - inputs.shape[1])))
         self.layers = []
         for dim in config.generator_dims:
-            weight, bias = params.linear(rows, dim, dim)
+            weight, bias = params.linear(rows, dim, np.ones((k, dim), dtype=bool))
             self.layers.append((weight, bias, params.constant(dim, 1.0), params.constant(dim, 0.0)))
-            rows = np.concatenate([np.ones(dim, dtype=bool), rows])
-        self.output = params.linear(rows, aligned(width), width)
-        self.width = width
+            rows = np.concatenate([np.ones((k, dim), dtype=bool), rows], axis=1)
+        used = np.pad(outputs, ((0, 0), (0, aligned(self.width) - self.width)))
+        self.output = params.linear(rows, aligned(self.width), used)
         self.params = params
 
     def __call__(self, x: torch.Tensor) -> torch.Tensor:
@@ -191,16 +197,19 @@ class Generator:
 class Discriminator:
     """PacGAN: ``pac`` rows (each row, then its condition, then zero padding) judged as one."""
 
-    def __init__(self, config: CtganConfig, row_true: int, params: Params) -> None:
+    def __init__(self, config: CtganConfig, inputs: np.ndarray, params: Params) -> None:
+        """``inputs`` (K, row) marks each model's row and condition entries."""
+        k = len(inputs)
         self.pac = config.pac
-        self.row_width = aligned(row_true)
-        rows = np.tile(np.arange(self.row_width) < row_true, config.pac)
+        self.row_width = aligned(inputs.shape[1])
+        rows = np.tile(np.pad(inputs, ((0, 0), (0, self.row_width - inputs.shape[1]))),
+                       (1, config.pac))
         self.layers = []
         for dim in config.discriminator_dims:
-            self.layers.append(params.linear(rows, dim, dim))
-            rows = np.ones(dim, dtype=bool)
+            self.layers.append(params.linear(rows, dim, np.ones((k, dim), dtype=bool)))
+            rows = np.ones((k, dim), dtype=bool)
         # One logit, padded to an aligned block so that every model's output is aligned too.
-        self.output = params.linear(rows, ALIGN, 1)
+        self.output = params.linear(rows, ALIGN, np.arange(ALIGN)[None].repeat(k, 0) < 1)
         self.params = params
 
     def __call__(self, x: torch.Tensor, masks: Sequence[torch.Tensor]) -> torch.Tensor:
@@ -428,9 +437,15 @@ class CtganBatch:
         self.conditions = Conditions([d["categories"] for d in data], counts, device)
         self.streams = ModelStreams(seeds, config, len(counts), self.soft, device)
         params = Params(self.streams.generators)
-        cond = self.conditions.width
-        self.generator = Generator(config, config.embedding_dim + cond, self.width, params)
-        self.discriminator = Discriminator(config, self.width + cond, params)
+        # What each model's compact network has: every offset, its kept modes (slot-major),
+        # the categories its rows contain (in the row and in the condition).
+        categories = np.concatenate([present[:, g, :c] for g, c in enumerate(counts)], axis=1) \
+            if counts else np.zeros((len(data), 0), dtype=bool)
+        slots = np.stack(kept).swapaxes(1, 2).reshape(len(data), -1)
+        row = np.concatenate([np.ones((len(data), n_numeric), dtype=bool), slots, categories], 1)
+        noise = np.ones((len(data), config.embedding_dim), dtype=bool)
+        self.generator = Generator(config, np.concatenate([noise, categories], 1), row, params)
+        self.discriminator = Discriminator(config, np.concatenate([row, categories], 1), params)
         self.g_count = 4 * len(config.generator_dims) + 2
         params.build(device)
         self.params = params
