@@ -1,6 +1,7 @@
 """What one fit of each registered augmenter costs on a small medical table's minority.
 
     python benchmarks/fit_cost.py [--seeds 3] [--size 200] [--data heart-disease-cleveland]
+                                  [--augmenters NAME,...]
 
 For each seed, the trial protocol's training rows are drawn (a stratified ``--size``-row sample
 of the table's training pool, imputed on those rows alone, as ``augbench run`` does), and every
@@ -37,6 +38,8 @@ def main() -> None:
     parser.add_argument("--data", default="heart-disease-cleveland")
     parser.add_argument("--size", type=int, default=200)
     parser.add_argument("--seeds", type=int, default=3)
+    parser.add_argument("--augmenters", default=None,
+                        help="comma-separated names to time (default: every registered one)")
     args = parser.parse_args()
 
     registry = default_registry()
@@ -48,7 +51,8 @@ def main() -> None:
           f"(seed 0), ratio 1:1, {args.seeds} seeds, single-threaded, default parameters")
 
     rows = []
-    for name in registry.names("augmenters"):
+    names = args.augmenters.split(",") if args.augmenters else registry.names("augmenters")
+    for name in names:
         probe = registry.create("augmenters", name, random_state=0, sampling_strategy=1.0)
         caps = registry.capabilities("augmenters", name, probe)
         # Numeric-only samplers get the numeric columns of the same rows (see the docstring).
