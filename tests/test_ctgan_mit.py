@@ -72,9 +72,9 @@ def test_same_seed_same_rows_other_seed_other_rows() -> None:
     assert not added(X, first)[["x1", "x2"]].equals(added(X, other)[["x1", "x2"]])
 
 
-# The paper's network sizes (4 epochs), and small ones whose epochs give models of one batch
+# The paper's network sizes (4 epochs), and small ones whose epochs give the models of one call
 # different step counts (minorities of 40 to 110 rows in batches of 30 rows: 1 to 3 steps an
-# epoch), so some stop while others train on.
+# epoch), which then train in batches of their own.
 @pytest.mark.parametrize("params", [dict(epochs=4), dict(QUICK, batch_size=30, epochs=5)],
                          ids=["paper sizes", "uneven steps"])
 def test_batch_of_six_equals_each_alone(params) -> None:

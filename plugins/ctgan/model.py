@@ -110,11 +110,22 @@ class CtganAugmenter(BatchedByLayout):
             data.append(encoder.transform(rows, rng))
             seeds.append(torch_seed)
             steps.append(int(self.epochs) * max(len(rows) // int(self.batch_size), 1))
-        batch = CtganBatch(self._config(), layout.category_counts, int(self.max_modes), data,
-                           [e.kept_modes for e in encoders], seeds, torch_device(self.device))
-        batch.train(steps)
-        generated = batch.sample([r.n_new for r in requests])
-        return [e.inverse(offsets, codes) for e, (offsets, codes) in zip(encoders, generated)]
+        # Models train together only with models of as many steps: one that is done would go
+        # on computing beside the others (a run's sizes differ by up to 4x in steps).
+        by_steps: dict[int, list[int]] = {}
+        for i, n in enumerate(steps):
+            by_steps.setdefault(n, []).append(i)
+        out: list[Any] = [None] * len(requests)
+        for n, members in by_steps.items():
+            batch = CtganBatch(self._config(), layout.category_counts, int(self.max_modes),
+                               [data[i] for i in members],
+                               [encoders[i].kept_modes for i in members],
+                               [seeds[i] for i in members], torch_device(self.device))
+            batch.train(n)
+            generated = batch.sample([requests[i].n_new for i in members])
+            for i, (offsets, codes) in zip(members, generated):
+                out[i] = encoders[i].inverse(offsets, codes)
+        return out
 
     def _config(self) -> Any:
         from augbench_plugins.ctgan.network import CtganConfig
@@ -140,7 +151,8 @@ class CtganAugmenter(BatchedByLayout):
             dims = getattr(self, name)
             if not isinstance(dims, (tuple, list)) or not all(
                     isinstance(d, numbers.Integral) and not isinstance(d, bool) for d in dims):
-                raise ValueError(f"ctgan-mit: {name} must be a tuple of ints, got {dims!r}")
+                raise ValueError(f"ctgan-mit: {name} must be a tuple of ints such as (256, 256), "
+                                 f"got {dims!r}")
         threshold = self.weight_threshold
         if not isinstance(threshold, numbers.Real) or not 0 <= threshold < 1:
             raise ValueError(f"ctgan-mit: weight_threshold must be in [0, 1), got {threshold!r}")

@@ -325,26 +325,11 @@ class ModelStreams:
         d.update({f"g_{k}": v for k, v in self._masks(g, n, 1).items()})
         return d
 
-    def training(self, steps: int, active: Sequence[int]) -> dict[str, torch.Tensor]:
-        """Every random number of ``steps`` steps, stacked (steps, K, ...); model k draws only
-        its first ``active[k]`` steps (zeros after), so one that stops early leaves its
-        generator where it would be had it trained alone."""
-        per_model = [self._steps(g, own) for g, own in zip(self.generators, active)]
-        out = {}
-        for key in per_model[0]:
-            stacked = []
-            for draws, own in zip(per_model, active):
-                value = draws[key]
-                if own < steps:
-                    value = torch.cat([value, torch.zeros((steps - own, *value.shape[1:]),
-                                                          dtype=value.dtype)])
-                stacked.append(value)
-            out[key] = torch.stack(stacked, dim=1).to(self.device)
-        if "perm" in out:  # a finished model's zeros would not be a permutation
-            idle = torch.arange(self.config.batch_size, device=self.device)
-            for k, own in enumerate(active):
-                out["perm"][own:, k] = idle
-        return out
+    def training(self, steps: int) -> dict[str, torch.Tensor]:
+        """Every random number of ``steps`` steps of every model, stacked (steps, K, ...)."""
+        per_model = [self._steps(g, steps) for g in self.generators]
+        return {key: torch.stack([draws[key] for draws in per_model], dim=1).to(self.device)
+                for key in per_model[0]}
 
     def sampling(self, active: Sequence[bool]) -> dict[str, torch.Tensor]:
         """Noise, conditions and Gumbel noise for one block of generated rows per model."""
@@ -545,29 +530,17 @@ class CtganBatch:
             g_loss = g_loss + cross_entropy.sum() / c.batch_size
         self.g_opt.step(self.params.flat_grad(torch.autograd.grad(g_loss, self.g_params)))
 
-    def train(self, steps: Sequence[int]) -> None:
-        """Train model k for ``steps[k]`` steps; a model that is done keeps computing with the
-        others but gets its generator back as it was at its last step."""
-        own = pad_models(list(steps))
-        total, done = max(own, default=0), 0
-
-        def snapshot(k: int) -> list[torch.Tensor]:
-            return [p[k].detach().clone() for p in self.g_params]
-
-        finished = {k: snapshot(k) for k, n in enumerate(own) if n == 0}
-        while done < total:
-            chunk = min(STEPS_PER_DRAW, total - done)
-            draws = self.streams.training(chunk, [min(chunk, max(0, n - done)) for n in own])
+    def train(self, steps: int) -> None:
+        """Train every model for ``steps`` steps (models of other step counts train in other
+        batches: see CtganAugmenter), drawing random numbers ``STEPS_PER_DRAW`` steps at a
+        time, so a model's draws are the same in any batch."""
+        done = 0
+        while done < steps:
+            chunk = min(STEPS_PER_DRAW, steps - done)
+            draws = self.streams.training(chunk)
             for t in range(chunk):
                 self.step(draws, t)
-                for k, n in enumerate(own):
-                    if n == done + t + 1 and n < total:
-                        finished[k] = snapshot(k)
             done += chunk
-        with torch.no_grad():
-            for k, saved in finished.items():
-                for p, value in zip(self.g_params, saved):
-                    p[k] = value
 
     @torch.no_grad()
     def _sample_block(self, active: list[bool]) -> tuple[torch.Tensor, torch.Tensor]:
