@@ -46,19 +46,33 @@ def main() -> None:
     metrics = [m for m in results.metrics if m in trials.columns]
     means = trials.groupby(["dataset", "augmenter"])[metrics].mean()
     seeds = trials.groupby("dataset")["seed"].nunique()
+    # A batched arm's trials share its chunk's time: each records its share.
+    seconds = trials.groupby(["dataset", "augmenter"])["augment_seconds"].median()
 
-    print("| table | seeds | " + " | ".join(
-        f"{results.metrics[m].short or m} ({', '.join(ARMS if m.startswith('mia') else ARMS[:2])})"
-        for m in metrics) + " |")
-    print("|---|---|" + "---|" * len(metrics))
-    for dataset in sorted(set(trials["dataset"])):
-        cells = []
-        for m in metrics:
-            arms = ARMS if m.startswith("mia") else ARMS[:2]
-            cells.append(" / ".join(f"{means[m].get((dataset, a), np.nan):.3f}" for a in arms))
-        print(f"| {dataset} | {seeds[dataset]} | " + " | ".join(cells) + " |")
+    def cell(dataset: str, column: str, arms: tuple[str, ...], digits: int = 3) -> str:
+        values = means[column] if column in metrics else seconds
+        found = [values.get((dataset, a), np.nan) for a in arms]
+        return " / ".join("–" if np.isnan(v) else f"{v:.{digits}f}" for v in found)
 
-    print(f"\nAcross tables, {NEW} against {OLD} (table means):\n")
+    print(f"Seeds per table: {', '.join(sorted({str(n) for n in seeds}))}.\n")
+    # Two tables, so that each fits a page: what the classifier gains, then the rows themselves.
+    useful = [m for m in metrics if results.metrics[m].needs == "predictions"]
+    rows_themselves = [m for m in metrics if m not in useful]
+    for group, extra in ((useful, True), (rows_themselves, False)):
+        heads = [f"{results.metrics[m].short or m} "
+                 f"({' / '.join(ARMS if m.startswith('mia') else ARMS[:2])})" for m in group]
+        if extra:
+            heads.append("s per fit (ctgan / ctgan-mit)")
+        print("| table | " + " | ".join(heads) + " |")
+        print("|---|" + "---|" * len(heads))
+        for dataset in sorted(set(trials["dataset"])):
+            cells = [cell(dataset, m, ARMS if m.startswith("mia") else ARMS[:2]) for m in group]
+            if extra:
+                cells.append(cell(dataset, "seconds", ARMS[:2], 1))
+            print(f"| {dataset} | " + " | ".join(cells) + " |")
+        print()
+
+    print(f"Across tables, {NEW} against {OLD} (table means):\n")
     print("| metric | better is | tables | mean difference | tables where better | margin "
           "| P(worse) | P(equivalent) | P(better) |")
     print("|---|---|---|---|---|---|---|---|---|")
