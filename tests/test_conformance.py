@@ -12,8 +12,9 @@ from augbench.registry import Registry, make_plugin_manager
 from augbench.testing import ConformanceError, check_augmenter, parametrize_with_checks
 
 # Small settings keep the suite fast; the contract does not depend on them.
-FAST = {"gan": {"epochs": 3}, "ctgan": {"epochs": 2}, "ctgan-mit": {"epochs": 2}, "tvae": {"epochs": 2}, "ddpm": {"steps": 20},
-        "dpgan": {"epochs": 5}, "forest-diffusion": {"n_t": 5, "duplicate_K": 5, "n_estimators": 20}}
+FAST = {"gan": {"epochs": 3}, "ctgan": {"epochs": 2}, "ctgan-mit": {"epochs": 2},
+        "tvae": {"epochs": 2}, "ddpm": {"steps": 20}, "dpgan": {"epochs": 5},
+        "forest-diffusion": {"n_t": 5, "duplicate_K": 5, "n_estimators": 20}}
 REGISTRY = Registry(make_plugin_manager(disabled=()))
 AUGMENTERS = REGISTRY.names("augmenters")
 
