@@ -73,9 +73,10 @@ def main() -> None:
         print()
 
     print(f"Across tables, {NEW} against {OLD} (table means):\n")
-    print("| metric | better is | tables | mean difference | tables where better | margin "
+    print(f"Margin of practical equivalence: each metric's own, else {args.margin}.\n")
+    print("| metric | better is | tables | mean difference | tables where better "
           "| P(worse) | P(equivalent) | P(better) |")
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|")
     for m in metrics:
         spec = results.metrics[m]
         wide = means[m].unstack("augmenter")[[OLD, NEW]].dropna()
@@ -85,7 +86,7 @@ def main() -> None:
         worse, equivalent, better = signed_rank_posterior(
             wide[OLD].to_numpy(), wide[NEW].to_numpy(), margin, spec.higher_is_better)
         print(f"| {spec.short or m} | {'higher' if spec.higher_is_better else 'lower'} | "
-              f"{len(wide)} | {diff.mean():+.4f} | {int((sign * diff > 0).sum())} | {margin} | "
+              f"{len(wide)} | {diff.mean():+.4f} | {int((sign * diff > 0).sum())} | "
               f"{worse:.3f} | {equivalent:.3f} | {better:.3f} |")
     if "mia_density_auc" in metrics:
         level = means["mia_density_auc"].unstack("augmenter")
