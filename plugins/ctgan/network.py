@@ -13,10 +13,10 @@ leading model axis, every per-model block of every tensor is a multiple of ``ALI
 (inputs padded with zero features whose weights start and stay at zero, as do those of the mode
 slots and categories a model does not have), losses are summed over models, Adam is PyTorch's
 fused kernel (every element computed alike wherever it sits in the buffer), and each model
-draws its random numbers from its own generator. Two differences from the reference code change no model's arithmetic
-meaning: the generator's forward pass in the discriminator's step runs without gradients (the
-reference code computes them and throws them away), and the discriminator's weights get no
-gradients in the generator's step.
+draws its random numbers from its own generator. Two differences from the reference code change
+no model's arithmetic meaning: the generator's forward pass in the discriminator's step runs
+without gradients (the reference code computes them and throws them away), and the
+discriminator's weights get no gradients in the generator's step.
 """
 
 from __future__ import annotations
