@@ -187,3 +187,33 @@ def test_through_augbench_public_api() -> None:
     trials = results.trials
     assert len(trials) == 4 and (trials.status == "ok").all(), trials.error.tolist()
     assert (trials.loc[trials.augmenter == "ctgan-mit", "n_synthetic"] > 0).all()
+
+
+def test_mode_slots_a_model_lacks_stay_zero_so_its_network_is_the_compact_one() -> None:
+    # The weights that read or write a mode slot its mixture did not keep start at zero and stay
+    # there through training (weight decay and the gradient penalty included): the model is the
+    # reference code's compact network, only laid out wider.
+    from augbench_plugins.ctgan.modes import ModeEncoder
+    from augbench_plugins.ctgan.network import CtganBatch
+    from augbench_plugins.neural.encoding import Layout
+
+    X, y = shifted_table(300)
+    rows = X[y == 1].reset_index(drop=True)
+    augmenter = CtganAugmenter(**QUICK)
+    encoder = ModeEncoder(Layout.of(X), 10, 0.005).fit(rows, np.random.default_rng(0))
+    kept = encoder.kept_modes
+    assert not kept.all()  # the premise: some slots unused
+    batch = CtganBatch(augmenter._config(), Layout.of(X).category_counts, 10,
+                       [encoder.transform(rows, np.random.default_rng(1))], [kept], [3],
+                       torch.device("cpu"))
+    batch.train(20)
+    n = kept.shape[0]
+    unused = n + np.flatnonzero(~kept.T.ravel())  # slot-major positions in a row
+    weights = batch.params.tensors
+    d_first = weights[batch.discriminator.layers[0][0]][0]  # (pac * row width, hidden)
+    width = batch.discriminator.row_width
+    packed = np.concatenate([p * width + unused for p in range(augmenter.pac)])
+    assert torch.all(d_first[packed] == 0)
+    assert torch.any(d_first[np.setdiff1d(np.arange(d_first.shape[0]), packed)] != 0)
+    g_out = weights[batch.generator.output[0]][0]  # (input, encoded width)
+    assert torch.all(g_out[:, unused] == 0) and torch.any(g_out[:, n:n + 1] != 0)
