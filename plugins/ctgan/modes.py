@@ -73,24 +73,20 @@ class ColumnModes:
 
 
 class ModeEncoder:
-    """One model's encoding of its rows: mixtures per numeric column, category counts.
+    """One model's encoding of its rows: a mixture per numeric column.
 
-    ``transform`` gives integer codes and offsets; the network turns them into one-hot blocks.
+    ``transform`` gives integer codes and offsets; the network turns them into one-hot blocks
+    (and counts the categories for the conditional vector).
     """
 
     def __init__(self, layout: Layout, max_modes: int, weight_threshold: float) -> None:
         self.layout, self.max_modes, self.weight_threshold = layout, max_modes, weight_threshold
 
     def fit(self, X: pd.DataFrame, rng: np.random.Generator) -> ModeEncoder:
-        """Fit a mixture per numeric column (each seeded from ``rng``); count the categories."""
+        """Fit a mixture per numeric column, each seeded from ``rng``."""
         seeds = rng.integers(0, 2 ** 31 - 1, len(self.layout.numeric))
         self.columns = [ColumnModes(X[c].to_numpy(), self.max_modes, self.weight_threshold,
                                     int(s)) for c, s in zip(self.layout.numeric, seeds)]
-        counts = self.layout.category_counts
-        self.category_counts = np.zeros((len(counts), max(counts, default=0)), dtype=np.int64)
-        for g, col in enumerate(self.layout.categorical):
-            codes = X[col].cat.codes.to_numpy()
-            self.category_counts[g] = np.bincount(codes, minlength=self.category_counts.shape[1])
         return self
 
     @property
