@@ -217,3 +217,10 @@ def test_mode_slots_a_model_lacks_stay_zero_so_its_network_is_the_compact_one() 
     assert torch.any(d_first[np.setdiff1d(np.arange(d_first.shape[0]), packed)] != 0)
     g_out = weights[batch.generator.output[0]][0]  # (input, encoded width)
     assert torch.all(g_out[:, unused] == 0) and torch.any(g_out[:, n:n + 1] != 0)
+
+
+def test_a_column_it_cannot_take_is_named() -> None:
+    X, y = make_mixed_table(60)
+    X["seen"] = pd.Timestamp("2024-01-01")
+    with pytest.raises(TypeError, match="ctgan-mit: column 'seen' has dtype datetime64"):
+        CtganAugmenter(**QUICK).fit_resample(X, y)

@@ -161,10 +161,4 @@ class CtganAugmenter(BatchedByLayout):
 
     def _layout(self, X: pd.DataFrame) -> Layout:
         """The table's Layout, or a TypeError naming a column the model cannot take."""
-        for col in X.columns:
-            dtype = X[col].dtype
-            if not isinstance(dtype, pd.CategoricalDtype) and dtype.kind not in "iuf":
-                raise TypeError(f"ctgan-mit: column {col!r} has dtype {dtype}; the model takes "
-                                "numeric columns and columns of 'category' dtype. Convert it "
-                                "first.")
-        return Layout(tuple(X.columns), tuple(X.dtypes))
+        return Layout.of(X, "ctgan-mit", "the model takes")

@@ -125,10 +125,4 @@ class DdpmAugmenter(BatchedByLayout):
 
     def _layout(self, X: pd.DataFrame) -> Layout:
         """The table's Layout, or a TypeError naming a column the diffusion model cannot take."""
-        for col in X.columns:
-            dtype = X[col].dtype
-            if not isinstance(dtype, pd.CategoricalDtype) and dtype.kind not in "iuf":
-                raise TypeError(f"ddpm: column {col!r} has dtype {dtype}; the diffusion model "
-                                "takes numeric columns and columns of 'category' dtype. Convert "
-                                "it first.")
-        return Layout(tuple(X.columns), tuple(X.dtypes))
+        return Layout.of(X, "ddpm", "the diffusion model takes")

@@ -281,10 +281,7 @@ def _positive(name: str, value: Any) -> None:
 
 def _layout(X: pd.DataFrame) -> Layout:
     """The ``gan`` encoding's layout of ``X``, its dtype error naming this augmenter."""
-    try:
-        return Layout.of(X)
-    except TypeError as exc:
-        raise TypeError("dpgan: " + str(exc).removeprefix("gan: ")) from None
+    return Layout.of(X, "dpgan")
 
 
 @functools.lru_cache(maxsize=256)

@@ -31,12 +31,13 @@ class Layout:
     dtypes: tuple[Any, ...]
 
     @classmethod
-    def of(cls, X: pd.DataFrame) -> Layout:
-        """The layout of ``X``, or a TypeError naming a column augbench's GAN cannot model."""
+    def of(cls, X: pd.DataFrame, name: str = "gan", model: str = "the GAN models") -> Layout:
+        """The layout of ``X``, or a TypeError naming a column the augmenter ``name`` cannot
+        take (``model`` says what it takes: "the GAN models", "the diffusion model takes")."""
         for col in X.columns:
             dtype = X[col].dtype
             if not _is_categorical(dtype) and dtype.kind not in "iuf":
-                raise TypeError(f"gan: column {col!r} has dtype {dtype}; the GAN models numeric "
+                raise TypeError(f"{name}: column {col!r} has dtype {dtype}; {model} numeric "
                                 "columns and columns of 'category' dtype. Convert it first.")
         return cls(tuple(X.columns), tuple(X.dtypes))
 
